@@ -1,0 +1,212 @@
+using System.Text.Json;
+using Penalties.Core.Common;
+using Penalties.Core.LateShipment;
+using Penalties.Core.PenaltyPoints;
+using Penalties.Core.PriceMatch;
+using Penalties.Core.Rules;
+using Penalties.Core.Rules.Loading;
+
+namespace Penalties.Cli;
+
+/// <summary>A penalty-points request on the command line: the merchant's history, the rule set, and the instant to judge at.</summary>
+internal sealed record StandingRequest
+{
+    public required string RuleSet { get; init; }
+    public required DateTimeOffset AsOf { get; init; }
+    public required IReadOnlyList<Violation> History { get; init; }
+    /// <summary>When given, the answer is a preview of what this violation would cost (nothing is recorded).</summary>
+    public Violation? Preview { get; init; }
+}
+
+/// <summary>
+/// The `penalties` command: evaluates one case from a JSON file or stdin in-process, against the rule
+/// data in rules/ (or --rules DIR), and prints the decision as JSON or as a readable explanation.
+/// </summary>
+internal static class CommandLine
+{
+    public const string Usage = """
+        penalties — decide late-shipment compensation, JD price-match payouts and merchant penalty points.
+
+        Usage:
+          penalties late-shipment [FILE|-] [options]   assess a late-shipment / out-of-stock claim
+          penalties price-match   [FILE|-] [options]   assess a JD 买贵双倍赔 claim
+          penalties standing      [FILE|-] [options]   a merchant's penalty-point standing (or a preview)
+          penalties rules list    [--rules DIR]        list rule sets and versions with content hashes
+          penalties rules validate [--rules DIR]       validate rule data; every problem is listed
+          penalties rules resolve ID INSTANT [--rules DIR]  the version in force at INSTANT
+
+        Options:
+          --rules DIR          rule data folder (default: the rules/ shipped beside the program)
+          --pin ID@VERSION[#sha256:HASH]  use this version instead of the one in force
+          --format json|text   output format (default json)
+          -h, --help           this text
+
+        A case is read from FILE, or from stdin when FILE is '-' or absent. Exit codes: 0 decided,
+        2 invalid input (each problem is printed with its field), 3 no rule version applies, 1 other errors.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        var positional = new List<string>();
+        string? rulesDir = null, pinText = null, format = "json";
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "-h" or "--help":
+                    await stdout.WriteLineAsync(Usage);
+                    return 0;
+                case "--rules" when i + 1 < args.Length:
+                    rulesDir = args[++i];
+                    break;
+                case "--pin" when i + 1 < args.Length:
+                    pinText = args[++i];
+                    break;
+                case "--format" when i + 1 < args.Length:
+                    format = args[++i];
+                    break;
+                default:
+                    if (args[i].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        await stderr.WriteLineAsync($"unknown or incomplete option '{args[i]}'; see --help");
+                        return 2;
+                    }
+                    positional.Add(args[i]);
+                    break;
+            }
+        }
+        if (positional.Count == 0)
+        {
+            await stderr.WriteLineAsync(Usage);
+            return 2;
+        }
+        if (format is not ("json" or "text"))
+        {
+            await stderr.WriteLineAsync($"--format must be json or text (got '{format}')");
+            return 2;
+        }
+
+        rulesDir ??= Path.Combine(AppContext.BaseDirectory, "rules");
+        var loaded = RuleSetLoader.LoadDirectory(rulesDir);
+        if (positional[0] == "rules" && positional.Count > 1 && positional[1] == "validate")
+        {
+            foreach (var e in loaded.Errors) await stderr.WriteLineAsync(e.ToString());
+            await stdout.WriteLineAsync(loaded.Ok
+                ? $"{loaded.Versions.Count} rule-set versions in {rulesDir}: valid"
+                : $"{loaded.Errors.Count} problem(s) in {rulesDir}");
+            return loaded.Ok ? 0 : 2;
+        }
+        if (!loaded.Ok)
+        {
+            foreach (var e in loaded.Errors) await stderr.WriteLineAsync(e.ToString());
+            return 2;
+        }
+        var catalog = loaded.ToCatalog();
+
+        try
+        {
+            RulePin? pin = pinText is null ? null : ParsePin(pinText);
+            string? input = positional.Count > 1 && positional[0] != "rules" ? positional[1] : null;
+            switch (positional[0])
+            {
+                case "late-shipment":
+                {
+                    var c = await ReadCase<LateShipmentCase>(input, stdin);
+                    var d = LateShipmentCalculator.Assess(catalog, c, pin);
+                    await Write(stdout, format, d, Text.LateShipment(d));
+                    return 0;
+                }
+                case "price-match":
+                {
+                    var c = await ReadCase<PriceMatchCase>(input, stdin);
+                    var d = PriceMatchCalculator.Assess(catalog, c, pin);
+                    await Write(stdout, format, d, Text.PriceMatch(d));
+                    return 0;
+                }
+                case "standing":
+                {
+                    var r = await ReadCase<StandingRequest>(input, stdin);
+                    if (r.Preview is { } violation)
+                    {
+                        var preview = PenaltyPointsCalculator.Preview(catalog, r.RuleSet, r.History, violation, r.AsOf);
+                        await Write(stdout, format, preview, Text.Preview(preview));
+                    }
+                    else
+                    {
+                        var s = PenaltyPointsCalculator.Standing(catalog, r.RuleSet, r.History, r.AsOf);
+                        await Write(stdout, format, s, Text.Standing(s));
+                    }
+                    return 0;
+                }
+                case "rules" when positional.Count > 1 && positional[1] == "list":
+                    foreach (var v in catalog.All.OrderBy(v => v.RuleSetId, StringComparer.Ordinal).ThenBy(v => v.EffectiveFrom))
+                        await stdout.WriteLineAsync($"{v.RuleSetId}\tv{v.Version}\t{ChinaTime.Format(v.EffectiveFrom)} → {(v.EffectiveTo is { } to ? ChinaTime.Format(to) : "open")}\t{v.ContentHash}\t{v.Title}");
+                    return 0;
+                case "rules" when positional.Count > 3 && positional[1] == "resolve":
+                {
+                    var at = DateTimeOffset.Parse(positional[3], System.Globalization.CultureInfo.InvariantCulture);
+                    var v = catalog.InForceAt(positional[2], at);
+                    await stdout.WriteLineAsync(JsonSerializer.Serialize(new { v.RuleSetId, v.Version, v.ContentHash, v.EffectiveFrom, v.EffectiveTo, v.Title, v.SourceFile, v.Provenance }, JsonSetup.Options));
+                    return 0;
+                }
+                default:
+                    await stderr.WriteLineAsync($"unknown command '{string.Join(' ', positional)}'; see --help");
+                    return 2;
+            }
+        }
+        catch (InvalidCaseException e)
+        {
+            foreach (var v in e.Violations) await stderr.WriteLineAsync($"invalid input: {v.Field}: {v.Description}");
+            return 2;
+        }
+        catch (InputException e)
+        {
+            await stderr.WriteLineAsync($"invalid input: {e.Message}");
+            return 2;
+        }
+        catch (RuleResolutionException e)
+        {
+            await stderr.WriteLineAsync($"no rule version applies ({e.Error}): {e.Message}");
+            return 3;
+        }
+    }
+
+    private sealed class InputException(string message) : Exception(message);
+
+    private static RulePin ParsePin(string text)
+    {
+        var hashAt = text.IndexOf('#', StringComparison.Ordinal);
+        var hash = hashAt >= 0 ? text[(hashAt + 1)..] : null;
+        var idVersion = hashAt >= 0 ? text[..hashAt] : text;
+        var at = idVersion.LastIndexOf('@');
+        if (at <= 0 || !int.TryParse(idVersion[(at + 1)..], out var version))
+            throw new InputException($"--pin must look like ID@VERSION or ID@VERSION#sha256:HASH (got '{text}')");
+        return new RulePin(idVersion[..at], version, hash);
+    }
+
+    private static async Task<T> ReadCase<T>(string? file, TextReader stdin)
+    {
+        string name = file is null or "-" ? "stdin" : file;
+        string json;
+        try
+        {
+            json = file is null or "-" ? await stdin.ReadToEndAsync() : await File.ReadAllTextAsync(file);
+        }
+        catch (IOException e)
+        {
+            throw new InputException($"{name}: {e.Message}");
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, JsonSetup.Options) ?? throw new InputException($"{name}: empty input");
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $"line {line + 1}" : "input";
+            throw new InputException($"{name}: {where}, field {e.Path ?? "$"}: {e.Message}");
+        }
+    }
+
+    private static Task Write<T>(TextWriter stdout, string format, T value, string text) =>
+        stdout.WriteLineAsync(format == "json" ? JsonSerializer.Serialize(value, JsonSetup.Options) : text);
+}

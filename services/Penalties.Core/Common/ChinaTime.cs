@@ -1,0 +1,30 @@
+namespace Penalties.Core.Common;
+
+/// <summary>
+/// Day boundaries in China Standard Time (Asia/Shanghai): UTC+8, no daylight saving time.
+/// Every instant in the core is a <see cref="DateTimeOffset"/>; only "which day" questions use this.
+/// </summary>
+public static class ChinaTime
+{
+    public static readonly TimeSpan Offset = TimeSpan.FromHours(8);
+
+    /// <summary>The China calendar day an instant falls on.</summary>
+    public static DateOnly DayOf(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(Offset).DateTime);
+
+    /// <summary>The instant 00:00:00 China time starts the given day.</summary>
+    public static DateTimeOffset StartOfDay(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), Offset);
+
+    /// <summary>The first instant of the next China day after the day <paramref name="instant"/> falls on.</summary>
+    public static DateTimeOffset StartOfNextDay(DateTimeOffset instant) => StartOfDay(DayOf(instant).AddDays(1));
+
+    /// <summary>The China calendar year of an instant: [1 Jan 00:00, next 1 Jan 00:00) China time.</summary>
+    public static (DateTimeOffset Start, DateTimeOffset End) YearOf(DateTimeOffset instant)
+    {
+        int year = instant.ToOffset(Offset).Year;
+        return (new DateTimeOffset(year, 1, 1, 0, 0, 0, Offset), new DateTimeOffset(year + 1, 1, 1, 0, 0, 0, Offset));
+    }
+
+    /// <summary>Formats an instant in China time for explanations, e.g. "2024-03-01 10:00:00.000 +08:00".</summary>
+    public static string Format(DateTimeOffset instant) =>
+        instant.ToOffset(Offset).ToString("yyyy-MM-dd HH:mm:ss.fff zzz", System.Globalization.CultureInfo.InvariantCulture);
+}

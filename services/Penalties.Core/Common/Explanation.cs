@@ -1,0 +1,132 @@
+using System.Globalization;
+
+namespace Penalties.Core.Common;
+
+/// <summary>What kind of step an explanation line is. The numbers travel as data; the text is rendered on demand.</summary>
+public enum StepKind
+{
+    /// <summary>Deadline from the payment time: T1 paid at, T2 deadline, Subject channel.</summary>
+    DeadlineFromPayment,
+    /// <summary>Deadline agreed in the listing: T2 deadline, Subject channel.</summary>
+    DeadlineAgreed,
+    /// <summary>Shipped no later than the deadline: T1 shipped at, T2 deadline.</summary>
+    ShippedOnTime,
+    /// <summary>Shipped after the deadline: T1 shipped at, T2 deadline.</summary>
+    ShippedLate,
+    /// <summary>Not shipped, deadline not yet passed: T1 evaluated at, T2 deadline.</summary>
+    NotShippedNotYetDue,
+    /// <summary>Not shipped and the deadline has passed: T1 evaluated at, T2 deadline.</summary>
+    NotShippedLate,
+    /// <summary>Out of stock because it was still not shipped when the out-of-stock time came: T1 shipped at or evaluated at, T2 out-of-stock instant.</summary>
+    OutOfStockByTime,
+    /// <summary>Out of stock by the merchant's own act: Subject the act.</summary>
+    OutOfStockByMerchant,
+    /// <summary>Rate times base: A rate, B base, C product.</summary>
+    RateApplied,
+    /// <summary>Cap not reached: A cap.</summary>
+    CapNotReached,
+    /// <summary>Capped: A uncapped amount, B cap.</summary>
+    Capped,
+    /// <summary>Rounding: A before, B after, C scale, Subject mode.</summary>
+    Rounded,
+    /// <summary>Payout as points: A points, B points per CNY, Subject instrument.</summary>
+    PaidAsPoints,
+    /// <summary>Payout as money: A amount.</summary>
+    PaidAsMoney,
+    /// <summary>Liability to the platform: A amount, B multiple of the buyer payout.</summary>
+    PlatformLiability,
+    /// <summary>No liability to the platform because the merchant paid before judgment.</summary>
+    PlatformLiabilityWaived,
+    /// <summary>Merchant's total cost: A amount.</summary>
+    MerchantTotal,
+    /// <summary>A condition stops the computation: Subject says which.</summary>
+    Note,
+    /// <summary>A part of the buyer's payment counted: Subject part, A amount (CNY).</summary>
+    PaymentIncluded,
+    /// <summary>A part of the buyer's payment left out: Subject part, A amount.</summary>
+    PaymentExcluded,
+    /// <summary>JD beans converted: A beans, B beans per CNY, C CNY.</summary>
+    BeansConverted,
+    /// <summary>Buyer's counted paid amount: A total.</summary>
+    PaidTotal,
+    /// <summary>Difference: A ours, B theirs, C difference.</summary>
+    Difference,
+    /// <summary>Multiple of the difference: A multiple, B difference, C payout.</summary>
+    Multiplied,
+    /// <summary>The difference is not positive: A difference.</summary>
+    NoPositiveDifference,
+    /// <summary>Penalty deduction: Subject the code, A points, B 1 if serious, C the occurrence ("4th").</summary>
+    Deduction,
+}
+
+/// <summary>
+/// One step of an explanation, in money terms. A value type with its numbers as data, so that
+/// computing a decision formats no strings; <see cref="Text"/> renders it when someone reads it.
+/// </summary>
+public readonly record struct ExplanationStep(
+    StepKind Kind,
+    decimal A = 0m,
+    decimal B = 0m,
+    decimal C = 0m,
+    DateTimeOffset T1 = default,
+    DateTimeOffset T2 = default,
+    string? Subject = null)
+{
+    public string Text => Render();
+
+    public override string ToString() => Render();
+
+    private string Render()
+    {
+        var ci = CultureInfo.InvariantCulture;
+        return Kind switch
+        {
+            StepKind.DeadlineFromPayment =>
+                $"ship-by deadline {ChinaTime.Format(T2)} = paid at {ChinaTime.Format(T1)} + {Hours(T2 - T1)} ({Subject})",
+            StepKind.DeadlineAgreed => $"ship-by deadline {ChinaTime.Format(T2)} (time agreed in the listing, {Subject})",
+            StepKind.ShippedOnTime => $"shipped at {ChinaTime.Format(T1)} (courier record), not after the deadline {ChinaTime.Format(T2)}: on time",
+            StepKind.ShippedLate => $"shipped at {ChinaTime.Format(T1)} (courier record), after the deadline {ChinaTime.Format(T2)}: late",
+            StepKind.NotShippedNotYetDue => $"not shipped as of {ChinaTime.Format(T1)}; the deadline {ChinaTime.Format(T2)} has not passed",
+            StepKind.NotShippedLate => $"not shipped as of {ChinaTime.Format(T1)}, past the deadline {ChinaTime.Format(T2)}: late",
+            StepKind.OutOfStockByTime => $"still not shipped at {ChinaTime.Format(T2)} (the out-of-stock time): out of stock",
+            StepKind.OutOfStockByMerchant => $"out of stock: {Subject}",
+            StepKind.RateApplied => $"{MoneyText.Percent(A)} × {MoneyText.Amount(B)} = {MoneyText.Amount(C)}",
+            StepKind.CapNotReached => $"cap {MoneyText.Amount(A)} not reached",
+            StepKind.Capped => $"{MoneyText.Amount(A)} capped to {MoneyText.Amount(B)}",
+            StepKind.Rounded => A == B
+                ? $"rounded {Subject} to {Unit((int)C)}: {MoneyText.Amount(B)} (unchanged)"
+                : $"rounded {Subject} to {Unit((int)C)}: {MoneyText.Amount(A)} → {MoneyText.Amount(B)}",
+            StepKind.PaidAsPoints => $"paid to the buyer as {A.ToString("#,0", ci)} {Subject} ({B.ToString("0.##", ci)} per CNY)",
+            StepKind.PaidAsMoney => $"paid to the buyer as money: {MoneyText.Amount(A)}",
+            StepKind.PlatformLiability =>
+                $"merchant also owes the platform {MoneyText.Amount(A)} ({B.ToString("0.##", ci)} × the buyer's payout; not paid before the platform's judgment)",
+            StepKind.PlatformLiabilityWaived => "no liability to the platform: the merchant paid before the platform's judgment",
+            StepKind.MerchantTotal => $"merchant's total liability {MoneyText.Amount(A)}",
+            StepKind.Note => Subject ?? string.Empty,
+            StepKind.PaymentIncluded => $"{Subject} {MoneyText.Amount(A)} counted",
+            StepKind.PaymentExcluded => $"{Subject} {MoneyText.Amount(A)} not counted",
+            StepKind.BeansConverted => $"JD beans {A.ToString("#,0", ci)} ÷ {B.ToString("0.##", ci)} per CNY = {MoneyText.Amount(C)}",
+            StepKind.PaidTotal => $"buyer's paid amount {MoneyText.Amount(A)}",
+            StepKind.Difference => $"{MoneyText.Amount(A)} − {MoneyText.Amount(B)} = {MoneyText.Amount(C)}",
+            StepKind.Multiplied => $"{A.ToString("0.##", ci)} × {MoneyText.Amount(B)} = {MoneyText.Amount(C)}",
+            StepKind.NoPositiveDifference => $"difference {MoneyText.Amount(A)} is not positive: nothing due",
+            StepKind.Deduction => $"{Ordinal((int)C)} {Subject}: {(B == 1m ? "serious" : "general")}, {A.ToString("0", ci)}",
+            _ => Kind.ToString(),
+        };
+    }
+
+    /// <summary>1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st …</summary>
+    public static string Ordinal(int n)
+    {
+        int mod100 = n % 100;
+        string suffix = mod100 is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" };
+        return n.ToString(CultureInfo.InvariantCulture) + suffix;
+    }
+
+    private static string Unit(int scale) => new RoundingRule(RoundingMode.HalfUp, scale).Unit;
+
+    private static string Hours(TimeSpan span) =>
+        span.TotalDays >= 7 && span.Ticks % TimeSpan.TicksPerDay == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalDays:0} days")
+            : string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.##} h");
+}

@@ -1,0 +1,326 @@
+using Penalties.Core.Common;
+using Penalties.Core.Rules;
+
+namespace Penalties.Core.LateShipment;
+
+/// <summary>
+/// Late-shipment and out-of-stock compensation (RULES.md §1): a pure function of a rule-set version and a case.
+/// </summary>
+public static class LateShipmentCalculator
+{
+    public const string TmallRuleSet = "tmall.late-shipment";
+    public const string TaobaoRuleSet = "taobao.late-shipment";
+
+    public static string RuleSetFor(Platform platform) => platform switch
+    {
+        Platform.Tmall => TmallRuleSet,
+        Platform.Taobao => TaobaoRuleSet,
+        _ => throw new ArgumentOutOfRangeException(nameof(platform), platform, "unknown platform"),
+    };
+
+    /// <summary>Resolves the version in force at the payment time (or the pinned one) and assesses the case.</summary>
+    public static LateShipmentDecision Assess(RuleCatalog catalog, LateShipmentCase c, RulePin? pin = null)
+    {
+        var violations = c.Validate();
+        if (violations.Count > 0) throw new InvalidCaseException(violations);
+        return AssessValid(catalog.Resolve(RuleSetFor(c.Platform), c.EventTime, pin), c);
+    }
+
+    /// <summary>Assesses the case under the given version.</summary>
+    public static LateShipmentDecision Assess(RuleSetVersion version, LateShipmentCase c)
+    {
+        var violations = c.Validate();
+        if (violations.Count > 0) throw new InvalidCaseException(violations);
+        return AssessValid(version, c);
+    }
+
+    private static LateShipmentDecision AssessValid(RuleSetVersion version, LateShipmentCase c)
+    {
+        var p = version.ParametersAs<LateShipmentParameters>();
+        if (p.Platform != c.Platform)
+            throw new InvalidCaseException([new FieldViolation("platform", $"the case is on {c.Platform}, but rule set '{version.RuleSetId}' is for {p.Platform}")]);
+
+        if (c.RefusedBeforePayment)
+        {
+            var referral = p.RefusedBeforePaymentReferral;
+            var note = referral is null
+                ? "refused before payment: not a compensation case"
+                : $"refused before payment: not a compensation case; referred to {referral.RuleSetId} {referral.ViolationCode}";
+            return new LateShipmentDecision(version.Reference, c.OrderId, LateShipmentOutcome.RefusedBeforePayment, p.Payout.Instrument,
+                0m, p.Payout.Instrument == PayoutInstrument.TmallPoints ? 0L : null, 0m, 0m, referral,
+                [LateShipmentReasons.RefusedBeforePayment], [new ExplanationStep(StepKind.Note, Subject: note)], []);
+        }
+
+        var deadline = Deadline(p, c);
+        var outOfStockAt = deadline + p.OutOfStockAfterLate;
+        var lines = new LateShipmentLineDecision[c.Lines.Count];
+        decimal payout = 0m, platform = 0m, merchant = 0m;
+        long points = 0;
+        var outcome = LateShipmentOutcome.NotYetDue;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var line = AssessLine(p, c, c.Lines[i], deadline, outOfStockAt);
+            lines[i] = line;
+            payout += line.BuyerPayout;
+            platform += line.PlatformLiability;
+            merchant += line.MerchantTotal;
+            points += line.BuyerPoints ?? 0;
+            if (Precedence(line.Outcome) > Precedence(outcome)) outcome = line.Outcome;
+        }
+        var only = lines.Length == 1 ? lines[0] : null;
+        return new LateShipmentDecision(version.Reference, c.OrderId, outcome, p.Payout.Instrument, payout,
+            p.Payout.Instrument == PayoutInstrument.TmallPoints ? points : null, platform, merchant, null,
+            only?.ReasonCodes ?? OrderReasons(lines), only?.Steps ?? [], lines);
+    }
+
+    /// <summary>Which line outcome speaks for a multi-line order: the one most favourable to the buyer.</summary>
+    private static int Precedence(LateShipmentOutcome o) => o switch
+    {
+        LateShipmentOutcome.Compensable => 6,
+        LateShipmentOutcome.RefundReasonNotCompensable => 5,
+        LateShipmentOutcome.NotEnforced => 4,
+        LateShipmentOutcome.Exempt => 3,
+        LateShipmentOutcome.NotLate => 2,
+        LateShipmentOutcome.NotYetDue => 1,
+        _ => 0,
+    };
+
+    private static string[] OrderReasons(LateShipmentLineDecision[] lines) =>
+        lines.SelectMany(l => l.ReasonCodes).Distinct(StringComparer.Ordinal).ToArray();
+
+    private static DateTimeOffset Deadline(LateShipmentParameters p, LateShipmentCase c)
+    {
+        var paidAt = c.PaidAt!.Value;
+        switch (c.Channel)
+        {
+            case ShippingChannel.Ordinary:
+                return paidAt + p.OrdinaryShipWithin;
+            case ShippingChannel.Juhuasuan:
+                if (p.JuhuasuanShipWithin is null)
+                    throw new InvalidCaseException([new FieldViolation("channel", $"the {p.Platform} rule states no Juhuasuan deadline; give the agreed ship-by time with channel Agreed")]);
+                return paidAt + p.JuhuasuanShipWithin.Value;
+            default:
+                return c.AgreedShipBy!.Value;
+        }
+    }
+
+    private static LateShipmentLineDecision AssessLine(LateShipmentParameters p, LateShipmentCase c, OrderLine line, DateTimeOffset deadline, DateTimeOffset outOfStockAt)
+    {
+        var steps = new StepBuffer();
+        var reasons = new ReasonBuffer();
+        var channelName = ChannelName(c.Channel);
+        if (c.Channel is ShippingChannel.Ordinary or ShippingChannel.Juhuasuan)
+            steps.Add(new ExplanationStep(StepKind.DeadlineFromPayment, T1: c.PaidAt!.Value, T2: deadline, Subject: channelName));
+        else
+            steps.Add(new ExplanationStep(StepKind.DeadlineAgreed, T2: deadline, Subject: channelName));
+
+        // 1. What the times say.
+        Lateness lateness;
+        if (line.ShippedAt is { } shipped)
+        {
+            if (shipped <= deadline)
+            {
+                lateness = Lateness.OnTime;
+                steps.Add(new ExplanationStep(StepKind.ShippedOnTime, T1: shipped, T2: deadline));
+                reasons.Add(LateShipmentReasons.ShippedOnTime);
+            }
+            else
+            {
+                steps.Add(new ExplanationStep(StepKind.ShippedLate, T1: shipped, T2: deadline));
+                reasons.Add(LateShipmentReasons.ShippedLate);
+                lateness = shipped > outOfStockAt ? Lateness.OutOfStock : Lateness.Late;
+                if (lateness == Lateness.OutOfStock)
+                {
+                    steps.Add(new ExplanationStep(StepKind.OutOfStockByTime, T1: shipped, T2: outOfStockAt));
+                    reasons.Add(LateShipmentReasons.OutOfStockByTime);
+                }
+            }
+        }
+        else if (c.EvaluatedAt <= deadline)
+        {
+            lateness = Lateness.NotYetDue;
+            steps.Add(new ExplanationStep(StepKind.NotShippedNotYetDue, T1: c.EvaluatedAt, T2: deadline));
+        }
+        else
+        {
+            steps.Add(new ExplanationStep(StepKind.NotShippedLate, T1: c.EvaluatedAt, T2: deadline));
+            reasons.Add(LateShipmentReasons.NotShippedPastDeadline);
+            lateness = c.EvaluatedAt > outOfStockAt ? Lateness.OutOfStock : Lateness.Late;
+            if (lateness == Lateness.OutOfStock)
+            {
+                steps.Add(new ExplanationStep(StepKind.OutOfStockByTime, T1: c.EvaluatedAt, T2: outOfStockAt));
+                reasons.Add(LateShipmentReasons.OutOfStockByTime);
+            }
+        }
+
+        // The merchant's own acts make an unshipped (or late-shipped) line out of stock, even before the deadline.
+        if (lateness != Lateness.OnTime && lateness != Lateness.OutOfStock)
+        {
+            string? act = c.MerchantAdmittedOutOfStock ? LateShipmentReasons.OutOfStockAdmitted
+                : c.MerchantRefusedToShip ? LateShipmentReasons.OutOfStockRefusedToShip
+                : c.MerchantDemandedHigherPrice ? LateShipmentReasons.OutOfStockHigherPrice
+                : null;
+            if (act is not null)
+            {
+                lateness = Lateness.OutOfStock;
+                reasons.Add(act);
+                steps.Add(new ExplanationStep(StepKind.OutOfStockByMerchant, Subject: act switch
+                {
+                    LateShipmentReasons.OutOfStockAdmitted => "the merchant admitted being out of stock",
+                    LateShipmentReasons.OutOfStockRefusedToShip => "the merchant refused to ship",
+                    _ => "the merchant demanded a higher price to ship",
+                }));
+            }
+        }
+
+        bool reasonCompensable = Contains(p.CompensableRefundReasons, c.RefundReason);
+        long? zeroPoints = p.Payout.Instrument == PayoutInstrument.TmallPoints ? 0L : null;
+        if (lateness is Lateness.OnTime or Lateness.NotYetDue)
+        {
+            if (reasonCompensable && lateness == Lateness.OnTime)
+            {
+                reasons.Add(LateShipmentReasons.ClaimedLateButOnTime);
+                steps.Add(new ExplanationStep(StepKind.Note, Subject: "the refund reason claims late shipment or out of stock, but the courier record shows an on-time shipment: nothing is due"));
+            }
+            if (lateness == Lateness.NotYetDue) reasons.Add(LateShipmentReasons.NotYetDue);
+            return Line(line, lateness == Lateness.OnTime ? LateShipmentOutcome.NotLate : LateShipmentOutcome.NotYetDue, lateness, deadline, outOfStockAt,
+                0m, zeroPoints, reasons, steps);
+        }
+
+        // 2. Late or out of stock: is it enforced, exempt, and claimed for a compensable reason?
+        if (ConditionHolds(p.NotEnforcedWhen, c, deadline, out var notEnforced))
+        {
+            reasons.Add(ReasonOf(notEnforced));
+            steps.Add(new ExplanationStep(StepKind.Note, Subject: $"{ConditionText(notEnforced)}: the platform does not enforce compensation; the parties negotiate"));
+            return Line(line, LateShipmentOutcome.NotEnforced, lateness, deadline, outOfStockAt, 0m, zeroPoints, reasons, steps);
+        }
+        if (ConditionHolds(p.ExemptWhen, c, deadline, out var exempt))
+        {
+            reasons.Add(ReasonOf(exempt));
+            steps.Add(new ExplanationStep(StepKind.Note, Subject: $"{ConditionText(exempt)}: the merchant is exempt"));
+            return Line(line, LateShipmentOutcome.Exempt, lateness, deadline, outOfStockAt, 0m, zeroPoints, reasons, steps);
+        }
+        if (!reasonCompensable)
+        {
+            reasons.Add(LateShipmentReasons.RefundReasonNotCompensable);
+            steps.Add(new ExplanationStep(StepKind.Note, Subject: $"the refund reason {c.RefundReason} is not one that is compensated"));
+            return Line(line, LateShipmentOutcome.RefundReasonNotCompensable, lateness, deadline, outOfStockAt, 0m, zeroPoints, reasons, steps);
+        }
+
+        // 3. The money.
+        var terms = lateness == Lateness.OutOfStock ? p.OutOfStock : p.Late;
+        decimal raw = terms.Rate * line.Amount;
+        steps.Add(new ExplanationStep(StepKind.RateApplied, terms.Rate, line.Amount, raw));
+        decimal capped = raw;
+        if (raw > terms.Cap)
+        {
+            capped = terms.Cap;
+            reasons.Add(LateShipmentReasons.CapApplied);
+            steps.Add(new ExplanationStep(StepKind.Capped, raw, terms.Cap));
+        }
+        else
+        {
+            steps.Add(new ExplanationStep(StepKind.CapNotReached, terms.Cap));
+        }
+        decimal payout = p.Rounding.Apply(capped);
+        steps.Add(new ExplanationStep(StepKind.Rounded, capped, payout, p.Rounding.Scale, Subject: RoundingRule.Describe(p.Rounding.Mode)));
+
+        long? points = null;
+        if (p.Payout.Instrument == PayoutInstrument.TmallPoints)
+        {
+            points = (long)RoundingRule.Round(payout * p.Payout.PointsPerYuan, p.Payout.PointsRounding, 0);
+            steps.Add(new ExplanationStep(StepKind.PaidAsPoints, points.Value, p.Payout.PointsPerYuan, Subject: "Tmall points"));
+        }
+        else
+        {
+            steps.Add(new ExplanationStep(StepKind.PaidAsMoney, payout));
+        }
+
+        decimal platform = 0m;
+        if (p.PlatformLiability is { } liability)
+        {
+            if (liability.OnlyIfNotPaidBeforeJudgment && c.MerchantPaidBeforeJudgment)
+            {
+                reasons.Add(LateShipmentReasons.PaidBeforeJudgment);
+                steps.Add(new ExplanationStep(StepKind.PlatformLiabilityWaived));
+            }
+            else
+            {
+                platform = p.Rounding.Apply(liability.MultipleOfBuyerPayout * payout);
+                reasons.Add(LateShipmentReasons.PlatformLiability);
+                steps.Add(new ExplanationStep(StepKind.PlatformLiability, platform, liability.MultipleOfBuyerPayout));
+            }
+        }
+        steps.Add(new ExplanationStep(StepKind.MerchantTotal, payout + platform));
+        return new LateShipmentLineDecision(line.LineId, LateShipmentOutcome.Compensable, lateness, deadline, outOfStockAt, line.Amount,
+            payout, points, platform, payout + platform, reasons.ToArray(), steps.ToArray());
+    }
+
+    private static LateShipmentLineDecision Line(OrderLine line, LateShipmentOutcome outcome, Lateness lateness, DateTimeOffset deadline, DateTimeOffset outOfStockAt,
+        decimal payout, long? points, in ReasonBuffer reasons, in StepBuffer steps) =>
+        new(line.LineId, outcome, lateness, deadline, outOfStockAt, line.Amount, payout, points, 0m, payout, reasons.ToArray(), steps.ToArray());
+
+    private static bool ConditionHolds(IReadOnlyList<LateShipmentCondition> conditions, LateShipmentCase c, DateTimeOffset deadline, out LateShipmentCondition holding)
+    {
+        for (int i = 0; i < conditions.Count; i++)
+        {
+            var condition = conditions[i];
+            bool holds = condition switch
+            {
+                LateShipmentCondition.BuyerAbuse => c.BuyerAbuse,
+                LateShipmentCondition.PlatformStopShipOrder => c.PlatformStopShipOrder,
+                LateShipmentCondition.ForceMajeureReported => ReportCovers(c.ForceMajeureReports, deadline),
+                _ => false,
+            };
+            if (holds)
+            {
+                holding = condition;
+                return true;
+            }
+        }
+        holding = default;
+        return false;
+    }
+
+    /// <summary>A force-majeure report exempts when its reported period contains the ship-by deadline.</summary>
+    private static bool ReportCovers(IReadOnlyList<ReportedPeriod> reports, DateTimeOffset deadline)
+    {
+        for (int i = 0; i < reports.Count; i++)
+        {
+            if (reports[i].From <= deadline && deadline <= reports[i].To) return true;
+        }
+        return false;
+    }
+
+    private static bool Contains(IReadOnlyList<RefundReason> reasons, RefundReason reason)
+    {
+        for (int i = 0; i < reasons.Count; i++)
+        {
+            if (reasons[i] == reason) return true;
+        }
+        return false;
+    }
+
+    private static string ReasonOf(LateShipmentCondition condition) => condition switch
+    {
+        LateShipmentCondition.BuyerAbuse => LateShipmentReasons.BuyerAbuse,
+        LateShipmentCondition.PlatformStopShipOrder => LateShipmentReasons.PlatformStopShipOrder,
+        _ => LateShipmentReasons.ForceMajeureReported,
+    };
+
+    private static string ConditionText(LateShipmentCondition condition) => condition switch
+    {
+        LateShipmentCondition.BuyerAbuse => "the buyer abuses the late-shipment rule",
+        LateShipmentCondition.PlatformStopShipOrder => "the platform ordered the merchant to stop shipping",
+        _ => "a reported force-majeure period covers the ship-by deadline",
+    };
+
+    private static string ChannelName(ShippingChannel channel) => channel switch
+    {
+        ShippingChannel.Ordinary => "ordinary item",
+        ShippingChannel.Juhuasuan => "Juhuasuan group-buy",
+        ShippingChannel.Presale => "presale",
+        ShippingChannel.Custom => "custom-made",
+        _ => "agreed ship-by time",
+    };
+}
