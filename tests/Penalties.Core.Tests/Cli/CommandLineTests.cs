@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Penalties.Cli;
+
+namespace Penalties.Core.Tests.Cli;
+
+/// <summary>The `penalties` command, run in-process on the repository's examples and rules.</summary>
+public class CommandLineTests
+{
+    private static readonly string Root = Path.GetDirectoryName(Rules.Directory)!;
+
+    private static async Task<(int Code, string Out, string Err)> Run(string stdin, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = await CommandLine.RunAsync([.. args, "--rules", Rules.Directory], new StringReader(stdin), output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [InlineData("late-shipment", "examples/late-shipment.tmall.json", "buyerPayout", "450.00")]
+    [InlineData("price-match", "examples/price-match.jd.json", "payout", "300.00")]
+    public async Task The_examples_evaluate_to_the_documented_answer(string command, string file, string field, string expected)
+    {
+        var (code, output, error) = await Run("", command, Path.Combine(Root, file));
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal(expected, doc.RootElement.GetProperty(field).GetRawText());
+        Assert.StartsWith("sha256:", doc.RootElement.GetProperty("rule").GetProperty("contentHash").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_standing_example_shows_the_4th_deduction_as_serious_in_text()
+    {
+        var (code, output, _) = await Run("", "standing", Path.Combine(Root, "examples/standing.tmall.json"), "--format", "text");
+        Assert.Equal(0, code);
+        Assert.Contains("4th MISDESCRIBED_SEVERE: serious, 12", output, StringComparison.Ordinal);
+        Assert.Contains("C-5: not counted (REVOKED)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_case_is_read_from_stdin()
+    {
+        var json = await File.ReadAllTextAsync(Path.Combine(Root, "examples/late-shipment.tmall.json"));
+        var (code, output, _) = await Run(json, "late-shipment", "-", "--format", "text");
+        Assert.Equal(0, code);
+        Assert.Contains("30% × 1,500.00 = 450.00", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Malformed_input_names_the_line_and_field_and_exits_2()
+    {
+        var json = "{\n  \"platform\": \"Tmall\",\n  \"orderId\": \"x\",\n  \"paidAt\": \"not a time\"\n}";
+        var (code, _, error) = await Run(json, "late-shipment");
+        Assert.Equal(2, code);
+        Assert.Contains("line 4", error, StringComparison.Ordinal);
+        Assert.Contains("$.paidAt", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_fields_in_a_case_are_refused()
+    {
+        var (code, _, error) = await Run("{\"platform\":\"Tmall\",\"bonus\":1}", "late-shipment");
+        Assert.Equal(2, code);
+        Assert.Contains("bonus", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invalid_cases_print_every_field_violation_and_exit_2()
+    {
+        var json = """{"platform":"Tmall","orderId":"","lines":[{"lineId":"1","amount":-1}],"evaluatedAt":"2024-03-01T00:00:00+08:00","refundReason":"Other"}""";
+        var (code, _, error) = await Run(json, "late-shipment");
+        Assert.Equal(2, code);
+        Assert.Contains("invalid input: orderId: is required", error, StringComparison.Ordinal);
+        Assert.Contains("invalid input: paidAt:", error, StringComparison.Ordinal);
+        Assert.Contains("invalid input: lines[0].amount: must not be negative", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_version_in_force_exits_3()
+    {
+        var json = (await File.ReadAllTextAsync(Path.Combine(Root, "examples/price-match.jd.json"))).Replace("2024-06-18", "2022-06-18", StringComparison.Ordinal);
+        var (code, _, error) = await Run(json, "price-match");
+        Assert.Equal(3, code);
+        Assert.Contains("NoVersionInForce", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pinned_version_is_used_and_a_wrong_hash_is_refused()
+    {
+        var file = Path.Combine(Root, "examples/late-shipment.tmall.json");
+        var hash = Rules.Catalog.Pinned(new Core.Rules.RulePin("tmall.late-shipment", 1)).ContentHash;
+        Assert.Equal(0, (await Run("", "late-shipment", file, "--pin", $"tmall.late-shipment@1#{hash}")).Code);
+        var (code, _, error) = await Run("", "late-shipment", file, "--pin", "tmall.late-shipment@1#sha256:00");
+        Assert.Equal(3, code);
+        Assert.Contains("ContentHashMismatch", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rules_validate_reports_every_problem_with_file_and_field()
+    {
+        var dir = Directory.CreateTempSubdirectory();
+        try
+        {
+            var text = await File.ReadAllTextAsync(Path.Combine(Rules.Directory, "tmall.late-shipment/v1.json"));
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "a.json"), text.Replace("\"rate\": 0.30", "\"rate\": 1.30", StringComparison.Ordinal));
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int code = await CommandLine.RunAsync(["rules", "validate", "--rules", dir.FullName], new StringReader(""), output, error);
+            Assert.Equal(2, code);
+            Assert.Contains("a.json: parameters.compensation.late.rate: rate must be within [0, 1] (got 1.30)", error.ToString(), StringComparison.Ordinal);
+            Assert.Contains("a.json: parameters.compensation.outOfStock.rate: rate must be within [0, 1] (got 1.30)", error.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Help_describes_every_command()
+    {
+        var (code, output, _) = await Run("", "--help");
+        Assert.Equal(0, code);
+        foreach (var command in new[] { "late-shipment", "price-match", "standing", "rules list", "rules validate", "rules resolve" })
+            Assert.Contains(command, output, StringComparison.Ordinal);
+    }
+}
