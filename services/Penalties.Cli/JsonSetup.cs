@@ -21,7 +21,27 @@ internal static class JsonSetup
         };
         o.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false));
         o.Converters.Add(new ExplanationStepConverter());
+        o.Converters.Add(new InstantConverter());
         return o;
+    }
+
+    /// <summary>
+    /// Instants must say which instant they are: an ISO 8601 date-time with 'Z' or an explicit offset.
+    /// A bare local time would otherwise be read in the machine's own time zone.
+    /// </summary>
+    private sealed class InstantConverter : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var text = reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new JsonException("an instant must be a string");
+            bool hasZone = text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
+            if (!hasZone || !DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value))
+                throw new JsonException($"'{text}' is not an instant: use ISO 8601 with an offset, e.g. 2024-03-01T10:00:00+08:00 or 2024-03-01T02:00:00Z");
+            return value;
+        }
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>Writes a step as its kind and its rendered text; steps are output only.</summary>

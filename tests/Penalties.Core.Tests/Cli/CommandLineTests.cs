@@ -57,6 +57,17 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task An_instant_without_an_offset_is_refused_rather_than_read_in_the_machines_zone()
+    {
+        var json = (await File.ReadAllTextAsync(Path.Combine(Root, "examples/late-shipment.tmall.json")))
+            .Replace("\"2024-03-01T10:00:00+08:00\"", "\"2024-03-01T10:00:00\"", StringComparison.Ordinal);
+        var (code, _, error) = await Run(json, "late-shipment");
+        Assert.Equal(2, code);
+        Assert.Contains("$.paidAt", error, StringComparison.Ordinal);
+        Assert.Contains("is not an instant", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unknown_fields_in_a_case_are_refused()
     {
         var (code, _, error) = await Run("{\"platform\":\"Tmall\",\"bonus\":1}", "late-shipment");
