@@ -172,7 +172,7 @@ internal sealed class ObjectReader
             }
             return span;
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             Error(name, $"must be an ISO 8601 duration such as PT72H or P7D (got '{s}')");
             return null;
@@ -187,10 +187,19 @@ internal sealed class ObjectReader
         var s = String(name, required);
         if (s is null) return null;
         var styles = DateTimeStyles.None;
-        if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, styles, out var day))
-            return Common.ChinaTime.StartOfDay(day);
-        if (DateTime.TryParseExact(s, ["yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF"], CultureInfo.InvariantCulture, styles, out var local))
-            return new DateTimeOffset(local, Common.ChinaTime.Offset);
+        try
+        {
+            if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, styles, out var day))
+                return Common.ChinaTime.StartOfDay(day);
+            if (DateTime.TryParseExact(s, ["yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF"], CultureInfo.InvariantCulture, styles, out var local))
+                return new DateTimeOffset(local, Common.ChinaTime.Offset);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // 0001-01-01 China time is before DateTimeOffset.MinValue in UTC.
+            Error(name, $"is out of the representable range (got '{s}')");
+            return null;
+        }
         if (DateTimeOffset.TryParseExact(s, ["yyyy-MM-ddTHH:mm:sszzz", "yyyy-MM-ddTHH:mm:ss.FFFFFFFzzz"], CultureInfo.InvariantCulture, styles, out var withOffset))
         {
             if (withOffset.Offset == Common.ChinaTime.Offset) return withOffset;

@@ -194,8 +194,10 @@ internal static partial class PenaltyPointsParametersReader
         bool ok = steps is not null;
         if (steps is not null)
         {
+            int position = 0;
             foreach (var (item, path) in steps)
             {
+                bool first = position++ == 0;
                 var s = ObjectReader.For(r.Context, item, path);
                 if (s is null) { ok = false; continue; }
                 var from = s.Int("fromOccurrence", min: 1);
@@ -203,7 +205,7 @@ internal static partial class PenaltyPointsParametersReader
                 var category = s.Enum<PointCategory>("category");
                 s.End();
                 if (from is null || points is null || category is null) { ok = false; continue; }
-                if (ladder.Count == 0 && from != 1) { s.Error("fromOccurrence", $"the first step must start at occurrence 1 (got {from})"); ok = false; }
+                if (first && from != 1) { s.Error("fromOccurrence", $"the first step must start at occurrence 1 (got {from})"); ok = false; }
                 if (ladder.Count > 0 && from <= ladder[^1].FromOccurrence)
                 {
                     s.Error("fromOccurrence", $"steps must start at strictly increasing occurrences ({from} after {ladder[^1].FromOccurrence})");

@@ -65,6 +65,7 @@ public static partial class RuleSetLoader
         using (doc)
         {
             int before = errors.Count;
+            ReportDuplicateMembers(ctx, doc.RootElement, "");
             var root = ObjectReader.For(ctx, doc.RootElement, "");
             if (root is null) return null;
             root.String("$schema", required: false);
@@ -135,8 +136,8 @@ public static partial class RuleSetLoader
 
         // Every parameter, and the effective dates, must be covered by some provenance entry.
         var covered = result.SelectMany(p => p.Fields).ToList();
+        // effectiveTo needs none of its own: it is set to the successor's effectiveFrom, which has provenance.
         var required = new List<string> { "effectiveFrom" };
-        if (document.TryGetProperty("effectiveTo", out var to) && to.ValueKind != JsonValueKind.Null) required.Add("effectiveTo");
         if (document.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object)
             required.AddRange(parameters.EnumerateObject().Select(m => "parameters." + m.Name));
         foreach (var field in required)
@@ -146,6 +147,29 @@ public static partial class RuleSetLoader
             if (!isCovered) root.Context.Error(field, "no provenance entry covers this field");
         }
         return result;
+    }
+
+    /// <summary>
+    /// Reports every member name given twice in one object. JSON text allows it, but only one of the values
+    /// would be read while the content hash covers both.
+    /// </summary>
+    private static void ReportDuplicateMembers(LoadContext ctx, JsonElement element, string path)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var member in element.EnumerateObject())
+            {
+                var child = path.Length == 0 ? member.Name : path + "." + member.Name;
+                if (!seen.Add(member.Name)) ctx.Error(child, "field given more than once");
+                ReportDuplicateMembers(ctx, member.Value, child);
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            int i = 0;
+            foreach (var item in element.EnumerateArray()) ReportDuplicateMembers(ctx, item, $"{path}[{i++}]");
+        }
     }
 
     /// <summary>True when a dotted path such as "parameters.ladder[0].points" names a member of the document.</summary>
