@@ -44,6 +44,9 @@ public sealed record RuleSetVersion(
 {
     public RuleReference Reference { get; } = new(RuleSetId, Version, ContentHash);
 
+    /// <summary>The version's parameters as JSON, exactly as published.</summary>
+    public string ParametersJson { get; init; } = "{}";
+
     public bool IsInForceAt(DateTimeOffset instant) =>
         instant >= EffectiveFrom && (EffectiveTo is null || instant < EffectiveTo.Value);
 

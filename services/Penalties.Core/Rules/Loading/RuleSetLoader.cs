@@ -101,7 +101,10 @@ public static partial class RuleSetLoader
             if (errors.Count > before || id is null || version is null || kind is null || title is null || from is null || parameters is null || provenance is null)
                 return null;
             return new RuleSetVersion(id, version.Value, kind.Value, title, from.Value, to, parameters, provenance,
-                CanonicalJson.ContentHash(doc.RootElement), file);
+                CanonicalJson.ContentHash(doc.RootElement), file)
+            {
+                ParametersJson = doc.RootElement.GetProperty("parameters").GetRawText(),
+            };
         }
     }
 

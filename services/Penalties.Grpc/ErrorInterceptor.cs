@@ -1,0 +1,50 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+using Penalties.ServiceDefaults;
+
+namespace Penalties.Grpc;
+
+/// <summary>Turns the caller's mistakes into their gRPC statuses; anything else is logged and INTERNAL without a stack trace.</summary>
+public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, PenaltiesMetrics metrics) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Map(e, context);
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context);
+        }
+        catch (Exception e) when (e is not RpcException && !(e is OperationCanceledException && context.CancellationToken.IsCancellationRequested))
+        {
+            throw Map(e, context);
+        }
+    }
+
+    private RpcException Map(Exception e, ServerCallContext context)
+    {
+        var rpc = Errors.ToRpcException(e, PrefixFor(context.Method));
+        metrics.Error(context.Method, rpc.StatusCode.ToString());
+        if (!Errors.IsCallerError(e)) LogUnexpected(logger, e, context.Method);
+        return rpc;
+    }
+
+    /// <summary>Where the case sits in each request message, so field paths point into the request.</summary>
+    internal static string PrefixFor(string method) =>
+        method.Contains(".LateShipment/", StringComparison.Ordinal) || method.Contains(".PriceMatch/", StringComparison.Ordinal) ? "case" : "";
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error in {Method}")]
+    private static partial void LogUnexpected(ILogger logger, Exception e, string method);
+}

@@ -1,0 +1,111 @@
+using System.Text;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Penalties.Contracts.V1;
+using Penalties.Core.Common;
+using Penalties.Core.Rules;
+using Status = Google.Rpc.Status;
+
+namespace Penalties.Grpc;
+
+/// <summary>A record with this key exists with other content (ALREADY_EXISTS).</summary>
+public sealed class ConflictException(string message) : Exception(message);
+
+/// <summary>Something the caller named does not exist (NOT_FOUND).</summary>
+public sealed class NotFoundException(string message) : Exception(message);
+
+/// <summary>
+/// Maps what the core and the stores throw to gRPC statuses: the caller's mistakes are never INTERNAL.
+/// INVALID_ARGUMENT carries a google.rpc.BadRequest with every field violation.
+/// </summary>
+public static class Errors
+{
+    public const string Domain = "penalties.v1";
+
+    /// <summary>True for every exception that describes a problem with what the caller sent.</summary>
+    public static bool IsCallerError(Exception e) => e is InvalidCaseException or RuleResolutionException or ConflictException or NotFoundException;
+
+    public static Status ToStatus(Exception e, string prefix = "case")
+    {
+        switch (e)
+        {
+            case InvalidCaseException invalid:
+            {
+                var badRequest = new BadRequest();
+                foreach (var v in invalid.Violations)
+                    badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = FieldPath(prefix, v.Field), Description = v.Description });
+                return new Status
+                {
+                    Code = (int)Code.InvalidArgument,
+                    Message = $"invalid request: {invalid.Violations.Count} field violation(s): " +
+                              string.Join("; ", invalid.Violations.Select(v => $"{FieldPath(prefix, v.Field)}: {v.Description}")),
+                    Details = { Any.Pack(badRequest) },
+                };
+            }
+            case RuleResolutionException r:
+            {
+                var code = r.Error switch
+                {
+                    RuleResolutionError.NoVersionInForce or RuleResolutionError.ContentHashMismatch => Code.FailedPrecondition,
+                    RuleResolutionError.UnknownRuleSet or RuleResolutionError.VersionNotFound => Code.NotFound,
+                    _ => Code.InvalidArgument,
+                };
+                var info = new ErrorInfo { Domain = Domain, Reason = ReasonOf(r.Error) };
+                info.Metadata.Add("rule_set_id", r.RuleSetId);
+                if (r.At is { } at) info.Metadata.Add("at", at.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+                return new Status { Code = (int)code, Message = r.Message, Details = { Any.Pack(info) } };
+            }
+            case ConflictException c:
+                return new Status { Code = (int)Code.AlreadyExists, Message = c.Message };
+            case NotFoundException n:
+                return new Status { Code = (int)Code.NotFound, Message = n.Message };
+            default:
+                return new Status { Code = (int)Code.Internal, Message = "internal error" };
+        }
+    }
+
+    public static RpcException ToRpcException(Exception e, string prefix = "case") => ToStatus(e, prefix).ToRpcException();
+
+    /// <summary>The error of one stream item, with the same code and violations the unary call would give.</summary>
+    public static ItemError ToItemError(Exception e, string prefix = "request.case")
+    {
+        var status = ToStatus(e, prefix);
+        var error = new ItemError { Code = status.Code, Message = status.Message };
+        var badRequest = status.GetDetail<BadRequest>();
+        if (badRequest is not null)
+        {
+            foreach (var v in badRequest.FieldViolations)
+                error.FieldViolations.Add(new Contracts.V1.FieldViolation { Field = v.Field, Description = v.Description });
+        }
+        return error;
+    }
+
+    /// <summary>"lines[0].shippedAt" → "case.lines[0].shipped_at": the core's paths in proto field names.</summary>
+    public static string FieldPath(string prefix, string corePath)
+    {
+        var sb = new StringBuilder(prefix.Length + corePath.Length + 8);
+        if (prefix.Length > 0) sb.Append(prefix).Append('.');
+        foreach (char ch in corePath)
+        {
+            if (char.IsUpper(ch))
+            {
+                sb.Append('_').Append(char.ToLowerInvariant(ch));
+            }
+            else
+            {
+                sb.Append(ch);
+            }
+        }
+        return sb.ToString();
+    }
+
+    private static string ReasonOf(RuleResolutionError e) => e switch
+    {
+        RuleResolutionError.NoVersionInForce => "NO_VERSION_IN_FORCE",
+        RuleResolutionError.UnknownRuleSet => "UNKNOWN_RULE_SET",
+        RuleResolutionError.VersionNotFound => "VERSION_NOT_FOUND",
+        RuleResolutionError.ContentHashMismatch => "CONTENT_HASH_MISMATCH",
+        _ => "WRONG_RULE_SET",
+    };
+}

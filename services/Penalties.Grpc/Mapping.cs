@@ -1,0 +1,398 @@
+using Google.Protobuf.WellKnownTypes;
+using Penalties.Core.Common;
+using Penalties.Core.Rules;
+using C = Penalties.Contracts.V1;
+using Core = Penalties.Core;
+
+namespace Penalties.Grpc;
+
+/// <summary>
+/// Conversions between the contract and the core. Reading a request collects every field violation
+/// (paths in the core's camelCase, relative to the case; <see cref="Errors.FieldPath"/> turns them into
+/// proto paths) and adds the core's own validation, so one error lists every problem.
+/// </summary>
+public static class Mapping
+{
+    public const string Currency = "CNY";
+
+    // --- Money and time ---
+
+    public static C.Money Money(decimal value)
+    {
+        long units = (long)decimal.Truncate(value);
+        int nanos = (int)((value - units) * 1_000_000_000m);
+        return new C.Money { CurrencyCode = Currency, Units = units, Nanos = nanos };
+    }
+
+    public static decimal Money(C.Money? money, string field, ViolationList v, bool required = true)
+    {
+        if (money is null)
+        {
+            if (required) v.Add(field, "is required");
+            return 0m;
+        }
+        if (money.CurrencyCode is not (Currency or ""))
+            v.Add(field, $"currency must be {Currency} (got '{money.CurrencyCode}')");
+        if (money.Nanos is <= -1_000_000_000 or >= 1_000_000_000)
+            v.Add(field, $"nanos must be within ±999,999,999 (got {money.Nanos})");
+        else if ((money.Units > 0 && money.Nanos < 0) || (money.Units < 0 && money.Nanos > 0))
+            v.Add(field, "units and nanos must have the same sign");
+        return money.Units + money.Nanos / 1_000_000_000m;
+    }
+
+    public static Timestamp Time(DateTimeOffset t) => Timestamp.FromDateTimeOffset(t);
+
+    public static Timestamp? Time(DateTimeOffset? t) => t is { } value ? Timestamp.FromDateTimeOffset(value) : null;
+
+    public static DateTimeOffset? Time(Timestamp? t, string field, ViolationList v)
+    {
+        if (t is null) return null;
+        if (t.Seconds < -62135596800 || t.Seconds > 253402300799 || t.Nanos is < 0 or > 999_999_999)
+        {
+            v.Add(field, "is not a valid timestamp");
+            return null;
+        }
+        return t.ToDateTimeOffset();
+    }
+
+    public static C.TimeInterval Interval(DateTimeOffset from, DateTimeOffset? to) =>
+        new() { From = Time(from), To = Time(to) };
+
+    public static C.RuleReference Rule(RuleReference r) => new() { RuleSetId = r.RuleSetId, Version = r.Version, ContentHash = r.ContentHash };
+
+    public static RulePin? Pin(C.RulePin? pin) =>
+        pin is null || string.IsNullOrEmpty(pin.RuleSetId) ? null
+            : new RulePin(pin.RuleSetId, pin.Version, string.IsNullOrEmpty(pin.ContentHash) ? null : pin.ContentHash);
+
+    public static IEnumerable<C.ExplanationStep> Steps(IReadOnlyList<ExplanationStep> steps)
+    {
+        foreach (var s in steps) yield return new C.ExplanationStep { Kind = s.Kind.ToString(), Text = s.Text };
+    }
+
+    private static void Throw(ViolationList mapping, IReadOnlyList<FieldViolation> core)
+    {
+        if (!mapping.Any && core.Count == 0) return;
+        var all = new List<FieldViolation>(mapping.Items);
+        foreach (var v in core)
+        {
+            if (!all.Exists(a => a.Field == v.Field)) all.Add(v);
+        }
+        throw new InvalidCaseException(all);
+    }
+
+    // --- Late shipment ---
+
+    public static Core.LateShipment.LateShipmentCase LateShipmentCase(C.LateShipmentCase? c)
+    {
+        var v = new ViolationList();
+        if (c is null)
+        {
+            v.Add("", "the case is required");
+            v.ThrowIfAny();
+        }
+        var platform = c!.Platform switch
+        {
+            C.Platform.Tmall => Core.LateShipment.Platform.Tmall,
+            C.Platform.Taobao => Core.LateShipment.Platform.Taobao,
+            _ => Invalid(v, "platform", c.Platform, Core.LateShipment.Platform.Tmall),
+        };
+        var channel = c.Channel switch
+        {
+            C.ShippingChannel.Unspecified or C.ShippingChannel.Ordinary => Core.LateShipment.ShippingChannel.Ordinary,
+            C.ShippingChannel.Juhuasuan => Core.LateShipment.ShippingChannel.Juhuasuan,
+            C.ShippingChannel.Presale => Core.LateShipment.ShippingChannel.Presale,
+            C.ShippingChannel.Custom => Core.LateShipment.ShippingChannel.Custom,
+            C.ShippingChannel.Agreed => Core.LateShipment.ShippingChannel.Agreed,
+            _ => Invalid(v, "channel", c.Channel, Core.LateShipment.ShippingChannel.Ordinary),
+        };
+        var reason = c.RefundReason switch
+        {
+            C.RefundReason.SellerOutOfStock => Core.LateShipment.RefundReason.SellerOutOfStock,
+            C.RefundReason.NotShippedInAgreedTime => Core.LateShipment.RefundReason.NotShippedInAgreedTime,
+            C.RefundReason.OrderedByMistake => Core.LateShipment.RefundReason.OrderedByMistake,
+            C.RefundReason.NoLongerWanted => Core.LateShipment.RefundReason.NoLongerWanted,
+            C.RefundReason.Other => Core.LateShipment.RefundReason.Other,
+            _ => Invalid(v, "refundReason", c.RefundReason, Core.LateShipment.RefundReason.Other),
+        };
+        var lines = new Core.LateShipment.OrderLine[c.Lines.Count];
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var l = c.Lines[i];
+            lines[i] = new Core.LateShipment.OrderLine
+            {
+                LineId = l.LineId,
+                Amount = Money(l.Amount, $"lines[{i}].amount", v),
+                Quantity = l.Quantity == 0 ? 1 : l.Quantity,
+                ShippedAt = Time(l.ShippedAt, $"lines[{i}].shippedAt", v),
+            };
+        }
+        var reports = new Core.LateShipment.ReportedPeriod[c.ForceMajeureReports.Count];
+        for (int i = 0; i < reports.Length; i++)
+        {
+            var r = c.ForceMajeureReports[i];
+            var from = Time(r.From, $"forceMajeureReports[{i}].from", v);
+            var to = Time(r.To, $"forceMajeureReports[{i}].to", v);
+            if (from is null) v.Add($"forceMajeureReports[{i}].from", "is required");
+            if (to is null) v.Add($"forceMajeureReports[{i}].to", "is required");
+            reports[i] = new Core.LateShipment.ReportedPeriod(from ?? default, to ?? default);
+        }
+        var result = new Core.LateShipment.LateShipmentCase
+        {
+            Platform = platform,
+            OrderId = c.OrderId,
+            PaidAt = Time(c.PaidAt, "paidAt", v),
+            PlacedAt = Time(c.PlacedAt, "placedAt", v),
+            Channel = channel,
+            AgreedShipBy = Time(c.AgreedShipBy, "agreedShipBy", v),
+            Lines = lines,
+            EvaluatedAt = Time(c.EvaluatedAt, "evaluatedAt", v) ?? default,
+            RefundReason = reason,
+            MerchantAdmittedOutOfStock = c.MerchantAdmittedOutOfStock,
+            MerchantRefusedToShip = c.MerchantRefusedToShip,
+            MerchantDemandedHigherPrice = c.MerchantDemandedHigherPrice,
+            RefusedBeforePayment = c.RefusedBeforePayment,
+            BuyerAbuse = c.BuyerAbuse,
+            PlatformStopShipOrder = c.PlatformStopShipOrder,
+            ForceMajeureReports = reports,
+            MerchantPaidBeforeJudgment = c.MerchantPaidBeforeJudgment,
+        };
+        Throw(v, result.Validate());
+        return result;
+    }
+
+    public static C.LateShipmentDecision Decision(Core.LateShipment.LateShipmentDecision d)
+    {
+        var result = new C.LateShipmentDecision
+        {
+            Rule = Rule(d.Rule),
+            OrderId = d.OrderId,
+            Outcome = Outcome(d.Outcome),
+            Instrument = d.Instrument.ToString(),
+            BuyerPayout = Money(d.BuyerPayout),
+            PlatformLiability = Money(d.PlatformLiability),
+            MerchantTotal = Money(d.MerchantTotal),
+            ReferralRuleSetId = d.Referral?.RuleSetId ?? "",
+            ReferralViolationCode = d.Referral?.ViolationCode ?? "",
+            ReasonCodes = { d.ReasonCodes },
+            Steps = { Steps(d.Steps) },
+        };
+        if (d.BuyerPoints is { } points) result.BuyerPoints = points;
+        foreach (var l in d.Lines)
+        {
+            var line = new C.LateShipmentLineDecision
+            {
+                LineId = l.LineId,
+                Outcome = Outcome(l.Outcome),
+                Lateness = l.Lateness.ToString(),
+                Deadline = Time(l.Deadline),
+                OutOfStockAt = Time(l.OutOfStockAt),
+                BuyerPayout = Money(l.BuyerPayout),
+                PlatformLiability = Money(l.PlatformLiability),
+                MerchantTotal = Money(l.MerchantTotal),
+                ReasonCodes = { l.ReasonCodes },
+                Steps = { Steps(l.Steps) },
+            };
+            if (l.BuyerPoints is { } p) line.BuyerPoints = p;
+            result.Lines.Add(line);
+        }
+        return result;
+    }
+
+    private static C.LateShipmentOutcome Outcome(Core.LateShipment.LateShipmentOutcome o) => o switch
+    {
+        Core.LateShipment.LateShipmentOutcome.Compensable => C.LateShipmentOutcome.Compensable,
+        Core.LateShipment.LateShipmentOutcome.NotLate => C.LateShipmentOutcome.NotLate,
+        Core.LateShipment.LateShipmentOutcome.NotYetDue => C.LateShipmentOutcome.NotYetDue,
+        Core.LateShipment.LateShipmentOutcome.Exempt => C.LateShipmentOutcome.Exempt,
+        Core.LateShipment.LateShipmentOutcome.NotEnforced => C.LateShipmentOutcome.NotEnforced,
+        Core.LateShipment.LateShipmentOutcome.RefundReasonNotCompensable => C.LateShipmentOutcome.RefundReasonNotCompensable,
+        _ => C.LateShipmentOutcome.RefusedBeforePayment,
+    };
+
+    // --- Price match ---
+
+    public static Core.PriceMatch.PriceMatchCase PriceMatchCase(C.PriceMatchCase? c)
+    {
+        var v = new ViolationList();
+        if (c is null)
+        {
+            v.Add("", "the case is required");
+            v.ThrowIfAny();
+        }
+        var merchant = c!.MerchantType switch
+        {
+            C.MerchantType.ThirdParty => Core.PriceMatch.MerchantType.ThirdParty,
+            C.MerchantType.JdSmallShop => Core.PriceMatch.MerchantType.JdSmallShop,
+            C.MerchantType.JdSelfOperated => Core.PriceMatch.MerchantType.JdSelfOperated,
+            _ => Invalid(v, "merchantType", c.MerchantType, Core.PriceMatch.MerchantType.ThirdParty),
+        };
+        var enrollments = new Core.PriceMatch.EnrollmentPeriod[c.Enrollments.Count];
+        for (int i = 0; i < enrollments.Length; i++)
+        {
+            var from = Time(c.Enrollments[i].From, $"enrollments[{i}].from", v);
+            if (from is null) v.Add($"enrollments[{i}].from", "is required");
+            enrollments[i] = new Core.PriceMatch.EnrollmentPeriod(from ?? default, Time(c.Enrollments[i].To, $"enrollments[{i}].to", v));
+        }
+        var payments = new Core.PriceMatch.PaymentPart[c.Payments.Count];
+        for (int i = 0; i < payments.Length; i++)
+        {
+            var p = c.Payments[i];
+            var kind = p.Kind switch
+            {
+                C.PaymentKind.Cash => Core.PriceMatch.PaymentKind.Cash,
+                C.PaymentKind.JdBeans => Core.PriceMatch.PaymentKind.JdBeans,
+                C.PaymentKind.ECard => Core.PriceMatch.PaymentKind.ECard,
+                C.PaymentKind.Balance => Core.PriceMatch.PaymentKind.Balance,
+                C.PaymentKind.Coupon => Core.PriceMatch.PaymentKind.Coupon,
+                C.PaymentKind.PlatformPromotion => Core.PriceMatch.PaymentKind.PlatformPromotion,
+                _ => Invalid(v, $"payments[{i}].kind", p.Kind, Core.PriceMatch.PaymentKind.Cash),
+            };
+            payments[i] = new Core.PriceMatch.PaymentPart
+            {
+                Kind = kind,
+                Amount = kind == Core.PriceMatch.PaymentKind.JdBeans ? Money(p.Amount, $"payments[{i}].amount", v, required: false) : Money(p.Amount, $"payments[{i}].amount", v),
+                Beans = p.Beans,
+            };
+        }
+        Core.PriceMatch.ComparisonListing? comparison = null;
+        if (c.Comparison is null) v.Add("comparison", "is required");
+        else
+        {
+            var cp = c.Comparison;
+            comparison = new Core.PriceMatch.ComparisonListing
+            {
+                Platform = cp.Platform switch
+                {
+                    C.ComparisonPlatform.PinduoduoTenBillionSubsidy => Core.PriceMatch.ComparisonPlatform.PinduoduoTenBillionSubsidy,
+                    C.ComparisonPlatform.Pinduoduo => Core.PriceMatch.ComparisonPlatform.Pinduoduo,
+                    C.ComparisonPlatform.Tmall => Core.PriceMatch.ComparisonPlatform.Tmall,
+                    C.ComparisonPlatform.Taobao => Core.PriceMatch.ComparisonPlatform.Taobao,
+                    C.ComparisonPlatform.Other => Core.PriceMatch.ComparisonPlatform.Other,
+                    _ => Invalid(v, "comparison.platform", cp.Platform, Core.PriceMatch.ComparisonPlatform.Other),
+                },
+                PaidAmount = Money(cp.PaidAmount, "comparison.paidAmount", v),
+                MonthlySales = cp.MonthlySales,
+                OnSale = cp.OnSale,
+                Purchasable = cp.Purchasable,
+                Attributes = new Dictionary<string, string>(cp.Attributes, StringComparer.Ordinal),
+            };
+        }
+        var result = new Core.PriceMatch.PriceMatchCase
+        {
+            OrderId = c.OrderId,
+            MerchantType = merchant,
+            Enrollments = enrollments,
+            ItemHasBadge = c.ItemHasBadge,
+            ItemIsCustom = c.ItemIsCustom,
+            ItemAttributes = new Dictionary<string, string>(c.ItemAttributes, StringComparer.Ordinal),
+            OrderedAt = Time(c.OrderedAt, "orderedAt", v) ?? default,
+            ClaimedAt = Time(c.ClaimedAt, "claimedAt", v) ?? default,
+            Payments = payments,
+            Comparison = comparison!,
+        };
+        Throw(v, result.Validate());
+        return result;
+    }
+
+    public static C.PriceMatchDecision Decision(Core.PriceMatch.PriceMatchDecision d) => new()
+    {
+        Rule = Rule(d.Rule),
+        OrderId = d.OrderId,
+        Outcome = d.Outcome switch
+        {
+            Core.PriceMatch.PriceMatchOutcome.Payable => C.PriceMatchOutcome.Payable,
+            Core.PriceMatch.PriceMatchOutcome.NoPositiveDifference => C.PriceMatchOutcome.NoPositiveDifference,
+            Core.PriceMatch.PriceMatchOutcome.Refused => C.PriceMatchOutcome.Refused,
+            _ => C.PriceMatchOutcome.ManualReview,
+        },
+        BuyerPaidAmount = Money(d.BuyerPaidAmount),
+        ComparisonPaidAmount = Money(d.ComparisonPaidAmount),
+        Difference = Money(d.Difference),
+        Payout = Money(d.Payout),
+        FailedConditions = { d.FailedConditions.Select(f => new C.FailedCondition { Code = f.Code, Detail = f.Detail }) },
+        ReasonCodes = { d.ReasonCodes },
+        Steps = { Steps(d.Steps) },
+    };
+
+    // --- Penalty points ---
+
+    public static Core.PenaltyPoints.Violation Violation(C.Violation? violation, string field, ViolationList v)
+    {
+        if (violation is null)
+        {
+            v.Add(field, "is required");
+            return new Core.PenaltyPoints.Violation { CaseId = "", Code = "", OccurredAt = default };
+        }
+        return new Core.PenaltyPoints.Violation
+        {
+            CaseId = violation.CaseId,
+            Code = violation.Code,
+            OccurredAt = Time(violation.OccurredAt, field + ".occurredAt", v) ?? default,
+            Revoked = violation.Revoked,
+            AssessedPoints = violation.HasAssessedPoints ? violation.AssessedPoints : null,
+        };
+    }
+
+    public static C.Violation Violation(Core.PenaltyPoints.Violation v)
+    {
+        var result = new C.Violation { CaseId = v.CaseId, Code = v.Code, OccurredAt = Time(v.OccurredAt), Revoked = v.Revoked };
+        if (v.AssessedPoints is { } p) result.AssessedPoints = p;
+        return result;
+    }
+
+    public static C.Sanction Sanction(Core.PenaltyPoints.SanctionDecision s, DateTimeOffset asOf) => new()
+    {
+        Trigger = s.Trigger,
+        Actions = { s.Actions.Select(a => a.ToString()) },
+        StartsAt = Time(s.StartsAt),
+        EndsAt = Time(s.EndsAt),
+        Rule = Rule(s.Rule),
+        Active = s.IsActiveAt(asOf),
+    };
+
+    public static C.Deduction Deduction(Core.PenaltyPoints.Deduction d, DateTimeOffset asOf) => new()
+    {
+        CaseId = d.CaseId,
+        Code = d.Code,
+        OccurredAt = Time(d.OccurredAt),
+        Rule = Rule(d.Rule),
+        Occurrence = d.Occurrence,
+        Points = d.Points,
+        Category = d.Category == Core.PenaltyPoints.PointCategory.Serious ? C.PointCategory.Serious : C.PointCategory.General,
+        ItemAction = d.ItemAction.ToString(),
+        Sanction = d.Sanction is null ? null : Sanction(d.Sanction, asOf),
+        Explanation = d.Explanation,
+    };
+
+    public static C.PeriodTotals Totals(Core.PenaltyPoints.PeriodTotals t) => new()
+    {
+        Period = new C.TimeInterval { From = t.From == DateTimeOffset.MinValue ? null : Time(t.From), To = Time(t.To) },
+        General = t.General,
+        Serious = t.Serious,
+    };
+
+    public static C.Standing Standing(Core.PenaltyPoints.MerchantStanding s) => new()
+    {
+        RuleSetId = s.RuleSetId,
+        AsOf = Time(s.AsOf),
+        Deductions = { s.Deductions.Select(d => Deduction(d, s.AsOf)) },
+        Ignored = { s.Ignored.Select(i => new C.IgnoredViolation { CaseId = i.CaseId, Code = i.Code, Reason = i.Reason }) },
+        Periods = { s.Periods.Select(Totals) },
+        Current = Totals(s.Current),
+        Sanctions = { s.Sanctions.Select(x => Sanction(x, s.AsOf)) },
+    };
+
+    public static C.AssessPenaltyResponse Preview(Core.PenaltyPoints.PenaltyPreview p) => new()
+    {
+        Deduction = p.Deduction is null ? null : Deduction(p.Deduction, p.StandingAfter.AsOf),
+        AlreadyInHistory = p.AlreadyInHistory,
+        NewSanctions = { p.NewSanctions.Select(s => Sanction(s, p.StandingAfter.AsOf)) },
+        StandingAfter = Standing(p.StandingAfter),
+    };
+
+    private static T Invalid<T, TEnum>(ViolationList v, string field, TEnum value, T fallback) where TEnum : struct, System.Enum
+    {
+        v.Add(field, Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) == 0 ? "is required" : $"unknown value {value}");
+        return fallback;
+    }
+}

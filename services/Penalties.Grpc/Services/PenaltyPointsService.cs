@@ -1,0 +1,198 @@
+using System.Globalization;
+using Grpc.Core;
+using Penalties.Contracts.V1;
+using Penalties.Core.Common;
+using Penalties.Core.PenaltyPoints;
+using Penalties.ServiceDefaults;
+using CoreViolation = Penalties.Core.PenaltyPoints.Violation;
+
+namespace Penalties.Grpc.Services;
+
+/// <summary>
+/// PenaltyPoints: stateless assessment over a supplied history, and the recorded history of each
+/// merchant (Record, Revoke, GetStanding, ListHistory) through <see cref="IPenaltyHistoryStore"/>.
+/// </summary>
+public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistoryStore store, PenaltiesMetrics metrics) : PenaltyPoints.PenaltyPointsBase
+{
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 1000;
+
+    public override Task<AssessPenaltyResponse> Assess(AssessPenaltyRequest request, ServerCallContext context) =>
+        Task.FromResult(HandleAssess(request));
+
+    public override Task AssessStream(IAsyncStreamReader<AssessPenaltyStreamRequest> requestStream, IServerStreamWriter<AssessPenaltyStreamResponse> responseStream, ServerCallContext context) =>
+        Streams.Run(requestStream, responseStream, context,
+            r => new AssessPenaltyStreamResponse { CorrelationId = r.CorrelationId, Response = HandleAssess(r.Request ?? new AssessPenaltyRequest()) },
+            (r, e) =>
+            {
+                metrics.Error("PenaltyPoints.AssessStream", ((StatusCode)Errors.ToStatus(e).Code).ToString());
+                return new AssessPenaltyStreamResponse { CorrelationId = r.CorrelationId, Error = Errors.ToItemError(e, "request") };
+            });
+
+    private AssessPenaltyResponse HandleAssess(AssessPenaltyRequest request)
+    {
+        var v = new ViolationList();
+        v.Required("ruleSetId", request.RuleSetId);
+        var history = new List<CoreViolation>(request.History.Count);
+        for (int i = 0; i < request.History.Count; i++) history.Add(Mapping.Violation(request.History[i], $"history[{i}]", v));
+        var violation = Mapping.Violation(request.Violation, "violation", v);
+        var asOf = Mapping.Time(request.AsOf, "asOf", v) ?? violation.OccurredAt;
+        v.ThrowIfAny();
+        var preview = PenaltyPointsCalculator.Preview(rules.Current, request.RuleSetId, history, violation, asOf);
+        Count(request.RuleSetId, preview.Deduction);
+        return Mapping.Preview(preview);
+    }
+
+    public override async Task<PreviewPenaltyResponse> Preview(PreviewPenaltyRequest request, ServerCallContext context)
+    {
+        var v = new ViolationList();
+        v.Required("merchantId", request.MerchantId);
+        v.Required("ruleSetId", request.RuleSetId);
+        var violation = Mapping.Violation(request.Violation, "violation", v);
+        var asOf = Mapping.Time(request.AsOf, "asOf", v) ?? violation.OccurredAt;
+        v.ThrowIfAny();
+        var history = Violations(await store.ReadAsync(request.MerchantId, context.CancellationToken), request.RuleSetId);
+        var preview = PenaltyPointsCalculator.Preview(rules.Current, request.RuleSetId, history, violation, asOf);
+        return new PreviewPenaltyResponse { Preview = Mapping.Preview(preview) };
+    }
+
+    public override async Task<RecordPenaltyResponse> Record(RecordPenaltyRequest request, ServerCallContext context)
+    {
+        var v = new ViolationList();
+        v.Required("merchantId", request.MerchantId);
+        v.Required("ruleSetId", request.RuleSetId);
+        var violation = Mapping.Violation(request.Violation, "violation", v);
+        if (violation.Revoked) v.Add("violation.revoked", "must be false when recording; revoke with Revoke");
+        v.ThrowIfAny();
+        var catalog = rules.Current;
+        var response = await store.UpdateAsync(request.MerchantId, records =>
+        {
+            var existing = Find(records, violation.CaseId);
+            var history = Violations(records, request.RuleSetId);
+            if (existing is not null)
+            {
+                var differences = Differences(existing, request.RuleSetId, violation);
+                if (differences.Count > 0)
+                    throw new ConflictException($"case '{violation.CaseId}' is already recorded for merchant '{request.MerchantId}' with other content: {string.Join("; ", differences)}");
+                var standing = PenaltyPointsCalculator.Standing(catalog, request.RuleSetId, history, violation.OccurredAt);
+                var original = standing.Deductions.FirstOrDefault(d => d.CaseId == violation.CaseId);
+                return ((HistoryRecord?)null, new RecordPenaltyResponse
+                {
+                    Replay = true,
+                    Deduction = original is null ? null : Mapping.Deduction(original, standing.AsOf),
+                });
+            }
+            var preview = PenaltyPointsCalculator.Preview(catalog, request.RuleSetId, history, violation, violation.OccurredAt);
+            var result = new RecordPenaltyResponse
+            {
+                Replay = false,
+                Deduction = preview.Deduction is null ? null : Mapping.Deduction(preview.Deduction, violation.OccurredAt),
+                NewSanctions = { preview.NewSanctions.Select(s => Mapping.Sanction(s, violation.OccurredAt)) },
+            };
+            Count(request.RuleSetId, preview.Deduction);
+            return (new HistoryRecord(0, request.RuleSetId, violation, Revocation: false, Reason: null), result);
+        }, context.CancellationToken);
+        return response;
+    }
+
+    public override async Task<RevokePenaltyResponse> Revoke(RevokePenaltyRequest request, ServerCallContext context)
+    {
+        var v = new ViolationList();
+        v.Required("merchantId", request.MerchantId);
+        v.Required("caseId", request.CaseId);
+        v.ThrowIfAny();
+        var catalog = rules.Current;
+        return await store.UpdateAsync(request.MerchantId, records =>
+        {
+            var existing = Find(records, request.CaseId)
+                ?? throw new NotFoundException($"case '{request.CaseId}' is not recorded for merchant '{request.MerchantId}'");
+            bool already = records.Any(r => r.Revocation && r.Violation.CaseId == request.CaseId);
+            HistoryRecord? append = already ? null
+                : new HistoryRecord(0, existing.RuleSetId, existing.Violation with { Revoked = true }, Revocation: true, Reason: request.Reason);
+            var after = append is null ? records : [.. records, append];
+            var history = Violations(after, existing.RuleSetId);
+            var asOf = history.Max(h => h.OccurredAt);
+            var standing = PenaltyPointsCalculator.Standing(catalog, existing.RuleSetId, history, asOf);
+            return (append, new RevokePenaltyResponse { Replay = already, Standing = Mapping.Standing(standing) });
+        }, context.CancellationToken);
+    }
+
+    public override async Task<GetStandingResponse> GetStanding(GetStandingRequest request, ServerCallContext context)
+    {
+        var v = new ViolationList();
+        v.Required("merchantId", request.MerchantId);
+        v.Required("ruleSetId", request.RuleSetId);
+        var asOf = Mapping.Time(request.AsOf, "asOf", v);
+        if (request.AsOf is null) v.Add("asOf", "is required");
+        v.ThrowIfAny();
+        var history = Violations(await store.ReadAsync(request.MerchantId, context.CancellationToken), request.RuleSetId);
+        var standing = PenaltyPointsCalculator.Standing(rules.Current, request.RuleSetId, history, asOf!.Value);
+        return new GetStandingResponse { Standing = Mapping.Standing(standing) };
+    }
+
+    public override async Task<ListHistoryResponse> ListHistory(ListHistoryRequest request, ServerCallContext context)
+    {
+        var v = new ViolationList();
+        v.Required("merchantId", request.MerchantId);
+        if (request.PageSize is < 0 or > MaxPageSize) v.Add("pageSize", $"must be within [0, {MaxPageSize}] (got {request.PageSize})");
+        long start = 0;
+        if (request.PageToken.Length > 0 && (!long.TryParse(request.PageToken, NumberStyles.None, CultureInfo.InvariantCulture, out start)))
+            v.Add("pageToken", "is not a token returned by ListHistory");
+        v.ThrowIfAny();
+        int size = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
+        var records = await store.ReadAsync(request.MerchantId, context.CancellationToken);
+        var response = new ListHistoryResponse();
+        foreach (var r in records.Where(r => r.Sequence >= start).Take(size))
+        {
+            response.Entries.Add(new HistoryEntry
+            {
+                Sequence = r.Sequence,
+                RuleSetId = r.RuleSetId,
+                Violation = Mapping.Violation(r.Violation),
+                Revocation = r.Revocation,
+                Reason = r.Reason ?? "",
+            });
+        }
+        long next = start + response.Entries.Count;
+        if (response.Entries.Count == size && records.Any(r => r.Sequence >= next))
+            response.NextPageToken = next.ToString(CultureInfo.InvariantCulture);
+        return response;
+    }
+
+    private void Count(string ruleSetId, Penalties.Core.PenaltyPoints.Deduction? deduction)
+    {
+        if (deduction is not null) metrics.Decision(ruleSetId, deduction.Rule.Version, deduction.Category.ToString());
+    }
+
+    private static HistoryRecord? Find(IReadOnlyList<HistoryRecord> records, string caseId)
+    {
+        foreach (var r in records)
+        {
+            if (!r.Revocation && string.Equals(r.Violation.CaseId, caseId, StringComparison.Ordinal)) return r;
+        }
+        return null;
+    }
+
+    /// <summary>The core's view of the history: recorded violations, with revocations as revoked entries of the same case.</summary>
+    private static List<CoreViolation> Violations(IReadOnlyList<HistoryRecord> records, string ruleSetId)
+    {
+        var result = new List<CoreViolation>(records.Count);
+        foreach (var r in records)
+        {
+            if (string.Equals(r.RuleSetId, ruleSetId, StringComparison.Ordinal)) result.Add(r.Violation);
+        }
+        return result;
+    }
+
+    private static List<string> Differences(HistoryRecord existing, string ruleSetId, CoreViolation incoming)
+    {
+        var d = new List<string>();
+        if (existing.RuleSetId != ruleSetId) d.Add($"rule_set_id '{existing.RuleSetId}' recorded, '{ruleSetId}' sent");
+        if (existing.Violation.Code != incoming.Code) d.Add($"code '{existing.Violation.Code}' recorded, '{incoming.Code}' sent");
+        if (existing.Violation.OccurredAt != incoming.OccurredAt)
+            d.Add($"occurred_at {ChinaTime.Format(existing.Violation.OccurredAt)} recorded, {ChinaTime.Format(incoming.OccurredAt)} sent");
+        if (existing.Violation.AssessedPoints != incoming.AssessedPoints)
+            d.Add($"assessed_points {existing.Violation.AssessedPoints?.ToString(CultureInfo.InvariantCulture) ?? "none"} recorded, {incoming.AssessedPoints?.ToString(CultureInfo.InvariantCulture) ?? "none"} sent");
+        return d;
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Penalties.ServiceDefaults;
+
+/// <summary>Limits every host applies to requests; bound from the "Penalties:Limits" configuration section.</summary>
+public sealed class RequestLimits
+{
+    /// <summary>Largest request message accepted (bytes). Default 4 MiB: a case is a few hundred bytes; a penalty history of 10,000 entries fits.</summary>
+    public int MaxReceiveMessageSize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Largest response message sent (bytes). Default 16 MiB.</summary>
+    public int MaxSendMessageSize { get; set; } = 16 * 1024 * 1024;
+}
+
+/// <summary>The defaults every Penalties host shares, in the style of a ServiceDefaults project.</summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>
+    /// Kestrel on HTTP/2 without TLS (h2c, as gRPC behind a sidecar or on loopback), gRPC with request
+    /// limits, the gRPC health service, server reflection, JSON console logs and OpenTelemetry
+    /// metrics and traces (exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set).
+    /// </summary>
+    public static WebApplicationBuilder AddPenaltiesDefaults(this WebApplicationBuilder builder, string serviceName, string defaultUrl)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+            builder.WebHost.UseUrls(defaultUrl);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2);
+        });
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+        });
+
+        var limits = builder.Configuration.GetSection("Penalties:Limits").Get<RequestLimits>() ?? new RequestLimits();
+        builder.Services.AddSingleton(limits);
+        builder.Services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = limits.MaxReceiveMessageSize;
+            o.MaxSendMessageSize = limits.MaxSendMessageSize;
+            o.EnableDetailedErrors = false;
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
+
+        builder.Services.AddSingleton<PenaltiesMetrics>();
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName))
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddMeter(PenaltiesMetrics.MeterName))
+            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddSource(PenaltiesMetrics.ActivitySource.Name));
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            otel.UseOtlpExporter();
+        return builder;
+    }
+
+    /// <summary>Maps the gRPC health service (grpc.health.v1) and server reflection.</summary>
+    public static WebApplication MapPenaltiesDefaults(this WebApplication app)
+    {
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+}

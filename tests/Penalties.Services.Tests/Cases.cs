@@ -1,0 +1,49 @@
+using Google.Protobuf.WellKnownTypes;
+using Penalties.Contracts.V1;
+
+namespace Penalties.Services.Tests;
+
+internal static class Cases
+{
+    public static Timestamp At(string chinaLocal) =>
+        Timestamp.FromDateTimeOffset(DateTimeOffset.Parse(chinaLocal.Replace(' ', 'T') + "+08:00", System.Globalization.CultureInfo.InvariantCulture));
+
+    public static Money Cny(decimal value) => Penalties.Grpc.Mapping.Money(value);
+
+    public static decimal Value(Money m) => m.Units + m.Nanos / 1_000_000_000m;
+
+    /// <summary>Tmall, 1,500.00 paid 2024-03-01 10:00, shipped 2024-03-05 09:30: late, 450.00.</summary>
+    public static LateShipmentCase TmallLate(decimal amount = 1500.00m) => new()
+    {
+        Platform = Platform.Tmall,
+        OrderId = "T-1",
+        PaidAt = At("2024-03-01 10:00"),
+        Channel = ShippingChannel.Ordinary,
+        Lines = { new OrderLine { LineId = "1", Amount = Cny(amount), Quantity = 1, ShippedAt = At("2024-03-05 09:30") } },
+        EvaluatedAt = At("2024-03-06 12:00"),
+        RefundReason = RefundReason.NotShippedInAgreedTime,
+    };
+
+    public static PriceMatchCase JdPayable() => new()
+    {
+        OrderId = "JD-1",
+        MerchantType = MerchantType.ThirdParty,
+        Enrollments = { new TimeInterval { From = At("2024-01-01 00:00") } },
+        ItemHasBadge = true,
+        ItemAttributes = { { "brand", "Apple" }, { "name", "iPhone 15" }, { "model", "A3092" } },
+        OrderedAt = At("2024-06-18 09:15"),
+        ClaimedAt = At("2024-06-18 21:40"),
+        Payments = { new PaymentPart { Kind = PaymentKind.Cash, Amount = Cny(120.00m) }, new PaymentPart { Kind = PaymentKind.Coupon, Amount = Cny(10m) } },
+        Comparison = new ComparisonListing
+        {
+            Platform = ComparisonPlatform.Tmall,
+            PaidAmount = Cny(99.00m),
+            MonthlySales = 150,
+            OnSale = true,
+            Purchasable = true,
+            Attributes = { { "brand", "Apple" }, { "name", "iPhone 15" }, { "model", "A3092" } },
+        },
+    };
+
+    public static Violation Violation(string caseId, string code, string at) => new() { CaseId = caseId, Code = code, OccurredAt = At(at) };
+}

@@ -1,0 +1,137 @@
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Reflection.V1Alpha;
+using Penalties.Contracts.V1;
+using Penalties.Grpc;
+using static Penalties.Services.Tests.Cases;
+
+namespace Penalties.Services.Tests;
+
+/// <summary>Batch streams, deadlines, health, reflection, limits, and a separate single-service host.</summary>
+public class StreamingAndHostTests(AllInOneFixture fixture) : IClassFixture<AllInOneFixture>
+{
+    [Fact]
+    public async Task A_stream_of_10000_cases_with_a_malformed_one_reports_it_and_goes_on()
+    {
+        var client = new LateShipment.LateShipmentClient(fixture.Host.Channel);
+        using var call = client.AssessStream(deadline: DateTime.UtcNow.AddMinutes(2));
+        const int count = 10_000, malformed = 5_000;
+        var send = Task.Run(async () =>
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var c = TmallLate(100m + i);
+                if (i == malformed) c.PaidAt = null;
+                await call.RequestStream.WriteAsync(new AssessLateShipmentStreamRequest { CorrelationId = $"item-{i}", Request = new AssessLateShipmentRequest { Case = c } });
+            }
+            await call.RequestStream.CompleteAsync();
+        });
+        var responses = new List<AssessLateShipmentStreamResponse>(count);
+        await foreach (var r in call.ResponseStream.ReadAllAsync()) responses.Add(r);
+        await send;
+
+        Assert.Equal(count, responses.Count);
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"item-{i}"), responses.Select(r => r.CorrelationId));
+        var bad = responses[malformed];
+        Assert.Equal(AssessLateShipmentStreamResponse.ResultOneofCase.Error, bad.ResultCase);
+        Assert.Equal((int)StatusCode.InvalidArgument, bad.Error.Code);
+        Assert.Equal("request.case.paid_at", Assert.Single(bad.Error.FieldViolations).Field);
+        Assert.All(responses.Where((_, i) => i != malformed), r => Assert.Equal(AssessLateShipmentStreamResponse.ResultOneofCase.Decision, r.ResultCase));
+        Assert.Equal(Math.Min(0.3m * 5100m, 500m), Value(responses[5_000 + 1].Decision.BuyerPayout));
+    }
+
+    [Fact]
+    public async Task PriceMatch_stream_answers_each_item_with_its_correlation_id()
+    {
+        var client = new PriceMatch.PriceMatchClient(fixture.Host.Channel);
+        using var call = client.AssessStream();
+        var bad = JdPayable();
+        bad.OrderedAt = At("2020-01-01 00:00");
+        bad.ClaimedAt = At("2020-01-01 01:00");
+        await call.RequestStream.WriteAsync(new AssessPriceMatchStreamRequest { CorrelationId = "a", Request = new AssessPriceMatchRequest { Case = JdPayable() } });
+        await call.RequestStream.WriteAsync(new AssessPriceMatchStreamRequest { CorrelationId = "b", Request = new AssessPriceMatchRequest { Case = bad } });
+        await call.RequestStream.CompleteAsync();
+        var responses = await call.ResponseStream.ReadAllAsync().ToListAsync();
+        Assert.Equal(["a", "b"], responses.Select(r => r.CorrelationId));
+        Assert.Equal(42.00m, Value(responses[0].Decision.Payout));
+        Assert.Equal((int)StatusCode.FailedPrecondition, responses[1].Error.Code);
+    }
+
+    [Fact]
+    public async Task A_deadline_that_has_passed_is_DEADLINE_EXCEEDED()
+    {
+        var client = new LateShipment.LateShipmentClient(fixture.Host.Channel);
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.AssessAsync(new AssessLateShipmentRequest { Case = TmallLate() }, deadline: DateTime.UtcNow.AddMilliseconds(-1)).ResponseAsync);
+        Assert.Equal(StatusCode.DeadlineExceeded, e.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_stream_that_outlives_its_deadline_is_ended_with_DEADLINE_EXCEEDED()
+    {
+        var client = new LateShipment.LateShipmentClient(fixture.Host.Channel);
+        using var call = client.AssessStream(deadline: DateTime.UtcNow.AddMilliseconds(300));
+        await call.RequestStream.WriteAsync(new AssessLateShipmentStreamRequest { CorrelationId = "1", Request = new AssessLateShipmentRequest { Case = TmallLate() } });
+        Assert.True(await call.ResponseStream.MoveNext());
+        // The client never completes its side; the deadline ends the call.
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext());
+        Assert.Equal(StatusCode.DeadlineExceeded, e.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_health_service_reports_serving()
+    {
+        var health = new Health.HealthClient(fixture.Host.Channel);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
+    }
+
+    [Fact]
+    public async Task Reflection_lists_every_service()
+    {
+        var reflection = new ServerReflection.ServerReflectionClient(fixture.Host.Channel);
+        using var call = reflection.ServerReflectionInfo();
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext());
+        var names = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
+        foreach (var service in new[] { "penalties.v1.LateShipment", "penalties.v1.PriceMatch", "penalties.v1.PenaltyPoints", "penalties.v1.RuleSets", "grpc.health.v1.Health" })
+            Assert.Contains(service, names);
+    }
+
+    [Fact]
+    public async Task A_request_over_the_size_limit_is_RESOURCE_EXHAUSTED()
+    {
+        var client = new LateShipment.LateShipmentClient(fixture.Host.Channel);
+        var c = TmallLate();
+        c.OrderId = new string('x', 5 * 1024 * 1024);
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.AssessAsync(new AssessLateShipmentRequest { Case = c }).ResponseAsync);
+        Assert.Equal(StatusCode.ResourceExhausted, e.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_separate_LateShipment_host_serves_only_its_own_service()
+    {
+        await using var host = await ServiceHost.StartAsync(PenaltiesServices.LateShipment);
+        var d = (await new LateShipment.LateShipmentClient(host.Channel).AssessAsync(new AssessLateShipmentRequest { Case = TmallLate(2000m) })).Decision;
+        Assert.Equal(500.00m, Value(d.BuyerPayout));
+        var e = await Assert.ThrowsAsync<RpcException>(() => new PriceMatch.PriceMatchClient(host.Channel).AssessAsync(new AssessPriceMatchRequest { Case = JdPayable() }).ResponseAsync);
+        Assert.Equal(StatusCode.Unimplemented, e.StatusCode);
+        var health = new Health.HealthClient(host.Channel);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
+    }
+
+    [Fact]
+    public async Task A_host_with_invalid_rule_data_refuses_to_start_and_says_why()
+    {
+        var dir = Directory.CreateTempSubdirectory();
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "bad.json"), "{ \"ruleSet\": \"x\" }");
+            var e = await Assert.ThrowsAsync<Penalties.Core.Rules.Loading.RuleLoadException>(() => ServiceHost.StartAsync(PenaltiesServices.All, "--Penalties:RulesDirectory", dir.FullName));
+            Assert.Contains(e.Errors, x => x.File == "bad.json" && x.Path == "version");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
