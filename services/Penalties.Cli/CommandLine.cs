@@ -38,17 +38,24 @@ internal static class CommandLine
         Options:
           --rules DIR          rule data folder (default: the rules/ shipped beside the program)
           --pin ID@VERSION[#sha256:HASH]  use this version instead of the one in force
-          --format json|text   output format (default json)
+          --format json|text   output format (default json: the contract's decision message in proto3 JSON)
+          --server URL         send the work to a running service (e.g. http://127.0.0.1:5100) instead of
+                               evaluating in-process; batches go over one AssessStream call
+          --batch FILE|-       late-shipment / price-match: one case per line (JSONL); writes one JSONL
+                               result per case ({"line":N,"decision":…} or {"line":N,"error":…}), with a
+                               progress bar on stderr
+          --out FILE           where batch results go (default stdout)
           -h, --help           this text
 
         A case is read from FILE, or from stdin when FILE is '-' or absent. Exit codes: 0 decided,
-        2 invalid input (each problem is printed with its field), 3 no rule version applies, 1 other errors.
+        2 invalid input (each problem is printed with its line and field), 3 no rule version applies,
+        1 other errors (e.g. the server cannot be reached).
         """;
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         var positional = new List<string>();
-        string? rulesDir = null, pinText = null, format = "json";
+        string? rulesDir = null, pinText = null, format = "json", server = null, batch = null, outFile = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -64,6 +71,15 @@ internal static class CommandLine
                     break;
                 case "--format" when i + 1 < args.Length:
                     format = args[++i];
+                    break;
+                case "--server" when i + 1 < args.Length:
+                    server = args[++i];
+                    break;
+                case "--batch" when i + 1 < args.Length:
+                    batch = args[++i];
+                    break;
+                case "--out" when i + 1 < args.Length:
+                    outFile = args[++i];
                     break;
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal))
@@ -109,18 +125,21 @@ internal static class CommandLine
             string? input = positional.Count > 1 && positional[0] != "rules" ? positional[1] : null;
             switch (positional[0])
             {
-                case "late-shipment":
+                case "late-shipment" or "price-match":
                 {
-                    var c = await ReadCase<LateShipmentCase>(input, stdin);
-                    var d = LateShipmentCalculator.Assess(catalog, c, pin);
-                    await Write(stdout, format, d, Text.LateShipment(d));
-                    return 0;
-                }
-                case "price-match":
-                {
-                    var c = await ReadCase<PriceMatchCase>(input, stdin);
-                    var d = PriceMatchCalculator.Assess(catalog, c, pin);
-                    await Write(stdout, format, d, Text.PriceMatch(d));
+                    using var assessor = server is null ? Assessor.InProcess(catalog) : Assessor.Server(server);
+                    bool late = positional[0] == "late-shipment";
+                    if (batch is not null)
+                        return await BatchRun.RunAsync(late, batch, outFile, assessor, pin, stdin, stdout, stderr);
+                    object c = late ? await ReadCase<LateShipmentCase>(input, stdin) : await ReadCase<PriceMatchCase>(input, stdin);
+                    var result = await assessor.AssessAsync(1, c, pin, CancellationToken.None);
+                    if (result.Error is { } error)
+                    {
+                        foreach (var v in error.FieldViolations) await stderr.WriteLineAsync($"invalid input: {v.Field}: {v.Description}");
+                        if (error.FieldViolations.Count == 0) await stderr.WriteLineAsync($"{(global::Grpc.Core.StatusCode)error.Code}: {error.Message}");
+                        return error.Code == (int)global::Grpc.Core.StatusCode.InvalidArgument ? 2 : 3;
+                    }
+                    await stdout.WriteLineAsync(format == "json" ? ProtoJson.Format(result.Decision!) : ProtoText.Decision(result.Decision!));
                     return 0;
                 }
                 case "standing":
@@ -169,9 +188,14 @@ internal static class CommandLine
             await stderr.WriteLineAsync($"no rule version applies ({e.Error}): {e.Message}");
             return 3;
         }
+        catch (global::Grpc.Core.RpcException e)
+        {
+            await stderr.WriteLineAsync($"the server at {server} answered {e.StatusCode}: {e.Status.Detail}");
+            return 1;
+        }
     }
 
-    private sealed class InputException(string message) : Exception(message);
+    internal sealed class InputException(string message) : Exception(message);
 
     private static RulePin ParsePin(string text)
     {
@@ -184,7 +208,7 @@ internal static class CommandLine
         return new RulePin(idVersion[..at], version, hash);
     }
 
-    private static async Task<T> ReadCase<T>(string? file, TextReader stdin)
+    internal static async Task<T> ReadCase<T>(string? file, TextReader stdin)
     {
         string name = file is null or "-" ? "stdin" : file;
         string json;

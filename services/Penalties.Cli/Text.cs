@@ -7,31 +7,9 @@ using Penalties.Core.Rules;
 
 namespace Penalties.Cli;
 
-/// <summary>Readable explanations of decisions for the --format text output.</summary>
+/// <summary>Readable penalty-point standings and previews for --format text.</summary>
 internal static class Text
 {
-    public static string LateShipment(LateShipmentDecision d)
-    {
-        var sb = Header(d.Rule, $"order {d.OrderId}: {d.Outcome}");
-        sb.AppendLine($"buyer receives {MoneyText.Amount(d.BuyerPayout)} CNY{(d.BuyerPoints is { } p ? $" as {p:#,0} Tmall points" : "")}; merchant owes {MoneyText.Amount(d.MerchantTotal)} in total (platform {MoneyText.Amount(d.PlatformLiability)})");
-        if (d.Referral is { } r) sb.AppendLine($"referred to {r.RuleSetId} {r.ViolationCode}");
-        Steps(sb, "", d.Steps, d.ReasonCodes);
-        foreach (var line in d.Lines)
-        {
-            sb.AppendLine($"line {line.LineId}: {line.Outcome} ({line.Lateness}), payout {MoneyText.Amount(line.BuyerPayout)}");
-            Steps(sb, "  ", line.Steps, line.ReasonCodes);
-        }
-        return sb.ToString().TrimEnd();
-    }
-
-    public static string PriceMatch(PriceMatchDecision d)
-    {
-        var sb = Header(d.Rule, $"order {d.OrderId}: {d.Outcome}, payout {MoneyText.Amount(d.Payout)} CNY");
-        foreach (var f in d.FailedConditions) sb.AppendLine($"  ✗ {f.Code}: {f.Detail}");
-        Steps(sb, "", d.Steps, d.ReasonCodes);
-        return sb.ToString().TrimEnd();
-    }
-
     public static string Standing(MerchantStanding s)
     {
         var sb = new StringBuilder();
@@ -51,19 +29,5 @@ internal static class Text
         foreach (var s in p.NewSanctions) sb.AppendLine($"would trigger: {string.Join("+", s.Actions)} ({s.Trigger})");
         sb.Append(Standing(p.StandingAfter));
         return sb.ToString();
-    }
-
-    private static StringBuilder Header(RuleReference rule, string title)
-    {
-        var sb = new StringBuilder();
-        sb.AppendLine(title);
-        sb.AppendLine($"rule {rule}");
-        return sb;
-    }
-
-    private static void Steps(StringBuilder sb, string indent, IReadOnlyList<ExplanationStep> steps, IReadOnlyList<string> reasons)
-    {
-        foreach (var s in steps) sb.AppendLine($"{indent}- {s.Text}");
-        if (reasons.Count > 0) sb.AppendLine($"{indent}reasons: {string.Join(", ", reasons)}");
     }
 }

@@ -45,7 +45,7 @@ public static class ServiceDefaultsExtensions
         {
             o.IncludeScopes = true;
             o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
         });
 
         var limits = builder.Configuration.GetSection("Penalties:Limits").Get<RequestLimits>() ?? new RequestLimits();

@@ -17,14 +17,15 @@ public class CommandLineTests
     }
 
     [Theory]
-    [InlineData("late-shipment", "examples/late-shipment.tmall.json", "buyerPayout", "450.00")]
-    [InlineData("price-match", "examples/price-match.jd.json", "payout", "300.00")]
-    public async Task The_examples_evaluate_to_the_documented_answer(string command, string file, string field, string expected)
+    [InlineData("late-shipment", "examples/late-shipment.tmall.json", "buyerPayout", "450")]
+    [InlineData("price-match", "examples/price-match.jd.json", "payout", "300")]
+    public async Task The_examples_evaluate_to_the_documented_answer(string command, string file, string field, string expectedUnits)
     {
         var (code, output, error) = await Run("", command, Path.Combine(Root, file));
         Assert.True(code == 0, error);
         using var doc = JsonDocument.Parse(output);
-        Assert.Equal(expected, doc.RootElement.GetProperty(field).GetRawText());
+        var money = doc.RootElement.GetProperty(field);
+        Assert.Equal(("CNY", expectedUnits, 0), (money.GetProperty("currencyCode").GetString(), money.GetProperty("units").GetString(), money.GetProperty("nanos").GetInt32()));
         Assert.StartsWith("sha256:", doc.RootElement.GetProperty("rule").GetProperty("contentHash").GetString(), StringComparison.Ordinal);
     }
 
@@ -81,9 +82,9 @@ public class CommandLineTests
         var json = """{"platform":"Tmall","orderId":"","lines":[{"lineId":"1","amount":-1}],"evaluatedAt":"2024-03-01T00:00:00+08:00","refundReason":"Other"}""";
         var (code, _, error) = await Run(json, "late-shipment");
         Assert.Equal(2, code);
-        Assert.Contains("invalid input: orderId: is required", error, StringComparison.Ordinal);
-        Assert.Contains("invalid input: paidAt:", error, StringComparison.Ordinal);
-        Assert.Contains("invalid input: lines[0].amount: must not be negative", error, StringComparison.Ordinal);
+        Assert.Contains("invalid input: request.case.order_id: is required", error, StringComparison.Ordinal);
+        Assert.Contains("invalid input: request.case.paid_at:", error, StringComparison.Ordinal);
+        Assert.Contains("invalid input: request.case.lines[0].amount: must not be negative", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -92,7 +93,7 @@ public class CommandLineTests
         var json = (await File.ReadAllTextAsync(Path.Combine(Root, "examples/price-match.jd.json"))).Replace("2024-06-18", "2022-06-18", StringComparison.Ordinal);
         var (code, _, error) = await Run(json, "price-match");
         Assert.Equal(3, code);
-        Assert.Contains("NoVersionInForce", error, StringComparison.Ordinal);
+        Assert.Contains("FailedPrecondition: no version of rule set 'jd.price-match' is in force at 2022-06-18 09:15:00", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -103,7 +104,7 @@ public class CommandLineTests
         Assert.Equal(0, (await Run("", "late-shipment", file, "--pin", $"tmall.late-shipment@1#{hash}")).Code);
         var (code, _, error) = await Run("", "late-shipment", file, "--pin", "tmall.late-shipment@1#sha256:00");
         Assert.Equal(3, code);
-        Assert.Contains("ContentHashMismatch", error, StringComparison.Ordinal);
+        Assert.Contains("FailedPrecondition: rule set 'tmall.late-shipment' version 1 has content hash", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -125,6 +126,23 @@ public class CommandLineTests
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task A_batch_writes_one_result_per_line_reports_bad_lines_with_their_number_and_exits_2()
+    {
+        var good = (await File.ReadAllTextAsync(Path.Combine(Root, "examples/late-shipment.tmall.json"))).ReplaceLineEndings(" ");
+        var invalid = good.Replace("\"orderId\": \"T-20240301-0001\"", "\"orderId\": \"\"", StringComparison.Ordinal);
+        var input = string.Join('\n', good, "{ \"platform\": \"Mars\" }", "", invalid, good);
+        var (code, output, error) = await Run(input, "late-shipment", "--batch", "-");
+        Assert.Equal(2, code);
+        var results = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal([1, 2, 4, 5], results.Select(r => r.GetProperty("line").GetInt32()));
+        Assert.Equal(["decision", "error", "error", "decision"], results.Select(r => r.EnumerateObject().ElementAt(1).Name));
+        Assert.Contains("stdin: line 2: $.platform:", error, StringComparison.Ordinal);
+        Assert.Contains("stdin: line 4: request.case.order_id: is required", error, StringComparison.Ordinal);
+        Assert.Contains("[####################] 3/3", error, StringComparison.Ordinal); // the three lines that parsed
+        Assert.Contains("4 case(s): 2 decided, 2 refused", error, StringComparison.Ordinal);
     }
 
     [Fact]

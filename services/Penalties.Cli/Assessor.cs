@@ -1,0 +1,153 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Penalties.Contracts.V1;
+using Penalties.Core.Rules;
+using Penalties.Grpc;
+using RulePin = Penalties.Core.Rules.RulePin;
+using CoreLate = Penalties.Core.LateShipment;
+using CorePrice = Penalties.Core.PriceMatch;
+
+namespace Penalties.Cli;
+
+/// <summary>The answer to one case: the contract's decision message, or the item's error.</summary>
+internal sealed record ItemResult(int Line, IMessage? Decision, ItemError? Error);
+
+/// <summary>
+/// Evaluates cases in-process (the core, on local rule files) or on a running service (--server URL),
+/// giving the same contract messages either way, so the two modes can be compared byte for byte.
+/// </summary>
+internal abstract class Assessor : IDisposable
+{
+    public abstract Task<ItemResult> AssessAsync(int line, object c, RulePin? pin, CancellationToken token);
+
+    /// <summary>Assesses many cases; on a server this is one AssessStream call.</summary>
+    public abstract IAsyncEnumerable<ItemResult> AssessManyAsync(IEnumerable<(int Line, object Case)> cases, RulePin? pin, CancellationToken token);
+
+    public virtual void Dispose()
+    {
+    }
+
+    public static Assessor InProcess(RuleCatalog catalog) => new InProcessAssessor(catalog);
+
+    public static Assessor Server(string url) => new ServerAssessor(url);
+
+    private sealed class InProcessAssessor(RuleCatalog catalog) : Assessor
+    {
+        public override Task<ItemResult> AssessAsync(int line, object c, RulePin? pin, CancellationToken token) => Task.FromResult(Assess(line, c, pin));
+
+        public override async IAsyncEnumerable<ItemResult> AssessManyAsync(IEnumerable<(int Line, object Case)> cases, RulePin? pin, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+        {
+            foreach (var (line, c) in cases)
+            {
+                token.ThrowIfCancellationRequested();
+                yield return Assess(line, c, pin);
+            }
+            await Task.CompletedTask;
+        }
+
+        private ItemResult Assess(int line, object c, RulePin? pin)
+        {
+            try
+            {
+                IMessage decision = c switch
+                {
+                    CoreLate.LateShipmentCase late => Mapping.Decision(CoreLate.LateShipmentCalculator.Assess(catalog, late, pin)),
+                    CorePrice.PriceMatchCase price => Mapping.Decision(CorePrice.PriceMatchCalculator.Assess(catalog, price, pin)),
+                    _ => throw new ArgumentException("unsupported case type", nameof(c)),
+                };
+                return new ItemResult(line, decision, null);
+            }
+            catch (Exception e) when (Errors.IsCallerError(e))
+            {
+                return new ItemResult(line, null, Errors.ToItemError(e));
+            }
+        }
+    }
+
+    private sealed class ServerAssessor : Assessor
+    {
+        private readonly GrpcChannel _channel;
+
+        public ServerAssessor(string url) => _channel = GrpcChannel.ForAddress(url);
+
+        public override void Dispose()
+        {
+            _channel.Dispose();
+            base.Dispose();
+        }
+
+        public override async Task<ItemResult> AssessAsync(int line, object c, RulePin? pin, CancellationToken token)
+        {
+            try
+            {
+                return c switch
+                {
+                    CoreLate.LateShipmentCase late => new ItemResult(line, (await new LateShipment.LateShipmentClient(_channel)
+                        .AssessAsync(new AssessLateShipmentRequest { Case = ToContract.Case(late), Pin = Pin(pin) }, cancellationToken: token)).Decision, null),
+                    CorePrice.PriceMatchCase price => new ItemResult(line, (await new PriceMatch.PriceMatchClient(_channel)
+                        .AssessAsync(new AssessPriceMatchRequest { Case = ToContract.Case(price), Pin = Pin(pin) }, cancellationToken: token)).Decision, null),
+                    _ => throw new ArgumentException("unsupported case type", nameof(c)),
+                };
+            }
+            catch (RpcException e) when (e.StatusCode is not (StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown or StatusCode.Cancelled))
+            {
+                var error = new ItemError { Code = (int)e.StatusCode, Message = e.Status.Detail };
+                var badRequest = e.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>();
+                if (badRequest is not null)
+                {
+                    foreach (var v in badRequest.FieldViolations)
+                        error.FieldViolations.Add(new Contracts.V1.FieldViolation { Field = "request." + v.Field, Description = v.Description });
+                }
+                return new ItemResult(line, null, error);
+            }
+        }
+
+        public override async IAsyncEnumerable<ItemResult> AssessManyAsync(IEnumerable<(int Line, object Case)> cases, RulePin? pin, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+        {
+            var list = cases.ToList();
+            if (list.Count == 0) yield break;
+            if (list[0].Case is CoreLate.LateShipmentCase)
+            {
+                using var call = new LateShipment.LateShipmentClient(_channel).AssessStream(cancellationToken: token);
+                var writer = Task.Run(async () =>
+                {
+                    foreach (var (line, c) in list)
+                    {
+                        await call.RequestStream.WriteAsync(new AssessLateShipmentStreamRequest
+                        {
+                            CorrelationId = line.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            Request = new AssessLateShipmentRequest { Case = ToContract.Case((CoreLate.LateShipmentCase)c), Pin = Pin(pin) },
+                        }, token);
+                    }
+                    await call.RequestStream.CompleteAsync();
+                }, token);
+                await foreach (var r in call.ResponseStream.ReadAllAsync(token))
+                    yield return new ItemResult(int.Parse(r.CorrelationId, System.Globalization.CultureInfo.InvariantCulture), r.Decision, r.Error);
+                await writer;
+            }
+            else
+            {
+                using var call = new PriceMatch.PriceMatchClient(_channel).AssessStream(cancellationToken: token);
+                var writer = Task.Run(async () =>
+                {
+                    foreach (var (line, c) in list)
+                    {
+                        await call.RequestStream.WriteAsync(new AssessPriceMatchStreamRequest
+                        {
+                            CorrelationId = line.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            Request = new AssessPriceMatchRequest { Case = ToContract.Case((CorePrice.PriceMatchCase)c), Pin = Pin(pin) },
+                        }, token);
+                    }
+                    await call.RequestStream.CompleteAsync();
+                }, token);
+                await foreach (var r in call.ResponseStream.ReadAllAsync(token))
+                    yield return new ItemResult(int.Parse(r.CorrelationId, System.Globalization.CultureInfo.InvariantCulture), r.Decision, r.Error);
+                await writer;
+            }
+        }
+
+        private static Contracts.V1.RulePin? Pin(RulePin? pin) =>
+            pin is null ? null : new Contracts.V1.RulePin { RuleSetId = pin.RuleSetId, Version = pin.Version, ContentHash = pin.ContentHash ?? "" };
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text;
+using System.Text.Json;
+using Penalties.Core.LateShipment;
+using Penalties.Core.PriceMatch;
+using Penalties.Core.Rules;
+
+namespace Penalties.Cli;
+
+/// <summary>
+/// Batch mode: one case per JSONL line in, one JSONL result per case out, in input order. A line that
+/// cannot be read is reported with its line number and field and the rest goes on; the exit code is 2
+/// when any line was bad.
+/// </summary>
+internal static class BatchRun
+{
+    public static async Task<int> RunAsync(bool lateShipment, string input, string? outFile, Assessor assessor, RulePin? pin,
+        TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        var lines = input == "-" ? await ReadAll(stdin) : await File.ReadAllLinesAsync(input);
+        var name = input == "-" ? "stdin" : input;
+        var cases = new List<(int Line, object Case)>(lines.Length);
+        var results = new SortedDictionary<int, string>();
+        int bad = 0;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i])) continue;
+            try
+            {
+                object? c = lateShipment
+                    ? JsonSerializer.Deserialize<LateShipmentCase>(lines[i], JsonSetup.Options)
+                    : JsonSerializer.Deserialize<PriceMatchCase>(lines[i], JsonSetup.Options);
+                if (c is null) throw new JsonException("empty line");
+                cases.Add((i + 1, c));
+            }
+            catch (JsonException e)
+            {
+                bad++;
+                var message = $"{e.Path ?? "$"}: {e.Message}";
+                await stderr.WriteLineAsync($"{name}: line {i + 1}: {message}");
+                results[i + 1] = ErrorLine(i + 1, 3, message, e.Path ?? "$", e.Message);
+            }
+        }
+
+        var progress = new Progress(stderr, cases.Count);
+        await foreach (var r in assessor.AssessManyAsync(cases, pin, CancellationToken.None))
+        {
+            if (r.Error is { } error)
+            {
+                bad++;
+                foreach (var v in error.FieldViolations) await stderr.WriteLineAsync($"{name}: line {r.Line}: {v.Field}: {v.Description}");
+                if (error.FieldViolations.Count == 0) await stderr.WriteLineAsync($"{name}: line {r.Line}: {error.Message}");
+                results[r.Line] = $"{{\"line\":{r.Line},\"error\":{ProtoJson.Format(error)}}}";
+            }
+            else
+            {
+                results[r.Line] = $"{{\"line\":{r.Line},\"decision\":{ProtoJson.Format(r.Decision!)}}}";
+            }
+            progress.Advance();
+        }
+        progress.Done();
+
+        var text = new StringBuilder();
+        foreach (var line in results.Values) text.Append(line).Append('\n');
+        if (outFile is null) await stdout.WriteAsync(text.ToString());
+        else await File.WriteAllTextAsync(outFile, text.ToString());
+        await stderr.WriteLineAsync($"{results.Count} case(s): {results.Count - bad} decided, {bad} refused");
+        return bad > 0 ? 2 : 0;
+    }
+
+    private static string ErrorLine(int line, int code, string message, string field, string description)
+    {
+        var error = new Contracts.V1.ItemError { Code = code, Message = message };
+        error.FieldViolations.Add(new Contracts.V1.FieldViolation { Field = field, Description = description });
+        return $"{{\"line\":{line},\"error\":{ProtoJson.Format(error)}}}";
+    }
+
+    private static async Task<string[]> ReadAll(TextReader reader) =>
+        (await reader.ReadToEndAsync()).Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+
+    /// <summary>A progress bar on stderr, redrawn at most once per percent.</summary>
+    private sealed class Progress(TextWriter stderr, int total)
+    {
+        private int _done;
+        private int _drawn = -1;
+
+        public void Advance()
+        {
+            _done++;
+            int percent = total == 0 ? 100 : _done * 100 / total;
+            if (percent == _drawn) return;
+            _drawn = percent;
+            stderr.Write($"\r[{new string('#', percent / 5),-20}] {_done}/{total}");
+        }
+
+        public void Done()
+        {
+            if (_drawn >= 0) stderr.WriteLine();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Penalties.Cli;
+
+namespace Penalties.Services.Tests;
+
+/// <summary>The CLI's in-process and --server modes give identical decisions for the same batch (contract test).</summary>
+public class CliParityTests(AllInOneFixture fixture) : IClassFixture<AllInOneFixture>
+{
+    private static async Task<(int Code, string Out, string Err)> Run(string stdin, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = await CommandLine.RunAsync([.. args, "--rules", RepoPaths.Rules], new StringReader(stdin), output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static string LateCase(int i, string paidAt, string? shippedAt, string platform = "Tmall", string reason = "NotShippedInAgreedTime") =>
+        JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["platform"] = platform,
+            ["orderId"] = $"O-{i}",
+            ["paidAt"] = paidAt,
+            ["lines"] = new[] { new Dictionary<string, object?> { ["lineId"] = "1", ["amount"] = 97.13m * i, ["shippedAt"] = shippedAt } },
+            ["evaluatedAt"] = "2024-06-30T00:00:00+08:00",
+            ["refundReason"] = reason,
+        });
+
+    [Fact]
+    public async Task Late_shipment_batches_give_identical_results_in_process_and_on_the_server()
+    {
+        var lines = new List<string>();
+        for (int i = 1; i <= 300; i++)
+        {
+            lines.Add((i % 7) switch
+            {
+                0 => LateCase(i, "2024-03-01T10:00:00+08:00", null),                                    // unshipped: out of stock
+                1 => LateCase(i, "2024-03-01T10:00:00+08:00", "2024-03-02T10:00:00+08:00"),             // on time
+                2 => LateCase(i, "2022-03-01T10:00:00+08:00", "2022-03-08T10:00:00+08:00", "Taobao"),   // old Taobao rule
+                3 => LateCase(i, "2011-03-01T10:00:00+08:00", "2011-03-08T10:00:00+08:00"),             // no version in force
+                4 => LateCase(i, "2024-03-01T10:00:00+08:00", "2024-03-05T10:00:00+08:00", reason: "Other"),
+                5 => "{\"platform\":\"Tmall\",\"orderId\":\"\",\"lines\":[],\"evaluatedAt\":\"2024-06-30T00:00:00+08:00\",\"refundReason\":\"Other\"}", // invalid
+                _ => LateCase(i, "2024-03-01T10:00:00+08:00", "2024-03-04T10:00:00.0000001+08:00"),     // one tick late
+            });
+        }
+        var input = string.Join('\n', lines);
+        var local = await Run(input, "late-shipment", "--batch", "-");
+        var remote = await Run(input, "late-shipment", "--batch", "-", "--server", fixture.Host.Address);
+        Assert.Equal(2, local.Code);
+        Assert.Equal(local.Code, remote.Code);
+        var localLines = local.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(300, localLines.Length);
+        Assert.Equal(localLines, remote.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(localLines, l => l.Contains("\"code\": 9", StringComparison.Ordinal)); // FAILED_PRECONDITION items are there
+    }
+
+    [Fact]
+    public async Task Price_match_single_cases_give_identical_decisions_in_process_and_on_the_server()
+    {
+        var file = Path.Combine(RepoPaths.Root, "examples/price-match.jd.json");
+        var local = await Run("", "price-match", file);
+        var remote = await Run("", "price-match", file, "--server", fixture.Host.Address);
+        Assert.Equal(0, local.Code);
+        Assert.Equal(local.Out, remote.Out);
+        var text = await Run("", "price-match", file, "--server", fixture.Host.Address, "--format", "text");
+        Assert.Contains("2 × 150.00 = 300.00", text.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_a_clear_error_with_exit_code_1()
+    {
+        var file = Path.Combine(RepoPaths.Root, "examples/late-shipment.tmall.json");
+        var (code, _, error) = await Run("", "late-shipment", file, "--server", "http://127.0.0.1:1");
+        Assert.Equal(1, code);
+        Assert.Contains("Unavailable", error, StringComparison.Ordinal);
+    }
+}
