@@ -1,1 +1,13 @@
-Console.WriteLine("placeholder");
+using BenchmarkDotNet.Running;
+
+namespace Penalties.Bench;
+
+public static class Program
+{
+    /// <summary>
+    /// Runs the benchmark suite. Reproduce bench/RESULTS.md with
+    /// <c>dotnet run -c Release --project bench/Penalties.Bench -- --filter '*'</c> from the repository root.
+    /// </summary>
+    public static void Main(string[] args) =>
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}

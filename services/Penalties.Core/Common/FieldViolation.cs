@@ -39,4 +39,21 @@ public sealed class ViolationList
     {
         if (Any) throw new InvalidCaseException(Items);
     }
+
+    // Allocation-free forms for hot validation paths: the list is created at the first problem.
+
+    public static void Add(ref ViolationList? list, string field, string description) => (list ??= new()).Add(field, description);
+
+    public static void Required(ref ViolationList? list, string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) Add(ref list, field, "is required");
+    }
+
+    public static void NonNegativeMoney(ref ViolationList? list, string field, decimal value)
+    {
+        if (value < 0) Add(ref list, field, $"must not be negative (got {value})");
+        else if (!MoneyText.FitsScale(value, 2)) Add(ref list, field, $"must be exact to the fen, at most 2 decimals (got {value})");
+    }
+
+    public static IReadOnlyList<FieldViolation> ItemsOf(ViolationList? list) => list?.Items ?? Array.Empty<FieldViolation>();
 }

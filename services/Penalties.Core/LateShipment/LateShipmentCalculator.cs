@@ -47,30 +47,29 @@ public static class LateShipmentCalculator
                 ? "refused before payment: not a compensation case"
                 : $"refused before payment: not a compensation case; referred to {referral.RuleSetId} {referral.ViolationCode}";
             return new LateShipmentDecision(version.Reference, c.OrderId, LateShipmentOutcome.RefusedBeforePayment, p.Payout.Instrument,
-                0m, p.Payout.Instrument == PayoutInstrument.TmallPoints ? 0L : null, 0m, 0m, referral,
-                [LateShipmentReasons.RefusedBeforePayment], [new ExplanationStep(StepKind.Note, Subject: note)], []);
+                0m, p.Payout.Instrument == PayoutInstrument.TmallPoints ? 0L : null, 0m, referral, [],
+                [LateShipmentReasons.RefusedBeforePayment], [new ExplanationStep(StepKind.Note, Subject: note)]);
         }
 
         var deadline = Deadline(p, c);
         var outOfStockAt = deadline + p.OutOfStockAfterLate;
         var lines = new LateShipmentLineDecision[c.Lines.Count];
-        decimal payout = 0m, platform = 0m, merchant = 0m;
+        decimal payout = 0m, platform = 0m;
         long points = 0;
         var outcome = LateShipmentOutcome.NotYetDue;
+        var quiet = new NoExplain();
         for (int i = 0; i < lines.Length; i++)
         {
-            var line = AssessLine(p, c, c.Lines[i], deadline, outOfStockAt);
-            lines[i] = line;
-            payout += line.BuyerPayout;
-            platform += line.PlatformLiability;
-            merchant += line.MerchantTotal;
-            points += line.BuyerPoints ?? 0;
-            if (Precedence(line.Outcome) > Precedence(outcome)) outcome = line.Outcome;
+            var orderLine = c.Lines[i];
+            var r = AssessLine(p, c, orderLine, deadline, outOfStockAt, ref quiet);
+            lines[i] = new LateShipmentLineDecision(p, c, orderLine, r.Outcome, r.Lateness, deadline, outOfStockAt, r.Payout, r.Points, r.Platform);
+            payout += r.Payout;
+            platform += r.Platform;
+            points += r.Points ?? 0;
+            if (Precedence(r.Outcome) > Precedence(outcome)) outcome = r.Outcome;
         }
-        var only = lines.Length == 1 ? lines[0] : null;
         return new LateShipmentDecision(version.Reference, c.OrderId, outcome, p.Payout.Instrument, payout,
-            p.Payout.Instrument == PayoutInstrument.TmallPoints ? points : null, platform, merchant, null,
-            only?.ReasonCodes ?? OrderReasons(lines), only?.Steps ?? [], lines);
+            p.Payout.Instrument == PayoutInstrument.TmallPoints ? points : null, platform, null, lines);
     }
 
     /// <summary>Which line outcome speaks for a multi-line order: the one most favourable to the buyer.</summary>
@@ -84,9 +83,6 @@ public static class LateShipmentCalculator
         LateShipmentOutcome.NotYetDue => 1,
         _ => 0,
     };
-
-    private static string[] OrderReasons(LateShipmentLineDecision[] lines) =>
-        lines.SelectMany(l => l.ReasonCodes).Distinct(StringComparer.Ordinal).ToArray();
 
     private static DateTimeOffset Deadline(LateShipmentParameters p, LateShipmentCase c)
     {
@@ -104,15 +100,21 @@ public static class LateShipmentCalculator
         }
     }
 
-    private static LateShipmentLineDecision AssessLine(LateShipmentParameters p, LateShipmentCase c, OrderLine line, DateTimeOffset deadline, DateTimeOffset outOfStockAt)
+    /// <summary>The numbers of one line's decision.</summary>
+    internal readonly record struct LineResult(LateShipmentOutcome Outcome, Lateness Lateness, decimal Payout, long? Points, decimal Platform);
+
+    /// <summary>
+    /// Assesses one line. Pure: the same inputs give the same result and the same explanation, which is
+    /// how a decision derives its steps when they are read (<typeparamref name="TExplain"/> collects them).
+    /// </summary>
+    internal static LineResult AssessLine<TExplain>(LateShipmentParameters p, LateShipmentCase c, OrderLine line, DateTimeOffset deadline, DateTimeOffset outOfStockAt,
+        ref TExplain x) where TExplain : struct, IExplain
     {
-        var steps = new StepBuffer();
-        var reasons = new ReasonBuffer();
         var channelName = ChannelName(c.Channel);
         if (c.Channel is ShippingChannel.Ordinary or ShippingChannel.Juhuasuan)
-            steps.Add(new ExplanationStep(StepKind.DeadlineFromPayment, T1: c.PaidAt!.Value, T2: deadline, Subject: channelName));
+            x.Step(new ExplanationStep(StepKind.DeadlineFromPayment, T1: c.PaidAt!.Value, T2: deadline, Subject: channelName));
         else
-            steps.Add(new ExplanationStep(StepKind.DeadlineAgreed, T2: deadline, Subject: channelName));
+            x.Step(new ExplanationStep(StepKind.DeadlineAgreed, T2: deadline, Subject: channelName));
 
         // 1. What the times say.
         Lateness lateness;
@@ -121,35 +123,35 @@ public static class LateShipmentCalculator
             if (shipped <= deadline)
             {
                 lateness = Lateness.OnTime;
-                steps.Add(new ExplanationStep(StepKind.ShippedOnTime, T1: shipped, T2: deadline));
-                reasons.Add(LateShipmentReasons.ShippedOnTime);
+                x.Step(new ExplanationStep(StepKind.ShippedOnTime, T1: shipped, T2: deadline));
+                x.Reason(LateShipmentReasons.ShippedOnTime);
             }
             else
             {
-                steps.Add(new ExplanationStep(StepKind.ShippedLate, T1: shipped, T2: deadline));
-                reasons.Add(LateShipmentReasons.ShippedLate);
+                x.Step(new ExplanationStep(StepKind.ShippedLate, T1: shipped, T2: deadline));
+                x.Reason(LateShipmentReasons.ShippedLate);
                 lateness = shipped > outOfStockAt ? Lateness.OutOfStock : Lateness.Late;
                 if (lateness == Lateness.OutOfStock)
                 {
-                    steps.Add(new ExplanationStep(StepKind.OutOfStockByTime, T1: shipped, T2: outOfStockAt));
-                    reasons.Add(LateShipmentReasons.OutOfStockByTime);
+                    x.Step(new ExplanationStep(StepKind.OutOfStockByTime, T1: shipped, T2: outOfStockAt));
+                    x.Reason(LateShipmentReasons.OutOfStockByTime);
                 }
             }
         }
         else if (c.EvaluatedAt <= deadline)
         {
             lateness = Lateness.NotYetDue;
-            steps.Add(new ExplanationStep(StepKind.NotShippedNotYetDue, T1: c.EvaluatedAt, T2: deadline));
+            x.Step(new ExplanationStep(StepKind.NotShippedNotYetDue, T1: c.EvaluatedAt, T2: deadline));
         }
         else
         {
-            steps.Add(new ExplanationStep(StepKind.NotShippedLate, T1: c.EvaluatedAt, T2: deadline));
-            reasons.Add(LateShipmentReasons.NotShippedPastDeadline);
+            x.Step(new ExplanationStep(StepKind.NotShippedLate, T1: c.EvaluatedAt, T2: deadline));
+            x.Reason(LateShipmentReasons.NotShippedPastDeadline);
             lateness = c.EvaluatedAt > outOfStockAt ? Lateness.OutOfStock : Lateness.Late;
             if (lateness == Lateness.OutOfStock)
             {
-                steps.Add(new ExplanationStep(StepKind.OutOfStockByTime, T1: c.EvaluatedAt, T2: outOfStockAt));
-                reasons.Add(LateShipmentReasons.OutOfStockByTime);
+                x.Step(new ExplanationStep(StepKind.OutOfStockByTime, T1: c.EvaluatedAt, T2: outOfStockAt));
+                x.Reason(LateShipmentReasons.OutOfStockByTime);
             }
         }
 
@@ -163,8 +165,8 @@ public static class LateShipmentCalculator
             if (act is not null)
             {
                 lateness = Lateness.OutOfStock;
-                reasons.Add(act);
-                steps.Add(new ExplanationStep(StepKind.OutOfStockByMerchant, Subject: act switch
+                x.Reason(act);
+                x.Step(new ExplanationStep(StepKind.OutOfStockByMerchant, Subject: act switch
                 {
                     LateShipmentReasons.OutOfStockAdmitted => "the merchant admitted being out of stock",
                     LateShipmentReasons.OutOfStockRefusedToShip => "the merchant refused to ship",
@@ -179,61 +181,60 @@ public static class LateShipmentCalculator
         {
             if (reasonCompensable && lateness == Lateness.OnTime)
             {
-                reasons.Add(LateShipmentReasons.ClaimedLateButOnTime);
-                steps.Add(new ExplanationStep(StepKind.Note, Subject: "the refund reason claims late shipment or out of stock, but the courier record shows an on-time shipment: nothing is due"));
+                x.Reason(LateShipmentReasons.ClaimedLateButOnTime);
+                x.Step(new ExplanationStep(StepKind.Note, Subject: "the refund reason claims late shipment or out of stock, but the courier record shows an on-time shipment: nothing is due"));
             }
-            if (lateness == Lateness.NotYetDue) reasons.Add(LateShipmentReasons.NotYetDue);
-            return Line(line, lateness == Lateness.OnTime ? LateShipmentOutcome.NotLate : LateShipmentOutcome.NotYetDue, lateness, deadline, outOfStockAt,
-                0m, zeroPoints, reasons, steps);
+            if (lateness == Lateness.NotYetDue) x.Reason(LateShipmentReasons.NotYetDue);
+            return new LineResult(lateness == Lateness.OnTime ? LateShipmentOutcome.NotLate : LateShipmentOutcome.NotYetDue, lateness, 0m, zeroPoints, 0m);
         }
 
         // 2. Late or out of stock: is it enforced, exempt, and claimed for a compensable reason?
         if (ConditionHolds(p.NotEnforcedWhen, c, deadline, out var notEnforced))
         {
-            reasons.Add(ReasonOf(notEnforced));
-            steps.Add(new ExplanationStep(StepKind.Note, Subject: $"{ConditionText(notEnforced)}: the platform does not enforce compensation; the parties negotiate"));
-            return Line(line, LateShipmentOutcome.NotEnforced, lateness, deadline, outOfStockAt, 0m, zeroPoints, reasons, steps);
+            x.Reason(ReasonOf(notEnforced));
+            if (x.Enabled) x.Step(new ExplanationStep(StepKind.Note, Subject: $"{ConditionText(notEnforced)}: the platform does not enforce compensation; the parties negotiate"));
+            return new LineResult(LateShipmentOutcome.NotEnforced, lateness, 0m, zeroPoints, 0m);
         }
         if (ConditionHolds(p.ExemptWhen, c, deadline, out var exempt))
         {
-            reasons.Add(ReasonOf(exempt));
-            steps.Add(new ExplanationStep(StepKind.Note, Subject: $"{ConditionText(exempt)}: the merchant is exempt"));
-            return Line(line, LateShipmentOutcome.Exempt, lateness, deadline, outOfStockAt, 0m, zeroPoints, reasons, steps);
+            x.Reason(ReasonOf(exempt));
+            if (x.Enabled) x.Step(new ExplanationStep(StepKind.Note, Subject: $"{ConditionText(exempt)}: the merchant is exempt"));
+            return new LineResult(LateShipmentOutcome.Exempt, lateness, 0m, zeroPoints, 0m);
         }
         if (!reasonCompensable)
         {
-            reasons.Add(LateShipmentReasons.RefundReasonNotCompensable);
-            steps.Add(new ExplanationStep(StepKind.Note, Subject: $"the refund reason {c.RefundReason} is not one that is compensated"));
-            return Line(line, LateShipmentOutcome.RefundReasonNotCompensable, lateness, deadline, outOfStockAt, 0m, zeroPoints, reasons, steps);
+            x.Reason(LateShipmentReasons.RefundReasonNotCompensable);
+            if (x.Enabled) x.Step(new ExplanationStep(StepKind.Note, Subject: $"the refund reason {c.RefundReason} is not one that is compensated"));
+            return new LineResult(LateShipmentOutcome.RefundReasonNotCompensable, lateness, 0m, zeroPoints, 0m);
         }
 
         // 3. The money.
         var terms = lateness == Lateness.OutOfStock ? p.OutOfStock : p.Late;
         decimal raw = terms.Rate * line.Amount;
-        steps.Add(new ExplanationStep(StepKind.RateApplied, terms.Rate, line.Amount, raw));
+        x.Step(new ExplanationStep(StepKind.RateApplied, terms.Rate, line.Amount, raw));
         decimal capped = raw;
         if (raw > terms.Cap)
         {
             capped = terms.Cap;
-            reasons.Add(LateShipmentReasons.CapApplied);
-            steps.Add(new ExplanationStep(StepKind.Capped, raw, terms.Cap));
+            x.Reason(LateShipmentReasons.CapApplied);
+            x.Step(new ExplanationStep(StepKind.Capped, raw, terms.Cap));
         }
         else
         {
-            steps.Add(new ExplanationStep(StepKind.CapNotReached, terms.Cap));
+            x.Step(new ExplanationStep(StepKind.CapNotReached, terms.Cap));
         }
         decimal payout = p.Rounding.Apply(capped);
-        steps.Add(new ExplanationStep(StepKind.Rounded, capped, payout, p.Rounding.Scale, Subject: RoundingRule.Describe(p.Rounding.Mode)));
+        x.Step(new ExplanationStep(StepKind.Rounded, capped, payout, p.Rounding.Scale, Subject: RoundingRule.Describe(p.Rounding.Mode)));
 
         long? points = null;
         if (p.Payout.Instrument == PayoutInstrument.TmallPoints)
         {
             points = (long)RoundingRule.Round(payout * p.Payout.PointsPerYuan, p.Payout.PointsRounding, 0);
-            steps.Add(new ExplanationStep(StepKind.PaidAsPoints, points.Value, p.Payout.PointsPerYuan, Subject: "Tmall points"));
+            x.Step(new ExplanationStep(StepKind.PaidAsPoints, points.Value, p.Payout.PointsPerYuan, Subject: "Tmall points"));
         }
         else
         {
-            steps.Add(new ExplanationStep(StepKind.PaidAsMoney, payout));
+            x.Step(new ExplanationStep(StepKind.PaidAsMoney, payout));
         }
 
         decimal platform = 0m;
@@ -241,24 +242,19 @@ public static class LateShipmentCalculator
         {
             if (liability.OnlyIfNotPaidBeforeJudgment && c.MerchantPaidBeforeJudgment)
             {
-                reasons.Add(LateShipmentReasons.PaidBeforeJudgment);
-                steps.Add(new ExplanationStep(StepKind.PlatformLiabilityWaived));
+                x.Reason(LateShipmentReasons.PaidBeforeJudgment);
+                x.Step(new ExplanationStep(StepKind.PlatformLiabilityWaived));
             }
             else
             {
                 platform = p.Rounding.Apply(liability.MultipleOfBuyerPayout * payout);
-                reasons.Add(LateShipmentReasons.PlatformLiability);
-                steps.Add(new ExplanationStep(StepKind.PlatformLiability, platform, liability.MultipleOfBuyerPayout));
+                x.Reason(LateShipmentReasons.PlatformLiability);
+                x.Step(new ExplanationStep(StepKind.PlatformLiability, platform, liability.MultipleOfBuyerPayout));
             }
         }
-        steps.Add(new ExplanationStep(StepKind.MerchantTotal, payout + platform));
-        return new LateShipmentLineDecision(line.LineId, LateShipmentOutcome.Compensable, lateness, deadline, outOfStockAt, line.Amount,
-            payout, points, platform, payout + platform, reasons.ToArray(), steps.ToArray());
+        x.Step(new ExplanationStep(StepKind.MerchantTotal, payout + platform));
+        return new LineResult(LateShipmentOutcome.Compensable, lateness, payout, points, platform);
     }
-
-    private static LateShipmentLineDecision Line(OrderLine line, LateShipmentOutcome outcome, Lateness lateness, DateTimeOffset deadline, DateTimeOffset outOfStockAt,
-        decimal payout, long? points, in ReasonBuffer reasons, in StepBuffer steps) =>
-        new(line.LineId, outcome, lateness, deadline, outOfStockAt, line.Amount, payout, points, 0m, payout, reasons.ToArray(), steps.ToArray());
 
     private static bool ConditionHolds(IReadOnlyList<LateShipmentCondition> conditions, LateShipmentCase c, DateTimeOffset deadline, out LateShipmentCondition holding)
     {

@@ -63,46 +63,46 @@ public sealed record LateShipmentCase
 
     public IReadOnlyList<FieldViolation> Validate()
     {
-        var v = new ViolationList();
-        if (!Enum.IsDefined(Platform)) v.Add("platform", $"unknown platform {(int)Platform}");
-        if (!Enum.IsDefined(Channel)) v.Add("channel", $"unknown channel {(int)Channel}");
-        if (!Enum.IsDefined(RefundReason)) v.Add("refundReason", $"unknown refund reason {(int)RefundReason}");
-        v.Required("orderId", OrderId);
-        if (PaidAt is null && !RefusedBeforePayment) v.Add("paidAt", "is required unless the merchant refused before payment");
-        if (PaidAt is null && PlacedAt is null && RefusedBeforePayment) v.Add("placedAt", "is required when there is no payment time");
-        if (EvaluatedAt == default) v.Add("evaluatedAt", "is required");
+        ViolationList? v = null;
+        if ((uint)Platform > (uint)Platform.Taobao) ViolationList.Add(ref v, "platform", $"unknown platform {(int)Platform}");
+        if ((uint)Channel > (uint)ShippingChannel.Agreed) ViolationList.Add(ref v, "channel", $"unknown channel {(int)Channel}");
+        if ((uint)RefundReason > (uint)RefundReason.Other) ViolationList.Add(ref v, "refundReason", $"unknown refund reason {(int)RefundReason}");
+        ViolationList.Required(ref v, "orderId", OrderId);
+        if (PaidAt is null && !RefusedBeforePayment) ViolationList.Add(ref v, "paidAt", "is required unless the merchant refused before payment");
+        if (PaidAt is null && PlacedAt is null && RefusedBeforePayment) ViolationList.Add(ref v, "placedAt", "is required when there is no payment time");
+        if (EvaluatedAt == default) ViolationList.Add(ref v, "evaluatedAt", "is required");
         if (Channel is ShippingChannel.Presale or ShippingChannel.Custom or ShippingChannel.Agreed && AgreedShipBy is null)
-            v.Add("agreedShipBy", $"is required for the {Channel} channel");
-        if (Lines is null || Lines.Count == 0) v.Add("lines", "must list at least one line");
+            ViolationList.Add(ref v, "agreedShipBy", $"is required for the {Channel} channel");
+        if (Lines is null || Lines.Count == 0) ViolationList.Add(ref v, "lines", "must list at least one line");
         else
         {
             for (int i = 0; i < Lines.Count; i++)
             {
                 var line = Lines[i];
-                if (line is null) { v.Add($"lines[{i}]", "is null"); continue; }
-                if (string.IsNullOrWhiteSpace(line.LineId)) v.Add($"lines[{i}].lineId", "is required");
+                if (line is null) { ViolationList.Add(ref v, $"lines[{i}]", "is null"); continue; }
+                if (string.IsNullOrWhiteSpace(line.LineId)) ViolationList.Add(ref v, $"lines[{i}].lineId", "is required");
                 else
                 {
                     for (int j = 0; j < i; j++)
                     {
                         if (Lines[j] is { } other && string.Equals(other.LineId, line.LineId, StringComparison.Ordinal))
                         {
-                            v.Add($"lines[{i}].lineId", $"duplicates lines[{j}].lineId '{line.LineId}'");
+                            ViolationList.Add(ref v, $"lines[{i}].lineId", $"duplicates lines[{j}].lineId '{line.LineId}'");
                             break;
                         }
                     }
                 }
-                v.NonNegativeMoney($"lines[{i}].amount", line.Amount);
-                if (line.Quantity < 1) v.Add($"lines[{i}].quantity", $"must be at least 1 (got {line.Quantity})");
+                ViolationList.NonNegativeMoney(ref v, $"lines[{i}].amount", line.Amount);
+                if (line.Quantity < 1) ViolationList.Add(ref v, $"lines[{i}].quantity", $"must be at least 1 (got {line.Quantity})");
             }
         }
         if (ForceMajeureReports is not null)
         {
             for (int i = 0; i < ForceMajeureReports.Count; i++)
             {
-                if (ForceMajeureReports[i] is { } r && r.To < r.From) v.Add($"forceMajeureReports[{i}].to", "must not be before from");
+                if (ForceMajeureReports[i] is { } r && r.To < r.From) ViolationList.Add(ref v, $"forceMajeureReports[{i}].to", "must not be before from");
             }
         }
-        return v.Items;
+        return ViolationList.ItemsOf(v);
     }
 }

@@ -52,32 +52,113 @@ public static class LateShipmentReasons
     public const string RefusedBeforePayment = "REFUSED_BEFORE_PAYMENT";
 }
 
-/// <summary>The decision on one order line.</summary>
-public sealed record LateShipmentLineDecision(
-    string LineId,
-    LateShipmentOutcome Outcome,
-    Lateness Lateness,
-    DateTimeOffset Deadline,
-    DateTimeOffset OutOfStockAt,
-    decimal Base,
-    decimal BuyerPayout,
-    long? BuyerPoints,
-    decimal PlatformLiability,
-    decimal MerchantTotal,
-    IReadOnlyList<string> ReasonCodes,
-    IReadOnlyList<ExplanationStep> Steps);
+/// <summary>
+/// The decision on one order line. Its reason codes and explanation steps are derived from the same
+/// inputs when first read (the computation is pure), so computing a decision formats nothing.
+/// </summary>
+public sealed class LateShipmentLineDecision
+{
+    private readonly LateShipmentParameters _parameters;
+    private readonly LateShipmentCase _case;
+    private readonly OrderLine _line;
+    private string[]? _reasons;
+    private ExplanationStep[]? _steps;
+
+    internal LateShipmentLineDecision(LateShipmentParameters parameters, LateShipmentCase c, OrderLine line,
+        LateShipmentOutcome outcome, Lateness lateness, DateTimeOffset deadline, DateTimeOffset outOfStockAt,
+        decimal buyerPayout, long? buyerPoints, decimal platformLiability)
+    {
+        _parameters = parameters;
+        _case = c;
+        _line = line;
+        Outcome = outcome;
+        Lateness = lateness;
+        Deadline = deadline;
+        OutOfStockAt = outOfStockAt;
+        BuyerPayout = buyerPayout;
+        BuyerPoints = buyerPoints;
+        PlatformLiability = platformLiability;
+    }
+
+    public string LineId => _line.LineId;
+    public LateShipmentOutcome Outcome { get; }
+    public Lateness Lateness { get; }
+    public DateTimeOffset Deadline { get; }
+    public DateTimeOffset OutOfStockAt { get; }
+    /// <summary>The line's actual transaction amount the rate applies to.</summary>
+    public decimal Base => _line.Amount;
+    public decimal BuyerPayout { get; }
+    public long? BuyerPoints { get; }
+    public decimal PlatformLiability { get; }
+    public decimal MerchantTotal => BuyerPayout + PlatformLiability;
+
+    public IReadOnlyList<string> ReasonCodes
+    {
+        get
+        {
+            if (_reasons is null) Explain();
+            return _reasons!;
+        }
+    }
+
+    public IReadOnlyList<ExplanationStep> Steps
+    {
+        get
+        {
+            if (_steps is null) Explain();
+            return _steps!;
+        }
+    }
+
+    private void Explain()
+    {
+        var collect = new CollectExplain();
+        LateShipmentCalculator.AssessLine(_parameters, _case, _line, Deadline, OutOfStockAt, ref collect);
+        _steps = collect.Steps;
+        _reasons = collect.Reasons;
+    }
+}
 
 /// <summary>The decision on a late-shipment claim: per line, with the order's totals.</summary>
-public sealed record LateShipmentDecision(
-    RuleReference Rule,
-    string OrderId,
-    LateShipmentOutcome Outcome,
-    PayoutInstrument Instrument,
-    decimal BuyerPayout,
-    long? BuyerPoints,
-    decimal PlatformLiability,
-    decimal MerchantTotal,
-    ViolationReferral? Referral,
-    IReadOnlyList<string> ReasonCodes,
-    IReadOnlyList<ExplanationStep> Steps,
-    IReadOnlyList<LateShipmentLineDecision> Lines);
+public sealed class LateShipmentDecision
+{
+    private IReadOnlyList<string>? _orderReasons;
+
+    internal LateShipmentDecision(RuleReference rule, string orderId, LateShipmentOutcome outcome, PayoutInstrument instrument,
+        decimal buyerPayout, long? buyerPoints, decimal platformLiability, ViolationReferral? referral,
+        IReadOnlyList<LateShipmentLineDecision> lines, IReadOnlyList<string>? reasons = null, IReadOnlyList<ExplanationStep>? steps = null)
+    {
+        Rule = rule;
+        OrderId = orderId;
+        Outcome = outcome;
+        Instrument = instrument;
+        BuyerPayout = buyerPayout;
+        BuyerPoints = buyerPoints;
+        PlatformLiability = platformLiability;
+        Referral = referral;
+        Lines = lines;
+        _orderReasons = reasons;
+        _orderSteps = steps;
+    }
+
+    private readonly IReadOnlyList<ExplanationStep>? _orderSteps;
+
+    public RuleReference Rule { get; }
+    public string OrderId { get; }
+    public LateShipmentOutcome Outcome { get; }
+    public PayoutInstrument Instrument { get; }
+    public decimal BuyerPayout { get; }
+    public long? BuyerPoints { get; }
+    public decimal PlatformLiability { get; }
+    public decimal MerchantTotal => BuyerPayout + PlatformLiability;
+    public ViolationReferral? Referral { get; }
+    public IReadOnlyList<LateShipmentLineDecision> Lines { get; }
+
+    /// <summary>The order's reason codes: the line's for a one-line order, the union of the lines' otherwise.</summary>
+    public IReadOnlyList<string> ReasonCodes => _orderReasons ??= Lines.Count == 1
+        ? Lines[0].ReasonCodes
+        : Lines.SelectMany(l => l.ReasonCodes).Distinct(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The explanation: the line's for a one-line order; a multi-line order explains per line.</summary>
+    public IReadOnlyList<ExplanationStep> Steps => _orderSteps ?? (Lines.Count == 1 ? Lines[0].Steps : []);
+}

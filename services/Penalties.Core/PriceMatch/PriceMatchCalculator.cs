@@ -26,6 +26,70 @@ public static class PriceMatchCalculator
     private static PriceMatchDecision AssessValid(RuleSetVersion version, PriceMatchCase c)
     {
         var p = version.ParametersAs<PriceMatchParameters>();
+        var failed = FailedConditions(p, c, out bool custom);
+        var quiet = new NoExplain();
+        decimal paid = PaidAmount(p, c.Payments, ref quiet);
+        decimal difference = paid - c.Comparison.PaidAmount;
+        if (failed is not null)
+        {
+            if (custom) failed.Add(new FailedCondition(PriceMatchConditions.CustomGoodsManualReview, "custom-made goods are never automatically the same item: manual identification needed"));
+            return new PriceMatchDecision(p, c, version.Reference, PriceMatchOutcome.Refused, paid, difference, 0m, failed);
+        }
+        if (custom) return new PriceMatchDecision(p, c, version.Reference, PriceMatchOutcome.ManualReview, paid, difference, 0m, []);
+        if (difference <= 0m) return new PriceMatchDecision(p, c, version.Reference, PriceMatchOutcome.NoPositiveDifference, paid, difference, 0m, []);
+        decimal payout = Payout(p, difference, ref quiet);
+        return new PriceMatchDecision(p, c, version.Reference, PriceMatchOutcome.Payable, paid, difference, payout, []);
+    }
+
+    /// <summary>Re-derives the steps and reasons of a decision from its inputs (pure, so they match its numbers).</summary>
+    internal static void Explain<TExplain>(PriceMatchParameters p, PriceMatchCase c, PriceMatchDecision d, ref TExplain x) where TExplain : struct, IExplain
+    {
+        decimal paid = PaidAmount(p, c.Payments, ref x);
+        x.Step(new ExplanationStep(StepKind.PaidTotal, paid));
+        x.Step(new ExplanationStep(StepKind.Difference, paid, c.Comparison.PaidAmount, d.Difference));
+        switch (d.Outcome)
+        {
+            case PriceMatchOutcome.ManualReview:
+                x.Reason(PriceMatchConditions.CustomGoodsManualReview);
+                x.Step(new ExplanationStep(StepKind.Note, Subject: "custom-made goods are never automatically the same item: sent to manual identification"));
+                break;
+            case PriceMatchOutcome.NoPositiveDifference:
+                x.Reason(PriceMatchConditions.NoPositiveDifference);
+                x.Step(new ExplanationStep(StepKind.NoPositiveDifference, d.Difference));
+                break;
+            case PriceMatchOutcome.Payable:
+                x.Reason(PriceMatchConditions.Payable);
+                Payout(p, d.Difference, ref x);
+                break;
+        }
+    }
+
+    private static decimal Payout<TExplain>(PriceMatchParameters p, decimal difference, ref TExplain x) where TExplain : struct, IExplain
+    {
+        decimal raw = p.PayoutMultiple * difference;
+        x.Step(new ExplanationStep(StepKind.Multiplied, p.PayoutMultiple, difference, raw));
+        decimal capped = raw;
+        if (p.Cap is { } cap)
+        {
+            if (raw > cap)
+            {
+                capped = cap;
+                x.Reason(PriceMatchConditions.CapApplied);
+                x.Step(new ExplanationStep(StepKind.Capped, raw, cap));
+            }
+            else
+            {
+                x.Step(new ExplanationStep(StepKind.CapNotReached, cap));
+            }
+        }
+        decimal payout = p.Rounding.Apply(capped);
+        x.Step(new ExplanationStep(StepKind.Rounded, capped, payout, p.Rounding.Scale, Subject: RoundingRule.Describe(p.Rounding.Mode)));
+        return payout;
+    }
+
+    /// <summary>Every eligibility condition that fails, or null when all hold.</summary>
+    private static List<FailedCondition>? FailedConditions(PriceMatchParameters p, PriceMatchCase c, out bool custom)
+    {
         List<FailedCondition>? failed = null;
         void Fail(string code, string detail) => (failed ??= []).Add(new FailedCondition(code, detail));
 
@@ -53,66 +117,13 @@ public static class PriceMatchCalculator
         if (cmp.MonthlySales < p.MinimumMonthlySales)
             Fail(PriceMatchConditions.MonthlySalesTooLow, $"monthly sales {cmp.MonthlySales} < {p.MinimumMonthlySales}");
 
-        bool custom = c.ItemIsCustom && p.CustomGoods == CustomGoodsHandling.ManualReview;
+        custom = c.ItemIsCustom && p.CustomGoods == CustomGoodsHandling.ManualReview;
         if (!custom) CompareAttributes(p, c.ItemAttributes, cmp.Attributes, ref failed);
-
-        var steps = new StepBuffer();
-        decimal paid = PaidAmount(p, c.Payments, ref steps);
-        steps.Add(new ExplanationStep(StepKind.PaidTotal, paid));
-        decimal difference = paid - cmp.PaidAmount;
-        steps.Add(new ExplanationStep(StepKind.Difference, paid, cmp.PaidAmount, difference));
-
-        if (failed is not null)
-        {
-            var codes = new string[failed.Count + (custom ? 1 : 0)];
-            for (int i = 0; i < failed.Count; i++) codes[i] = failed[i].Code;
-            if (custom)
-            {
-                codes[^1] = PriceMatchConditions.CustomGoodsManualReview;
-                failed.Add(new FailedCondition(PriceMatchConditions.CustomGoodsManualReview, "custom-made goods are never automatically the same item: manual identification needed"));
-            }
-            return new PriceMatchDecision(version.Reference, c.OrderId, PriceMatchOutcome.Refused, paid, cmp.PaidAmount, difference, 0m,
-                failed, codes.Distinct(StringComparer.Ordinal).ToArray(), steps.ToArray());
-        }
-        if (custom)
-        {
-            steps.Add(new ExplanationStep(StepKind.Note, Subject: "custom-made goods are never automatically the same item: sent to manual identification"));
-            return new PriceMatchDecision(version.Reference, c.OrderId, PriceMatchOutcome.ManualReview, paid, cmp.PaidAmount, difference, 0m,
-                [], [PriceMatchConditions.CustomGoodsManualReview], steps.ToArray());
-        }
-        if (difference <= 0m)
-        {
-            steps.Add(new ExplanationStep(StepKind.NoPositiveDifference, difference));
-            return new PriceMatchDecision(version.Reference, c.OrderId, PriceMatchOutcome.NoPositiveDifference, paid, cmp.PaidAmount, difference, 0m,
-                [], [PriceMatchConditions.NoPositiveDifference], steps.ToArray());
-        }
-
-        decimal raw = p.PayoutMultiple * difference;
-        steps.Add(new ExplanationStep(StepKind.Multiplied, p.PayoutMultiple, difference, raw));
-        var reasons = new ReasonBuffer();
-        reasons.Add(PriceMatchConditions.Payable);
-        decimal capped = raw;
-        if (p.Cap is { } cap)
-        {
-            if (raw > cap)
-            {
-                capped = cap;
-                reasons.Add(PriceMatchConditions.CapApplied);
-                steps.Add(new ExplanationStep(StepKind.Capped, raw, cap));
-            }
-            else
-            {
-                steps.Add(new ExplanationStep(StepKind.CapNotReached, cap));
-            }
-        }
-        decimal payout = p.Rounding.Apply(capped);
-        steps.Add(new ExplanationStep(StepKind.Rounded, capped, payout, p.Rounding.Scale, Subject: RoundingRule.Describe(p.Rounding.Mode)));
-        return new PriceMatchDecision(version.Reference, c.OrderId, PriceMatchOutcome.Payable, paid, cmp.PaidAmount, difference, payout,
-            [], reasons.ToArray(), steps.ToArray());
+        return failed;
     }
 
     /// <summary>Counts the parts of the payment the rule includes (cash, JD beans converted, E-card, balance), and names the ones it leaves out.</summary>
-    private static decimal PaidAmount(PriceMatchParameters p, IReadOnlyList<PaymentPart> parts, ref StepBuffer steps)
+    private static decimal PaidAmount<TExplain>(PriceMatchParameters p, IReadOnlyList<PaymentPart> parts, ref TExplain steps) where TExplain : struct, IExplain
     {
         decimal total = 0m;
         for (int i = 0; i < parts.Count; i++)
@@ -122,16 +133,16 @@ public static class PriceMatchCalculator
             if (part.Kind == PaymentKind.JdBeans)
             {
                 amount = p.Rounding.Apply(part.Beans / p.JdBeansPerYuan);
-                steps.Add(new ExplanationStep(StepKind.BeansConverted, part.Beans, p.JdBeansPerYuan, amount));
+                steps.Step(new ExplanationStep(StepKind.BeansConverted, part.Beans, p.JdBeansPerYuan, amount));
             }
             if (Contains(p.CountedPayments, part.Kind))
             {
                 total += amount;
-                steps.Add(new ExplanationStep(StepKind.PaymentIncluded, amount, Subject: PartName(part.Kind)));
+                steps.Step(new ExplanationStep(StepKind.PaymentIncluded, amount, Subject: PartName(part.Kind)));
             }
             else
             {
-                steps.Add(new ExplanationStep(StepKind.PaymentExcluded, amount, Subject: PartName(part.Kind)));
+                steps.Step(new ExplanationStep(StepKind.PaymentExcluded, amount, Subject: PartName(part.Kind)));
             }
         }
         return total;

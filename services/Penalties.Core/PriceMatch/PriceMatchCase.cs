@@ -50,30 +50,30 @@ public sealed record PriceMatchCase
 
     public IReadOnlyList<FieldViolation> Validate()
     {
-        var v = new ViolationList();
-        v.Required("orderId", OrderId);
-        if (!Enum.IsDefined(MerchantType)) v.Add("merchantType", $"unknown merchant type {(int)MerchantType}");
-        if (OrderedAt == default) v.Add("orderedAt", "is required");
-        if (ClaimedAt == default) v.Add("claimedAt", "is required");
-        else if (OrderedAt != default && ClaimedAt < OrderedAt) v.Add("claimedAt", "must not be before orderedAt");
-        if (ItemAttributes is null) v.Add("itemAttributes", "is required");
-        if (Payments is null || Payments.Count == 0) v.Add("payments", "must list at least one payment part");
+        ViolationList? v = null;
+        ViolationList.Required(ref v, "orderId", OrderId);
+        if ((uint)MerchantType > (uint)MerchantType.JdSelfOperated) ViolationList.Add(ref v, "merchantType", $"unknown merchant type {(int)MerchantType}");
+        if (OrderedAt == default) ViolationList.Add(ref v, "orderedAt", "is required");
+        if (ClaimedAt == default) ViolationList.Add(ref v, "claimedAt", "is required");
+        else if (OrderedAt != default && ClaimedAt < OrderedAt) ViolationList.Add(ref v, "claimedAt", "must not be before orderedAt");
+        if (ItemAttributes is null) ViolationList.Add(ref v, "itemAttributes", "is required");
+        if (Payments is null || Payments.Count == 0) ViolationList.Add(ref v, "payments", "must list at least one payment part");
         else
         {
             for (int i = 0; i < Payments.Count; i++)
             {
                 var part = Payments[i];
-                if (part is null) { v.Add($"payments[{i}]", "is null"); continue; }
-                if (!Enum.IsDefined(part.Kind)) v.Add($"payments[{i}].kind", $"unknown payment kind {(int)part.Kind}");
+                if (part is null) { ViolationList.Add(ref v, $"payments[{i}]", "is null"); continue; }
+                if ((uint)part.Kind > (uint)PaymentKind.PlatformPromotion) ViolationList.Add(ref v, $"payments[{i}].kind", $"unknown payment kind {(int)part.Kind}");
                 if (part.Kind == PaymentKind.JdBeans)
                 {
-                    if (part.Beans < 0) v.Add($"payments[{i}].beans", $"must not be negative (got {part.Beans})");
-                    if (part.Amount != 0) v.Add($"payments[{i}].amount", "JD beans are given as a bean count in 'beans', not as an amount");
+                    if (part.Beans < 0) ViolationList.Add(ref v, $"payments[{i}].beans", $"must not be negative (got {part.Beans})");
+                    if (part.Amount != 0) ViolationList.Add(ref v, $"payments[{i}].amount", "JD beans are given as a bean count in 'beans', not as an amount");
                 }
                 else
                 {
-                    v.NonNegativeMoney($"payments[{i}].amount", part.Amount);
-                    if (part.Beans != 0) v.Add($"payments[{i}].beans", $"only JD beans carry a bean count (this part is {part.Kind})");
+                    ViolationList.NonNegativeMoney(ref v, $"payments[{i}].amount", part.Amount);
+                    if (part.Beans != 0) ViolationList.Add(ref v, $"payments[{i}].beans", $"only JD beans carry a bean count (this part is {part.Kind})");
                 }
             }
         }
@@ -81,17 +81,17 @@ public sealed record PriceMatchCase
         {
             for (int i = 0; i < Enrollments.Count; i++)
             {
-                if (Enrollments[i] is { To: { } to } e && to < e.From) v.Add($"enrollments[{i}].to", "must not be before from");
+                if (Enrollments[i] is { To: { } to } e && to < e.From) ViolationList.Add(ref v, $"enrollments[{i}].to", "must not be before from");
             }
         }
-        if (Comparison is null) v.Add("comparison", "is required");
+        if (Comparison is null) ViolationList.Add(ref v, "comparison", "is required");
         else
         {
-            if (!Enum.IsDefined(Comparison.Platform)) v.Add("comparison.platform", $"unknown platform {(int)Comparison.Platform}");
-            v.NonNegativeMoney("comparison.paidAmount", Comparison.PaidAmount);
-            if (Comparison.MonthlySales < 0) v.Add("comparison.monthlySales", $"must not be negative (got {Comparison.MonthlySales})");
-            if (Comparison.Attributes is null) v.Add("comparison.attributes", "is required");
+            if ((uint)Comparison.Platform > (uint)ComparisonPlatform.Other) ViolationList.Add(ref v, "comparison.platform", $"unknown platform {(int)Comparison.Platform}");
+            ViolationList.NonNegativeMoney(ref v, "comparison.paidAmount", Comparison.PaidAmount);
+            if (Comparison.MonthlySales < 0) ViolationList.Add(ref v, "comparison.monthlySales", $"must not be negative (got {Comparison.MonthlySales})");
+            if (Comparison.Attributes is null) ViolationList.Add(ref v, "comparison.attributes", "is required");
         }
-        return v.Items;
+        return ViolationList.ItemsOf(v);
     }
 }

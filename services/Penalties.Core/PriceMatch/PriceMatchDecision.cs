@@ -40,14 +40,65 @@ public sealed record FailedCondition(string Code, string Detail)
     public override string ToString() => $"{Code}: {Detail}";
 }
 
-public sealed record PriceMatchDecision(
-    RuleReference Rule,
-    string OrderId,
-    PriceMatchOutcome Outcome,
-    decimal BuyerPaidAmount,
-    decimal ComparisonPaidAmount,
-    decimal Difference,
-    decimal Payout,
-    IReadOnlyList<FailedCondition> FailedConditions,
-    IReadOnlyList<string> ReasonCodes,
-    IReadOnlyList<ExplanationStep> Steps);
+/// <summary>
+/// The decision on a price-match claim. Its reason codes and explanation steps are derived from the same
+/// inputs when first read (the computation is pure), so computing a decision formats nothing.
+/// </summary>
+public sealed class PriceMatchDecision
+{
+    private readonly PriceMatchParameters _parameters;
+    private readonly PriceMatchCase _case;
+    private string[]? _reasons;
+    private ExplanationStep[]? _steps;
+
+    internal PriceMatchDecision(PriceMatchParameters parameters, PriceMatchCase c, RuleReference rule, PriceMatchOutcome outcome,
+        decimal buyerPaidAmount, decimal difference, decimal payout, IReadOnlyList<FailedCondition> failedConditions)
+    {
+        _parameters = parameters;
+        _case = c;
+        Rule = rule;
+        Outcome = outcome;
+        BuyerPaidAmount = buyerPaidAmount;
+        Difference = difference;
+        Payout = payout;
+        FailedConditions = failedConditions;
+    }
+
+    public RuleReference Rule { get; }
+    public string OrderId => _case.OrderId;
+    public PriceMatchOutcome Outcome { get; }
+    public decimal BuyerPaidAmount { get; }
+    public decimal ComparisonPaidAmount => _case.Comparison.PaidAmount;
+    public decimal Difference { get; }
+    public decimal Payout { get; }
+    /// <summary>Every failed condition (empty unless refused).</summary>
+    public IReadOnlyList<FailedCondition> FailedConditions { get; }
+
+    public IReadOnlyList<string> ReasonCodes
+    {
+        get
+        {
+            if (_reasons is null) Explain();
+            return _reasons!;
+        }
+    }
+
+    public IReadOnlyList<ExplanationStep> Steps
+    {
+        get
+        {
+            if (_steps is null) Explain();
+            return _steps!;
+        }
+    }
+
+    private void Explain()
+    {
+        var collect = new CollectExplain();
+        PriceMatchCalculator.Explain(_parameters, _case, this, ref collect);
+        _steps = collect.Steps;
+        _reasons = Outcome == PriceMatchOutcome.Refused
+            ? FailedConditions.Select(f => f.Code).Distinct(StringComparer.Ordinal).ToArray()
+            : collect.Reasons;
+    }
+}

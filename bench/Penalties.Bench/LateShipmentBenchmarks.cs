@@ -1,0 +1,46 @@
+using BenchmarkDotNet.Attributes;
+using Penalties.Core.LateShipment;
+using Penalties.Core.Rules;
+using RulesEngine.Models;
+
+namespace Penalties.Bench;
+
+/// <summary>
+/// The Tmall one-line late case (1,500.00 CNY, shipped after the 72 h deadline → 450.00) in the Penalties core,
+/// and the same decision in Microsoft RulesEngine (the baseline), so one run gives the ratio.
+/// </summary>
+[MemoryDiagnoser]
+public class LateShipmentBenchmarks
+{
+    private RuleCatalog _catalog = null!;
+    private RuleSetVersion _version = null!;
+    private LateShipmentCase _case = null!;
+    private RulesEngineLateShipment _rulesEngine = null!;
+    private RuleParameter _order = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Console.WriteLine($"// repo root: {RepoPaths.RepoRoot} (base directory {AppContext.BaseDirectory})");
+        _catalog = RepoPaths.LoadCatalog();
+        _case = Cases.TmallLate();
+        _version = _catalog.InForceAt(LateShipmentCalculator.TmallRuleSet, _case.EventTime);
+        _rulesEngine = new RulesEngineLateShipment(_version);
+        _order = RulesEngineLateShipment.Order(LateShipmentFacts.From(_case));
+
+        var d = LateShipmentCalculator.Assess(_version, _case);
+        if (d.Outcome != LateShipmentOutcome.Compensable || d.BuyerPayout != 450.00m)
+            throw new InvalidOperationException($"expected Compensable 450.00, got {d.Outcome} {d.BuyerPayout}");
+        RulesEngineLateShipment.VerifyIdentical(_version, _rulesEngine);
+        Console.WriteLine("// RulesEngine and Penalties agree on every verification input");
+    }
+
+    [Benchmark(Baseline = true, Description = "RulesEngine 6.0.1 ExecuteAllRulesAsync")]
+    public ValueTask<LateShipmentAnswer> RulesEngine() => _rulesEngine.DecideAsync(_order);
+
+    [Benchmark(Description = "Penalties Assess(version, case)")]
+    public LateShipmentDecision Penalties() => LateShipmentCalculator.Assess(_version, _case);
+
+    [Benchmark(Description = "Penalties Assess(catalog, case)")]
+    public LateShipmentDecision PenaltiesViaCatalog() => LateShipmentCalculator.Assess(_catalog, _case);
+}
