@@ -46,6 +46,9 @@ public static class PenaltyPointsCalculator
         for (int i = 0; i < history.Count; i++)
         {
             var h = history[i];
+            // Field paths are built only when an entry has a problem: a valid history allocates nothing here.
+            if (h is not null && !string.IsNullOrWhiteSpace(h.CaseId) && !string.IsNullOrWhiteSpace(h.Code) && h.OccurredAt != default && h.AssessedPoints is not < 0)
+                continue;
             var path = field == "violation" ? field : $"{field}[{i}]";
             if (h is null) { v.Add(path, "is null"); continue; }
             v.Required(path + ".caseId", h.CaseId);
@@ -57,6 +60,7 @@ public static class PenaltyPointsCalculator
 
     private readonly struct Entry(Violation v, int index)
     {
+        public readonly long Ticks = v.OccurredAt.UtcTicks;
         public readonly Violation V = v;
         public readonly int Index = index;
     }
@@ -67,7 +71,7 @@ public static class PenaltyPointsCalculator
 
         public int Compare(Entry x, Entry y)
         {
-            int c = x.V.OccurredAt.UtcTicks.CompareTo(y.V.OccurredAt.UtcTicks);
+            int c = x.Ticks.CompareTo(y.Ticks);
             if (c != 0) return c;
             c = string.CompareOrdinal(x.V.CaseId, y.V.CaseId);
             if (c != 0) return c;
@@ -81,21 +85,42 @@ public static class PenaltyPointsCalculator
     private static MerchantStanding Fold(RuleCatalog catalog, string ruleSetId, IReadOnlyList<Violation> history, DateTimeOffset asOf)
     {
         // Canonical order: by time, then case id; so the result never depends on the order supplied.
+        // Sorted on primitive tick keys (fast); runs of equal instants, which are rare, get the full order.
         var entries = new Entry[history.Count];
-        for (int i = 0; i < entries.Length; i++) entries[i] = new Entry(history[i], i);
-        Array.Sort(entries, EntryOrder.Instance);
+        var keys = new long[entries.Length];
+        for (int i = 0; i < entries.Length; i++)
+        {
+            entries[i] = new Entry(history[i], i);
+            keys[i] = entries[i].Ticks;
+        }
+        Array.Sort(keys, entries);
+        for (int start = 0; start < entries.Length;)
+        {
+            int end = start + 1;
+            while (end < entries.Length && keys[end] == keys[start]) end++;
+            if (end - start > 1) Array.Sort(entries, start, end - start, EntryOrder.Instance);
+            start = end;
+        }
 
         // One count per case id: the first entry in canonical order stands; a revocation anywhere revokes it.
         var byCase = new Dictionary<string, int>(entries.Length, StringComparer.Ordinal);
-        var revokedCases = new HashSet<string>(StringComparer.Ordinal);
         List<IgnoredViolation>? ignored = null;
         var counted = new bool[entries.Length];
+        var revoked = new bool[entries.Length];
         for (int i = 0; i < entries.Length; i++)
         {
             var v = entries[i].V;
-            if (v.Revoked) revokedCases.Add(v.CaseId);
-            if (byCase.TryAdd(v.CaseId, i)) counted[i] = true;
-            else (ignored ??= []).Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.DuplicateCaseId));
+            ref int first = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(byCase, v.CaseId, out bool seen);
+            if (!seen)
+            {
+                first = i;
+                counted[i] = true;
+            }
+            else
+            {
+                (ignored ??= []).Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.DuplicateCaseId));
+            }
+            if (v.Revoked) revoked[first] = true;
         }
 
         var deductions = new List<Deduction>(entries.Length);
@@ -116,7 +141,7 @@ public static class PenaltyPointsCalculator
         {
             if (!counted[i]) continue;
             var v = entries[i].V;
-            if (revokedCases.Contains(v.CaseId))
+            if (revoked[i])
             {
                 (ignored ??= []).Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.Revoked));
                 continue;
@@ -145,8 +170,8 @@ public static class PenaltyPointsCalculator
                 inPeriod = true;
             }
 
-            int occurrence = occurrences.TryGetValue(v.Code, out var n) ? n + 1 : 1;
-            occurrences[v.Code] = occurrence;
+            ref int count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(occurrences, v.Code, out _);
+            int occurrence = ++count;
             var step = rule.StepFor(occurrence);
             int points = step.Points;
             if (rule.PointsAssessedPerCase)
@@ -173,8 +198,7 @@ public static class PenaltyPointsCalculator
                 sanction = new SanctionDecision(v.CaseId, s.Actions, v.OccurredAt, s.Duration is null ? null : v.OccurredAt + s.Duration.Value, version.Reference);
                 (sanctions ??= []).Add(sanction);
             }
-            deductions.Add(new Deduction(v.CaseId, v.Code, v.OccurredAt, version.Reference, occurrence, points, step.Category, rule.ItemAction, sanction,
-                new ExplanationStep(StepKind.Deduction, points, step.Category == PointCategory.Serious ? 1m : 0m, occurrence, Subject: v.Code)));
+            deductions.Add(new Deduction(v.CaseId, v.Code, v.OccurredAt, version.Reference, occurrence, points, step.Category, rule.ItemAction, sanction));
 
             var thresholds = p.Thresholds;
             if (thresholds.Count > crossed.Length && crossedHeap is null) crossedHeap = new bool[thresholds.Count];

@@ -39,9 +39,11 @@ public sealed record Deduction(
     int Points,
     PointCategory Category,
     ItemAction ItemAction,
-    SanctionDecision? Sanction,
-    ExplanationStep Step)
+    SanctionDecision? Sanction)
 {
+    /// <summary>The escalation step as an explanation step (derived from the fields above).</summary>
+    public ExplanationStep Step => new(StepKind.Deduction, Points, Category == PointCategory.Serious ? 1m : 0m, Occurrence, Subject: Code);
+
     /// <summary>"4th MISDESCRIBED_SEVERE: serious, 12".</summary>
     public string Explanation => Step.Text;
 }
