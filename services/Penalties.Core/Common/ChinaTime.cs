@@ -14,6 +14,17 @@ public static class ChinaTime
     /// <summary>The instant 00:00:00 China time starts the given day.</summary>
     public static DateTimeOffset StartOfDay(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), Offset);
 
+    /// <summary>
+    /// UTC ticks of 00:00 China time, <paramref name="days"/> days after the start of the China day
+    /// <paramref name="instant"/> falls on (days = 1: the start of the next China day). Pure arithmetic: UTC+8 has no DST.
+    /// </summary>
+    public static long DayStartUtcTicks(DateTimeOffset instant, int days)
+    {
+        long local = instant.UtcTicks + Offset.Ticks;
+        long dayStart = local - local % TimeSpan.TicksPerDay;
+        return dayStart + days * TimeSpan.TicksPerDay - Offset.Ticks;
+    }
+
     /// <summary>The first instant of the next China day after the day <paramref name="instant"/> falls on.</summary>
     public static DateTimeOffset StartOfNextDay(DateTimeOffset instant) => StartOfDay(DayOf(instant).AddDays(1));
 

@@ -49,6 +49,9 @@ public sealed class ViolationList
         if (string.IsNullOrWhiteSpace(value)) Add(ref list, field, "is required");
     }
 
+    /// <summary>True when <paramref name="value"/> is negative or finer than the fen (check before building a field path).</summary>
+    public static bool IsBadMoney(decimal value) => value < 0 || !MoneyText.FitsScale(value, 2);
+
     public static void NonNegativeMoney(ref ViolationList? list, string field, decimal value)
     {
         if (value < 0) Add(ref list, field, $"must not be negative (got {value})");

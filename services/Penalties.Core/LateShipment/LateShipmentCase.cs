@@ -92,7 +92,7 @@ public sealed record LateShipmentCase
                         }
                     }
                 }
-                ViolationList.NonNegativeMoney(ref v, $"lines[{i}].amount", line.Amount);
+                if (ViolationList.IsBadMoney(line.Amount)) ViolationList.NonNegativeMoney(ref v, $"lines[{i}].amount", line.Amount);
                 if (line.Quantity < 1) ViolationList.Add(ref v, $"lines[{i}].quantity", $"must be at least 1 (got {line.Quantity})");
             }
         }

@@ -102,10 +102,13 @@ public static class PriceMatchCalculator
         if (p.RequiresBadge && !c.ItemHasBadge)
             Fail(PriceMatchConditions.NoBadge, "the item did not carry the price-match badge");
 
-        var claimDeadline = ChinaTime.StartOfDay(ChinaTime.DayOf(c.OrderedAt).AddDays(1 + p.ClaimChinaDaysAfterOrderDay));
-        if (c.ClaimedAt >= claimDeadline)
+        long claimDeadlineTicks = ChinaTime.DayStartUtcTicks(c.OrderedAt, 1 + p.ClaimChinaDaysAfterOrderDay);
+        if (c.ClaimedAt.UtcTicks >= claimDeadlineTicks)
+        {
+            var claimDeadline = new DateTimeOffset(claimDeadlineTicks, TimeSpan.Zero);
             Fail(PriceMatchConditions.ClaimTooLate,
                 $"claimed at {ChinaTime.Format(c.ClaimedAt)}, after 23:59:59 China time on {ChinaTime.DayOf(claimDeadline.AddTicks(-1)):yyyy-MM-dd} (ordered {ChinaTime.Format(c.OrderedAt)})");
+        }
 
         var cmp = c.Comparison;
         if (!Contains(p.AcceptedPlatforms, cmp.Platform))
@@ -150,6 +153,24 @@ public static class PriceMatchCalculator
 
     private static void CompareAttributes(PriceMatchParameters p, IReadOnlyDictionary<string, string> ours, IReadOnlyDictionary<string, string> theirs, ref List<FailedCondition>? failed)
     {
+        // Fastest case: both sides list the same attributes in the same order, every required one among them.
+        if (ours is Dictionary<string, string> od && theirs is Dictionary<string, string> td && od.Count == td.Count && SameInOrder(p, od, td)) return;
+        bool requiredPresent = true;
+        for (int i = 0; i < p.RequiredIdentityAttributes.Count; i++)
+        {
+            if (!ours.ContainsKey(p.RequiredIdentityAttributes[i])) { requiredPresent = false; break; }
+        }
+        // Every attribute of ours found in theirs with the same value, and as many on both sides:
+        // the two sets are equal, so nothing else can fail (the common, eligible case: n lookups).
+        if (requiredPresent && ours.Count == theirs.Count && ours is Dictionary<string, string> oursDict)
+        {
+            bool same = true;
+            foreach (var kv in oursDict)
+            {
+                if (!theirs.TryGetValue(kv.Key, out var other) || !string.Equals(kv.Value, other, StringComparison.Ordinal)) { same = false; break; }
+            }
+            if (same) return;
+        }
         for (int i = 0; i < p.RequiredIdentityAttributes.Count; i++)
         {
             var name = p.RequiredIdentityAttributes[i];
@@ -158,19 +179,26 @@ public static class PriceMatchCalculator
                 (failed ??= []).Add(new FailedCondition(PriceMatchConditions.AttributeMissing,
                     $"'{name}' is not given for {(!inOurs && !inTheirs ? "either item" : !inOurs ? "the JD item" : "the other listing")}"));
         }
-        if (ours is Dictionary<string, string> oursDict)
-        {
-            foreach (var kv in oursDict) CompareOne(p, kv.Key, kv.Value, theirs, ref failed);
-        }
-        else
-        {
-            foreach (var kv in ours) CompareOne(p, kv.Key, kv.Value, theirs, ref failed);
-        }
+        foreach (var kv in ours) CompareOne(p, kv.Key, kv.Value, theirs, ref failed);
         foreach (var kv in theirs)
         {
             if (!ours.ContainsKey(kv.Key) && !IsRequired(p, kv.Key))
                 (failed ??= []).Add(new FailedCondition(PriceMatchConditions.AttributeMismatch, $"{kv.Key}: not given for the JD item, '{kv.Value}' on the other listing"));
         }
+    }
+
+    private static bool SameInOrder(PriceMatchParameters p, Dictionary<string, string> ours, Dictionary<string, string> theirs)
+    {
+        int required = 0;
+        var other = theirs.GetEnumerator();
+        foreach (var kv in ours)
+        {
+            other.MoveNext();
+            var o = other.Current;
+            if (!string.Equals(kv.Key, o.Key, StringComparison.Ordinal) || !string.Equals(kv.Value, o.Value, StringComparison.Ordinal)) return false;
+            if (IsRequired(p, kv.Key)) required++;
+        }
+        return required == p.RequiredIdentityAttributes.Count;
     }
 
     private static bool IsRequired(PriceMatchParameters p, string name)

@@ -72,7 +72,7 @@ public sealed record PriceMatchCase
                 }
                 else
                 {
-                    ViolationList.NonNegativeMoney(ref v, $"payments[{i}].amount", part.Amount);
+                    if (ViolationList.IsBadMoney(part.Amount)) ViolationList.NonNegativeMoney(ref v, $"payments[{i}].amount", part.Amount);
                     if (part.Beans != 0) ViolationList.Add(ref v, $"payments[{i}].beans", $"only JD beans carry a bean count (this part is {part.Kind})");
                 }
             }
@@ -88,7 +88,7 @@ public sealed record PriceMatchCase
         else
         {
             if ((uint)Comparison.Platform > (uint)ComparisonPlatform.Other) ViolationList.Add(ref v, "comparison.platform", $"unknown platform {(int)Comparison.Platform}");
-            ViolationList.NonNegativeMoney(ref v, "comparison.paidAmount", Comparison.PaidAmount);
+            if (ViolationList.IsBadMoney(Comparison.PaidAmount)) ViolationList.NonNegativeMoney(ref v, "comparison.paidAmount", Comparison.PaidAmount);
             if (Comparison.MonthlySales < 0) ViolationList.Add(ref v, "comparison.monthlySales", $"must not be negative (got {Comparison.MonthlySales})");
             if (Comparison.Attributes is null) ViolationList.Add(ref v, "comparison.attributes", "is required");
         }
