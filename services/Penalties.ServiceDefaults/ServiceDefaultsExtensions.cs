@@ -41,6 +41,10 @@ public static class ServiceDefaultsExtensions
         });
 
         builder.Logging.ClearProviders();
+        // One log line per request is too much for a service answering thousands of calls a second:
+        // ASP.NET Core's own categories log warnings and errors unless configuration says otherwise.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddJsonConsole(o =>
         {
             o.IncludeScopes = true;

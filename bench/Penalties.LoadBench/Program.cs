@@ -1,0 +1,127 @@
+using System.Buffers.Binary;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Penalties.Contracts.V1;
+using Penalties.LoadBench.Echo;
+
+// penalties-loadbench write-requests DIR   writes pre-framed request bodies for h2load
+// penalties-loadbench echo [--urls URL]    runs the bare echo gRPC server (the baseline)
+if (args.Length >= 2 && args[0] == "write-requests")
+{
+    Requests.Write(args[1]);
+    return;
+}
+if (args.Length >= 3 && args[0] == "check")
+{
+    // check URL FILE: sends one pre-framed request over HTTP/2 and requires grpc-status 0 (h2load only sees HTTP 200).
+    using var http = new HttpClient { DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+    using var request = new HttpRequestMessage(HttpMethod.Post, args[1])
+    {
+        Content = new ByteArrayContent(File.ReadAllBytes(args[2])),
+        Version = System.Net.HttpVersion.Version20,
+        VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+    };
+    request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+    request.Headers.TE.ParseAdd("trailers");
+    using var response = await http.SendAsync(request);
+    var body = await response.Content.ReadAsByteArrayAsync();
+    var status = response.TrailingHeaders.TryGetValues("grpc-status", out var v) ? v.First() : response.Headers.TryGetValues("grpc-status", out var h) ? h.First() : "missing";
+    Console.WriteLine($"{args[1]}: HTTP {(int)response.StatusCode}, grpc-status {status}, {body.Length} response bytes");
+    Environment.Exit(status == "0" && body.Length > 5 ? 0 : 1);
+}
+if (args.Length >= 1 && args[0] == "echo")
+{
+    var builder = WebApplication.CreateSlimBuilder(args[1..]);
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
+    builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = 4 * 1024 * 1024);
+    var app = builder.Build();
+    app.MapGrpcService<EchoService>();
+    app.Run();
+    return;
+}
+Console.Error.WriteLine("usage: write-requests DIR | echo [--urls URL]");
+Environment.Exit(2);
+
+internal sealed class EchoService : Echo.EchoBase
+{
+    public override Task<EchoMessage> Echo(EchoMessage request, ServerCallContext context) => Task.FromResult(request);
+}
+
+internal static class Requests
+{
+    public static void Write(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        var late = new AssessLateShipmentRequest { Case = LateCase() };
+        var price = new AssessPriceMatchRequest { Case = PriceCase() };
+        Frame(Path.Combine(dir, "late-shipment.bin"), late);
+        Frame(Path.Combine(dir, "price-match.bin"), price);
+        // Echo requests of the same size as each real request.
+        Frame(Path.Combine(dir, "echo-late-shipment.bin"), EchoOfSize(late.CalculateSize()));
+        Frame(Path.Combine(dir, "echo-price-match.bin"), EchoOfSize(price.CalculateSize()));
+        foreach (var f in Directory.GetFiles(dir, "*.bin")) Console.WriteLine($"{Path.GetFileName(f)}: {new FileInfo(f).Length} bytes");
+    }
+
+    private static EchoMessage EchoOfSize(int size)
+    {
+        // tag (1 byte) + length varint + payload = size
+        for (int payload = size - 2; payload > 0; payload--)
+        {
+            var m = new EchoMessage { Payload = ByteString.CopyFrom(new byte[payload]) };
+            if (m.CalculateSize() == size) return m;
+        }
+        throw new InvalidOperationException("no payload size fits");
+    }
+
+    /// <summary>The gRPC length-prefixed message: 1 byte compressed flag (0), 4 bytes big-endian length, the protobuf bytes.</summary>
+    private static void Frame(string path, IMessage message)
+    {
+        var body = message.ToByteArray();
+        var framed = new byte[5 + body.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(framed.AsSpan(1), (uint)body.Length);
+        body.CopyTo(framed, 5);
+        File.WriteAllBytes(path, framed);
+    }
+
+    private static Google.Protobuf.WellKnownTypes.Timestamp At(string s) =>
+        Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.Parse(s, System.Globalization.CultureInfo.InvariantCulture));
+
+    private static LateShipmentCase LateCase() => new()
+    {
+        Platform = Platform.Tmall,
+        OrderId = "T-20240301-0001",
+        PaidAt = At("2024-03-01T10:00:00+08:00"),
+        Channel = ShippingChannel.Ordinary,
+        Lines = { new OrderLine { LineId = "1", Amount = Penalties.Grpc.Mapping.Money(1500.00m), Quantity = 1, ShippedAt = At("2024-03-05T09:30:00+08:00") } },
+        EvaluatedAt = At("2024-03-06T12:00:00+08:00"),
+        RefundReason = RefundReason.NotShippedInAgreedTime,
+    };
+
+    private static PriceMatchCase PriceCase() => new()
+    {
+        OrderId = "JD-88001",
+        MerchantType = MerchantType.ThirdParty,
+        Enrollments = { new TimeInterval { From = At("2024-01-01T00:00:00+08:00") } },
+        ItemHasBadge = true,
+        ItemAttributes = { { "brand", "Apple" }, { "name", "iPhone 15" }, { "model", "A3092" }, { "colour", "black" }, { "storage", "256GB" } },
+        OrderedAt = At("2024-06-18T09:15:00+08:00"),
+        ClaimedAt = At("2024-06-18T21:40:00+08:00"),
+        Payments =
+        {
+            new PaymentPart { Kind = PaymentKind.Cash, Amount = Penalties.Grpc.Mapping.Money(5899.00m) },
+            new PaymentPart { Kind = PaymentKind.JdBeans, Beans = 10000 },
+            new PaymentPart { Kind = PaymentKind.Coupon, Amount = Penalties.Grpc.Mapping.Money(300.00m) },
+        },
+        Comparison = new ComparisonListing
+        {
+            Platform = ComparisonPlatform.PinduoduoTenBillionSubsidy,
+            PaidAmount = Penalties.Grpc.Mapping.Money(5849.00m),
+            MonthlySales = 2300,
+            OnSale = true,
+            Purchasable = true,
+            Attributes = { { "brand", "Apple" }, { "name", "iPhone 15" }, { "model", "A3092" }, { "colour", "black" }, { "storage", "256GB" } },
+        },
+    };
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Load benchmark: h2load drives unary gRPC calls from pre-framed request files against the real
+# all-in-one host and against a bare echo gRPC server with requests of the same size, alternating
+# in one session so the ratio holds on a noisy machine. Loopback only; every run is bounded by -n.
+#   bash bench/load.sh            (N=100000 requests per run, ROUNDS=3 rounds)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-100000}
+ROUNDS=${ROUNDS:-3}
+ECHO_URL=http://127.0.0.1:5190
+SVC_URL=http://127.0.0.1:5100
+
+command -v h2load >/dev/null || { apt-get update -qq && apt-get install -y -qq nghttp2-client; }
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+dotnet build -c Release services/Penalties.AllInOne -v q -nologo >/dev/null
+dotnet build -c Release bench/Penalties.LoadBench -v q -nologo >/dev/null
+LB="dotnet bench/Penalties.LoadBench/bin/Release/net10.0/Penalties.LoadBench.dll"
+$LB write-requests "$work" >/dev/null
+$LB echo --urls "$ECHO_URL" >/dev/null 2>&1 & pids+=($!)
+dotnet services/Penalties.AllInOne/bin/Release/net10.0/Penalties.AllInOne.dll --urls "$SVC_URL" --Logging:LogLevel:Default=Warning >/dev/null 2>&1 & svc=$!; pids+=($svc)
+for port in 5190 5100; do for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done; done
+
+$LB check "$SVC_URL/penalties.v1.LateShipment/Assess" "$work/late-shipment.bin"
+$LB check "$SVC_URL/penalties.v1.PriceMatch/Assess" "$work/price-match.bin"
+$LB check "$ECHO_URL/bench.echo.Echo/Echo" "$work/echo-late-shipment.bin"
+
+# run NAME URL FILE STREAMS -> prints "NAME STREAMS req/s p99_us"
+run() {
+  local name=$1 url=$2 file=$3 streams=$4 clients=4
+  local per=$((streams / clients))
+  h2load -n "$N" -c "$clients" -m "$per" -d "$file" -H 'content-type: application/grpc' -H 'te: trailers' \
+    --log-file="$work/log" "$url" > "$work/out"
+  local rps failed p99
+  rps=$(grep -oE 'finished in [0-9.]+[a-z]+, [0-9.]+ req/s' "$work/out" | grep -oE '[0-9.]+ req/s' | cut -d' ' -f1)
+  failed=$(grep -oE '[0-9]+ failed' "$work/out" | head -1 | cut -d' ' -f1)
+  p99=$(cut -f3 "$work/log" | sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; print a[i]}')
+  echo "$name $streams $rps $p99 $failed"
+}
+
+results="$work/results"
+: > "$results"
+# Warm up both servers.
+N=20000 run warm "$SVC_URL/penalties.v1.LateShipment/Assess" "$work/late-shipment.bin" 64 >/dev/null
+N=20000 run warm "$SVC_URL/penalties.v1.PriceMatch/Assess" "$work/price-match.bin" 64 >/dev/null
+N=20000 run warm "$ECHO_URL/bench.echo.Echo/Echo" "$work/echo-late-shipment.bin" 64 >/dev/null
+for streams in 64 256; do
+  for round in $(seq 1 "$ROUNDS"); do
+    run echo-late "$ECHO_URL/bench.echo.Echo/Echo" "$work/echo-late-shipment.bin" "$streams" | tee -a "$results"
+    run LateShipment.Assess "$SVC_URL/penalties.v1.LateShipment/Assess" "$work/late-shipment.bin" "$streams" | tee -a "$results"
+    run echo-price "$ECHO_URL/bench.echo.Echo/Echo" "$work/echo-price-match.bin" "$streams" | tee -a "$results"
+    run PriceMatch.Assess "$SVC_URL/penalties.v1.PriceMatch/Assess" "$work/price-match.bin" "$streams" | tee -a "$results"
+  done
+done
+echo "service RSS after the runs: $(($(ps -o rss= -p "$svc") / 1024)) MiB"
+
+echo
+echo "median over $ROUNDS rounds (req/s, p99 µs) and the service against the echo of the same size:"
+for streams in 64 256; do
+  for pair in "LateShipment.Assess echo-late" "PriceMatch.Assess echo-price"; do
+    set -- $pair
+    med() { grep "^$1 $streams " "$results" | awk -v c="$2" '{print $c}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+    s_rps=$(med "$1" 3); e_rps=$(med "$2" 3); s_p99=$(med "$1" 4); e_p99=$(med "$2" 4)
+    awk -v n="$1" -v s="$streams" -v sr="$s_rps" -v er="$e_rps" -v sp="$s_p99" -v ep="$e_p99" \
+      'BEGIN { printf "%-22s streams %3d: %9.0f req/s (echo %9.0f) = %5.1f%%   p99 %6d µs (echo %6d) = %.2fx\n", n, s, sr, er, 100*sr/er, sp, ep, sp/ep }'
+  done
+done
