@@ -162,6 +162,10 @@ public static class Mapping
 
     public static C.LateShipmentDecision Decision(Core.LateShipment.LateShipmentDecision d)
     {
+        // A one-line order's explanation is its line's: render it once and share the messages.
+        var lineSteps = new C.ExplanationStep[d.Lines.Count][];
+        for (int i = 0; i < lineSteps.Length; i++) lineSteps[i] = Steps(d.Lines[i].Steps).ToArray();
+        var orderSteps = d.Lines.Count == 1 && ReferenceEquals(d.Steps, d.Lines[0].Steps) ? lineSteps[0] : Steps(d.Steps).ToArray();
         var result = new C.LateShipmentDecision
         {
             Rule = Rule(d.Rule),
@@ -174,11 +178,12 @@ public static class Mapping
             ReferralRuleSetId = d.Referral?.RuleSetId ?? "",
             ReferralViolationCode = d.Referral?.ViolationCode ?? "",
             ReasonCodes = { d.ReasonCodes },
-            Steps = { Steps(d.Steps) },
+            Steps = { orderSteps },
         };
         if (d.BuyerPoints is { } points) result.BuyerPoints = points;
-        foreach (var l in d.Lines)
+        for (int i = 0; i < d.Lines.Count; i++)
         {
+            var l = d.Lines[i];
             var line = new C.LateShipmentLineDecision
             {
                 LineId = l.LineId,
@@ -190,7 +195,7 @@ public static class Mapping
                 PlatformLiability = Money(l.PlatformLiability),
                 MerchantTotal = Money(l.MerchantTotal),
                 ReasonCodes = { l.ReasonCodes },
-                Steps = { Steps(l.Steps) },
+                Steps = { lineSteps[i] },
             };
             if (l.BuyerPoints is { } p) line.BuyerPoints = p;
             result.Lines.Add(line);

@@ -66,10 +66,13 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddSingleton<PenaltiesMetrics>();
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
-            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddMeter(PenaltiesMetrics.MeterName))
-            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddSource(PenaltiesMetrics.ActivitySource.Name));
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddMeter(PenaltiesMetrics.MeterName));
+        // Traces cost a sampled activity per request: they are recorded only when they go somewhere.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.WithTracing(t => t.AddAspNetCoreInstrumentation().AddSource(PenaltiesMetrics.ActivitySource.Name));
             otel.UseOtlpExporter();
+        }
         return builder;
     }
 

@@ -37,5 +37,32 @@ public static class ChinaTime
 
     /// <summary>Formats an instant in China time for explanations, e.g. "2024-03-01 10:00:00.000 +08:00".</summary>
     public static string Format(DateTimeOffset instant) =>
-        instant.ToOffset(Offset).ToString("yyyy-MM-dd HH:mm:ss.fff zzz", System.Globalization.CultureInfo.InvariantCulture);
+        string.Create(30, instant.UtcTicks + Offset.Ticks, static (span, localTicks) =>
+        {
+            // Hand-formatted: explanations render many instants, and a custom format string is re-parsed each time.
+            var t = new DateTime(localTicks, DateTimeKind.Unspecified);
+            Digits(span[0..4], t.Year);
+            span[4] = '-';
+            Digits(span[5..7], t.Month);
+            span[7] = '-';
+            Digits(span[8..10], t.Day);
+            span[10] = ' ';
+            Digits(span[11..13], t.Hour);
+            span[13] = ':';
+            Digits(span[14..16], t.Minute);
+            span[16] = ':';
+            Digits(span[17..19], t.Second);
+            span[19] = '.';
+            Digits(span[20..23], t.Millisecond);
+            " +08:00".AsSpan().CopyTo(span[23..]);
+        });
+
+    private static void Digits(Span<char> target, int value)
+    {
+        for (int i = target.Length - 1; i >= 0; i--)
+        {
+            target[i] = (char)('0' + value % 10);
+            value /= 10;
+        }
+    }
 }

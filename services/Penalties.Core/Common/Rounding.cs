@@ -55,7 +55,10 @@ public sealed record RoundingRule(RoundingMode Mode, int Scale)
 /// <summary>Formatting of CNY amounts and rates for explanations: "1,500.00", "30%".</summary>
 public static class MoneyText
 {
-    public static string Amount(decimal value) => value.ToString("#,0.00##########", CultureInfo.InvariantCulture);
+    public static string Amount(decimal value) =>
+        decimal.Round(value, 2) == value
+            ? value.ToString("N2", CultureInfo.InvariantCulture)                 // whole fen: the fast standard format
+            : value.ToString("#,0.00##########", CultureInfo.InvariantCulture);  // finer amounts keep every digit
 
     public static string Percent(decimal rate) => (rate * 100m).ToString("0.##########", CultureInfo.InvariantCulture) + "%";
 
