@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Penalties.Contracts.V1;
+using Penalties.Grpc;
+using static Penalties.Services.Tests.Cases;
+
+namespace Penalties.Services.Tests;
+
+/// <summary>The services' own metrics: decisions counted per rule set, version and outcome; errors per code.</summary>
+public class TelemetryTests
+{
+    [Fact]
+    public async Task Decisions_and_errors_are_counted_with_their_rule_set_outcome_and_code()
+    {
+        await using var host = await ServiceHost.StartAsync(PenaltiesServices.All);
+        var factory = host.App.Services.GetRequiredService<IMeterFactory>();
+        var seen = new ConcurrentBag<(string Instrument, long Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            // Only this host's meters: other tests run hosts in parallel.
+            if (instrument.Meter.Name == "Penalties" && ReferenceEquals(instrument.Meter.Scope, factory)) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            seen.Add((instrument.Name, value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
+        listener.Start();
+
+        var client = new LateShipment.LateShipmentClient(host.Channel);
+        await client.AssessAsync(new AssessLateShipmentRequest { Case = TmallLate() });
+        await client.AssessAsync(new AssessLateShipmentRequest { Case = TmallLate() });
+        var bad = TmallLate();
+        bad.OrderId = "";
+        await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() => client.AssessAsync(new AssessLateShipmentRequest { Case = bad }).ResponseAsync);
+
+        var decisions = seen.Where(m => m.Instrument == "penalties.decisions").ToList();
+        Assert.Equal(2, decisions.Count);
+        Assert.All(decisions, d =>
+        {
+            Assert.Equal("tmall.late-shipment", d.Tags["rule_set"]);
+            Assert.Equal(1, d.Tags["version"]);
+            Assert.Equal("Compensable", d.Tags["outcome"]);
+        });
+        var error = Assert.Single(seen, m => m.Instrument == "penalties.errors");
+        Assert.Equal("InvalidArgument", error.Tags["code"]);
+    }
+}
