@@ -103,46 +103,37 @@ internal abstract class Assessor : IDisposable
             }
         }
 
-        public override async IAsyncEnumerable<ItemResult> AssessManyAsync(IEnumerable<(int Line, object Case)> cases, RulePin? pin, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+        public override IAsyncEnumerable<ItemResult> AssessManyAsync(IEnumerable<(int Line, object Case)> cases, RulePin? pin, CancellationToken token)
         {
             var list = cases.ToList();
-            if (list.Count == 0) yield break;
-            if (list[0].Case is CoreLate.LateShipmentCase)
+            if (list.Count == 0) return AsyncEnumerable.Empty<ItemResult>();
+            return list[0].Case is CoreLate.LateShipmentCase
+                ? Stream(new LateShipment.LateShipmentClient(_channel).AssessStream(cancellationToken: token), list,
+                    (id, c) => new AssessLateShipmentStreamRequest { CorrelationId = id, Request = new AssessLateShipmentRequest { Case = ToContract.Case((CoreLate.LateShipmentCase)c), Pin = Pin(pin) } },
+                    r => (r.CorrelationId, r.Decision, r.Error), token)
+                : Stream(new PriceMatch.PriceMatchClient(_channel).AssessStream(cancellationToken: token), list,
+                    (id, c) => new AssessPriceMatchStreamRequest { CorrelationId = id, Request = new AssessPriceMatchRequest { Case = ToContract.Case((CorePrice.PriceMatchCase)c), Pin = Pin(pin) } },
+                    r => (r.CorrelationId, r.Decision, r.Error), token);
+        }
+
+        /// <summary>Writes every case on one AssessStream call (line numbers as correlation ids) while reading the answers.</summary>
+        private static async IAsyncEnumerable<ItemResult> Stream<TRequest, TResponse>(AsyncDuplexStreamingCall<TRequest, TResponse> call, List<(int Line, object Case)> cases,
+            Func<string, object, TRequest> request, Func<TResponse, (string Id, IMessage? Decision, ItemError? Error)> read,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+        {
+            using (call)
             {
-                using var call = new LateShipment.LateShipmentClient(_channel).AssessStream(cancellationToken: token);
                 var writer = Task.Run(async () =>
                 {
-                    foreach (var (line, c) in list)
-                    {
-                        await call.RequestStream.WriteAsync(new AssessLateShipmentStreamRequest
-                        {
-                            CorrelationId = line.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                            Request = new AssessLateShipmentRequest { Case = ToContract.Case((CoreLate.LateShipmentCase)c), Pin = Pin(pin) },
-                        }, token);
-                    }
+                    foreach (var (line, c) in cases)
+                        await call.RequestStream.WriteAsync(request(line.ToString(System.Globalization.CultureInfo.InvariantCulture), c), token);
                     await call.RequestStream.CompleteAsync();
                 }, token);
-                await foreach (var r in call.ResponseStream.ReadAllAsync(token))
-                    yield return new ItemResult(int.Parse(r.CorrelationId, System.Globalization.CultureInfo.InvariantCulture), r.Decision, r.Error);
-                await writer;
-            }
-            else
-            {
-                using var call = new PriceMatch.PriceMatchClient(_channel).AssessStream(cancellationToken: token);
-                var writer = Task.Run(async () =>
+                await foreach (var response in call.ResponseStream.ReadAllAsync(token))
                 {
-                    foreach (var (line, c) in list)
-                    {
-                        await call.RequestStream.WriteAsync(new AssessPriceMatchStreamRequest
-                        {
-                            CorrelationId = line.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                            Request = new AssessPriceMatchRequest { Case = ToContract.Case((CorePrice.PriceMatchCase)c), Pin = Pin(pin) },
-                        }, token);
-                    }
-                    await call.RequestStream.CompleteAsync();
-                }, token);
-                await foreach (var r in call.ResponseStream.ReadAllAsync(token))
-                    yield return new ItemResult(int.Parse(r.CorrelationId, System.Globalization.CultureInfo.InvariantCulture), r.Decision, r.Error);
+                    var (id, decision, error) = read(response);
+                    yield return new ItemResult(int.Parse(id, System.Globalization.CultureInfo.InvariantCulture), error is null ? decision : null, error);
+                }
                 await writer;
             }
         }
