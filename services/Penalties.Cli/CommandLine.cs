@@ -33,6 +33,7 @@ internal static class CommandLine
           penalties standing      [FILE|-] [options]   a merchant's penalty-point standing (or a preview)
           penalties rules list    [--rules DIR]        list rule sets and versions with content hashes
           penalties rules validate [--rules DIR]       validate rule data; every problem is listed
+          penalties rules show ID VERSION [--rules DIR | --server URL]  one version: hash, parameters, provenance
           penalties rules resolve ID INSTANT [--rules DIR]  the version in force at INSTANT
 
         Options:
@@ -161,6 +162,26 @@ internal static class CommandLine
                     foreach (var v in catalog.All.OrderBy(v => v.RuleSetId, StringComparer.Ordinal).ThenBy(v => v.EffectiveFrom))
                         await stdout.WriteLineAsync($"{v.RuleSetId}\tv{v.Version}\t{ChinaTime.Format(v.EffectiveFrom)} → {(v.EffectiveTo is { } to ? ChinaTime.Format(to) : "open")}\t{v.ContentHash}\t{v.Title}");
                     return 0;
+                case "rules" when positional.Count > 3 && positional[1] == "show":
+                {
+                    if (!int.TryParse(positional[3], out var number)) throw new InputException($"rules show ID VERSION: '{positional[3]}' is not a version number");
+                    if (server is not null)
+                    {
+                        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(server);
+                        var got = await new Contracts.V1.RuleSets.RuleSetsClient(channel).GetRuleSetVersionAsync(
+                            new Contracts.V1.GetRuleSetVersionRequest { RuleSetId = positional[2], Version = number });
+                        await stdout.WriteLineAsync(ProtoJson.Format(got));
+                        return 0;
+                    }
+                    var v = catalog.Pinned(new RulePin(positional[2], number));
+                    await stdout.WriteLineAsync(JsonSerializer.Serialize(new
+                    {
+                        v.RuleSetId, v.Version, v.Kind, v.Title, v.ContentHash, v.EffectiveFrom, v.EffectiveTo, v.SourceFile,
+                        Parameters = JsonDocument.Parse(v.ParametersJson).RootElement,
+                        v.Provenance,
+                    }, JsonSetup.Options));
+                    return 0;
+                }
                 case "rules" when positional.Count > 3 && positional[1] == "resolve":
                 {
                     var at = DateTimeOffset.Parse(positional[3], System.Globalization.CultureInfo.InvariantCulture);

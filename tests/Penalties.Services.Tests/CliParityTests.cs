@@ -66,6 +66,18 @@ public class CliParityTests(AllInOneFixture fixture) : IClassFixture<AllInOneFix
     }
 
     [Fact]
+    public async Task Rules_show_on_the_server_names_the_same_version_and_hash_as_in_process()
+    {
+        var local = await Run("", "rules", "show", "jd.price-match", "1");
+        var remote = await Run("", "rules", "show", "jd.price-match", "1", "--server", fixture.Host.Address);
+        Assert.Equal((0, 0), (local.Code, remote.Code));
+        using var l = JsonDocument.Parse(local.Out);
+        using var r = JsonDocument.Parse(remote.Out);
+        Assert.Equal(l.RootElement.GetProperty("contentHash").GetString(), r.RootElement.GetProperty("summary").GetProperty("rule").GetProperty("contentHash").GetString());
+        Assert.Equal(l.RootElement.GetProperty("provenance").GetArrayLength(), r.RootElement.GetProperty("provenance").GetArrayLength());
+    }
+
+    [Fact]
     public async Task An_unreachable_server_is_a_clear_error_with_exit_code_1()
     {
         var file = Path.Combine(RepoPaths.Root, "examples/late-shipment.tmall.json");

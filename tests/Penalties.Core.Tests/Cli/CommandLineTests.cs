@@ -146,11 +146,26 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task Rules_show_prints_one_version_with_its_hash_parameters_and_provenance()
+    {
+        var (code, output, _) = await Run("", "rules", "show", "taobao.late-shipment", "1");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.Equal(Rules.Catalog.Pinned(new Core.Rules.RulePin("taobao.late-shipment", 1)).ContentHash, root.GetProperty("contentHash").GetString());
+        Assert.Equal(1, root.GetProperty("parameters").GetProperty("platformLiability").GetProperty("multipleOfBuyerPayout").GetInt32());
+        Assert.Contains(root.GetProperty("provenance").EnumerateArray(), p => p.GetProperty("assumption").GetBoolean());
+        var (missing, _, error) = await Run("", "rules", "show", "taobao.late-shipment", "9");
+        Assert.Equal(3, missing);
+        Assert.Contains("has no version 9", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Help_describes_every_command()
     {
         var (code, output, _) = await Run("", "--help");
         Assert.Equal(0, code);
-        foreach (var command in new[] { "late-shipment", "price-match", "standing", "rules list", "rules validate", "rules resolve" })
+        foreach (var command in new[] { "late-shipment", "price-match", "standing", "rules list", "rules validate", "rules show", "rules resolve", "--batch", "--server" })
             Assert.Contains(command, output, StringComparison.Ordinal);
     }
 }
