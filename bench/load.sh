@@ -2,7 +2,7 @@
 # Load benchmark: h2load drives unary gRPC calls from pre-framed request files against the real
 # all-in-one host and against a bare echo gRPC server with requests of the same size, alternating
 # in one session so the ratio holds on a noisy machine. Loopback only; every run is bounded by -n.
-#   bash bench/load.sh            (N=100000 requests per run, ROUNDS=3 rounds)
+#   bash bench/load.sh            (N=100000 requests per h2load run, ROUNDS=3, STREAM_N=200000 streamed messages per round)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-100000}
@@ -32,6 +32,7 @@ $LB check "$ECHO_URL/bench.echo.Echo/Echo" "$work/echo-late-shipment.bin"
 run() {
   local name=$1 url=$2 file=$3 streams=$4 clients=4
   local per=$((streams / clients))
+  rm -f "$work/log"  # h2load appends to its log file
   h2load -n "$N" -c "$clients" -m "$per" -d "$file" -H 'content-type: application/grpc' -H 'te: trailers' \
     --log-file="$work/log" "$url" > "$work/out"
   local rps failed p99
@@ -55,7 +56,11 @@ for streams in 64 256; do
     run PriceMatch.Assess "$SVC_URL/penalties.v1.PriceMatch/Assess" "$work/price-match.bin" "$streams" | tee -a "$results"
   done
 done
-echo "service RSS after the runs: $(($(ps -o rss= -p "$svc") / 1024)) MiB"
+echo "service RSS after the unary runs: $(($(ps -o rss= -p "$svc") / 1024)) MiB"
+
+# Batch throughput: a .NET client with 8 AssessStream streams against an echo bidi stream (same message size).
+$LB stream "$SVC_URL" "$ECHO_URL" "${STREAM_N:-200000}"
+echo "service RSS after the streaming runs: $(($(ps -o rss= -p "$svc") / 1024)) MiB"
 
 echo
 echo "median over $ROUNDS rounds (req/s, p99 µs) and the service against the echo of the same size:"

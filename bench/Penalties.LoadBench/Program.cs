@@ -30,6 +30,11 @@ if (args.Length >= 3 && args[0] == "check")
     Console.WriteLine($"{args[1]}: HTTP {(int)response.StatusCode}, grpc-status {status}, {body.Length} response bytes");
     Environment.Exit(status == "0" && body.Length > 5 ? 0 : 1);
 }
+if (args.Length >= 3 && args[0] == "stream")
+{
+    await StreamBench.RunAsync(args[1], args[2], args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
+    return;
+}
 if (args.Length >= 1 && args[0] == "echo")
 {
     var builder = WebApplication.CreateSlimBuilder(args[1..]);
@@ -47,6 +52,63 @@ Environment.Exit(2);
 internal sealed class EchoService : Echo.EchoBase
 {
     public override Task<EchoMessage> Echo(EchoMessage request, ServerCallContext context) => Task.FromResult(request);
+
+    public override async Task EchoStream(IAsyncStreamReader<EchoMessage> requestStream, IServerStreamWriter<EchoMessage> responseStream, ServerCallContext context)
+    {
+        while (await requestStream.MoveNext(context.CancellationToken)) await responseStream.WriteAsync(requestStream.Current, context.CancellationToken);
+    }
+}
+
+/// <summary>
+/// Batch throughput: a .NET client with 8 concurrent bidirectional streams sending N messages in all,
+/// against LateShipment.AssessStream and against an echo stream with messages of the same size,
+/// alternating for 3 rounds. Prints messages/s of each and the ratio of the medians.
+/// </summary>
+internal static class StreamBench
+{
+    private const int Streams = 8;
+
+    public static async Task RunAsync(string serviceUrl, string echoUrl, int total)
+    {
+        var item = new AssessLateShipmentStreamRequest { CorrelationId = "1", Request = new AssessLateShipmentRequest { Case = Requests.LateCase() } };
+        var echo = Requests.EchoOfSize(item.CalculateSize());
+        using var service = Grpc.Net.Client.GrpcChannel.ForAddress(serviceUrl);
+        using var echoChannel = Grpc.Net.Client.GrpcChannel.ForAddress(echoUrl);
+        var late = new LateShipment.LateShipmentClient(service);
+        var echoClient = new Echo.EchoClient(echoChannel);
+        await Run(() => late.AssessStream(), item, total / 10);          // warm-up
+        await Run(() => echoClient.EchoStream(), echo, total / 10);
+        var s = new List<double>();
+        var e = new List<double>();
+        for (int round = 1; round <= 3; round++)
+        {
+            e.Add(await Run(() => echoClient.EchoStream(), echo, total));
+            s.Add(await Run(() => late.AssessStream(), item, total));
+            Console.WriteLine($"round {round}: echo stream {e[^1]:0} msg/s, LateShipment.AssessStream {s[^1]:0} msg/s");
+        }
+        double ms = s.Order().ElementAt(1), me = e.Order().ElementAt(1);
+        Console.WriteLine($"LateShipment.AssessStream, {Streams} streams: {ms:0} msg/s (echo stream {me:0}) = {100 * ms / me:0.0}%");
+    }
+
+    private static async Task<double> Run<TRequest, TResponse>(Func<AsyncDuplexStreamingCall<TRequest, TResponse>> open, TRequest message, int total)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        int per = total / Streams;
+        await Task.WhenAll(Enumerable.Range(0, Streams).Select(_ => Task.Run(async () =>
+        {
+            using var call = open();
+            var writer = Task.Run(async () =>
+            {
+                for (int i = 0; i < per; i++) await call.RequestStream.WriteAsync(message);
+                await call.RequestStream.CompleteAsync();
+            });
+            int received = 0;
+            while (await call.ResponseStream.MoveNext(CancellationToken.None)) received++;
+            await writer;
+            if (received != per) throw new InvalidOperationException($"sent {per}, received {received}");
+        })));
+        return per * Streams / sw.Elapsed.TotalSeconds;
+    }
 }
 
 internal static class Requests
@@ -64,7 +126,7 @@ internal static class Requests
         foreach (var f in Directory.GetFiles(dir, "*.bin")) Console.WriteLine($"{Path.GetFileName(f)}: {new FileInfo(f).Length} bytes");
     }
 
-    private static EchoMessage EchoOfSize(int size)
+    internal static EchoMessage EchoOfSize(int size)
     {
         // tag (1 byte) + length varint + payload = size
         for (int payload = size - 2; payload > 0; payload--)
@@ -88,7 +150,7 @@ internal static class Requests
     private static Google.Protobuf.WellKnownTypes.Timestamp At(string s) =>
         Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.Parse(s, System.Globalization.CultureInfo.InvariantCulture));
 
-    private static LateShipmentCase LateCase() => new()
+    internal static LateShipmentCase LateCase() => new()
     {
         Platform = Platform.Tmall,
         OrderId = "T-20240301-0001",
