@@ -13,14 +13,28 @@ namespace Penalties.Cli;
 /// </summary>
 internal static class BatchRun
 {
-    public static async Task<int> RunAsync(bool lateShipment, string input, string? outFile, Assessor assessor, RulePin? pin,
+    public static async Task<int> RunAsync(bool lateShipment, string input, string? outFile, bool csv, Assessor assessor, RulePin? pin,
         TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
-        var lines = input == "-" ? await ReadAll(stdin) : await File.ReadAllLinesAsync(input);
+        bool csvIn = csv || input.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+        bool csvOut = csv || (outFile?.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ?? false);
+        var text = input == "-" ? await stdin.ReadToEndAsync() : await File.ReadAllTextAsync(input);
+        var lines = csvIn ? [] : text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         var name = input == "-" ? "stdin" : input;
         var cases = new List<(int Line, object Case)>(lines.Length);
-        var results = new SortedDictionary<int, string>();
+        var results = new SortedDictionary<int, (Google.Protobuf.IMessage? Decision, Contracts.V1.ItemError? Error)>();
         int bad = 0;
+        if (csvIn)
+        {
+            var (read, errors) = Csv.Read(lateShipment, text);
+            cases.AddRange(read);
+            foreach (var e in errors)
+            {
+                bad++;
+                await stderr.WriteLineAsync($"{name}: {e.Message}");
+                results[e.Line] = (null, Error(3, e.Message, e.Column, e.Message));
+            }
+        }
         for (int i = 0; i < lines.Length; i++)
         {
             if (string.IsNullOrWhiteSpace(lines[i])) continue;
@@ -37,7 +51,7 @@ internal static class BatchRun
                 bad++;
                 var message = $"{e.Path ?? "$"}: {e.Message}";
                 await stderr.WriteLineAsync($"{name}: line {i + 1}: {message}");
-                results[i + 1] = ErrorLine(i + 1, 3, message, e.Path ?? "$", e.Message);
+                results[i + 1] = (null, Error(3, message, e.Path ?? "$", e.Message));
             }
         }
 
@@ -49,33 +63,36 @@ internal static class BatchRun
                 bad++;
                 foreach (var v in error.FieldViolations) await stderr.WriteLineAsync($"{name}: line {r.Line}: {v.Field}: {v.Description}");
                 if (error.FieldViolations.Count == 0) await stderr.WriteLineAsync($"{name}: line {r.Line}: {error.Message}");
-                results[r.Line] = $"{{\"line\":{r.Line},\"error\":{ProtoJson.Format(error)}}}";
+                results[r.Line] = (null, error);
             }
             else
             {
-                results[r.Line] = $"{{\"line\":{r.Line},\"decision\":{ProtoJson.Format(r.Decision!)}}}";
+                results[r.Line] = (r.Decision, null);
             }
             progress.Advance();
         }
         progress.Done();
 
-        var text = new StringBuilder();
-        foreach (var line in results.Values) text.Append(line).Append('\n');
-        if (outFile is null) await stdout.WriteAsync(text.ToString());
-        else await File.WriteAllTextAsync(outFile, text.ToString());
+        var output = new StringBuilder();
+        if (csvOut) output.Append(Csv.ResultHeader).Append('\n');
+        foreach (var (line, (decision, error)) in results)
+        {
+            output.Append(csvOut ? Csv.ResultRow(line, decision, error)
+                : error is not null ? $"{{\"line\":{line},\"error\":{ProtoJson.Format(error)}}}"
+                : $"{{\"line\":{line},\"decision\":{ProtoJson.Format(decision!)}}}").Append('\n');
+        }
+        if (outFile is null) await stdout.WriteAsync(output.ToString());
+        else await File.WriteAllTextAsync(outFile, output.ToString());
         await stderr.WriteLineAsync($"{results.Count} case(s): {results.Count - bad} decided, {bad} refused");
         return bad > 0 ? 2 : 0;
     }
 
-    private static string ErrorLine(int line, int code, string message, string field, string description)
+    private static Contracts.V1.ItemError Error(int code, string message, string field, string description)
     {
         var error = new Contracts.V1.ItemError { Code = code, Message = message };
         error.FieldViolations.Add(new Contracts.V1.FieldViolation { Field = field, Description = description });
-        return $"{{\"line\":{line},\"error\":{ProtoJson.Format(error)}}}";
+        return error;
     }
-
-    private static async Task<string[]> ReadAll(TextReader reader) =>
-        (await reader.ReadToEndAsync()).Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
 
     /// <summary>A progress bar on stderr, redrawn at most once per percent.</summary>
     private sealed class Progress(TextWriter stderr, int total)

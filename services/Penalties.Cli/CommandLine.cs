@@ -46,6 +46,10 @@ internal static class CommandLine
                                result per case ({"line":N,"decision":…} or {"line":N,"error":…}), with a
                                progress bar on stderr
           --out FILE           where batch results go (default stdout)
+          --csv                batch input and output are CSV (also chosen by a .csv input file or --out
+                               file): a header row naming the columns; late shipment one row per order
+                               line (rows with the same order_id form an order); price match one row per
+                               claim, attributes "k=v;k=v", payments "Cash:5899.00;JdBeans:10000"
           -h, --help           this text
 
         A case is read from FILE, or from stdin when FILE is '-' or absent. Exit codes: 0 decided,
@@ -57,6 +61,7 @@ internal static class CommandLine
     {
         var positional = new List<string>();
         string? rulesDir = null, pinText = null, format = "json", server = null, batch = null, outFile = null;
+        bool csv = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -81,6 +86,9 @@ internal static class CommandLine
                     break;
                 case "--out" when i + 1 < args.Length:
                     outFile = args[++i];
+                    break;
+                case "--csv":
+                    csv = true;
                     break;
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal))
@@ -131,7 +139,7 @@ internal static class CommandLine
                     using var assessor = server is null ? Assessor.InProcess(catalog) : Assessor.Server(server);
                     bool late = positional[0] == "late-shipment";
                     if (batch is not null)
-                        return await BatchRun.RunAsync(late, batch, outFile, assessor, pin, stdin, stdout, stderr);
+                        return await BatchRun.RunAsync(late, batch, outFile, csv, assessor, pin, stdin, stdout, stderr);
                     object c = late ? await ReadCase<LateShipmentCase>(input, stdin) : await ReadCase<PriceMatchCase>(input, stdin);
                     var result = await assessor.AssessAsync(1, c, pin, CancellationToken.None);
                     if (result.Error is { } error)

@@ -161,6 +161,50 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task A_late_shipment_CSV_batch_groups_lines_into_orders_and_writes_one_row_per_order()
+    {
+        var csv = await File.ReadAllTextAsync(Path.Combine(Root, "examples/late-shipment.batch.csv"));
+        var (code, output, error) = await Run(csv, "late-shipment", "--batch", "-", "--csv");
+        Assert.True(code == 0, error);
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.Split(',')).ToList();
+        Assert.Equal(Csv.ResultHeader, string.Join(',', rows[0]));
+        Assert.Equal(["2", "4", "5"], rows.Skip(1).Select(r => r[0]));                 // first input line of each order
+        Assert.Equal(("T-1", "Compensable", "450.00", "45000"), (rows[1][1], rows[1][2], rows[1][3], rows[1][4])); // line 2 on time
+        Assert.Equal(("B-7", "100.00", "taobao.late-shipment", "2"), (rows[2][1], rows[2][3], rows[2][6], rows[2][7]));
+        Assert.Equal(("T-2", "500.00"), (rows[3][1], rows[3][3]));                     // never shipped: out of stock, capped
+        Assert.Contains("OUT_OF_STOCK_NOT_SHIPPED_AFTER_LATE", rows[3][9], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_CSV_row_is_reported_with_its_line_and_column_and_the_rest_is_decided()
+    {
+        var csv = "platform,order_id,paid_at,line_id,amount,shipped_at,evaluated_at,refund_reason\n"
+            + "Tmall,T-1,2024-03-01T10:00:00+08:00,1,abc,2024-03-05T09:30:00+08:00,2024-03-06T12:00:00+08:00,NotShippedInAgreedTime\n"
+            + "Tmall,T-2,2024-03-01T10:00:00+08:00,1,\"1,500.00\",2024-03-05T09:30:00+08:00,2024-03-06T12:00:00+08:00,NotShippedInAgreedTime\n";
+        var (code, output, error) = await Run(csv, "late-shipment", "--batch", "-", "--csv");
+        Assert.Equal(2, code);
+        Assert.Contains("stdin: line 2: amount: 'abc' is not a number", error, StringComparison.Ordinal);
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("2,,,,,,,,,,3,", rows[1], StringComparison.Ordinal);
+        Assert.StartsWith("3,T-2,Compensable,450.00,", rows[2], StringComparison.Ordinal); // quoted "1,500.00" read as one field
+        var unknown = await Run("platform,bonus\nTmall,1\n", "late-shipment", "--batch", "-", "--csv");
+        Assert.Equal(2, unknown.Code);
+        Assert.Contains("line 1: bonus: unknown column", unknown.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_price_match_CSV_row_carries_attributes_and_payments_in_cells()
+    {
+        var csv = "order_id,merchant_type,enrolled_from,item_has_badge,item_attributes,ordered_at,claimed_at,payments,comparison_platform,comparison_paid_amount,comparison_monthly_sales,comparison_attributes\n"
+            + "JD-1,ThirdParty,2024-01-01T00:00:00+08:00,true,brand=Apple;name=iPhone 15;model=A3092,2024-06-18T09:15:00+08:00,2024-06-18T21:40:00+08:00,"
+            + "Cash:5899.00;JdBeans:10000;Coupon:300.00,PinduoduoTenBillionSubsidy,5849.00,2300,brand=Apple;name=iPhone 15;model=A3092\n";
+        var (code, output, error) = await Run(csv, "price-match", "--batch", "-", "--csv");
+        Assert.True(code == 0, error);
+        var row = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Split(',');
+        Assert.Equal(("JD-1", "Payable", "300.00"), (row[1], row[2], row[3]));
+    }
+
+    [Fact]
     public async Task Help_describes_every_command()
     {
         var (code, output, _) = await Run("", "--help");
