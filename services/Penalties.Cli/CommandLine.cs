@@ -31,10 +31,10 @@ internal static class CommandLine
           penalties late-shipment [FILE|-] [options]   assess a late-shipment / out-of-stock claim
           penalties price-match   [FILE|-] [options]   assess a JD 买贵双倍赔 claim
           penalties standing      [FILE|-] [options]   a merchant's penalty-point standing (or a preview)
-          penalties rules list    [--rules DIR]        list rule sets and versions with content hashes
+          penalties rules list    [--rules DIR | --server URL]  list rule sets and versions with content hashes
           penalties rules validate [--rules DIR]       validate rule data; every problem is listed
           penalties rules show ID VERSION [--rules DIR | --server URL]  one version: hash, parameters, provenance
-          penalties rules resolve ID INSTANT [--rules DIR]  the version in force at INSTANT
+          penalties rules resolve ID INSTANT [--rules DIR | --server URL]  the version in force at INSTANT
 
         Options:
           --rules DIR          rule data folder (default: the rules/ shipped beside the program)
@@ -165,6 +165,37 @@ internal static class CommandLine
                         await Write(stdout, format, s, Text.Standing(s));
                     }
                     return 0;
+                }
+                case "rules" when positional.Count > 1 && positional[1] == "list" && server is not null:
+                {
+                    using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(server);
+                    var list = await new Contracts.V1.RuleSets.RuleSetsClient(channel).ListRuleSetsAsync(new Contracts.V1.ListRuleSetsRequest());
+                    foreach (var v in list.Versions)
+                    {
+                        var to = v.Effective.To is null ? "open" : ChinaTime.Format(v.Effective.To.ToDateTimeOffset());
+                        await stdout.WriteLineAsync($"{v.Rule.RuleSetId}\tv{v.Rule.Version}\t{ChinaTime.Format(v.Effective.From.ToDateTimeOffset())} → {to}\t{v.Rule.ContentHash}\t{v.Title}");
+                    }
+                    return 0;
+                }
+                case "rules" when positional.Count > 3 && positional[1] == "resolve" && server is not null:
+                {
+                    using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(server);
+                    var at = DateTimeOffset.Parse(positional[3], System.Globalization.CultureInfo.InvariantCulture);
+                    try
+                    {
+                        var resolved = await new Contracts.V1.RuleSets.RuleSetsClient(channel).ResolveRuleSetAsync(new Contracts.V1.ResolveRuleSetRequest
+                        {
+                            RuleSetId = positional[2],
+                            At = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(at),
+                        });
+                        await stdout.WriteLineAsync(ProtoJson.Format(resolved));
+                        return 0;
+                    }
+                    catch (global::Grpc.Core.RpcException e) when (e.StatusCode is global::Grpc.Core.StatusCode.FailedPrecondition or global::Grpc.Core.StatusCode.NotFound)
+                    {
+                        await stderr.WriteLineAsync($"no rule version applies ({e.StatusCode}): {e.Status.Detail}");
+                        return 3;
+                    }
                 }
                 case "rules" when positional.Count > 1 && positional[1] == "list":
                     foreach (var v in catalog.All.OrderBy(v => v.RuleSetId, StringComparer.Ordinal).ThenBy(v => v.EffectiveFrom))

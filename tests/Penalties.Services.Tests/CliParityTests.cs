@@ -78,6 +78,20 @@ public class CliParityTests(AllInOneFixture fixture) : IClassFixture<AllInOneFix
     }
 
     [Fact]
+    public async Task Rules_list_and_resolve_on_the_server_match_in_process()
+    {
+        var local = await Run("", "rules", "list");
+        var remote = await Run("", "rules", "list", "--server", fixture.Host.Address);
+        Assert.Equal((0, 0), (local.Code, remote.Code));
+        Assert.Equal(local.Out, remote.Out);
+        var resolved = await Run("", "rules", "resolve", "taobao.late-shipment", "2022-12-31T23:59:59+08:00", "--server", fixture.Host.Address);
+        Assert.Equal(0, resolved.Code);
+        Assert.Contains("\"version\": 1", resolved.Out, StringComparison.Ordinal);
+        var none = await Run("", "rules", "resolve", "jd.price-match", "2020-01-01T00:00:00+08:00", "--server", fixture.Host.Address);
+        Assert.Equal(3, none.Code);
+    }
+
+    [Fact]
     public async Task An_unreachable_server_is_a_clear_error_with_exit_code_1()
     {
         var file = Path.Combine(RepoPaths.Root, "examples/late-shipment.tmall.json");
