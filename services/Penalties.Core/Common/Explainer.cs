@@ -44,3 +44,49 @@ internal struct CollectExplain : IExplain
 
     public readonly string[] Reasons => _reasons.ToArray();
 }
+
+/// <summary>
+/// A decision whose reason codes and explanation steps are derived from its facts on first read, by
+/// re-running the calculator's pure computation with a collecting explainer.
+/// </summary>
+public abstract class ExplainedDecision
+{
+    private string[]? _reasons;
+    private ExplanationStep[]? _steps;
+
+    private protected ExplainedDecision()
+    {
+    }
+
+    public IReadOnlyList<string> ReasonCodes
+    {
+        get
+        {
+            if (_reasons is null) Derive();
+            return _reasons!;
+        }
+    }
+
+    public IReadOnlyList<ExplanationStep> Steps
+    {
+        get
+        {
+            if (_steps is null) Derive();
+            return _steps!;
+        }
+    }
+
+    /// <summary>Re-runs the computation, telling <paramref name="explain"/> every step and reason.</summary>
+    private protected abstract void Explain(ref CollectExplain explain);
+
+    /// <summary>The reason codes, given the ones the computation reported (a decision may replace them).</summary>
+    private protected virtual string[] Reasons(string[] reported) => reported;
+
+    private void Derive()
+    {
+        var collect = new CollectExplain();
+        Explain(ref collect);
+        _steps = collect.Steps;
+        _reasons = Reasons(collect.Reasons);
+    }
+}

@@ -56,13 +56,11 @@ public static class LateShipmentReasons
 /// The decision on one order line. Its reason codes and explanation steps are derived from the same
 /// inputs when first read (the computation is pure), so computing a decision formats nothing.
 /// </summary>
-public sealed class LateShipmentLineDecision
+public sealed class LateShipmentLineDecision : ExplainedDecision
 {
     private readonly LateShipmentParameters _parameters;
     private readonly LateShipmentCase _case;
     private readonly OrderLine _line;
-    private string[]? _reasons;
-    private ExplanationStep[]? _steps;
 
     internal LateShipmentLineDecision(LateShipmentParameters parameters, LateShipmentCase c, OrderLine line,
         LateShipmentOutcome outcome, Lateness lateness, DateTimeOffset deadline, DateTimeOffset outOfStockAt,
@@ -92,31 +90,8 @@ public sealed class LateShipmentLineDecision
     public decimal PlatformLiability { get; }
     public decimal MerchantTotal => BuyerPayout + PlatformLiability;
 
-    public IReadOnlyList<string> ReasonCodes
-    {
-        get
-        {
-            if (_reasons is null) Explain();
-            return _reasons!;
-        }
-    }
-
-    public IReadOnlyList<ExplanationStep> Steps
-    {
-        get
-        {
-            if (_steps is null) Explain();
-            return _steps!;
-        }
-    }
-
-    private void Explain()
-    {
-        var collect = new CollectExplain();
-        LateShipmentCalculator.AssessLine(_parameters, _case, _line, Deadline, OutOfStockAt, ref collect);
-        _steps = collect.Steps;
-        _reasons = collect.Reasons;
-    }
+    private protected override void Explain(ref CollectExplain explain) =>
+        LateShipmentCalculator.AssessLine(_parameters, _case, _line, Deadline, OutOfStockAt, ref explain);
 }
 
 /// <summary>The decision on a late-shipment claim: per line, with the order's totals.</summary>

@@ -44,12 +44,10 @@ public sealed record FailedCondition(string Code, string Detail)
 /// The decision on a price-match claim. Its reason codes and explanation steps are derived from the same
 /// inputs when first read (the computation is pure), so computing a decision formats nothing.
 /// </summary>
-public sealed class PriceMatchDecision
+public sealed class PriceMatchDecision : ExplainedDecision
 {
     private readonly PriceMatchParameters _parameters;
     private readonly PriceMatchCase _case;
-    private string[]? _reasons;
-    private ExplanationStep[]? _steps;
 
     internal PriceMatchDecision(PriceMatchParameters parameters, PriceMatchCase c, RuleReference rule, PriceMatchOutcome outcome,
         decimal buyerPaidAmount, decimal difference, decimal payout, IReadOnlyList<FailedCondition> failedConditions)
@@ -74,31 +72,9 @@ public sealed class PriceMatchDecision
     /// <summary>Every failed condition (empty unless refused).</summary>
     public IReadOnlyList<FailedCondition> FailedConditions { get; }
 
-    public IReadOnlyList<string> ReasonCodes
-    {
-        get
-        {
-            if (_reasons is null) Explain();
-            return _reasons!;
-        }
-    }
+    private protected override void Explain(ref CollectExplain explain) => PriceMatchCalculator.Explain(_parameters, _case, this, ref explain);
 
-    public IReadOnlyList<ExplanationStep> Steps
-    {
-        get
-        {
-            if (_steps is null) Explain();
-            return _steps!;
-        }
-    }
-
-    private void Explain()
-    {
-        var collect = new CollectExplain();
-        PriceMatchCalculator.Explain(_parameters, _case, this, ref collect);
-        _steps = collect.Steps;
-        _reasons = Outcome == PriceMatchOutcome.Refused
-            ? FailedConditions.Select(f => f.Code).Distinct(StringComparer.Ordinal).ToArray()
-            : collect.Reasons;
-    }
+    /// <summary>A refusal's reason codes are its failed conditions.</summary>
+    private protected override string[] Reasons(string[] reported) =>
+        Outcome == PriceMatchOutcome.Refused ? FailedConditions.Select(f => f.Code).Distinct(StringComparer.Ordinal).ToArray() : reported;
 }
