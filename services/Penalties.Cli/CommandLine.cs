@@ -5,6 +5,7 @@ using Penalties.Core.PenaltyPoints;
 using Penalties.Core.PriceMatch;
 using Penalties.Core.Rules;
 using Penalties.Core.Rules.Loading;
+using Penalties.Grpc;
 
 namespace Penalties.Cli;
 
@@ -30,7 +31,7 @@ internal static class CommandLine
         Usage:
           penalties late-shipment [FILE|-] [options]   assess a late-shipment / out-of-stock claim
           penalties price-match   [FILE|-] [options]   assess a JD 买贵双倍赔 claim
-          penalties standing      [FILE|-] [options]   a merchant's penalty-point standing (or a preview)
+          penalties standing      [FILE|-] [options]   a merchant's penalty-point standing (or a preview), also with --server
           penalties rules list    [--rules DIR | --server URL]  list rule sets and versions with content hashes
           penalties rules validate [--rules DIR]       validate rule data; every problem is listed
           penalties rules show ID VERSION [--rules DIR | --server URL]  one version: hash, parameters, provenance
@@ -154,6 +155,30 @@ internal static class CommandLine
                 case "standing":
                 {
                     var r = await ReadCase<StandingRequest>(input, stdin);
+                    if (server is not null)
+                    {
+                        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(server);
+                        var request = new Contracts.V1.AssessPenaltyRequest
+                        {
+                            RuleSetId = r.RuleSet,
+                            AsOf = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(r.AsOf),
+                            Violation = r.Preview is null ? null : Mapping.Violation(r.Preview),
+                        };
+                        request.History.AddRange(r.History.Select(Mapping.Violation));
+                        try
+                        {
+                            var response = await new Contracts.V1.PenaltyPoints.PenaltyPointsClient(channel).AssessAsync(request);
+                            await stdout.WriteLineAsync(format == "json" ? ProtoJson.Format(response)
+                                : string.Join(Environment.NewLine, response.StandingAfter.Deductions.Select(d => $"  {d.CaseId}: {d.Explanation}")));
+                            return 0;
+                        }
+                        catch (global::Grpc.Core.RpcException e) when (e.StatusCode == global::Grpc.Core.StatusCode.InvalidArgument)
+                        {
+                            var badRequest = global::Grpc.Core.RpcExceptionExtensions.GetRpcStatus(e)?.GetDetail<Google.Rpc.BadRequest>();
+                            foreach (var fv in badRequest?.FieldViolations ?? []) await stderr.WriteLineAsync($"invalid input: {fv.Field}: {fv.Description}");
+                            return 2;
+                        }
+                    }
                     if (r.Preview is { } violation)
                     {
                         var preview = PenaltyPointsCalculator.Preview(catalog, r.RuleSet, r.History, violation, r.AsOf);

@@ -92,6 +92,23 @@ public class CliParityTests(AllInOneFixture fixture) : IClassFixture<AllInOneFix
     }
 
     [Fact]
+    public async Task Standing_on_the_server_gives_the_same_deductions_as_in_process()
+    {
+        var file = Path.Combine(RepoPaths.Root, "examples/standing.tmall.json");
+        var remote = await Run("", "standing", file, "--server", fixture.Host.Address, "--format", "text");
+        Assert.Equal(0, remote.Code);
+        Assert.Contains("C-4: 4th MISDESCRIBED_SEVERE: serious, 12", remote.Out, StringComparison.Ordinal);
+        var local = await Run("", "standing", file, "--format", "text");
+        var remoteLines = remote.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToList();
+        Assert.Equal(4, remoteLines.Count); // C-5 is revoked: not a deduction
+        foreach (var line in remoteLines)
+        {
+            var (caseId, step) = (line[..line.IndexOf(':', StringComparison.Ordinal)], line[(line.IndexOf(':', StringComparison.Ordinal) + 2)..]);
+            Assert.Contains(local.Out.Split('\n'), l => l.TrimStart().StartsWith(caseId + " ", StringComparison.Ordinal) && l.Contains(step, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task An_unreachable_server_is_a_clear_error_with_exit_code_1()
     {
         var file = Path.Combine(RepoPaths.Root, "examples/late-shipment.tmall.json");

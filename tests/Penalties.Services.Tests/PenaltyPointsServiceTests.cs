@@ -108,6 +108,19 @@ public class PenaltyPointsServiceTests(AllInOneFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Assess_without_a_violation_is_the_standing_of_the_history_sent()
+    {
+        var request = new AssessPenaltyRequest { RuleSetId = Tmall, AsOf = At("2024-12-01 00:00") };
+        for (int i = 1; i <= 4; i++) request.History.Add(Violation($"c{i}", "MISDESCRIBED_SEVERE", $"2024-0{i + 1}-01 10:00"));
+        var response = await Client.AssessAsync(request);
+        Assert.Null(response.Deduction);
+        Assert.Equal((30, 12), (response.StandingAfter.Current.General, response.StandingAfter.Current.Serious));
+        request.AsOf = null;
+        var e = await Assert.ThrowsAsync<RpcException>(() => Client.AssessAsync(request).ResponseAsync);
+        Assert.Equal("as_of", Assert.Single(e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
+    }
+
+    [Fact]
     public async Task ListHistory_pages_in_recording_order()
     {
         var merchant = NewMerchant();

@@ -35,6 +35,14 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         v.Required("ruleSetId", request.RuleSetId);
         var history = new List<CoreViolation>(request.History.Count);
         for (int i = 0; i < request.History.Count; i++) history.Add(Mapping.Violation(request.History[i], $"history[{i}]", v));
+        if (request.Violation is null)
+        {
+            // No violation: the standing of the supplied history.
+            var at = Mapping.Time(request.AsOf, "asOf", v);
+            if (request.AsOf is null) v.Add("asOf", "is required when no violation is given");
+            v.ThrowIfAny();
+            return new AssessPenaltyResponse { StandingAfter = Mapping.Standing(PenaltyPointsCalculator.Standing(rules.Current, request.RuleSetId, history, at!.Value)) };
+        }
         var violation = Mapping.Violation(request.Violation, "violation", v);
         var asOf = Mapping.Time(request.AsOf, "asOf", v) ?? violation.OccurredAt;
         v.ThrowIfAny();
