@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Penalties.Grpc.Redis;
 using Penalties.Grpc.Services;
+using Penalties.Grpc.State;
 using Penalties.ServiceDefaults;
 
 namespace Penalties.Grpc;
@@ -24,8 +26,11 @@ public static class PenaltiesHost
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.AddPenaltiesDefaults(serviceName, defaultUrl);
         builder.Services.AddGrpc(o => o.Interceptors.Add<ErrorInterceptor>());
+        var redis = RedisOptions.From(builder.Configuration);
+        builder.Services.AddSingleton(redis);
+        if (redis.Enabled) builder.Services.AddSingleton<RedisConnection>();
         builder.Services.AddSingleton<RuleCatalogSource>();
-        if (services.HasFlag(PenaltiesServices.PenaltyPoints)) builder.Services.AddSingleton<IPenaltyHistoryStore, InMemoryPenaltyHistoryStore>();
+        builder.AddPenaltiesState(services, redis);
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<RuleCatalogSource>(); // load the rules now: a bad rules folder stops the start

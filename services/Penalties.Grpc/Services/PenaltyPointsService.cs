@@ -3,6 +3,7 @@ using Grpc.Core;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.PenaltyPoints;
+using Penalties.Grpc.State;
 using Penalties.ServiceDefaults;
 using CoreViolation = Penalties.Core.PenaltyPoints.Violation;
 

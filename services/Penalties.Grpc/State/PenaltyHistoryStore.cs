@@ -1,6 +1,6 @@
 using Penalties.Core.PenaltyPoints;
 
-namespace Penalties.Grpc;
+namespace Penalties.Grpc.State;
 
 /// <summary>One recorded entry of a merchant's history: a violation, or the revocation of one. Never rewritten.</summary>
 public sealed record HistoryRecord(long Sequence, string RuleSetId, Violation Violation, bool Revocation, string? Reason);

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Penalties.Grpc.Redis;
+
+/// <summary>
+/// Where the services keep what they publish and record. Bound from "Penalties:Redis". Without
+/// <see cref="Configuration"/> there is no Redis: the embedded default (rules from files, state in memory).
+/// </summary>
+public sealed class RedisOptions
+{
+    /// <summary>A StackExchange.Redis configuration string, e.g. "redis:6379,password=…". Empty: no Redis.</summary>
+    public string? Configuration { get; set; }
+
+    /// <summary>Prefix of every key and channel the services use, so one Redis can serve several installations.</summary>
+    public string KeyPrefix { get; set; } = "penalties:";
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Configuration);
+
+    public static RedisOptions From(IConfiguration configuration) =>
+        configuration.GetSection("Penalties:Redis").Get<RedisOptions>() ?? new RedisOptions();
+}
+
+/// <summary>
+/// One multiplexed connection per process. It is created without waiting for Redis (AbortOnConnectFail
+/// off), so a host starts, and keeps serving what it has, while Redis is down; the client reconnects by itself.
+/// </summary>
+public sealed partial class RedisConnection : IDisposable
+{
+    private readonly ConnectionMultiplexer _multiplexer;
+
+    public RedisConnection(RedisOptions options, ILogger<RedisConnection> logger)
+    {
+        Options = options;
+        var config = ConfigurationOptions.Parse(options.Configuration!);
+        config.AbortOnConnectFail = false;
+        config.ClientName ??= "penalties";
+        if (config.ConnectTimeout > 5000) config.ConnectTimeout = 5000;
+        _multiplexer = ConnectionMultiplexer.Connect(config);
+        _multiplexer.ConnectionFailed += (_, e) => LogConnectionFailed(logger, e.EndPoint, e.FailureType, e.Exception);
+        _multiplexer.ConnectionRestored += (_, e) => LogConnectionRestored(logger, e.EndPoint);
+    }
+
+    public RedisOptions Options { get; }
+
+    public IConnectionMultiplexer Multiplexer => _multiplexer;
+
+    public IDatabase Database => _multiplexer.GetDatabase();
+
+    public bool IsConnected => _multiplexer.IsConnected;
+
+    /// <summary>A key (or channel name) under the configured prefix.</summary>
+    public string Key(string name) => Options.KeyPrefix + name;
+
+    public void Dispose() => _multiplexer.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis connection to {EndPoint} failed ({FailureType})")]
+    private static partial void LogConnectionFailed(ILogger logger, System.Net.EndPoint? endPoint, ConnectionFailureType failureType, Exception? exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis connection to {EndPoint} restored")]
+    private static partial void LogConnectionRestored(ILogger logger, System.Net.EndPoint? endPoint);
+}
