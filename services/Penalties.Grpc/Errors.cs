@@ -12,6 +12,18 @@ namespace Penalties.Grpc;
 /// <summary>A record with this key exists with other content (ALREADY_EXISTS).</summary>
 public sealed class ConflictException(string message) : Exception(message);
 
+/// <summary>
+/// A dependency the call needs (Redis, or the rule versions not loaded yet) cannot be reached now (UNAVAILABLE):
+/// nothing was changed, and the same call can be retried.
+/// </summary>
+public sealed class UnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The caller is not allowed to do this: no or a wrong credential (UNAUTHENTICATED).</summary>
+public sealed class UnauthenticatedException(string message) : Exception(message);
+
+/// <summary>The call cannot be carried out in the service's current configuration or state (FAILED_PRECONDITION).</summary>
+public sealed class PreconditionException(string message) : Exception(message);
+
 /// <summary>Something the caller named does not exist (NOT_FOUND).</summary>
 public sealed class NotFoundException(string message) : Exception(message);
 
@@ -23,8 +35,14 @@ public static class Errors
 {
     public const string Domain = "penalties.v1";
 
-    /// <summary>True for every exception that describes a problem with what the caller sent.</summary>
-    public static bool IsCallerError(Exception e) => e is InvalidCaseException or RuleResolutionException or ConflictException or NotFoundException;
+    /// <summary>
+    /// True for every exception that has its own status: a problem with what the caller sent, or an expected
+    /// condition such as an unreachable store. These are not logged as unexpected and never become INTERNAL.
+    /// </summary>
+    public static bool IsCallerError(Exception e) =>
+        e is InvalidCaseException or RuleResolutionException or ConflictException or NotFoundException
+            or UnavailableException or UnauthenticatedException or PreconditionException
+            or StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException;
 
     public static Status ToStatus(Exception e, string prefix = "case")
     {
@@ -60,6 +78,14 @@ public static class Errors
                 return new Status { Code = (int)Code.AlreadyExists, Message = c.Message };
             case NotFoundException n:
                 return new Status { Code = (int)Code.NotFound, Message = n.Message };
+            case UnavailableException u:
+                return new Status { Code = (int)Code.Unavailable, Message = u.Message };
+            case StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException:
+                return new Status { Code = (int)Code.Unavailable, Message = "the service's store (Redis) cannot be reached now; nothing was changed; retry" };
+            case UnauthenticatedException a:
+                return new Status { Code = (int)Code.Unauthenticated, Message = a.Message };
+            case PreconditionException p:
+                return new Status { Code = (int)Code.FailedPrecondition, Message = p.Message };
             default:
                 return new Status { Code = (int)Code.Internal, Message = "internal error" };
         }
