@@ -36,6 +36,9 @@ internal static class CommandLine
           penalties rules validate [--rules DIR]       validate rule data; every problem is listed
           penalties rules show ID VERSION [--rules DIR | --server URL]  one version: hash, parameters, provenance
           penalties rules resolve ID INSTANT [--rules DIR | --server URL]  the version in force at INSTANT
+          penalties rules publish [DIR] --server URL [--token TOKEN]  publish every *.json below DIR (default
+                               the --rules folder) to a RuleSets service that keeps its rules in Redis; the
+                               token defaults to $PENALTIES_ADMIN_TOKEN; prints published/unchanged per version
 
         Options:
           --rules DIR          rule data folder (default: the rules/ shipped beside the program)
@@ -61,7 +64,7 @@ internal static class CommandLine
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         var positional = new List<string>();
-        string? rulesDir = null, pinText = null, format = "json", server = null, batch = null, outFile = null;
+        string? rulesDir = null, pinText = null, format = "json", server = null, batch = null, outFile = null, token = null;
         bool csv = false;
         for (int i = 0; i < args.Length; i++)
         {
@@ -81,6 +84,9 @@ internal static class CommandLine
                     break;
                 case "--server" when i + 1 < args.Length:
                     server = args[++i];
+                    break;
+                case "--token" when i + 1 < args.Length:
+                    token = args[++i];
                     break;
                 case "--batch" when i + 1 < args.Length:
                     batch = args[++i];
@@ -113,6 +119,8 @@ internal static class CommandLine
         }
 
         rulesDir ??= Path.Combine(AppContext.BaseDirectory, "rules");
+        if (positional[0] == "rules" && positional.Count > 1 && positional[1] == "publish")
+            return await RulePublishing.RunAsync(positional.Count > 2 ? positional[2] : rulesDir, server, token, stdout, stderr);
         var loaded = RuleSetLoader.LoadDirectory(rulesDir);
         if (positional[0] == "rules" && positional.Count > 1 && positional[1] == "validate")
         {

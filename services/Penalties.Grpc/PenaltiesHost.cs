@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Penalties.Grpc.Redis;
+using Penalties.Grpc.Rules;
 using Penalties.Grpc.Services;
 using Penalties.Grpc.State;
 using Penalties.ServiceDefaults;
@@ -29,7 +30,7 @@ public static class PenaltiesHost
         var redis = RedisOptions.From(builder.Configuration);
         builder.Services.AddSingleton(redis);
         if (redis.Enabled) builder.Services.AddSingleton<RedisConnection>();
-        builder.Services.AddSingleton<RuleCatalogSource>();
+        builder.AddPenaltiesRules(redis);
         builder.AddPenaltiesState(services, redis);
 
         var app = builder.Build();

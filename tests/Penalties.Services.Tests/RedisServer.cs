@@ -85,10 +85,10 @@ public sealed class RedisServer : IAsyncLifetime
         await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { { IPAddress.Loopback, Port } }, AllowAdmin = true, AbortOnConnectFail = true });
 
     /// <summary>Total calls per Redis command from INFO commandstats (e.g. "get" → 12).</summary>
-    public async Task<Dictionary<string, long>> CommandStatsAsync()
+    /// <remarks>Pass one connection for a before/after comparison: connecting issues commands of its own.</remarks>
+    public async Task<Dictionary<string, long>> CommandStatsAsync(IConnectionMultiplexer connection)
     {
-        await using var c = await ConnectAsync();
-        var server = c.GetServer(IPAddress.Loopback, Port);
+        var server = connection.GetServer(IPAddress.Loopback, Port);
         var result = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         foreach (var group in await server.InfoAsync("commandstats"))
         {

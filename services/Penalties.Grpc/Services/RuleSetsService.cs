@@ -2,22 +2,96 @@ using Grpc.Core;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.Rules;
+using Penalties.Grpc.Rules;
 
 namespace Penalties.Grpc.Services;
 
-/// <summary>RuleSets (read side): the versions loaded, one version with its provenance, and resolution at an instant.</summary>
-public sealed class RuleSetsService(RuleCatalogSource rules) : RuleSets.RuleSetsBase
+/// <summary>
+/// RuleSets: the versions of this service's snapshot, one version with its provenance, resolution at an
+/// instant; publishing to Redis (admin credential) and a stream of snapshot changes.
+/// </summary>
+public sealed class RuleSetsService(RuleCatalogSource rules, RuleSetPublisher publisher, AdminCredential admin) : RuleSets.RuleSetsBase
 {
     public override Task<ListRuleSetsResponse> ListRuleSets(ListRuleSetsRequest request, ServerCallContext context)
     {
-        var catalog = rules.Current;
-        var response = new ListRuleSetsResponse();
-        foreach (var id in catalog.RuleSetIds)
-        {
-            foreach (var v in catalog.Versions(id)) response.Versions.Add(Summary(v));
-        }
+        // Answers without a snapshot too: the status then says why there is none.
+        var response = new ListRuleSetsResponse { Status = Status() };
+        if (rules.Snapshot is { } snapshot) response.Versions.Add(All(snapshot.Catalog));
         return Task.FromResult(response);
     }
+
+    public override Task<ListVersionsResponse> ListVersions(ListVersionsRequest request, ServerCallContext context)
+    {
+        var v = new ViolationList();
+        v.Required("ruleSetId", request.RuleSetId);
+        v.ThrowIfAny();
+        var versions = rules.Current.Versions(request.RuleSetId);
+        var response = new ListVersionsResponse();
+        response.Versions.Add(versions.Select(Summary));
+        return Task.FromResult(response);
+    }
+
+    public override async Task<PublishRuleSetsResponse> Publish(PublishRuleSetsRequest request, ServerCallContext context)
+    {
+        admin.Demand(context.RequestHeaders.GetValue("authorization"));
+        var (documents, revision) = await publisher.PublishAsync([.. request.Documents.Select(d => (d.Name, d.Json))]);
+        var response = new PublishRuleSetsResponse { Revision = revision };
+        foreach (var d in documents)
+        {
+            response.Versions.Add(new PublishedVersion
+            {
+                Document = d.Document,
+                Summary = Summary(d.Version),
+                Outcome = d.Unchanged ? PublishOutcome.Unchanged : PublishOutcome.Published,
+            });
+        }
+        return response;
+    }
+
+    public override async Task Watch(WatchRuleSetsRequest request, IServerStreamWriter<RuleSetsChange> responseStream, ServerCallContext context)
+    {
+        var changes = System.Threading.Channels.Channel.CreateUnbounded<(RuleSnapshot? Before, RuleSnapshot After)>();
+        void OnChanged(RuleSnapshot? before, RuleSnapshot after) => changes.Writer.TryWrite((before, after));
+        rules.Changed += OnChanged;
+        try
+        {
+            var first = new RuleSetsChange { Status = Status() };
+            if (rules.Snapshot is { } current) first.Versions.Add(All(current.Catalog));
+            await responseStream.WriteAsync(first, context.CancellationToken);
+            await foreach (var (before, after) in changes.Reader.ReadAllAsync(context.CancellationToken))
+            {
+                var change = new RuleSetsChange { Status = Status() };
+                change.Versions.Add(All(after.Catalog));
+                var known = before?.Catalog.All.Select(x => x.Reference).ToHashSet() ?? [];
+                change.Added.Add(after.Catalog.All.Where(x => !known.Contains(x.Reference)).OrderBy(x => x.RuleSetId, StringComparer.Ordinal).ThenBy(x => x.EffectiveFrom).Select(Summary));
+                await responseStream.WriteAsync(change, context.CancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // the caller went away
+        }
+        finally
+        {
+            rules.Changed -= OnChanged;
+        }
+    }
+
+    private RuleSnapshotStatus Status()
+    {
+        var snapshot = rules.Snapshot;
+        return new RuleSnapshotStatus
+        {
+            Source = rules.Source,
+            Revision = snapshot?.Revision ?? 0,
+            LoadedAt = snapshot is null ? null : Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(snapshot.LoadedAt),
+            Degraded = rules.DegradedReason is not null || snapshot is null,
+            DegradedReason = rules.DegradedReason ?? (snapshot is null ? "no rule versions loaded yet" : ""),
+        };
+    }
+
+    private static IEnumerable<RuleSetVersionSummary> All(RuleCatalog catalog) =>
+        catalog.RuleSetIds.SelectMany(id => catalog.Versions(id)).Select(Summary);
 
     public override Task<GetRuleSetVersionResponse> GetRuleSetVersion(GetRuleSetVersionRequest request, ServerCallContext context)
     {

@@ -1,0 +1,61 @@
+using Google.Rpc;
+using Grpc.Core;
+using Penalties.Contracts.V1;
+using Penalties.Core.Common;
+
+namespace Penalties.Cli;
+
+/// <summary>`penalties rules publish DIR --server URL`: every rule file below DIR in one Publish call.</summary>
+internal static class RulePublishing
+{
+    public static async Task<int> RunAsync(string directory, string? server, string? token, TextWriter stdout, TextWriter stderr)
+    {
+        if (server is null)
+        {
+            await stderr.WriteLineAsync("rules publish needs --server URL (a RuleSets service whose rules come from Redis)");
+            return 2;
+        }
+        if (!Directory.Exists(directory))
+        {
+            await stderr.WriteLineAsync($"rules publish: folder '{directory}' does not exist");
+            return 2;
+        }
+        token ??= Environment.GetEnvironmentVariable("PENALTIES_ADMIN_TOKEN");
+        var request = new PublishRuleSetsRequest();
+        foreach (var file in Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            request.Documents.Add(new RuleDocument { Name = Path.GetRelativePath(directory, file).Replace('\\', '/'), Json = await File.ReadAllTextAsync(file) });
+        if (request.Documents.Count == 0)
+        {
+            await stderr.WriteLineAsync($"rules publish: no rule files (*.json) below '{directory}'");
+            return 2;
+        }
+        var headers = new Metadata();
+        if (!string.IsNullOrEmpty(token)) headers.Add("authorization", "Bearer " + token);
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(server);
+        try
+        {
+            var response = await new RuleSets.RuleSetsClient(channel).PublishAsync(request, headers);
+            foreach (var v in response.Versions)
+            {
+                var outcome = v.Outcome == PublishOutcome.Published ? "published" : "unchanged";
+                var to = v.Summary.Effective.To is null ? "open" : ChinaTime.Format(v.Summary.Effective.To.ToDateTimeOffset());
+                await stdout.WriteLineAsync($"{outcome}\t{v.Summary.Rule.RuleSetId}\tv{v.Summary.Rule.Version}\t{ChinaTime.Format(v.Summary.Effective.From.ToDateTimeOffset())} → {to}\t{v.Summary.Rule.ContentHash}\t{v.Document}");
+            }
+            await stdout.WriteLineAsync($"revision {response.Revision}");
+            return 0;
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.AlreadyExists)
+        {
+            var badRequest = e.GetRpcStatus()?.GetDetail<BadRequest>();
+            if (badRequest is null) await stderr.WriteLineAsync($"refused ({e.StatusCode}): {e.Status.Detail}");
+            else foreach (var v in badRequest.FieldViolations) await stderr.WriteLineAsync($"{v.Field}: {v.Description}");
+            await stderr.WriteLineAsync("nothing was published");
+            return 2;
+        }
+        catch (RpcException e)
+        {
+            await stderr.WriteLineAsync($"publish failed ({e.StatusCode}): {e.Status.Detail}");
+            return 1;
+        }
+    }
+}

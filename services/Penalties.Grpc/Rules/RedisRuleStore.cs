@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Penalties.Core.Rules;
+using Penalties.Grpc.Redis;
+using StackExchange.Redis;
+
+namespace Penalties.Grpc.Rules;
+
+/// <summary>One published version as stored: its identity and the JSON document exactly as published.</summary>
+public sealed record StoredRuleVersion(string RuleSetId, int Version, string ContentHash, string Json)
+{
+    /// <summary>The name errors use for a version already in Redis.</summary>
+    public string Name => $"published {RuleSetId} v{Version.ToString(CultureInfo.InvariantCulture)}";
+}
+
+/// <summary>Everything published, read atomically at one revision.</summary>
+public sealed record RuleListing(long Revision, IReadOnlyList<StoredRuleVersion> Versions);
+
+/// <summary>
+/// Published rule versions in Redis. Every key shares the hash tag {rules}, so the scripts below touch one slot:
+/// <list type="bullet">
+/// <item><c>{prefix}{rules}:body:{id}:{version}:{hash}</c> — the document, immutable (named by its content hash, written once);</item>
+/// <item><c>{prefix}{rules}:index:{id}</c> — a sorted set of "{version}|{hash}" scored by effective-from (Unix ms): the versions in order;</item>
+/// <item><c>{prefix}{rules}:ids</c> — the set of rule-set ids; <c>{prefix}{rules}:revision</c> — a counter raised by every publish that changed something;</item>
+/// <item>channel <c>{prefix}rules:changed</c> — the new revision, sent by the same script that wrote it.</item>
+/// </list>
+/// </summary>
+public sealed class RedisRuleStore(RedisConnection redis)
+{
+    // KEYS: revision, ids. ARGV: index-key prefix. Returns {revision, id1, member1, id2, member2, ...}.
+    private const string ListingScript = """
+        local rev = redis.call('GET', KEYS[1]) or '0'
+        local out = {rev}
+        local ids = redis.call('SMEMBERS', KEYS[2])
+        table.sort(ids)
+        for _, id in ipairs(ids) do
+          for _, m in ipairs(redis.call('ZRANGE', ARGV[1] .. id, 0, -1)) do
+            out[#out + 1] = id
+            out[#out + 1] = m
+          end
+        end
+        return out
+        """;
+
+    // KEYS: revision, ids. ARGV: expected revision, channel ('' = no notice), index-key prefix, body-key prefix,
+    // then per version: id, member, score, body-key suffix, body. Returns the new revision, or -1 if another
+    // publish came in between (the caller re-validates and tries again).
+    private const string WriteScript = """
+        local rev = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if rev ~= tonumber(ARGV[1]) then return -1 end
+        for i = 5, #ARGV, 5 do
+          redis.call('SET', ARGV[4] .. ARGV[i + 3], ARGV[i + 4], 'NX')
+          redis.call('ZADD', ARGV[3] .. ARGV[i], ARGV[i + 2], ARGV[i + 1])
+          redis.call('SADD', KEYS[2], ARGV[i])
+        end
+        local new = redis.call('INCR', KEYS[1])
+        if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], new) end
+        return new
+        """;
+
+    private readonly ConcurrentDictionary<string, string> _bodies = new(StringComparer.Ordinal);
+
+    private RedisKey RevisionKey => redis.Key("{rules}:revision");
+    private RedisKey IdsKey => redis.Key("{rules}:ids");
+    private string IndexPrefix => redis.Key("{rules}:index:");
+    private string BodyPrefix => redis.Key("{rules}:body:");
+
+    /// <summary>The pub/sub channel that carries change notices.</summary>
+    public RedisChannel Channel => RedisChannel.Literal(redis.Key("rules:changed"));
+
+    public async Task<long> RevisionAsync()
+    {
+        var value = await redis.Database.StringGetAsync(RevisionKey);
+        return value.IsNull ? 0 : (long)value;
+    }
+
+    /// <summary>Every published version with its document, at one revision (bodies are immutable, so they are cached).</summary>
+    public async Task<RuleListing> ReadAsync()
+    {
+        var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(ListingScript, [RevisionKey, IdsKey], [IndexPrefix]))!;
+        long revision = long.Parse((string)result[0]!, CultureInfo.InvariantCulture);
+        var entries = new List<(string Id, int Version, string Hash, string BodyKey)>();
+        for (int i = 1; i + 1 < result.Length; i += 2)
+        {
+            var id = (string)result[i]!;
+            var member = (string)result[i + 1]!;
+            int bar = member.IndexOf('|', StringComparison.Ordinal);
+            int version = int.Parse(member.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture);
+            var hash = member[(bar + 1)..];
+            entries.Add((id, version, hash, BodyPrefix + BodySuffix(id, version, hash)));
+        }
+        var missing = entries.Where(e => !_bodies.ContainsKey(e.BodyKey)).Select(e => (RedisKey)e.BodyKey).ToArray();
+        if (missing.Length > 0)
+        {
+            var bodies = await redis.Database.StringGetAsync(missing);
+            for (int i = 0; i < missing.Length; i++)
+            {
+                if (bodies[i].IsNull) throw new InvalidOperationException($"Redis key {missing[i]} is missing: a published rule body was deleted by hand");
+                _bodies[missing[i]!] = bodies[i]!;
+            }
+        }
+        var versions = entries.Select(e => new StoredRuleVersion(e.Id, e.Version, e.Hash, _bodies[e.BodyKey])).ToList();
+        return new RuleListing(revision, versions);
+    }
+
+    /// <summary>
+    /// Writes new versions and raises the revision in one script, only if the revision is still
+    /// <paramref name="expectedRevision"/>; returns the new revision, or null if another publish won the race.
+    /// </summary>
+    public async Task<long?> TryWriteAsync(long expectedRevision, IReadOnlyList<(RuleSetVersion Version, string Json)> added, bool notify = true)
+    {
+        var args = new List<RedisValue> { expectedRevision, notify ? redis.Key("rules:changed") : "", IndexPrefix, BodyPrefix };
+        foreach (var (v, json) in added)
+        {
+            args.Add(v.RuleSetId);
+            args.Add($"{v.Version.ToString(CultureInfo.InvariantCulture)}|{v.ContentHash}");
+            args.Add(v.EffectiveFrom.ToUnixTimeMilliseconds());
+            args.Add(BodySuffix(v.RuleSetId, v.Version, v.ContentHash));
+            args.Add(json);
+        }
+        var result = (long)(await redis.Database.ScriptEvaluateAsync(WriteScript, [RevisionKey, IdsKey], [.. args]));
+        return result < 0 ? null : result;
+    }
+
+    private static string BodySuffix(string id, int version, string hash) =>
+        $"{id}:{version.ToString(CultureInfo.InvariantCulture)}:{hash}";
+}

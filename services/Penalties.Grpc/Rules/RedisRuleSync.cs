@@ -1,0 +1,141 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Penalties.Core.Rules;
+using Penalties.Core.Rules.Loading;
+using Penalties.Grpc.Redis;
+using StackExchange.Redis;
+
+namespace Penalties.Grpc.Rules;
+
+/// <summary>
+/// Keeps a service's rule snapshot in step with what is published in Redis: loads it at start-up, reloads on
+/// every change notice (pub/sub), re-checks the revision on an interval (a notice can be missed while
+/// disconnected) and as soon as the connection comes back. A failed read keeps the last good snapshot and
+/// marks it degraded. Nothing here runs on the calculation path.
+/// </summary>
+public sealed partial class RedisRuleSync(
+    RuleCatalogSource source, RedisRuleStore store, RedisConnection redis, IConfiguration configuration, ILogger<RedisRuleSync> logger)
+    : IHostedService, IDisposable
+{
+    private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _loop;
+    private bool _subscribed;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        redis.Multiplexer.ConnectionFailed += OnConnectionFailed;
+        redis.Multiplexer.ConnectionRestored += OnConnectionRestored;
+        await TrySubscribeAsync();
+        if (!await TryReloadAsync() && source.Snapshot is null)
+        {
+            if (source.Options.FallbackToFiles)
+            {
+                source.Replace(RuleCatalogSource.LoadFiles(configuration, logger, fallback: true));
+                source.SetDegraded("Redis unreachable at start-up: computing with the rules folder until it answers");
+            }
+            else
+            {
+                LogNoRules(logger);
+            }
+        }
+        _loop = Task.Run(LoopAsync, CancellationToken.None);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        redis.Multiplexer.ConnectionFailed -= OnConnectionFailed;
+        redis.Multiplexer.ConnectionRestored -= OnConnectionRestored;
+        if (_loop is not null) await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _signal.Dispose();
+    }
+
+    /// <summary>Asks for a reload now (a change notice, a restored connection, or a publish by this process).</summary>
+    public void Signal()
+    {
+        try { _signal.Release(); } catch (ObjectDisposedException) { }
+    }
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) =>
+        source.SetDegraded($"Redis unreachable ({e.FailureType})");
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => Signal();
+
+    private async Task LoopAsync()
+    {
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await _signal.WaitAsync(source.Options.RecheckInterval, token);
+                while (_signal.CurrentCount > 0) await _signal.WaitAsync(token); // coalesce a burst of notices
+            }
+            catch (OperationCanceledException) { return; }
+            if (!_subscribed) await TrySubscribeAsync();
+            await TryReloadAsync();
+        }
+    }
+
+    private async Task TrySubscribeAsync()
+    {
+        try
+        {
+            await redis.Multiplexer.GetSubscriber().SubscribeAsync(store.Channel, (_, _) => Signal());
+            _subscribed = true;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            _subscribed = false;
+        }
+    }
+
+    /// <summary>Reads the revision and, if it moved, everything published; swaps the snapshot. False when Redis could not be read.</summary>
+    internal async Task<bool> TryReloadAsync()
+    {
+        try
+        {
+            long revision = await store.RevisionAsync();
+            var current = source.Snapshot;
+            if (current is not null && current.Source == "redis" && current.Revision == revision)
+            {
+                source.SetDegraded(null);
+                return true;
+            }
+            var listing = await store.ReadAsync();
+            if (listing.Versions.Count == 0 && current is not null && current.Source != "redis")
+            {
+                source.SetDegraded("nothing is published in Redis yet: computing with the rules folder");
+                return true;
+            }
+            var result = RuleSetLoader.LoadPublished(listing.Versions.Select(v => (v.Name, v.Json)));
+            if (!result.Ok)
+            {
+                foreach (var e in result.Errors) LogInvalid(logger, e.File, e.Path, e.Reason);
+                source.SetDegraded($"the rules published in Redis at revision {listing.Revision} are invalid ({result.Errors.Count} problems)");
+                return false;
+            }
+            source.Replace(new RuleSnapshot(new RuleCatalog(result.Versions), "redis", listing.Revision, DateTimeOffset.UtcNow));
+            source.SetDegraded(null);
+            return true;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            source.SetDegraded($"Redis unreachable: {e.Message}");
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Redis cannot be read and no fallback is configured (Penalties:Rules:FallbackToFiles): calculations are UNAVAILABLE until it answers")]
+    private static partial void LogNoRules(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Published rule data problem: {File}: {Path}: {Reason}")]
+    private static partial void LogInvalid(ILogger logger, string file, string path, string reason);
+}

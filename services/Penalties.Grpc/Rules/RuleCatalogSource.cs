@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Penalties.Core.Rules;
+using Penalties.Core.Rules.Loading;
+
+namespace Penalties.Grpc;
+
+/// <summary>One immutable catalog of rule versions, where it came from, and when.</summary>
+public sealed record RuleSnapshot(RuleCatalog Catalog, string Source, long Revision, DateTimeOffset LoadedAt);
+
+/// <summary>
+/// The rule versions a service computes with: an immutable snapshot, swapped whole. Calculations read
+/// <see cref="Current"/> and nothing else: no I/O on the calculation path.
+/// With rules from files (the embedded default) the folder is loaded here, at start-up, and an invalid
+/// folder stops the host with every problem logged. With rules from Redis the snapshot is loaded and
+/// refreshed by <see cref="Rules.RedisRuleSync"/>; until the first one arrives calculations are UNAVAILABLE.
+/// </summary>
+public sealed partial class RuleCatalogSource
+{
+    private readonly ILogger<RuleCatalogSource> _logger;
+    private readonly object _gate = new();
+    private volatile RuleSnapshot? _snapshot;
+    private volatile string? _degradedReason;
+
+    public RuleCatalogSource(IConfiguration configuration, ILogger<RuleCatalogSource> logger, Rules.RulesOptions options)
+    {
+        _logger = logger;
+        Options = options;
+        if (options.FromRedis) return;
+        var snapshot = LoadFiles(configuration, logger, fallback: false);
+        Replace(snapshot);
+    }
+
+    public Rules.RulesOptions Options { get; }
+
+    /// <summary>The catalog to compute with; UNAVAILABLE while no snapshot has been loaded.</summary>
+    public RuleCatalog Current => _snapshot?.Catalog ?? throw new UnavailableException(
+        "rule versions are not loaded yet (Redis has not answered since start-up); retry");
+
+    /// <summary>The current snapshot, or null before the first load.</summary>
+    public RuleSnapshot? Snapshot => _snapshot;
+
+    /// <summary>Where the current snapshot came from, e.g. "files:/app/rules" or "redis".</summary>
+    public string Source => _snapshot?.Source ?? "none";
+
+    /// <summary>Why the snapshot may be stale (the source cannot be reached), or null.</summary>
+    public string? DegradedReason => _degradedReason;
+
+    /// <summary>Raised after a new snapshot replaced the previous one (which is null for the first).</summary>
+    public event Action<RuleSnapshot?, RuleSnapshot>? Changed;
+
+    /// <summary>Swaps the snapshot whole; readers see the old one or the new one, never a mix.</summary>
+    public void Replace(RuleSnapshot snapshot)
+    {
+        RuleSnapshot? previous;
+        lock (_gate)
+        {
+            previous = _snapshot;
+            _snapshot = snapshot;
+        }
+        int count = snapshot.Catalog.All.Count();
+        LogLoaded(_logger, count, snapshot.Source, snapshot.Revision);
+        Changed?.Invoke(previous, snapshot);
+    }
+
+    /// <summary>Marks the snapshot stale (with why), or fresh again (null).</summary>
+    public void SetDegraded(string? reason)
+    {
+        var before = _degradedReason;
+        _degradedReason = reason;
+        if (reason is not null && before is null) LogDegraded(_logger, reason, Source);
+        if (reason is null && before is not null) LogRecovered(_logger, Source);
+    }
+
+    /// <summary>Loads the rules folder ("Penalties:RulesDirectory", default the rules/ copied beside the host).</summary>
+    public static RuleSnapshot LoadFiles(IConfiguration configuration, ILogger logger, bool fallback)
+    {
+        var directory = configuration["Penalties:RulesDirectory"];
+        if (string.IsNullOrWhiteSpace(directory)) directory = Path.Combine(AppContext.BaseDirectory, "rules");
+        var result = RuleSetLoader.LoadDirectory(directory);
+        if (!result.Ok)
+        {
+            foreach (var e in result.Errors) LogRuleError(logger, e.File, e.Path, e.Reason);
+            throw new RuleLoadException(result.Errors);
+        }
+        var source = $"files:{Path.GetFullPath(directory)}" + (fallback ? " (fallback: Redis unreachable at start-up)" : "");
+        return new RuleSnapshot(result.ToCatalog(), source, 0, DateTimeOffset.UtcNow);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Rule data problem: {File}: {Path}: {Reason}")]
+    private static partial void LogRuleError(ILogger logger, string file, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} rule-set versions from {Source} (revision {Revision})")]
+    private static partial void LogLoaded(ILogger logger, int count, string source, long revision);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rules degraded: {Reason}; computing with the last good snapshot from {Source}")]
+    private static partial void LogDegraded(ILogger logger, string reason, string source);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rules source {Source} reachable again")]
+    private static partial void LogRecovered(ILogger logger, string source);
+}

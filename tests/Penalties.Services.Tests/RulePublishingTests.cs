@@ -1,0 +1,211 @@
+using Google.Rpc;
+using Grpc.Core;
+using Penalties.Contracts.V1;
+using Penalties.Grpc;
+using static Penalties.Services.Tests.RulesInRedis;
+
+namespace Penalties.Services.Tests;
+
+/// <summary>RuleSets.Publish against a real Redis: credential, validation as a whole, immutability, closing, ListVersions, Watch.</summary>
+public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
+{
+    [Fact]
+    public async Task Publishing_without_the_credential_or_with_a_wrong_one_is_UNAUTHENTICATED_and_writes_nothing()
+    {
+        var prefix = NewPrefix();
+        await using var host = await StartAsync(redis, prefix, PenaltiesServices.RuleSets);
+        var client = new RuleSets.RuleSetsClient(host.Channel);
+        var request = new PublishRuleSetsRequest { Documents = { ShippedDocuments() } };
+
+        var none = await Assert.ThrowsAsync<RpcException>(() => client.PublishAsync(request).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, none.StatusCode);
+        var wrong = await Assert.ThrowsAsync<RpcException>(() => client.PublishAsync(request, new Metadata { { "authorization", "Bearer not-the-token" } }).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, wrong.StatusCode);
+        Assert.Empty(await DumpAsync(redis, prefix));
+
+        // Reading needs no credential.
+        Assert.NotNull(await client.ListRuleSetsAsync(new ListRuleSetsRequest()));
+    }
+
+    [Fact]
+    public async Task Publishing_is_refused_when_no_admin_token_is_configured()
+    {
+        var prefix = NewPrefix();
+        await using var host = await ServiceHost.StartAsync(PenaltiesServices.RuleSets,
+            "--Penalties:Redis:Configuration", redis.Configuration, "--Penalties:Redis:KeyPrefix", prefix);
+        var e = await Assert.ThrowsAsync<RpcException>(() => new RuleSets.RuleSetsClient(host.Channel)
+            .PublishAsync(new PublishRuleSetsRequest { Documents = { ShippedDocuments() } }, Admin).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        Assert.Contains("no admin token", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_shipped_folder_publishes_once_a_second_time_is_unchanged_and_other_content_for_a_version_is_refused()
+    {
+        var prefix = NewPrefix();
+        await using var host = await StartAsync(redis, prefix, PenaltiesServices.RuleSets);
+        var shipped = ShippedDocuments().ToArray();
+
+        var first = await PublishAsync(host, shipped);
+        Assert.Equal(1, first.Revision);
+        Assert.Equal(shipped.Select(d => d.Name), first.Versions.Select(v => v.Document));
+        Assert.All(first.Versions, v => Assert.Equal(PublishOutcome.Published, v.Outcome));
+
+        var again = await PublishAsync(host, shipped);
+        Assert.Equal(1, again.Revision);
+        Assert.All(again.Versions, v => Assert.Equal(PublishOutcome.Unchanged, v.Outcome));
+        Assert.Equal(first.Versions.Select(v => v.Summary.Rule.ContentHash), again.Versions.Select(v => v.Summary.Rule.ContentHash));
+
+        var before = await DumpAsync(redis, prefix);
+        var changed = Edited("tmall.late-shipment/v1.json", "tmall v1 with 35%", o => o["parameters"]!["compensation"]!["late"]!["rate"] = 0.35m);
+        var e = await Assert.ThrowsAsync<RpcException>(() => PublishAsync(host, changed));
+        Assert.Equal(StatusCode.AlreadyExists, e.StatusCode);
+        Assert.Contains("version 1 of 'tmall.late-shipment' is published with content sha256:", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(before, await DumpAsync(redis, prefix));
+    }
+
+    [Fact]
+    public async Task An_invalid_set_is_INVALID_ARGUMENT_listing_every_problem_and_nothing_changes_in_Redis()
+    {
+        var prefix = NewPrefix();
+        await using var host = await StartAsync(redis, prefix, PenaltiesServices.RuleSets);
+        await PublishAsync(host, [.. ShippedDocuments()]);
+        var before = await DumpAsync(redis, prefix);
+
+        var badRate = Edited("tmall.late-shipment/v1.json", "bad-rate.json", o =>
+        {
+            o["version"] = 3;
+            o["effectiveFrom"] = "2030-01-01";
+            o["parameters"]!["compensation"]!["late"]!["rate"] = 1.5m;
+            o["title"] = " ";
+        });
+        // Starts with taobao v1 (which states its own end): an overlap, not a successor.
+        var overlap = Edited("taobao.late-shipment/v2.json", "overlap.json", o => { o["version"] = 7; o["effectiveFrom"] = "2012-01-01"; });
+        var unknownField = Edited("jd.price-match/v1.json", "unknown-field.json", o => { o["version"] = 2; o["effectiveFrom"] = "2031-01-01"; o["colour"] = "red"; });
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => PublishAsync(host, badRate, overlap, unknownField));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        var violations = e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations;
+        Assert.Contains(violations, v => v.Field == "documents[0]" && v.Description.Contains("parameters.compensation.late.rate", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.Field == "documents[0]" && v.Description.Contains("title", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.Description.Contains("overlaps", StringComparison.Ordinal) && v.Description.Contains("taobao.late-shipment", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.Field == "documents[2]" && v.Description.Contains("colour", StringComparison.Ordinal));
+        Assert.Equal(before, await DumpAsync(redis, prefix));
+    }
+
+    [Fact]
+    public async Task A_new_version_closes_the_open_one_where_it_begins_and_resolution_follows_the_event_time()
+    {
+        var prefix = NewPrefix();
+        await using var host = await StartAsync(redis, prefix, PenaltiesServices.RuleSets);
+        await PublishAsync(host, [.. ShippedDocuments()]);
+        var published = await PublishAsync(host, TmallLateV2("2030-01-01"));
+        Assert.Equal(2, published.Revision);
+        Assert.Equal(PublishOutcome.Published, Assert.Single(published.Versions).Outcome);
+
+        var client = new RuleSets.RuleSetsClient(host.Channel);
+        await Eventually(async () => (await client.ListRuleSetsAsync(new ListRuleSetsRequest())).Status.Revision == 2, "the publishing host reloads");
+        var versions = (await client.ListVersionsAsync(new ListVersionsRequest { RuleSetId = "tmall.late-shipment" })).Versions;
+        Assert.Equal([1, 2], versions.Select(v => v.Rule.Version));
+        Assert.Equal(Cases.At("2030-01-01 00:00"), versions[0].Effective.To);
+        Assert.Null(versions[1].Effective.To);
+        Assert.Equal(1, (await client.ResolveRuleSetAsync(new ResolveRuleSetRequest { RuleSetId = "tmall.late-shipment", At = Cases.At("2029-12-31 23:59") })).Summary.Rule.Version);
+        Assert.Equal(2, (await client.ResolveRuleSetAsync(new ResolveRuleSetRequest { RuleSetId = "tmall.late-shipment", At = Cases.At("2030-01-01 00:00") })).Summary.Rule.Version);
+
+        // A stated end that disagrees with the successor is refused; the same document again is unchanged.
+        var wrongEnd = Edited("tmall.late-shipment/v1.json", "v1 ending 2029", o => o["effectiveTo"] = "2029-06-01");
+        var e = await Assert.ThrowsAsync<RpcException>(() => PublishAsync(host, wrongEnd));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains("a version ends where its successor begins", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListVersions_of_an_unknown_rule_set_is_NOT_FOUND_and_without_an_id_INVALID_ARGUMENT()
+    {
+        var prefix = NewPrefix();
+        await using var host = await StartAsync(redis, prefix, PenaltiesServices.RuleSets);
+        await PublishAsync(host, [.. ShippedDocuments()]);
+        var client = new RuleSets.RuleSetsClient(host.Channel);
+        await Eventually(async () => (await client.ListRuleSetsAsync(new ListRuleSetsRequest())).Versions.Count > 0, "loaded");
+        var notFound = await Assert.ThrowsAsync<RpcException>(() => client.ListVersionsAsync(new ListVersionsRequest { RuleSetId = "nowhere.rule" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, notFound.StatusCode);
+        var invalid = await Assert.ThrowsAsync<RpcException>(() => client.ListVersionsAsync(new ListVersionsRequest()).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, invalid.StatusCode);
+    }
+
+    [Fact]
+    public async Task Watch_sends_the_snapshot_then_each_change_with_the_versions_added()
+    {
+        var prefix = NewPrefix();
+        await using var publisher = await StartAsync(redis, prefix, PenaltiesServices.RuleSets);
+        await PublishAsync(publisher, [.. ShippedDocuments()]);
+        await using var watched = await StartAsync(redis, prefix, PenaltiesServices.RuleSets);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var call = new RuleSets.RuleSetsClient(watched.Channel).Watch(new WatchRuleSetsRequest(), cancellationToken: cts.Token);
+
+        Assert.True(await call.ResponseStream.MoveNext(cts.Token));
+        var first = call.ResponseStream.Current;
+        Assert.Equal("redis", first.Status.Source);
+        Assert.Equal(1, first.Status.Revision);
+        Assert.Equal(ShippedDocuments().Count(), first.Versions.Count);
+        Assert.Empty(first.Added);
+
+        await PublishAsync(publisher, TmallLateV2("2030-01-01"));
+        Assert.True(await call.ResponseStream.MoveNext(cts.Token));
+        var change = call.ResponseStream.Current;
+        Assert.Equal(2, change.Status.Revision);
+        var added = Assert.Single(change.Added);
+        Assert.Equal(("tmall.late-shipment", 2), (added.Rule.RuleSetId, added.Rule.Version));
+        Assert.Equal(Cases.At("2030-01-01 00:00"), change.Versions.Single(v => v.Rule.RuleSetId == "tmall.late-shipment" && v.Rule.Version == 1).Effective.To);
+        cts.Cancel();
+    }
+}
+
+/// <summary>`penalties rules publish DIR --server URL` against a RuleSets service on a real Redis.</summary>
+public class CliRulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
+{
+    private static async Task<(int Code, string Out, string Err)> Cli(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = await Penalties.Cli.CommandLine.RunAsync(args, new StringReader(""), output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Publishes_a_folder_then_reports_it_unchanged_refuses_without_the_token_and_lists_every_problem_of_a_bad_folder()
+    {
+        var prefix = NewPrefix();
+        await using var host = await StartAsync(redis, prefix, PenaltiesServices.RuleSets);
+
+        var (code, output, error) = await Cli("rules", "publish", RepoPaths.Rules, "--server", host.Address, "--token", Token);
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(ShippedDocuments().Count(), lines.Count(l => l.StartsWith("published\t", StringComparison.Ordinal)));
+        var tmall = Assert.Single(lines, l => l.StartsWith("published\ttmall.late-shipment\tv1\t2012-01-01 00:00:00", StringComparison.Ordinal));
+        Assert.Contains("→ open\tsha256:", tmall, StringComparison.Ordinal);
+        Assert.Equal("revision 1", lines[^1].Trim());
+
+        (code, output, _) = await Cli("rules", "publish", RepoPaths.Rules, "--server", host.Address, "--token", Token);
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("published\t", output, StringComparison.Ordinal);
+        Assert.Contains("unchanged\ttaobao.late-shipment\tv2", output, StringComparison.Ordinal);
+
+        (code, _, error) = await Cli("rules", "publish", RepoPaths.Rules, "--server", host.Address);
+        Assert.Equal(1, code);
+        Assert.Contains("Unauthenticated", error, StringComparison.Ordinal);
+
+        var bad = Directory.CreateTempSubdirectory("penalties-bad-rules-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(bad.FullName, "a.json"), Edited("tmall.late-shipment/v1.json", "a", o => { o["version"] = 5; o["effectiveFrom"] = "2040-01-01"; o["parameters"]!["compensation"]!["late"]!["cap"] = -1; }).Json);
+            await File.WriteAllTextAsync(Path.Combine(bad.FullName, "b.json"), "{ not json");
+            (code, _, error) = await Cli("rules", "publish", bad.FullName, "--server", host.Address, "--token", Token);
+            Assert.Equal(2, code);
+            Assert.Contains("documents[0]: a.json: parameters.compensation.late.cap", error, StringComparison.Ordinal);
+            Assert.Contains("documents[1]: b.json", error, StringComparison.Ordinal);
+            Assert.Contains("nothing was published", error, StringComparison.Ordinal);
+        }
+        finally { bad.Delete(recursive: true); }
+    }
+}
