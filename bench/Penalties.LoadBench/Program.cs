@@ -30,6 +30,12 @@ if (args.Length >= 3 && args[0] == "check")
     Console.WriteLine($"{args[1]}: HTTP {(int)response.StatusCode}, grpc-status {status}, {body.Length} response bytes");
     Environment.Exit(status == "0" && body.Length > 5 ? 0 : 1);
 }
+if (args.Length >= 1 && args[0] == "served-path")
+{
+    // served-path [BenchmarkDotNet args]: the per-call work of the service in-process, against the echo's.
+    BenchmarkDotNet.Running.BenchmarkRunner.Run<Penalties.LoadBench.ServedPathBenchmarks>(args: args[1..]);
+    return;
+}
 if (args.Length >= 3 && args[0] == "stream")
 {
     await StreamBench.RunAsync(args[1], args[2], args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
@@ -161,7 +167,10 @@ internal static class Requests
         RefundReason = RefundReason.NotShippedInAgreedTime,
     };
 
-    private static PriceMatchCase PriceCase() => new()
+    /// <summary>The late-shipment case as the core reads it (mapped once).</summary>
+    internal static Penalties.Core.LateShipment.LateShipmentCase CoreLateCase { get; } = Penalties.Grpc.Mapping.LateShipmentCase(LateCase());
+
+    internal static PriceMatchCase PriceCase() => new()
     {
         OrderId = "JD-88001",
         MerchantType = MerchantType.ThirdParty,

@@ -1,0 +1,87 @@
+using System.Buffers;
+using BenchmarkDotNet.Attributes;
+using Google.Protobuf;
+using Penalties.Contracts.V1;
+using Penalties.Core.LateShipment;
+using Penalties.Core.PriceMatch;
+using Penalties.Core.Rules;
+using Penalties.Core.Rules.Loading;
+using Penalties.Grpc;
+using Penalties.LoadBench.Echo;
+
+namespace Penalties.LoadBench;
+
+/// <summary>
+/// What one unary call costs the service beyond what it costs the echo, without the network: parse the
+/// request bytes, map to the core, decide, build the response message, serialize it into a buffer (as
+/// grpc-dotnet does), against the echo parsing and serializing a message of the same request size.
+/// Run: dotnet run -c Release --project bench/Penalties.LoadBench -- served-path --filter '*'
+/// </summary>
+[MemoryDiagnoser]
+public class ServedPathBenchmarks
+{
+    private byte[] _late = null!, _price = null!, _echoLate = null!;
+    private RuleCatalog _catalog = null!;
+    private readonly ArrayBufferWriter<byte> _out = new(4096);
+    private Penalties.Core.LateShipment.LateShipmentDecision _lateDecision = null!;
+    private Contracts.V1.LateShipmentDecision _lateMessage = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _late = new AssessLateShipmentRequest { Case = Requests.LateCase() }.ToByteArray();
+        _price = new AssessPriceMatchRequest { Case = Requests.PriceCase() }.ToByteArray();
+        _echoLate = Requests.EchoOfSize(_late.Length).ToByteArray();
+        var rules = Path.Combine(AppContext.BaseDirectory, "rules");
+        _catalog = RuleSetLoader.LoadDirectory(rules).ToCatalog();
+        var request = AssessLateShipmentRequest.Parser.ParseFrom(_late);
+        _lateDecision = LateShipmentCalculator.Assess(_catalog, Mapping.LateShipmentCase(request.Case), null);
+        _lateMessage = Mapping.Decision(_lateDecision);
+        Console.WriteLine($"late-shipment request {_late.Length} B, response {new AssessLateShipmentResponse { Decision = _lateMessage }.CalculateSize()} B");
+    }
+
+    [Benchmark(Baseline = true)]
+    public int Echo()
+    {
+        var m = EchoMessage.Parser.ParseFrom(_echoLate);
+        _out.ResetWrittenCount();
+        m.WriteTo(_out);
+        return _out.WrittenCount;
+    }
+
+    [Benchmark]
+    public int LateShipmentCall()
+    {
+        var request = AssessLateShipmentRequest.Parser.ParseFrom(_late);
+        var decision = LateShipmentCalculator.Assess(_catalog, Mapping.LateShipmentCase(request.Case), Mapping.Pin(request.Pin));
+        var response = new AssessLateShipmentResponse { Decision = Mapping.Decision(decision) };
+        _out.ResetWrittenCount();
+        response.WriteTo(_out);
+        return _out.WrittenCount;
+    }
+
+    [Benchmark]
+    public int PriceMatchCall()
+    {
+        var request = AssessPriceMatchRequest.Parser.ParseFrom(_price);
+        var decision = PriceMatchCalculator.Assess(_catalog, Mapping.PriceMatchCase(request.Case), Mapping.Pin(request.Pin));
+        var response = new AssessPriceMatchResponse { Decision = Mapping.Decision(decision) };
+        _out.ResetWrittenCount();
+        response.WriteTo(_out);
+        return _out.WrittenCount;
+    }
+
+    [Benchmark]
+    public object LateParseAndMap() => Mapping.LateShipmentCase(AssessLateShipmentRequest.Parser.ParseFrom(_late).Case);
+
+    [Benchmark]
+    public object LateBuildResponse() => Mapping.Decision(LateShipmentCalculator.Assess(_catalog, Requests.CoreLateCase, null));
+
+    [Benchmark]
+    public int LateSerialize()
+    {
+        _out.ResetWrittenCount();
+        new AssessLateShipmentResponse { Decision = _lateMessage }.WriteTo(_out);
+        return _out.WrittenCount;
+    }
+}
