@@ -103,4 +103,8 @@ public static class Cases
         history.Add(history[42] with { });
         return history;
     }
+
+    /// <summary>The history in time order (then by case id), the order a recorded history is stored in.</summary>
+    public static IReadOnlyList<Violation> InCanonicalOrder(IReadOnlyList<Violation> history) =>
+        history.OrderBy(v => v.OccurredAt.UtcTicks).ThenBy(v => v.CaseId, StringComparer.Ordinal).ThenBy(v => v.Code, StringComparer.Ordinal).ToList();
 }

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Penalties.Core.Common;
 using Penalties.Core.Rules;
 
@@ -15,11 +18,14 @@ public static class PenaltyPointsCalculator
 
     public static MerchantStanding Standing(RuleCatalog catalog, string ruleSetId, IReadOnlyList<Violation> history, DateTimeOffset asOf)
     {
+        // The fold checks every entry in its first pass and gives up before deducting anything when one is
+        // invalid; the full check below then lists every problem.
+        if (history is not null && asOf != default && Fold(catalog, ruleSetId, history, asOf) is { } standing) return standing;
         var violations = new ViolationList();
-        Check(history, "history", violations);
+        Check(history!, "history", violations);
         if (asOf == default) violations.Add("asOf", "is required");
         violations.ThrowIfAny();
-        return Fold(catalog, ruleSetId, history, asOf);
+        return Fold(catalog, ruleSetId, history!, asOf)!;
     }
 
     /// <summary>What <paramref name="violation"/> would cost given the history; nothing is recorded.</summary>
@@ -29,11 +35,11 @@ public static class PenaltyPointsCalculator
         Check(history, "history", violations);
         Check([violation], "violation", violations);
         violations.ThrowIfAny();
-        var before = Fold(catalog, ruleSetId, history, asOf);
+        var before = Fold(catalog, ruleSetId, history, asOf)!;
         var combined = new List<Violation>(history.Count + 1);
         combined.AddRange(history);
         combined.Add(violation);
-        var after = Fold(catalog, ruleSetId, combined, asOf);
+        var after = Fold(catalog, ruleSetId, combined, asOf)!;
         bool already = history.Any(h => string.Equals(h.CaseId, violation.CaseId, StringComparison.Ordinal));
         var deduction = after.Deductions.FirstOrDefault(d => string.Equals(d.CaseId, violation.CaseId, StringComparison.Ordinal));
         var newSanctions = after.Sanctions.Where(s => !before.Sanctions.Contains(s)).ToList();
@@ -43,142 +49,352 @@ public static class PenaltyPointsCalculator
     private static void Check(IReadOnlyList<Violation> history, string field, ViolationList v)
     {
         if (history is null) { v.Add(field, "is required"); return; }
-        for (int i = 0; i < history.Count; i++)
+        Violation[]? rented = null;
+        try
         {
-            var h = history[i];
-            // Field paths are built only when an entry has a problem: a valid history allocates nothing here.
-            if (h is not null && !string.IsNullOrWhiteSpace(h.CaseId) && !string.IsNullOrWhiteSpace(h.Code) && h.OccurredAt != default && h.AssessedPoints is not < 0)
-                continue;
-            var path = field == "violation" ? field : $"{field}[{i}]";
-            if (h is null) { v.Add(path, "is null"); continue; }
-            v.Required(path + ".caseId", h.CaseId);
-            v.Required(path + ".code", h.Code);
-            if (h.OccurredAt == default) v.Add(path + ".occurredAt", "is required");
-            if (h.AssessedPoints is < 0) v.Add(path + ".assessedPoints", $"must not be negative (got {h.AssessedPoints})");
+            var entries = Entries(history, ref rented);
+            for (int i = 0; i < entries.Length; i++)
+            {
+                var h = entries[i];
+                // Field paths are built only when an entry has a problem: a valid history allocates nothing here.
+                if (h is not null && !TextKeys.IsBlank(h.CaseId) && !TextKeys.IsBlank(h.Code) && h.OccurredAt != default && h.AssessedPoints is not < 0)
+                    continue;
+                var path = field == "violation" ? field : $"{field}[{i}]";
+                if (h is null) { v.Add(path, "is null"); continue; }
+                v.Required(path + ".caseId", h.CaseId);
+                v.Required(path + ".code", h.Code);
+                if (h.OccurredAt == default) v.Add(path + ".occurredAt", "is required");
+                if (h.AssessedPoints is < 0) v.Add(path + ".assessedPoints", $"must not be negative (got {h.AssessedPoints})");
+            }
+        }
+        finally
+        {
+            Release(rented, history.Count);
         }
     }
 
-    private readonly struct Entry(Violation v, int index)
+    /// <summary>The history as a span: an array or a list directly, anything else copied once into a pooled array.</summary>
+    private static ReadOnlySpan<Violation> Entries(IReadOnlyList<Violation> history, ref Violation[]? rented)
     {
-        public readonly long Ticks = v.OccurredAt.UtcTicks;
-        public readonly Violation V = v;
-        public readonly int Index = index;
+        if (history is Violation[] array) return array;
+        if (history is List<Violation> list) return CollectionsMarshal.AsSpan(list);
+        int n = history.Count;
+        rented = ArrayPool<Violation>.Shared.Rent(n);
+        for (int i = 0; i < n; i++) rented[i] = history[i];
+        return rented.AsSpan(0, n);
     }
 
-    private sealed class EntryOrder : IComparer<Entry>
+    private static void Release(Violation[]? rented, int count)
     {
-        public static readonly EntryOrder Instance = new();
-
-        public int Compare(Entry x, Entry y)
-        {
-            int c = x.Ticks.CompareTo(y.Ticks);
-            if (c != 0) return c;
-            c = string.CompareOrdinal(x.V.CaseId, y.V.CaseId);
-            if (c != 0) return c;
-            c = string.CompareOrdinal(x.V.Code, y.V.Code);
-            if (c != 0) return c;
-            c = x.V.Revoked.CompareTo(y.V.Revoked);
-            return c != 0 ? c : Nullable.Compare(x.V.AssessedPoints, y.V.AssessedPoints);
-        }
+        if (rented is null) return;
+        Array.Clear(rented, 0, Math.Min(count, rented.Length));
+        ArrayPool<Violation>.Shared.Return(rented);
     }
 
-    private static MerchantStanding Fold(RuleCatalog catalog, string ruleSetId, IReadOnlyList<Violation> history, DateTimeOffset asOf)
+    /// <summary>
+    /// The canonical order of history entries: by time, then case id, code, revoked, assessed points, and
+    /// finally the position supplied (so the order is total and deterministic).
+    /// </summary>
+    private static int CompareCanonical(Violation x, int xIndex, Violation y, int yIndex)
     {
-        // Canonical order: by time, then case id; so the result never depends on the order supplied.
-        // Sorted on primitive tick keys (fast); runs of equal instants, which are rare, get the full order.
-        var entries = new Entry[history.Count];
-        var keys = new long[entries.Length];
-        for (int i = 0; i < entries.Length; i++)
+        int c = x.OccurredAt.UtcTicks.CompareTo(y.OccurredAt.UtcTicks);
+        if (c != 0) return c;
+        c = string.CompareOrdinal(x.CaseId, y.CaseId);
+        if (c != 0) return c;
+        c = string.CompareOrdinal(x.Code, y.Code);
+        if (c != 0) return c;
+        c = x.Revoked.CompareTo(y.Revoked);
+        if (c != 0) return c;
+        c = Nullable.Compare(x.AssessedPoints, y.AssessedPoints);
+        return c != 0 ? c : xIndex.CompareTo(yIndex);
+    }
+
+    /// <summary>
+    /// The history in canonical order, with each entry's supplied position in <paramref name="position"/>. A
+    /// history already in canonical order (recorded histories are) is only checked and returned as it is;
+    /// otherwise the sort runs on primitive keys: the instant relative to the earliest one, shifted left, with
+    /// the position in the low bits, so one sort of longs orders by time and keeps the position. Runs of equal
+    /// instants, which are rare, then get the full canonical order. The result is in <paramref name="buffer"/>.
+    /// Every entry is checked on the way (as <see cref="Check"/> does); when one is invalid, <paramref name="valid"/>
+    /// is false and nothing is ordered.
+    /// </summary>
+    private static ReadOnlySpan<Violation> CanonicalOrder(ReadOnlySpan<Violation> history, Span<Violation> buffer, Span<int> position, Span<long> keys,
+        out bool valid)
+    {
+        int n = history.Length;
+        bool ordered = true;
+        long min = long.MaxValue, max = long.MinValue, previous = long.MinValue;
+        valid = true;
+        for (int i = 0; i < n; i++)
         {
-            entries[i] = new Entry(history[i], i);
-            keys[i] = entries[i].Ticks;
+            var v = history[i];
+            if (v is null || TextKeys.IsBlank(v.CaseId) || TextKeys.IsBlank(v.Code) || v.OccurredAt == default || v.AssessedPoints is < 0)
+            {
+                valid = false;
+                return default;
+            }
+            long t = v.OccurredAt.UtcTicks;
+            keys[i] = t;
+            if (t < min) min = t;
+            if (t > max) max = t;
+            if (ordered && i > 0 && (t < previous || (t == previous && CompareCanonical(history[i - 1], i - 1, v, i) > 0))) ordered = false;
+            previous = t;
         }
-        Array.Sort(keys, entries);
-        for (int start = 0; start < entries.Length;)
+        if (ordered)
+        {
+            for (int i = 0; i < n; i++) position[i] = i;
+            return history;
+        }
+
+        int bits = 64 - BitOperations.LeadingZeroCount((ulong)n);
+        if ((ulong)(max - min) < 1UL << (62 - bits))
+        {
+            long mask = (1L << bits) - 1;
+            for (int i = 0; i < n; i++) keys[i] = ((keys[i] - min) << bits) | (long)i;
+            keys.Sort();
+            for (int i = 0; i < n; i++)
+            {
+                position[i] = (int)(keys[i] & mask);
+                keys[i] >>= bits;
+            }
+        }
+        else
+        {
+            for (int i = 0; i < n; i++) position[i] = i;
+            keys.Sort(position);
+        }
+
+        for (int i = 0; i < n; i++) buffer[i] = history[position[i]];
+        for (int start = 0; start < n;)
         {
             int end = start + 1;
-            while (end < entries.Length && keys[end] == keys[start]) end++;
-            if (end - start > 1) Array.Sort(entries, start, end - start, EntryOrder.Instance);
+            while (end < n && keys[end] == keys[start]) end++;
+            if (end - start > 1) SortRun(buffer[start..end], position[start..end]);
             start = end;
         }
+        return buffer;
+    }
 
-        // One count per case id: the first entry in canonical order stands; a revocation anywhere revokes it.
-        var byCase = new Dictionary<string, int>(entries.Length, StringComparer.Ordinal);
-        List<IgnoredViolation>? ignored = null;
-        var counted = new bool[entries.Length];
-        var revoked = new bool[entries.Length];
-        for (int i = 0; i < entries.Length; i++)
+    /// <summary>
+    /// Sorts a run of entries at the same instant into the full canonical order: an insertion sort for short
+    /// runs (the usual handful), an introsort for long ones.
+    /// </summary>
+    private static void SortRun(Span<Violation> run, Span<int> position)
+    {
+        if (run.Length > 16)
         {
-            var v = entries[i].V;
-            ref int first = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(byCase, v.CaseId, out bool seen);
-            if (!seen)
+            var pairs = new (Violation V, int Position)[run.Length];
+            for (int i = 0; i < run.Length; i++) pairs[i] = (run[i], position[i]);
+            Array.Sort(pairs, static (x, y) => CompareCanonical(x.V, x.Position, y.V, y.Position));
+            for (int i = 0; i < run.Length; i++) (run[i], position[i]) = pairs[i];
+            return;
+        }
+        for (int i = 1; i < run.Length; i++)
+        {
+            var v = run[i];
+            int at = position[i];
+            int j = i - 1;
+            while (j >= 0 && CompareCanonical(run[j], position[j], v, at) > 0)
             {
+                run[j + 1] = run[j];
+                position[j + 1] = position[j];
+                j--;
+            }
+            run[j + 1] = v;
+            position[j + 1] = at;
+        }
+    }
+
+    private const byte Counted = 1, RevokedFlag = 2;
+
+    /// <summary>
+    /// Marks the first entry (in canonical order) of each case id as counted, and as revoked when any entry of
+    /// that case id is revoked; reports the later ones as duplicates. An open-addressing table of positions in
+    /// <paramref name="slots"/>, hashed with the fast hash; should any probe get long (colliding case ids), it
+    /// starts again with the runtime's randomized string hash.
+    /// </summary>
+    private static void MarkCases(ReadOnlySpan<Violation> sorted, Span<byte> flags, Span<int> slots, ref List<IgnoredViolation>? ignored)
+    {
+        if (!TryMarkCases(sorted, flags, slots, randomized: false, ref ignored))
+        {
+            ignored?.Clear();
+            TryMarkCases(sorted, flags, slots, randomized: true, ref ignored);
+        }
+    }
+
+    private const int LongProbe = 64;
+
+    private static bool TryMarkCases(ReadOnlySpan<Violation> sorted, Span<byte> flags, Span<int> slots, bool randomized, ref List<IgnoredViolation>? ignored)
+    {
+        int mask = slots.Length - 1;
+        slots.Clear();
+        flags.Clear();
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            var v = sorted[i];
+            int slot = (int)((randomized ? (uint)v.CaseId.GetHashCode() : TextKeys.Hash(v.CaseId)) & (uint)mask);
+            int first = -1, probes = 0;
+            while (slots[slot] != 0)
+            {
+                int j = slots[slot] - 1;
+                if (string.Equals(sorted[j].CaseId, v.CaseId, StringComparison.Ordinal)) { first = j; break; }
+                if (++probes > LongProbe && !randomized) return false;
+                slot = (slot + 1) & mask;
+            }
+            if (first < 0)
+            {
+                slots[slot] = i + 1;
+                flags[i] = Counted;
                 first = i;
-                counted[i] = true;
             }
             else
             {
                 (ignored ??= []).Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.DuplicateCaseId));
             }
-            if (v.Revoked) revoked[first] = true;
+            if (v.Revoked) flags[first] |= RevokedFlag;
         }
+        return true;
+    }
 
-        var deductions = new List<Deduction>(entries.Length);
+    /// <summary>The standing, or null when an entry of the history is invalid (see <see cref="Check"/>).</summary>
+    private static MerchantStanding? Fold(RuleCatalog catalog, string ruleSetId, IReadOnlyList<Violation> history, DateTimeOffset asOf)
+    {
+        int n = history.Count;
+        // Scratch space from the shared pools: nothing here is allocated per call except the result.
+        Violation[]? rented = null;
+        var bufferArray = ArrayPool<Violation>.Shared.Rent(n);
+        var positionArray = ArrayPool<int>.Shared.Rent(n);
+        var keysArray = ArrayPool<long>.Shared.Rent(n);
+        int slotCount = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(8, 2 * n));
+        var slotsArray = ArrayPool<int>.Shared.Rent(slotCount);
+        var flagsArray = ArrayPool<byte>.Shared.Rent(n);
+        int[]? countsArray = null;
+        try
+        {
+            var position = positionArray.AsSpan(0, n);
+            var flags = flagsArray.AsSpan(0, n);
+            // Canonical order: by time, then case id; so the result never depends on the order supplied.
+            var sorted = CanonicalOrder(Entries(history, ref rented), bufferArray.AsSpan(0, n), position, keysArray.AsSpan(0, n), out bool valid);
+            if (!valid) return null;
+            // One count per case id: the first entry in canonical order stands; a revocation anywhere revokes it.
+            List<IgnoredViolation>? ignored = null;
+            MarkCases(sorted, flags, slotsArray.AsSpan(0, slotCount), ref ignored);
+            return Deduct(catalog, ruleSetId, sorted, position, flags, asOf, ref ignored, ref countsArray);
+        }
+        finally
+        {
+            Release(rented, n);
+            Release(bufferArray, n);
+            ArrayPool<int>.Shared.Return(positionArray);
+            ArrayPool<long>.Shared.Return(keysArray);
+            ArrayPool<int>.Shared.Return(slotsArray);
+            ArrayPool<byte>.Shared.Return(flagsArray);
+            if (countsArray is not null) ArrayPool<int>.Shared.Return(countsArray);
+        }
+    }
+
+    /// <summary>
+    /// The escalation counts of the current version's codes (their numbers in its <see cref="ViolationCodeTable"/> index
+    /// <paramref name="counts"/>) carried over to another version in force within the same period: the counts
+    /// are per code, whichever version counted them. <paramref name="carried"/> keeps the codes the new
+    /// version does not list, in case a later version lists them again. Rare: only when a version changes mid-period.
+    /// </summary>
+    private static int[] CarryCounts(ViolationCodeTable from, ViolationCodeTable to, int[] counts, ref Dictionary<string, int>? carried)
+    {
+        carried ??= new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int n = 0; n < from.Count; n++) carried[from.Keys[n]] = counts[n];
+        var next = ArrayPool<int>.Shared.Rent(to.Count);
+        Array.Clear(next);
+        for (int n = 0; n < to.Count; n++) next[n] = carried.GetValueOrDefault(to.Keys[n]);
+        ArrayPool<int>.Shared.Return(counts);
+        return next;
+    }
+
+    private static MerchantStanding Deduct(RuleCatalog catalog, string ruleSetId, ReadOnlySpan<Violation> sorted, ReadOnlySpan<int> position,
+        ReadOnlySpan<byte> flags, DateTimeOffset asOf, ref List<IgnoredViolation>? ignored, ref int[]? counts)
+    {
+        var deductions = new List<Deduction>(sorted.Length);
         var periods = new List<PeriodTotals>();
         List<SanctionDecision>? sanctions = null;
-        var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
+        Dictionary<string, int>? carried = null;
         ViolationList? problems = null;
         RuleSetVersion? version = null;
         PenaltyPointsParameters? p = null;
+        ViolationCodeTable? codes = null;
+        long versionFrom = 0, versionTo = 0;
         DateTimeOffset periodFrom = default;
         DateTimeOffset? periodTo = null;
+        long periodToTicks = long.MaxValue;
         int general = 0, serious = 0;
         bool inPeriod = false;
         Span<bool> crossed = stackalloc bool[16];
         bool[]? crossedHeap = null;
 
-        for (int i = 0; i < entries.Length; i++)
+        for (int i = 0; i < sorted.Length; i++)
         {
-            if (!counted[i]) continue;
-            var v = entries[i].V;
-            if (revoked[i])
+            byte flag = flags[i];
+            if ((flag & Counted) == 0) continue;
+            var v = sorted[i];
+            if ((flag & RevokedFlag) != 0)
             {
                 (ignored ??= []).Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.Revoked));
                 continue;
             }
-            if (version is null || !version.IsInForceAt(v.OccurredAt))
+            long ticks = v.OccurredAt.UtcTicks;
+            if (version is null || ticks < versionFrom || ticks >= versionTo)
             {
                 version = catalog.InForceAt(ruleSetId, v.OccurredAt);
-                p = version.ParametersAs<PenaltyPointsParameters>();
+                versionFrom = version.EffectiveFrom.UtcTicks;
+                versionTo = version.EffectiveTo?.UtcTicks ?? long.MaxValue;
+                var next = version.ParametersAs<PenaltyPointsParameters>();
+                if (!ReferenceEquals(next, p))
+                {
+                    var nextCodes = next.Codes;
+                    if (codes is null || counts is null)
+                    {
+                        counts = ArrayPool<int>.Shared.Rent(nextCodes.Count);
+                        Array.Clear(counts);
+                    }
+                    else
+                    {
+                        counts = CarryCounts(codes, nextCodes, counts, ref carried);
+                    }
+                    p = next;
+                    codes = nextCodes;
+                }
             }
-            if (!p!.Violations.TryGetValue(v.Code, out var rule))
+            int number = codes!.Find(v.Code);
+            if (number < 0)
             {
-                (problems ??= new()).Add($"history[{entries[i].Index}].code",
+                (problems ??= new()).Add($"history[{position[i]}].code",
                     $"unknown violation code '{v.Code}' in {version.RuleSetId} version {version.Version}");
                 continue;
             }
 
+            var rule = codes.Rules[number];
+
             // Period boundaries reset totals, escalation counts and crossed thresholds.
-            if (!inPeriod || v.OccurredAt >= periodTo)
+            if (!inPeriod || ticks >= periodToTicks)
             {
                 if (inPeriod) periods.Add(new PeriodTotals(periodFrom, periodTo, general, serious));
-                (periodFrom, periodTo) = PeriodOf(p.Period, v.OccurredAt);
+                (periodFrom, periodTo) = PeriodOf(p!.Period, v.OccurredAt);
+                periodToTicks = periodTo?.UtcTicks ?? long.MaxValue;
                 general = serious = 0;
-                occurrences.Clear();
+                Array.Clear(counts!);
+                carried?.Clear();
                 crossed.Clear();
                 if (crossedHeap is not null) Array.Clear(crossedHeap);
                 inPeriod = true;
             }
 
-            ref int count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(occurrences, v.Code, out _);
-            int occurrence = ++count;
-            var step = rule.StepFor(occurrence);
+            int occurrence = ++counts![number];
+            var step = StepFor(codes.Ladders[number], occurrence);
             int points = step.Points;
             if (rule.PointsAssessedPerCase)
             {
                 if (v.AssessedPoints is null || v.AssessedPoints > step.Points)
                 {
-                    (problems ??= new()).Add($"history[{entries[i].Index}].assessedPoints",
+                    (problems ??= new()).Add($"history[{position[i]}].assessedPoints",
                         v.AssessedPoints is null ? $"is required for {v.Code}" : $"must be at most {step.Points} for {v.Code} (got {v.AssessedPoints})");
                     continue;
                 }
@@ -186,7 +402,7 @@ public static class PenaltyPointsCalculator
             }
             else if (v.AssessedPoints is not null)
             {
-                (problems ??= new()).Add($"history[{entries[i].Index}].assessedPoints", $"{v.Code} has fixed points; assessedPoints must not be given");
+                (problems ??= new()).Add($"history[{position[i]}].assessedPoints", $"{v.Code} has fixed points; assessedPoints must not be given");
                 continue;
             }
             if (step.Category == PointCategory.Serious) serious += points;
@@ -200,9 +416,9 @@ public static class PenaltyPointsCalculator
             }
             deductions.Add(new Deduction(v.CaseId, v.Code, v.OccurredAt, version.Reference, occurrence, points, step.Category, rule.ItemAction, sanction));
 
-            var thresholds = p.Thresholds;
-            if (thresholds.Count > crossed.Length && crossedHeap is null) crossedHeap = new bool[thresholds.Count];
-            for (int t = 0; t < thresholds.Count; t++)
+            var thresholds = codes.Thresholds;
+            if (thresholds.Length > crossed.Length && crossedHeap is null) crossedHeap = new bool[thresholds.Length];
+            for (int t = 0; t < thresholds.Length; t++)
             {
                 ref bool done = ref crossedHeap is not null ? ref crossedHeap[t] : ref crossed[t];
                 if (done) continue;
@@ -226,6 +442,18 @@ public static class PenaltyPointsCalculator
         var current = periods.Count > 0 && periods[^1].Contains(asOf) ? periods[^1] : CurrentEmpty(catalog, ruleSetId, asOf, periods);
         return new MerchantStanding(ruleSetId, asOf, deductions, ignored ?? (IReadOnlyList<IgnoredViolation>)[], periods, current,
             sanctions ?? (IReadOnlyList<SanctionDecision>)[]);
+    }
+
+    /// <summary>The ladder step for the n-th counted deduction (1-based), as <see cref="ViolationRule.StepFor"/> on the rule's ladder as an array.</summary>
+    private static LadderStep StepFor(LadderStep[] ladder, int occurrence)
+    {
+        var step = ladder[0];
+        for (int i = 1; i < ladder.Length; i++)
+        {
+            if (ladder[i].FromOccurrence <= occurrence) step = ladder[i];
+            else break;
+        }
+        return step;
     }
 
     private static PeriodTotals CurrentEmpty(RuleCatalog catalog, string ruleSetId, DateTimeOffset asOf, List<PeriodTotals> periods)

@@ -91,4 +91,103 @@ public sealed record Threshold(ThresholdBasis Basis, int Points, Sanction Sancti
 public sealed record PenaltyPointsParameters(
     PointsPeriod Period,
     FrozenDictionary<string, ViolationRule> Violations,
-    IReadOnlyList<Threshold> Thresholds) : RuleParameters;
+    IReadOnlyList<Threshold> Thresholds) : RuleParameters
+{
+    private ViolationCodeTable _codes = new(Violations, Thresholds);
+
+    /// <summary>The catalog's codes interned to small integers, built once with the parameters (derived from <see cref="Violations"/> and <see cref="Thresholds"/>).</summary>
+    internal ViolationCodeTable Codes =>
+        ReferenceEquals(_codes.Source, Violations) && ReferenceEquals(_codes.ThresholdSource, Thresholds) ? _codes : _codes = new ViolationCodeTable(Violations, Thresholds);
+}
+
+/// <summary>
+/// The violation codes of one catalog (and, as an array, its thresholds), numbered 0 to n − 1 (the order of <see cref="Source"/>'s values), in a
+/// collision-free table: at construction a hash seed is searched so that every code has its own slot, so a
+/// lookup is one cheap hash and at most one string comparison, whatever the string. A standing counts
+/// escalation in an array indexed by these numbers instead of a string-keyed dictionary. Derived data, built
+/// once with the parameters: it compares equal to any other table, so the parameters' equality stays that of
+/// their published fields.
+/// </summary>
+internal sealed class ViolationCodeTable : IEquatable<ViolationCodeTable>
+{
+    private readonly string?[] _codes;
+    private readonly int[] _numbers;
+    private readonly int _mask;
+    private readonly uint _seed;
+
+    public ViolationCodeTable(FrozenDictionary<string, ViolationRule> source, IReadOnlyList<Threshold> thresholds)
+    {
+        Source = source;
+        ThresholdSource = thresholds;
+        Thresholds = [.. thresholds];
+        Keys = [.. source.Keys];
+        Rules = [.. source.Values];
+        Ladders = [.. Rules.Select(r => r.Ladder.ToArray())];
+        for (int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(8, 4 * Keys.Length)); ; size *= 2)
+        {
+            for (uint seed = 1; seed <= 256; seed++)
+            {
+                var codes = new string?[size];
+                bool placed = true;
+                for (int n = 0; n < Keys.Length && placed; n++)
+                {
+                    int slot = (int)(KeyHash(Keys[n], seed) & (uint)(size - 1));
+                    if (codes[slot] is not null) placed = false;
+                    else codes[slot] = Keys[n];
+                }
+                if (!placed) continue;
+                _codes = codes;
+                _numbers = new int[size];
+                for (int n = 0; n < Keys.Length; n++) _numbers[(int)(KeyHash(Keys[n], seed) & (uint)(size - 1))] = n;
+                _mask = size - 1;
+                _seed = seed;
+                return;
+            }
+        }
+    }
+
+    public FrozenDictionary<string, ViolationRule> Source { get; }
+
+    public IReadOnlyList<Threshold> ThresholdSource { get; }
+
+    /// <summary>The thresholds, as an array (in the parameters' order).</summary>
+    public Threshold[] Thresholds { get; }
+
+    /// <summary>The codes by number.</summary>
+    public string[] Keys { get; }
+
+    /// <summary>The rules by number.</summary>
+    public ViolationRule[] Rules { get; }
+
+    /// <summary>The rules' ladders by number, as arrays.</summary>
+    public LadderStep[][] Ladders { get; }
+
+    public int Count => Rules.Length;
+
+    /// <summary>The code's number, or −1 when the catalog does not list it.</summary>
+    public int Find(string code)
+    {
+        int slot = (int)(KeyHash(code, _seed) & (uint)_mask);
+        var c = _codes[slot];
+        return c is not null && string.Equals(c, code, StringComparison.Ordinal) ? _numbers[slot] : -1;
+    }
+
+    /// <summary>A cheap seeded hash of the length and four characters (codes differ in their endings more than their beginnings).</summary>
+    private static uint KeyHash(string code, uint seed)
+    {
+        int n = code.Length;
+        if (n == 0) return seed;
+        uint h = ((uint)n + seed) * 0x9E3779B1u;
+        h = (h ^ code[n - 1]) * 0x85EBCA77u;
+        h = (h ^ code[n >> 1]) * 0xC2B2AE3Du;
+        h = (h ^ code[n >> 2]) * 0x27D4EB2Fu;
+        h = (h ^ code[(3 * n) >> 2]) * 0x165667B1u;
+        return h ^ (h >> 15);
+    }
+
+    public bool Equals(ViolationCodeTable? other) => other is not null;
+
+    public override bool Equals(object? obj) => obj is ViolationCodeTable;
+
+    public override int GetHashCode() => 0;
+}
