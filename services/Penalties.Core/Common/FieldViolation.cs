@@ -50,7 +50,7 @@ public sealed class ViolationList
     }
 
     /// <summary>True when <paramref name="value"/> is negative or finer than the fen (check before building a field path).</summary>
-    public static bool IsBadMoney(decimal value) => value < 0 || !MoneyText.FitsScale(value, 2);
+    public static bool IsBadMoney(decimal value) => (decimal.IsNegative(value) && value != 0m) || !MoneyText.FitsScale(value, 2);
 
     public static void NonNegativeMoney(ref ViolationList? list, string field, decimal value)
     {

@@ -20,7 +20,11 @@ public sealed record RoundingRule(RoundingMode Mode, int Scale)
 {
     public decimal Apply(decimal value) => Round(value, Mode, Scale);
 
-    public static decimal Round(decimal value, RoundingMode mode, int scale) => mode switch
+    public static decimal Round(decimal value, RoundingMode mode, int scale) =>
+        // A value with no more decimals than the scale is unchanged in every mode (decimal.Round returns it as it is).
+        value.Scale <= scale && (uint)mode <= (uint)RoundingMode.Up && (uint)scale <= 28 ? value : RoundSlow(value, mode, scale);
+
+    private static decimal RoundSlow(decimal value, RoundingMode mode, int scale) => mode switch
     {
         RoundingMode.HalfUp => decimal.Round(value, scale, MidpointRounding.AwayFromZero),
         RoundingMode.HalfEven => decimal.Round(value, scale, MidpointRounding.ToEven),
@@ -66,5 +70,5 @@ public static class MoneyText
     public static int ScaleOf(decimal value) => value.Scale;
 
     /// <summary>True when <paramref name="value"/> has no more significant decimals than <paramref name="scale"/>.</summary>
-    public static bool FitsScale(decimal value, int scale) => decimal.Round(value, scale) == value;
+    public static bool FitsScale(decimal value, int scale) => value.Scale <= scale || decimal.Round(value, scale) == value;
 }

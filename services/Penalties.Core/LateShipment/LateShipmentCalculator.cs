@@ -63,8 +63,9 @@ public static class LateShipmentCalculator
             var orderLine = c.Lines[i];
             var r = AssessLine(p, c, orderLine, deadline, outOfStockAt, ref quiet);
             lines[i] = new LateShipmentLineDecision(p, c, orderLine, r.Outcome, r.Lateness, deadline, outOfStockAt, r.Payout, r.Points, r.Platform);
-            payout += r.Payout;
-            platform += r.Platform;
+            // The first line's amounts start the totals (0 + a non-negative amount is that amount, scale and all).
+            payout = i == 0 && !decimal.IsNegative(r.Payout) ? r.Payout : payout + r.Payout;
+            platform = i == 0 && !decimal.IsNegative(r.Platform) ? r.Platform : platform + r.Platform;
             points += r.Points ?? 0;
             if (Precedence(r.Outcome) > Precedence(outcome)) outcome = r.Outcome;
         }
@@ -110,11 +111,14 @@ public static class LateShipmentCalculator
     internal static LineResult AssessLine<TExplain>(LateShipmentParameters p, LateShipmentCase c, OrderLine line, DateTimeOffset deadline, DateTimeOffset outOfStockAt,
         ref TExplain x) where TExplain : struct, IExplain
     {
-        var channelName = ChannelName(c.Channel);
-        if (c.Channel is ShippingChannel.Ordinary or ShippingChannel.Juhuasuan)
-            x.Step(new ExplanationStep(StepKind.DeadlineFromPayment, T1: c.PaidAt!.Value, T2: deadline, Subject: channelName));
-        else
-            x.Step(new ExplanationStep(StepKind.DeadlineAgreed, T2: deadline, Subject: channelName));
+        if (x.Enabled)
+        {
+            var channelName = ChannelName(c.Channel);
+            if (c.Channel is ShippingChannel.Ordinary or ShippingChannel.Juhuasuan)
+                x.Step(new ExplanationStep(StepKind.DeadlineFromPayment, T1: c.PaidAt!.Value, T2: deadline, Subject: channelName));
+            else
+                x.Step(new ExplanationStep(StepKind.DeadlineAgreed, T2: deadline, Subject: channelName));
+        }
 
         // 1. What the times say.
         Lateness lateness;
@@ -123,17 +127,17 @@ public static class LateShipmentCalculator
             if (shipped <= deadline)
             {
                 lateness = Lateness.OnTime;
-                x.Step(new ExplanationStep(StepKind.ShippedOnTime, T1: shipped, T2: deadline));
+                if (x.Enabled) x.Step(new ExplanationStep(StepKind.ShippedOnTime, T1: shipped, T2: deadline));
                 x.Reason(LateShipmentReasons.ShippedOnTime);
             }
             else
             {
-                x.Step(new ExplanationStep(StepKind.ShippedLate, T1: shipped, T2: deadline));
+                if (x.Enabled) x.Step(new ExplanationStep(StepKind.ShippedLate, T1: shipped, T2: deadline));
                 x.Reason(LateShipmentReasons.ShippedLate);
                 lateness = shipped > outOfStockAt ? Lateness.OutOfStock : Lateness.Late;
                 if (lateness == Lateness.OutOfStock)
                 {
-                    x.Step(new ExplanationStep(StepKind.OutOfStockByTime, T1: shipped, T2: outOfStockAt));
+                    if (x.Enabled) x.Step(new ExplanationStep(StepKind.OutOfStockByTime, T1: shipped, T2: outOfStockAt));
                     x.Reason(LateShipmentReasons.OutOfStockByTime);
                 }
             }
@@ -141,16 +145,16 @@ public static class LateShipmentCalculator
         else if (c.EvaluatedAt <= deadline)
         {
             lateness = Lateness.NotYetDue;
-            x.Step(new ExplanationStep(StepKind.NotShippedNotYetDue, T1: c.EvaluatedAt, T2: deadline));
+            if (x.Enabled) x.Step(new ExplanationStep(StepKind.NotShippedNotYetDue, T1: c.EvaluatedAt, T2: deadline));
         }
         else
         {
-            x.Step(new ExplanationStep(StepKind.NotShippedLate, T1: c.EvaluatedAt, T2: deadline));
+            if (x.Enabled) x.Step(new ExplanationStep(StepKind.NotShippedLate, T1: c.EvaluatedAt, T2: deadline));
             x.Reason(LateShipmentReasons.NotShippedPastDeadline);
             lateness = c.EvaluatedAt > outOfStockAt ? Lateness.OutOfStock : Lateness.Late;
             if (lateness == Lateness.OutOfStock)
             {
-                x.Step(new ExplanationStep(StepKind.OutOfStockByTime, T1: c.EvaluatedAt, T2: outOfStockAt));
+                if (x.Enabled) x.Step(new ExplanationStep(StepKind.OutOfStockByTime, T1: c.EvaluatedAt, T2: outOfStockAt));
                 x.Reason(LateShipmentReasons.OutOfStockByTime);
             }
         }
@@ -166,7 +170,7 @@ public static class LateShipmentCalculator
             {
                 lateness = Lateness.OutOfStock;
                 x.Reason(act);
-                x.Step(new ExplanationStep(StepKind.OutOfStockByMerchant, Subject: act switch
+                if (x.Enabled) x.Step(new ExplanationStep(StepKind.OutOfStockByMerchant, Subject: act switch
                 {
                     LateShipmentReasons.OutOfStockAdmitted => "the merchant admitted being out of stock",
                     LateShipmentReasons.OutOfStockRefusedToShip => "the merchant refused to ship",
@@ -182,7 +186,7 @@ public static class LateShipmentCalculator
             if (reasonCompensable && lateness == Lateness.OnTime)
             {
                 x.Reason(LateShipmentReasons.ClaimedLateButOnTime);
-                x.Step(new ExplanationStep(StepKind.Note, Subject: "the refund reason claims late shipment or out of stock, but the courier record shows an on-time shipment: nothing is due"));
+                if (x.Enabled) x.Step(new ExplanationStep(StepKind.Note, Subject: "the refund reason claims late shipment or out of stock, but the courier record shows an on-time shipment: nothing is due"));
             }
             if (lateness == Lateness.NotYetDue) x.Reason(LateShipmentReasons.NotYetDue);
             return new LineResult(lateness == Lateness.OnTime ? LateShipmentOutcome.NotLate : LateShipmentOutcome.NotYetDue, lateness, 0m, zeroPoints, 0m);
@@ -211,30 +215,30 @@ public static class LateShipmentCalculator
         // 3. The money.
         var terms = lateness == Lateness.OutOfStock ? p.OutOfStock : p.Late;
         decimal raw = terms.Rate * line.Amount;
-        x.Step(new ExplanationStep(StepKind.RateApplied, terms.Rate, line.Amount, raw));
+        if (x.Enabled) x.Step(new ExplanationStep(StepKind.RateApplied, terms.Rate, line.Amount, raw));
         decimal capped = raw;
         if (raw > terms.Cap)
         {
             capped = terms.Cap;
             x.Reason(LateShipmentReasons.CapApplied);
-            x.Step(new ExplanationStep(StepKind.Capped, raw, terms.Cap));
+            if (x.Enabled) x.Step(new ExplanationStep(StepKind.Capped, raw, terms.Cap));
         }
         else
         {
-            x.Step(new ExplanationStep(StepKind.CapNotReached, terms.Cap));
+            if (x.Enabled) x.Step(new ExplanationStep(StepKind.CapNotReached, terms.Cap));
         }
         decimal payout = p.Rounding.Apply(capped);
-        x.Step(new ExplanationStep(StepKind.Rounded, capped, payout, p.Rounding.Scale, Subject: RoundingRule.Describe(p.Rounding.Mode)));
+        if (x.Enabled) x.Step(new ExplanationStep(StepKind.Rounded, capped, payout, p.Rounding.Scale, Subject: RoundingRule.Describe(p.Rounding.Mode)));
 
         long? points = null;
         if (p.Payout.Instrument == PayoutInstrument.TmallPoints)
         {
             points = (long)RoundingRule.Round(payout * p.Payout.PointsPerYuan, p.Payout.PointsRounding, 0);
-            x.Step(new ExplanationStep(StepKind.PaidAsPoints, points.Value, p.Payout.PointsPerYuan, Subject: "Tmall points"));
+            if (x.Enabled) x.Step(new ExplanationStep(StepKind.PaidAsPoints, points.Value, p.Payout.PointsPerYuan, Subject: "Tmall points"));
         }
         else
         {
-            x.Step(new ExplanationStep(StepKind.PaidAsMoney, payout));
+            if (x.Enabled) x.Step(new ExplanationStep(StepKind.PaidAsMoney, payout));
         }
 
         decimal platform = 0m;
@@ -243,16 +247,16 @@ public static class LateShipmentCalculator
             if (liability.OnlyIfNotPaidBeforeJudgment && c.MerchantPaidBeforeJudgment)
             {
                 x.Reason(LateShipmentReasons.PaidBeforeJudgment);
-                x.Step(new ExplanationStep(StepKind.PlatformLiabilityWaived));
+                if (x.Enabled) x.Step(new ExplanationStep(StepKind.PlatformLiabilityWaived));
             }
             else
             {
                 platform = p.Rounding.Apply(liability.MultipleOfBuyerPayout * payout);
                 x.Reason(LateShipmentReasons.PlatformLiability);
-                x.Step(new ExplanationStep(StepKind.PlatformLiability, platform, liability.MultipleOfBuyerPayout));
+                if (x.Enabled) x.Step(new ExplanationStep(StepKind.PlatformLiability, platform, liability.MultipleOfBuyerPayout));
             }
         }
-        x.Step(new ExplanationStep(StepKind.MerchantTotal, payout + platform));
+        if (x.Enabled) x.Step(new ExplanationStep(StepKind.MerchantTotal, payout + platform));
         return new LineResult(LateShipmentOutcome.Compensable, lateness, payout, points, platform);
     }
 

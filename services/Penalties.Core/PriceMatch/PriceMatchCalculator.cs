@@ -67,7 +67,7 @@ public static class PriceMatchCalculator
     private static decimal Payout<TExplain>(PriceMatchParameters p, decimal difference, ref TExplain x) where TExplain : struct, IExplain
     {
         decimal raw = p.PayoutMultiple * difference;
-        x.Step(new ExplanationStep(StepKind.Multiplied, p.PayoutMultiple, difference, raw));
+        if (x.Enabled) x.Step(new ExplanationStep(StepKind.Multiplied, p.PayoutMultiple, difference, raw));
         decimal capped = raw;
         if (p.Cap is { } cap)
         {
@@ -75,15 +75,15 @@ public static class PriceMatchCalculator
             {
                 capped = cap;
                 x.Reason(PriceMatchConditions.CapApplied);
-                x.Step(new ExplanationStep(StepKind.Capped, raw, cap));
+                if (x.Enabled) x.Step(new ExplanationStep(StepKind.Capped, raw, cap));
             }
             else
             {
-                x.Step(new ExplanationStep(StepKind.CapNotReached, cap));
+                if (x.Enabled) x.Step(new ExplanationStep(StepKind.CapNotReached, cap));
             }
         }
         decimal payout = p.Rounding.Apply(capped);
-        x.Step(new ExplanationStep(StepKind.Rounded, capped, payout, p.Rounding.Scale, Subject: RoundingRule.Describe(p.Rounding.Mode)));
+        if (x.Enabled) x.Step(new ExplanationStep(StepKind.Rounded, capped, payout, p.Rounding.Scale, Subject: RoundingRule.Describe(p.Rounding.Mode)));
         return payout;
     }
 
@@ -93,7 +93,8 @@ public static class PriceMatchCalculator
         List<FailedCondition>? failed = null;
         void Fail(string code, string detail) => (failed ??= []).Add(new FailedCondition(code, detail));
 
-        if (!Contains(p.EligibleMerchantTypes, c.MerchantType))
+        var lookups = p.Lookups;
+        if (!PriceMatchLookups.Has(lookups.EligibleMerchantTypes, (int)c.MerchantType))
             Fail(PriceMatchConditions.MerchantNotEligible, c.MerchantType == MerchantType.JdSmallShop
                 ? "JD small shops (京东小店) are not covered"
                 : $"merchant type {c.MerchantType} is not covered (covered: {string.Join(", ", p.EligibleMerchantTypes)})");
@@ -111,7 +112,7 @@ public static class PriceMatchCalculator
         }
 
         var cmp = c.Comparison;
-        if (!Contains(p.AcceptedPlatforms, cmp.Platform))
+        if (!PriceMatchLookups.Has(lookups.AcceptedPlatforms, (int)cmp.Platform))
             Fail(PriceMatchConditions.PlatformNotAccepted, $"{cmp.Platform} is not an accepted platform (accepted: {string.Join(", ", p.AcceptedPlatforms)})");
         if (p.RequiresListingOnSale && !cmp.OnSale)
             Fail(PriceMatchConditions.ListingNotOnSale, "the other listing is not on sale");
@@ -121,13 +122,14 @@ public static class PriceMatchCalculator
             Fail(PriceMatchConditions.MonthlySalesTooLow, $"monthly sales {cmp.MonthlySales} < {p.MinimumMonthlySales}");
 
         custom = c.ItemIsCustom && p.CustomGoods == CustomGoodsHandling.ManualReview;
-        if (!custom) CompareAttributes(p, c.ItemAttributes, cmp.Attributes, ref failed);
+        if (!custom) CompareAttributes(p, lookups.RequiredAttributes, c.ItemAttributes, cmp.Attributes, ref failed);
         return failed;
     }
 
     /// <summary>Counts the parts of the payment the rule includes (cash, JD beans converted, E-card, balance), and names the ones it leaves out.</summary>
     private static decimal PaidAmount<TExplain>(PriceMatchParameters p, IReadOnlyList<PaymentPart> parts, ref TExplain steps) where TExplain : struct, IExplain
     {
+        var lookups = p.Lookups;
         decimal total = 0m;
         for (int i = 0; i < parts.Count; i++)
         {
@@ -135,30 +137,35 @@ public static class PriceMatchCalculator
             decimal amount = part.Amount;
             if (part.Kind == PaymentKind.JdBeans)
             {
-                amount = p.Rounding.Apply(part.Beans / p.JdBeansPerYuan);
-                steps.Step(new ExplanationStep(StepKind.BeansConverted, part.Beans, p.JdBeansPerYuan, amount));
+                // Beans per CNY a power of ten (100): move the decimal point, exactly what the division gives.
+                decimal yuan = lookups.BeansPowerOfTen >= 0 && part.Beans >= 0
+                    ? PriceMatchLookups.BeansToYuan(part.Beans, lookups.BeansPowerOfTen)
+                    : part.Beans / p.JdBeansPerYuan;
+                amount = p.Rounding.Apply(yuan);
+                if (steps.Enabled) steps.Step(new ExplanationStep(StepKind.BeansConverted, part.Beans, p.JdBeansPerYuan, amount));
             }
-            if (Contains(p.CountedPayments, part.Kind))
+            if (PriceMatchLookups.Has(lookups.CountedPayments, (int)part.Kind))
             {
                 total += amount;
-                steps.Step(new ExplanationStep(StepKind.PaymentIncluded, amount, Subject: PartName(part.Kind)));
+                if (steps.Enabled) steps.Step(new ExplanationStep(StepKind.PaymentIncluded, amount, Subject: PartName(part.Kind)));
             }
             else
             {
-                steps.Step(new ExplanationStep(StepKind.PaymentExcluded, amount, Subject: PartName(part.Kind)));
+                if (steps.Enabled) steps.Step(new ExplanationStep(StepKind.PaymentExcluded, amount, Subject: PartName(part.Kind)));
             }
         }
         return total;
     }
 
-    private static void CompareAttributes(PriceMatchParameters p, IReadOnlyDictionary<string, string> ours, IReadOnlyDictionary<string, string> theirs, ref List<FailedCondition>? failed)
+    private static void CompareAttributes(PriceMatchParameters p, string[] required, IReadOnlyDictionary<string, string> ours, IReadOnlyDictionary<string, string> theirs,
+        ref List<FailedCondition>? failed)
     {
         // Fastest case: both sides list the same attributes in the same order, every required one among them.
-        if (ours is Dictionary<string, string> od && theirs is Dictionary<string, string> td && od.Count == td.Count && SameInOrder(p, od, td)) return;
+        if (ours is Dictionary<string, string> od && theirs is Dictionary<string, string> td && od.Count == td.Count && SameInOrder(required, od, td)) return;
         bool requiredPresent = true;
-        for (int i = 0; i < p.RequiredIdentityAttributes.Count; i++)
+        for (int i = 0; i < required.Length; i++)
         {
-            if (!ours.ContainsKey(p.RequiredIdentityAttributes[i])) { requiredPresent = false; break; }
+            if (!ours.ContainsKey(required[i])) { requiredPresent = false; break; }
         }
         // Every attribute of ours found in theirs with the same value, and as many on both sides:
         // the two sets are equal, so nothing else can fail (the common, eligible case: n lookups).
@@ -187,18 +194,18 @@ public static class PriceMatchCalculator
         }
     }
 
-    private static bool SameInOrder(PriceMatchParameters p, Dictionary<string, string> ours, Dictionary<string, string> theirs)
+    private static bool SameInOrder(string[] required, Dictionary<string, string> ours, Dictionary<string, string> theirs)
     {
-        int required = 0;
+        int found = 0;
         var other = theirs.GetEnumerator();
         foreach (var kv in ours)
         {
             other.MoveNext();
             var o = other.Current;
             if (!string.Equals(kv.Key, o.Key, StringComparison.Ordinal) || !string.Equals(kv.Value, o.Value, StringComparison.Ordinal)) return false;
-            if (IsRequired(p, kv.Key)) required++;
+            if (Array.IndexOf(required, kv.Key) >= 0) found++;
         }
-        return required == p.RequiredIdentityAttributes.Count;
+        return found == required.Length;
     }
 
     private static bool IsRequired(PriceMatchParameters p, string name)
@@ -230,15 +237,6 @@ public static class PriceMatchCalculator
         {
             var e = enrollments[i];
             if (e.From <= at && (e.To is null || at < e.To.Value)) return true;
-        }
-        return false;
-    }
-
-    private static bool Contains<T>(IReadOnlyList<T> items, T item) where T : struct, Enum
-    {
-        for (int i = 0; i < items.Count; i++)
-        {
-            if (EqualityComparer<T>.Default.Equals(items[i], item)) return true;
         }
         return false;
     }

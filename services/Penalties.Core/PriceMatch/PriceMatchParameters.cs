@@ -60,4 +60,95 @@ public sealed record PriceMatchParameters(
     decimal JdBeansPerYuan,
     decimal PayoutMultiple,
     decimal? Cap,
-    RoundingRule Rounding) : RuleParameters;
+    RoundingRule Rounding) : RuleParameters
+{
+    private PriceMatchLookups _lookups = new(AcceptedPlatforms, EligibleMerchantTypes, RequiredIdentityAttributes, CountedPayments, JdBeansPerYuan);
+
+    /// <summary>The lists as bit sets and arrays, and the bean conversion, precomputed once with the parameters (derived data).</summary>
+    internal PriceMatchLookups Lookups => _lookups.IsFor(this) ? _lookups
+        : _lookups = new PriceMatchLookups(AcceptedPlatforms, EligibleMerchantTypes, RequiredIdentityAttributes, CountedPayments, JdBeansPerYuan);
+}
+
+/// <summary>
+/// What the calculator asks of <see cref="PriceMatchParameters"/> on every claim, precomputed: the enum lists as
+/// bit sets, the required attributes as an array, and JD beans per CNY as a power of ten when it is one (so a
+/// bean count converts by moving the decimal point instead of a decimal division). Derived data: it compares
+/// equal to any other, so the parameters' equality stays that of their published fields.
+/// </summary>
+internal sealed class PriceMatchLookups : IEquatable<PriceMatchLookups>
+{
+    private readonly IReadOnlyList<ComparisonPlatform> _platforms;
+    private readonly IReadOnlyList<MerchantType> _merchants;
+    private readonly IReadOnlyList<string> _required;
+    private readonly IReadOnlyList<PaymentKind> _counted;
+    private readonly decimal _beansPerYuan;
+
+    public PriceMatchLookups(IReadOnlyList<ComparisonPlatform> platforms, IReadOnlyList<MerchantType> merchants, IReadOnlyList<string> required,
+        IReadOnlyList<PaymentKind> counted, decimal beansPerYuan)
+    {
+        (_platforms, _merchants, _required, _counted, _beansPerYuan) = (platforms, merchants, required, counted, beansPerYuan);
+        AcceptedPlatforms = BitsOf(platforms);
+        EligibleMerchantTypes = BitsOf(merchants);
+        CountedPayments = BitsOf(counted);
+        RequiredAttributes = [.. required];
+        BeansPowerOfTen = PowerOfTen(beansPerYuan);
+    }
+
+    public ulong AcceptedPlatforms { get; }
+    public ulong EligibleMerchantTypes { get; }
+    public ulong CountedPayments { get; }
+    public string[] RequiredAttributes { get; }
+
+    /// <summary>k when JD beans per CNY is exactly 10^k (k ≤ 18), otherwise −1.</summary>
+    public int BeansPowerOfTen { get; }
+
+    public bool IsFor(PriceMatchParameters p) =>
+        ReferenceEquals(_platforms, p.AcceptedPlatforms) && ReferenceEquals(_merchants, p.EligibleMerchantTypes)
+        && ReferenceEquals(_required, p.RequiredIdentityAttributes) && ReferenceEquals(_counted, p.CountedPayments) && _beansPerYuan == p.JdBeansPerYuan;
+
+    /// <summary>Whether the bit set holds the enum value <paramref name="n"/>.</summary>
+    public static bool Has(ulong bits, int n) => (uint)n < 64 && (bits >> n & 1) != 0;
+
+    /// <summary>
+    /// <paramref name="beans"/> ÷ 10^<paramref name="power"/> (beans ≥ 0): exactly what the decimal division gives,
+    /// the quotient with its trailing zeros dropped (10,000 ÷ 100 = 100; 1,230 ÷ 100 = 12.3; 1,234 ÷ 100 = 12.34).
+    /// </summary>
+    public static decimal BeansToYuan(long beans, int power)
+    {
+        ulong m = (ulong)beans;
+        int scale = power;
+        while (scale > 0 && m % 10 == 0)
+        {
+            m /= 10;
+            scale--;
+        }
+        return new decimal((int)(uint)m, (int)(uint)(m >> 32), 0, false, (byte)scale);
+    }
+
+    private static ulong BitsOf<T>(IReadOnlyList<T> values) where T : struct, Enum
+    {
+        ulong bits = 0;
+        foreach (var v in values)
+        {
+            int n = Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture);
+            if ((uint)n < 64) bits |= 1UL << n;
+        }
+        return bits;
+    }
+
+    private static int PowerOfTen(decimal perYuan)
+    {
+        decimal power = 1m;
+        for (int k = 0; k <= 18; k++, power *= 10m)
+        {
+            if (perYuan == power) return k;
+        }
+        return -1;
+    }
+
+    public bool Equals(PriceMatchLookups? other) => other is not null;
+
+    public override bool Equals(object? obj) => obj is PriceMatchLookups;
+
+    public override int GetHashCode() => 0;
+}
