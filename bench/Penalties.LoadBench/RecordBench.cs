@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Grpc.Net.Client;
+using Penalties.Contracts.V1;
+using Penalties.LoadBench.Echo;
+
+namespace Penalties.LoadBench;
+
+/// <summary>
+/// PenaltyPoints.Record under load: 64 concurrent calls (4 connections × 16, like the h2load runs) from a .NET
+/// client, every call a new case id, then the same calls again (the replay path), against the echo's unary
+/// call with a message of the same size from the same client, alternating for 3 rounds. Afterwards every
+/// merchant's history is read back: exactly the case ids acknowledged, each once.
+/// (h2load repeats one request body, so it cannot send a new case id per call: the client is .NET here, for
+/// the echo and the service alike.)
+/// </summary>
+internal static class RecordBench
+{
+    private const int Connections = 4, PerConnection = 16, Rounds = 3;
+
+    public static async Task<int> RunAsync(string serviceUrl, string echoUrl, int perRound, int merchants)
+    {
+        var services = Enumerable.Range(0, Connections).Select(_ => GrpcChannel.ForAddress(serviceUrl)).ToArray();
+        var echoes = Enumerable.Range(0, Connections).Select(_ => GrpcChannel.ForAddress(echoUrl)).ToArray();
+        var echo = Requests.EchoOfSize(Request("r0", 0, merchants).CalculateSize());
+
+        // Warm-up (its records count like any other and are verified too).
+        var warm = Enumerable.Range(0, perRound / 10).Select(i => Request("warm", i, merchants)).ToArray();
+        await Run(services, warm, expectReplay: false);
+        await RunEcho(echoes, echo, perRound / 10);
+
+        var expected = new HashSet<string>(warm.Select(r => r.Violation.CaseId), StringComparer.Ordinal);
+        var results = new List<(string Name, double Rate, double Echo)>();
+        int failures = 0;
+        for (int round = 1; round <= Rounds; round++)
+        {
+            var requests = Enumerable.Range(0, perRound).Select(i => Request($"r{round}", i, merchants)).ToArray();
+            double e1 = await RunEcho(echoes, echo, perRound);
+            var (fresh, f1) = await Run(services, requests, expectReplay: false);
+            double e2 = await RunEcho(echoes, echo, perRound);
+            var (replay, f2) = await Run(services, requests, expectReplay: true);
+            failures += f1 + f2;
+            foreach (var r in requests) expected.Add(r.Violation.CaseId);
+            results.Add(("new", fresh, e1));
+            results.Add(("replay", replay, e2));
+            Console.WriteLine($"round {round}: echo {e1:0}/s, Record new {fresh:0}/s; echo {e2:0}/s, Record replay {replay:0}/s");
+        }
+
+        // Read every merchant's history back.
+        var client = new PenaltyPoints.PenaltyPointsClient(services[0]);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int duplicates = 0;
+        for (int m = 0; m < merchants; m++)
+        {
+            string token = "";
+            do
+            {
+                var page = await client.ListHistoryAsync(new ListHistoryRequest { MerchantId = Merchant(m), PageSize = 1000, PageToken = token });
+                foreach (var entry in page.Entries)
+                {
+                    if (!entry.Revocation && !seen.Add(entry.Violation.CaseId)) duplicates++;
+                }
+                token = page.NextPageToken;
+            } while (token.Length > 0);
+        }
+        int lost = expected.Count(id => !seen.Contains(id));
+        int extra = seen.Count(id => !expected.Contains(id));
+        Console.WriteLine($"history read back: {seen.Count} records for {expected.Count} acknowledged case ids: {lost} lost, {duplicates} duplicated, {extra} unexpected; {failures} failed or wrongly flagged calls");
+
+        foreach (var kind in new[] { "new", "replay" })
+        {
+            var rows = results.Where(r => r.Name == kind).ToList();
+            double rate = Median(rows.Select(r => r.Rate)), echoRate = Median(rows.Select(r => r.Echo));
+            Console.WriteLine($"PenaltyPoints.Record ({kind}), {Connections * PerConnection} concurrent: {rate:0} calls/s (echo {echoRate:0}) = {100 * rate / echoRate:0.0}%");
+        }
+        foreach (var c in services.Concat(echoes)) c.Dispose();
+        return lost == 0 && duplicates == 0 && extra == 0 && failures == 0 ? 0 : 1;
+    }
+
+    private static string Merchant(int m) => $"bench-merchant-{m}";
+
+    private static RecordPenaltyRequest Request(string round, int i, int merchants) => new()
+    {
+        MerchantId = Merchant(i % merchants),
+        RuleSetId = "tmall.penalty-points",
+        Violation = new Violation
+        {
+            CaseId = $"{round}-case-{i}",
+            Code = "CLOSE_ORDER",
+            OccurredAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)).AddMinutes(i)),
+        },
+    };
+
+    private static async Task<(double Rate, int Failures)> Run(GrpcChannel[] channels, RecordPenaltyRequest[] requests, bool expectReplay)
+    {
+        int next = -1, failures = 0;
+        var sw = Stopwatch.StartNew();
+        await Task.WhenAll(channels.SelectMany(ch => Enumerable.Range(0, PerConnection).Select(_ => Task.Run(async () =>
+        {
+            var client = new PenaltyPoints.PenaltyPointsClient(ch);
+            for (int i = Interlocked.Increment(ref next); i < requests.Length; i = Interlocked.Increment(ref next))
+            {
+                try
+                {
+                    var r = await client.RecordAsync(requests[i]);
+                    if (r.Replay != expectReplay) Interlocked.Increment(ref failures);
+                }
+                catch (global::Grpc.Core.RpcException)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        }))));
+        return (requests.Length / sw.Elapsed.TotalSeconds, failures);
+    }
+
+    private static async Task<double> RunEcho(GrpcChannel[] channels, EchoMessage message, int total)
+    {
+        int next = -1;
+        var sw = Stopwatch.StartNew();
+        await Task.WhenAll(channels.SelectMany(ch => Enumerable.Range(0, PerConnection).Select(_ => Task.Run(async () =>
+        {
+            var client = new Echo.Echo.EchoClient(ch);
+            while (Interlocked.Increment(ref next) < total) await client.EchoAsync(message);
+        }))));
+        return total / sw.Elapsed.TotalSeconds;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+}
