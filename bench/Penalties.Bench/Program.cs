@@ -8,6 +8,25 @@ public static class Program
     /// Runs the benchmark suite. Reproduce bench/RESULTS.md with
     /// <c>dotnet run -c Release --project bench/Penalties.Bench -- --filter '*'</c> from the repository root.
     /// </summary>
-    public static void Main(string[] args) =>
+    public static void Main(string[] args)
+    {
+        if (args is ["--verify"])
+        {
+            // Only the identical-results check of the RulesEngine baseline, on every late-shipment version.
+            var catalog = RepoPaths.LoadCatalog();
+            foreach (var id in new[] { Core.LateShipment.LateShipmentCalculator.TmallRuleSet, Core.LateShipment.LateShipmentCalculator.TaobaoRuleSet })
+            {
+                foreach (var version in catalog.Versions(id))
+                {
+                    var engine = new RulesEngineLateShipment(version);
+                    RulesEngineLateShipment.VerifyIdentical(version, engine);
+                    var outcomes = RulesEngineLateShipment.VerifyRandom(version, engine, 20_000);
+                    Console.WriteLine($"{version.Reference}: RulesEngine and Penalties agree on {RulesEngineLateShipment.VerificationTable(version).Count()} table inputs"
+                        + $" and {outcomes.Values.Sum()} random ones ({string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}"))})");
+                }
+            }
+            return;
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }
