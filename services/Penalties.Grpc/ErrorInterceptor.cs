@@ -43,7 +43,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, P
 
     /// <summary>Where the case sits in each request message, so field paths point into the request.</summary>
     internal static string PrefixFor(string method) =>
-        method.Contains(".LateShipment/", StringComparison.Ordinal) || method.Contains(".PriceMatch/", StringComparison.Ordinal) ? "case" : "";
+        (method.Contains(".LateShipment/Assess", StringComparison.Ordinal) || method.Contains(".PriceMatch/Assess", StringComparison.Ordinal)) ? "case" : "";
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error in {Method}")]
     private static partial void LogUnexpected(ILogger logger, Exception e, string method);

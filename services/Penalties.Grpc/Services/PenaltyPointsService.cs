@@ -1,4 +1,5 @@
 using System.Globalization;
+using Google.Protobuf;
 using Grpc.Core;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
@@ -83,6 +84,13 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
                 var differences = Differences(existing, request.RuleSetId, violation);
                 if (differences.Count > 0)
                     throw new ConflictException($"case '{violation.CaseId}' is already recorded for merchant '{request.MerchantId}' with other content: {string.Join("; ", differences)}");
+                if (existing.Response is { } answered)
+                {
+                    // What was first answered, exactly, even if the rules changed since.
+                    var answer = DecisionRecording.Parse<RecordPenaltyResponse>(answered);
+                    answer.Replay = true;
+                    return ((HistoryRecord?)null, answer);
+                }
                 var standing = PenaltyPointsCalculator.Standing(catalog, request.RuleSetId, history, violation.OccurredAt);
                 var original = standing.Deductions.FirstOrDefault(d => d.CaseId == violation.CaseId);
                 return ((HistoryRecord?)null, new RecordPenaltyResponse
@@ -99,7 +107,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
                 NewSanctions = { preview.NewSanctions.Select(s => Mapping.Sanction(s, violation.OccurredAt)) },
             };
             Count(request.RuleSetId, preview.Deduction);
-            return (new HistoryRecord(0, request.RuleSetId, violation, Revocation: false, Reason: null), result);
+            return (new HistoryRecord(0, request.RuleSetId, violation, Revocation: false, Reason: null, Response: result.ToByteArray()), result);
         }, context.CancellationToken);
         return response;
     }

@@ -1,13 +1,22 @@
 using Grpc.Core;
 using Penalties.Contracts.V1;
+using Penalties.Core.Common;
 using Penalties.Core.PriceMatch;
+using Penalties.Grpc.State;
 using Penalties.ServiceDefaults;
+using CoreCase = Penalties.Core.PriceMatch.PriceMatchCase;
 
 namespace Penalties.Grpc.Services;
 
-/// <summary>PriceMatch: a thin adapter from the contract to <see cref="PriceMatchCalculator"/>.</summary>
-public sealed class PriceMatchService(RuleCatalogSource rules, PenaltiesMetrics metrics) : PriceMatch.PriceMatchBase
+/// <summary>
+/// PriceMatch: a thin adapter from the contract to <see cref="PriceMatchCalculator"/>, and the ledger of recorded
+/// decisions (keyed by order and item) through <see cref="IDecisionLedger"/>.
+/// </summary>
+public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger ledger, PenaltiesMetrics metrics) : PriceMatch.PriceMatchBase
 {
+    private const string Ledger = "price-match";
+    private const string Platform = "jd";
+
     public override Task<AssessPriceMatchResponse> Assess(AssessPriceMatchRequest request, ServerCallContext context) =>
         Task.FromResult(Handle(request));
 
@@ -20,11 +29,39 @@ public sealed class PriceMatchService(RuleCatalogSource rules, PenaltiesMetrics 
                 return new AssessPriceMatchStreamResponse { CorrelationId = r.CorrelationId, Error = Errors.ToItemError(e) };
             });
 
-    private AssessPriceMatchResponse Handle(AssessPriceMatchRequest request)
+    private AssessPriceMatchResponse Handle(AssessPriceMatchRequest request) =>
+        new() { Decision = Decide(Mapping.PriceMatchCase(request.Case), request.Pin) };
+
+    private Contracts.V1.PriceMatchDecision Decide(CoreCase c, RulePin? pin)
     {
-        var c = Mapping.PriceMatchCase(request.Case);
-        var decision = PriceMatchCalculator.Assess(rules.Current, c, Mapping.Pin(request.Pin));
+        var decision = PriceMatchCalculator.Assess(rules.Current, c, Mapping.Pin(pin));
         metrics.Decision(decision.Rule.RuleSetId, decision.Rule.Version, decision.Outcome.ToString());
-        return new AssessPriceMatchResponse { Decision = Mapping.Decision(decision) };
+        return Mapping.Decision(decision);
+    }
+
+    public override async Task<RecordPriceMatchResponse> Record(RecordPriceMatchRequest request, ServerCallContext context)
+    {
+        var v = new ViolationList();
+        v.Required("merchantId", request.MerchantId);
+        v.Required("itemId", request.ItemId);
+        var c = DecisionRecording.ReadCase(v, () => Mapping.PriceMatchCase(request.Case));
+        v.ThrowIfAny();
+        var order = DecisionRecording.Key(Platform, c!.OrderId);
+        var keys = new[] { DecisionRecording.Key(Platform, c.OrderId, request.ItemId) };
+        var recorded = await DecisionRecording.RecordAsync(ledger, Ledger, $"price-match claim on order '{c.OrderId}' item '{request.ItemId}'",
+            request.MerchantId, order, keys, c.OrderedAt, request, () => Decide(c, request.Pin), context.CancellationToken);
+        return new RecordPriceMatchResponse { Decision = recorded.Decision, Replay = recorded.Replay, RecordedAt = Mapping.Time(recorded.RecordedAt) };
+    }
+
+    public override async Task<ListRecordedPriceMatchesResponse> ListRecorded(ListRecordedPriceMatchesRequest request, ServerCallContext context)
+    {
+        var (records, next) = await DecisionRecording.ListAsync<RecordPriceMatchRequest, Contracts.V1.PriceMatchDecision, RecordedPriceMatch>(
+            ledger, Ledger, request.MerchantId, request.From, request.To, request.PageSize, request.PageToken,
+            (e, sent, decision) => new RecordedPriceMatch
+            {
+                MerchantId = e.MerchantId, ItemId = sent.ItemId, Case = sent.Case, Pin = sent.Pin, Decision = decision, Rule = decision.Rule,
+                EventAt = Mapping.Time(e.EventAt), RecordedAt = Mapping.Time(e.RecordedAt),
+            }, context.CancellationToken);
+        return new ListRecordedPriceMatchesResponse { Records = { records }, NextPageToken = next };
     }
 }

@@ -2,8 +2,11 @@ using Penalties.Core.PenaltyPoints;
 
 namespace Penalties.Grpc.State;
 
-/// <summary>One recorded entry of a merchant's history: a violation, or the revocation of one. Never rewritten.</summary>
-public sealed record HistoryRecord(long Sequence, string RuleSetId, Violation Violation, bool Revocation, string? Reason);
+/// <summary>
+/// One recorded entry of a merchant's history: a violation, or the revocation of one. Never rewritten.
+/// <paramref name="Response"/> is the answer first given to the record (protobuf bytes), returned unchanged on a replay.
+/// </summary>
+public sealed record HistoryRecord(long Sequence, string RuleSetId, Violation Violation, bool Revocation, string? Reason, byte[]? Response = null);
 
 /// <summary>
 /// A merchant's penalty history. <see cref="UpdateAsync{T}"/> decides and appends atomically per merchant:

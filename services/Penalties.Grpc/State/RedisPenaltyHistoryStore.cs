@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using Penalties.Core.PenaltyPoints;
+using Penalties.Grpc.Redis;
+using StackExchange.Redis;
+
+namespace Penalties.Grpc.State;
+
+/// <summary>
+/// Penalty history in Redis, per merchant: <c>history:{merchant}:log</c> (a list, append-only: one entry per
+/// record or revocation) and <c>history:{merchant}:index</c> (hash: "case:ID" / "revoke:ID" → position).
+/// Both share the hash tag <c>{merchant}</c>, so the append script is cluster-safe.
+/// <para>
+/// Optimistic: the decision is made in C# on the merchant's log as read, and the append succeeds only if the
+/// log's length is still the one the decision saw and the case is not indexed yet; a lost race re-reads and
+/// decides again, so two concurrent records can never both be "the 3rd". Each merchant's log is cached in
+/// process; since the log only grows, a call reads just the tail past the cached length (usually nothing).
+/// Calls for one merchant in this process queue on a gate, so they do not race each other through Redis.
+/// </para>
+/// </summary>
+public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHistoryStore
+{
+    private const int MaxAttempts = 50;
+    private const int MaxCachedMerchants = 100_000;
+
+    // KEYS: log, index. ARGV: expected length, index field, entry. Returns -1 when appended, else the log's length.
+    private const string AppendScript = """
+        local n = redis.call('LLEN', KEYS[1])
+        if n ~= tonumber(ARGV[1]) then return n end
+        if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return -2 end
+        redis.call('RPUSH', KEYS[1], ARGV[3])
+        redis.call('HSET', KEYS[2], ARGV[2], n)
+        return -1
+        """;
+
+    // The gate's wait handle is never used, so an undisposed SemaphoreSlim holds no kernel resource.
+#pragma warning disable CA1001
+    private sealed class MerchantLog
+#pragma warning restore CA1001
+    {
+        public readonly List<HistoryRecord> Records = [];
+        public readonly SemaphoreSlim Gate = new(1, 1);
+    }
+
+    private readonly ConcurrentDictionary<string, MerchantLog> _cache = new(StringComparer.Ordinal);
+
+    private RedisKey LogKey(string merchantId) => redis.Key($"history:{{{merchantId}}}:log");
+
+    private RedisKey IndexKey(string merchantId) => redis.Key($"history:{{{merchantId}}}:index");
+
+    public async Task<IReadOnlyList<HistoryRecord>> ReadAsync(string merchantId, CancellationToken cancellationToken)
+    {
+        var log = Log(merchantId);
+        await log.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            await RedisOutage.Guard(() => RefreshAsync(merchantId, log));
+            return [.. log.Records];
+        }
+        finally
+        {
+            log.Gate.Release();
+        }
+    }
+
+    public async Task<T> UpdateAsync<T>(string merchantId, Func<IReadOnlyList<HistoryRecord>, (HistoryRecord? Append, T Result)> decide, CancellationToken cancellationToken)
+    {
+        var log = Log(merchantId);
+        await log.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await RedisOutage.Guard(async () =>
+            {
+                for (int attempt = 0; attempt < MaxAttempts; attempt++)
+                {
+                    await RefreshAsync(merchantId, log);
+                    var (append, result) = decide(log.Records);
+                    if (append is null) return result;
+                    var record = append with { Sequence = log.Records.Count };
+                    var field = (record.Revocation ? "revoke:" : "case:") + record.Violation.CaseId;
+                    var outcome = (long)await redis.Database.ScriptEvaluateAsync(AppendScript, [LogKey(merchantId), IndexKey(merchantId)],
+                        [log.Records.Count, field, Encode(record)]);
+                    if (outcome == -1)
+                    {
+                        log.Records.Add(record);
+                        return result;
+                    }
+                    // Lost a race (re-read the tail and decide again), or the log is not what the cache holds
+                    // (shorter, or indexed differently): read it whole again.
+                    if (outcome < log.Records.Count) log.Records.Clear();
+                }
+                throw new RpcException(new Status(StatusCode.Aborted, $"merchant '{merchantId}': too many concurrent writes, retry"));
+            });
+        }
+        finally
+        {
+            log.Gate.Release();
+        }
+    }
+
+    private MerchantLog Log(string merchantId)
+    {
+        if (_cache.Count > MaxCachedMerchants) _cache.Clear(); // a cache: a merchant evicted is read whole again
+        return _cache.GetOrAdd(merchantId, _ => new MerchantLog());
+    }
+
+    /// <summary>Reads the entries appended since the cached length (the log is append-only).</summary>
+    private async Task<bool> RefreshAsync(string merchantId, MerchantLog log)
+    {
+        var tail = await redis.Database.ListRangeAsync(LogKey(merchantId), log.Records.Count, -1);
+        foreach (var value in tail) log.Records.Add(Decode((byte[])value!, log.Records.Count));
+        return true;
+    }
+
+    internal static byte[] Encode(HistoryRecord r)
+    {
+        using var w = new EntryWriter(1);
+        var v = r.Violation;
+        return w.String(r.RuleSetId).String(v.CaseId).String(v.Code).Time(v.OccurredAt).Bool(v.Revoked).OptionalInt(v.AssessedPoints)
+            .Bool(r.Revocation).OptionalString(r.Reason).Bytes(r.Response).ToArray();
+    }
+
+    internal static HistoryRecord Decode(byte[] data, long sequence)
+    {
+        using var r = new EntryReader(data);
+        var ruleSetId = r.String();
+        var violation = new Violation { CaseId = r.String(), Code = r.String(), OccurredAt = r.Time(), Revoked = r.Bool(), AssessedPoints = r.OptionalInt() };
+        return new HistoryRecord(sequence, ruleSetId, violation, r.Bool(), r.OptionalString(), r.Bytes());
+    }
+}

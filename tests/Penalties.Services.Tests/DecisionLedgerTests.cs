@@ -1,0 +1,203 @@
+using Google.Rpc;
+using Grpc.Core;
+using Penalties.Contracts.V1;
+using static Penalties.Services.Tests.Cases;
+
+namespace Penalties.Services.Tests;
+
+/// <summary>
+/// The decision ledger of LateShipment and PriceMatch: Record (replay, conflict saying what differs, all lines
+/// at once, never overwritten) and ListRecorded (by merchant and event time, paged). The same tests run against
+/// the embedded default (memory) and Redis: the semantics are the same.
+/// </summary>
+public abstract class DecisionLedgerTests
+{
+    protected abstract ServiceHost Host { get; }
+
+    private LateShipment.LateShipmentClient LateShipment => new(Host.Channel);
+    private PriceMatch.PriceMatchClient PriceMatch => new(Host.Channel);
+
+    private static string NewId(string prefix) => prefix + Guid.NewGuid().ToString("N")[..12];
+
+    private static LateShipmentCase TwoLines(string order, string paidAt = "2024-03-01 10:00", params string[] lines)
+    {
+        var c = TmallLate();
+        c.OrderId = order;
+        c.PaidAt = At(paidAt);
+        c.Lines.Clear();
+        foreach (var id in lines.Length == 0 ? ["1", "2"] : lines)
+            c.Lines.Add(new OrderLine { LineId = id, Amount = Cny(1500m), Quantity = 1, ShippedAt = At("2024-03-05 09:30") });
+        return c;
+    }
+
+    private async Task<List<RecordedLateShipment>> ListAll(string merchant, Google.Protobuf.WellKnownTypes.Timestamp? from = null, Google.Protobuf.WellKnownTypes.Timestamp? to = null)
+    {
+        var all = new List<RecordedLateShipment>();
+        string token = "";
+        do
+        {
+            var page = await LateShipment.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant, From = from, To = to, PageSize = 2, PageToken = token });
+            Assert.True(page.Records.Count <= 2);
+            all.AddRange(page.Records);
+            token = page.NextPageToken;
+        } while (token.Length > 0);
+        return all;
+    }
+
+    [Fact]
+    public async Task Recording_the_same_request_again_returns_the_original_decision_as_a_replay()
+    {
+        var merchant = NewId("m-");
+        var request = new RecordLateShipmentRequest { MerchantId = merchant, Case = TwoLines(NewId("T-")) };
+        var first = await LateShipment.RecordAsync(request);
+        var again = await LateShipment.RecordAsync(request);
+        Assert.False(first.Replay);
+        Assert.True(again.Replay);
+        Assert.Equal(first.Decision, again.Decision);
+        Assert.Equal(first.RecordedAt, again.RecordedAt);
+        Assert.Equal(900.00m, Value(first.Decision.BuyerPayout));
+        var recorded = Assert.Single(await ListAll(merchant));
+        Assert.Equal(first.Decision, recorded.Decision);
+        Assert.Equal(request.Case, recorded.Case);
+        Assert.Equal(first.Decision.Rule, recorded.Rule);
+        Assert.Equal(first.RecordedAt, recorded.RecordedAt);
+        Assert.Equal(request.Case.PaidAt, recorded.EventAt);
+    }
+
+    [Fact]
+    public async Task Other_content_under_a_recorded_key_is_ALREADY_EXISTS_saying_what_differs_and_changes_nothing()
+    {
+        var merchant = NewId("m-");
+        var c = TwoLines(NewId("T-"));
+        var first = await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = c });
+        var changed = c.Clone();
+        changed.Lines[1].Amount = Cny(1600m);
+        changed.BuyerAbuse = true;
+        var e = await Assert.ThrowsAsync<RpcException>(() => LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = changed }).ResponseAsync);
+        Assert.Equal(StatusCode.AlreadyExists, e.StatusCode);
+        Assert.Contains("case.lines[1].amount 1500.00 CNY recorded, 1600.00 CNY sent", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("case.buyer_abuse false recorded, true sent", e.Status.Detail, StringComparison.Ordinal);
+        // The same order for another merchant is refused too: an order belongs to one merchant.
+        var other = await Assert.ThrowsAsync<RpcException>(() => LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = NewId("m-"), Case = c }).ResponseAsync);
+        Assert.Equal(StatusCode.AlreadyExists, other.StatusCode);
+        Assert.Contains($"recorded for merchant '{merchant}'", other.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(first.Decision, Assert.Single(await ListAll(merchant)).Decision);
+    }
+
+    [Fact]
+    public async Task All_lines_of_a_request_are_recorded_together_or_not_at_all()
+    {
+        var merchant = NewId("m-");
+        var order = NewId("T-");
+        await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = TwoLines(order, lines: ["1", "2"]) });
+        // Line 2 is recorded already: nothing of this request is written, not even line 3.
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = TwoLines(order, lines: ["2", "3"]) }).ResponseAsync);
+        Assert.Equal(StatusCode.AlreadyExists, e.StatusCode);
+        Assert.Contains("case.lines[0].line_id '1' recorded, '2' sent", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Single(await ListAll(merchant));
+        // Line 3 on its own is a new record.
+        var third = await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = TwoLines(order, lines: ["3"]) });
+        Assert.False(third.Replay);
+        Assert.Equal(2, (await ListAll(merchant)).Count);
+    }
+
+    [Fact]
+    public async Task ListRecorded_returns_one_merchants_records_in_a_payment_time_range_page_by_page()
+    {
+        var merchant = NewId("m-");
+        var orders = new List<string>();
+        foreach (var day in new[] { 5, 1, 3, 2, 4, 6, 3 })
+        {
+            var order = NewId($"T-{day}-");
+            orders.Add(order);
+            await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = TwoLines(order, $"2024-03-0{day} 10:00") });
+        }
+        await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = NewId("m-"), Case = TwoLines(NewId("T-"), "2024-03-03 10:00") });
+
+        // [Mar 2 10:00, Mar 5 10:00): days 2, 3, 3, 4, in payment-time order; the 5th is excluded.
+        var inRange = await ListAll(merchant, At("2024-03-02 10:00"), At("2024-03-05 10:00"));
+        Assert.Equal([2, 3, 3, 4], inRange.Select(r => r.EventAt.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8)).Day));
+        Assert.All(inRange, r => Assert.Equal(merchant, r.MerchantId));
+        Assert.Equal(7, (await ListAll(merchant)).Count);
+        Assert.Empty(await ListAll(NewId("m-")));
+
+        var bad = await Assert.ThrowsAsync<RpcException>(() => LateShipment.ListRecordedAsync(new ListRecordedLateShipmentsRequest
+        {
+            From = At("2024-03-05 00:00"), To = At("2024-03-01 00:00"), PageSize = 5000, PageToken = "nonsense",
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+        Assert.Equal(["merchant_id", "to", "page_size", "page_token"], bad.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
+    }
+
+    [Fact]
+    public async Task Invalid_record_requests_are_INVALID_ARGUMENT_with_every_field_and_record_nothing()
+    {
+        var c = TwoLines(NewId("T-"));
+        c.Lines[1].LineId = "1";
+        var e = await Assert.ThrowsAsync<RpcException>(() => LateShipment.RecordAsync(new RecordLateShipmentRequest { Case = c }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Equal(["merchant_id", "case.lines[1].line_id"], e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
+
+        var pm = await Assert.ThrowsAsync<RpcException>(() => PriceMatch.RecordAsync(new RecordPriceMatchRequest { MerchantId = " " }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, pm.StatusCode);
+        Assert.Equal(["merchant_id", "item_id", "case"], pm.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
+    }
+
+    [Fact]
+    public async Task Price_match_records_per_order_and_item_with_replay_and_conflict()
+    {
+        var merchant = NewId("m-");
+        var c = JdPayable();
+        c.OrderId = NewId("JD-");
+        var request = new RecordPriceMatchRequest { MerchantId = merchant, ItemId = "sku-1", Case = c };
+        var first = await PriceMatch.RecordAsync(request);
+        Assert.False(first.Replay);
+        Assert.Equal(42.00m, Value(first.Decision.Payout));
+        var again = await PriceMatch.RecordAsync(request);
+        Assert.True(again.Replay);
+        Assert.Equal(first.Decision, again.Decision);
+
+        var changed = request.Clone();
+        changed.Case.Comparison.PaidAmount = Cny(89m);
+        var e = await Assert.ThrowsAsync<RpcException>(() => PriceMatch.RecordAsync(changed).ResponseAsync);
+        Assert.Equal(StatusCode.AlreadyExists, e.StatusCode);
+        Assert.Contains("case.comparison.paid_amount 99.00 CNY recorded, 89.00 CNY sent", e.Status.Detail, StringComparison.Ordinal);
+
+        // Another item of the same order is its own record.
+        var second = await PriceMatch.RecordAsync(new RecordPriceMatchRequest { MerchantId = merchant, ItemId = "sku-2", Case = c });
+        Assert.False(second.Replay);
+        var list = await PriceMatch.ListRecordedAsync(new ListRecordedPriceMatchesRequest { MerchantId = merchant, From = At("2024-06-18 09:15"), To = At("2024-06-18 09:16") });
+        Assert.Equal(["sku-1", "sku-2"], list.Records.Select(r => r.ItemId));
+        Assert.Equal(first.Decision, list.Records[0].Decision);
+        Assert.Equal(c.OrderedAt, list.Records[0].EventAt);
+        Assert.Empty((await PriceMatch.ListRecordedAsync(new ListRecordedPriceMatchesRequest { MerchantId = merchant, To = At("2024-06-18 09:15") })).Records);
+    }
+}
+
+/// <summary>The ledger in memory (the embedded default).</summary>
+public sealed class InMemoryDecisionLedgerTests(AllInOneFixture fixture) : DecisionLedgerTests, IClassFixture<AllInOneFixture>
+{
+    protected override ServiceHost Host => fixture.Host;
+}
+
+/// <summary>The ledger in a real Redis.</summary>
+public sealed class RedisDecisionLedgerTests(RedisHostFixture fixture) : DecisionLedgerTests, IClassFixture<RedisHostFixture>
+{
+    protected override ServiceHost Host => fixture.Host;
+
+    [Fact]
+    public async Task Records_survive_a_host_restart()
+    {
+        var merchant = "m-" + Guid.NewGuid().ToString("N")[..12];
+        var request = new RecordLateShipmentRequest { MerchantId = merchant, Case = TmallLate() };
+        request.Case.OrderId = "T-" + merchant;
+        var first = await new LateShipment.LateShipmentClient(fixture.Host.Channel).RecordAsync(request);
+        await using var restarted = await fixture.StartHostAsync();
+        var client = new LateShipment.LateShipmentClient(restarted.Channel);
+        var again = await client.RecordAsync(request);
+        Assert.True(again.Replay);
+        Assert.Equal(first.Decision, again.Decision);
+        Assert.Single((await client.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant })).Records);
+    }
+}

@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using Penalties.Contracts.V1;
+using static Penalties.Services.Tests.Cases;
+
+namespace Penalties.Services.Tests;
+
+/// <summary>
+/// PenaltyPoints history in a real Redis (AOF, fsync always): exactly once under concurrent retries from two
+/// replicas, nothing acknowledged lost when Redis is SIGKILLed, and everything still there after a host restart.
+/// </summary>
+public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassFixture<RedisHostFixture>
+{
+    private const string Tmall = "tmall.penalty-points";
+    private const string Code = "MISDESCRIBED_SEVERE";
+
+    private static Violation Case(int i) => new() { CaseId = $"c{i:D4}", Code = Code, OccurredAt = At("2024-01-01 00:00") };
+
+    private static RecordPenaltyRequest Request(string merchant, int i)
+    {
+        var v = Case(i);
+        v.OccurredAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(v.OccurredAt.ToDateTimeOffset().AddHours(i));
+        return new RecordPenaltyRequest { MerchantId = merchant, RuleSetId = Tmall, Violation = v };
+    }
+
+    /// <summary>Sends until answered; a Redis outage (UNAVAILABLE) or a lost race (ABORTED) is retried, anything else fails the test.</summary>
+    private static async Task<RecordPenaltyResponse> RecordWithRetries(PenaltyPoints.PenaltyPointsClient client, RecordPenaltyRequest request, ConcurrentBag<StatusCode>? failures = null)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await client.RecordAsync(request, deadline: DateTime.UtcNow.AddSeconds(30));
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Aborted && attempt < 200)
+            {
+                failures?.Add(e.StatusCode);
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    private static async Task<List<HistoryEntry>> History(PenaltyPoints.PenaltyPointsClient client, string merchant)
+    {
+        var all = new List<HistoryEntry>();
+        string token = "";
+        do
+        {
+            var page = await client.ListHistoryAsync(new ListHistoryRequest { MerchantId = merchant, PageSize = 1000, PageToken = token });
+            all.AddRange(page.Entries);
+            token = page.NextPageToken;
+        } while (token.Length > 0);
+        return all;
+    }
+
+    [Fact]
+    public async Task Sixty_four_callers_on_two_replicas_sending_the_same_2000_cases_record_each_exactly_once()
+    {
+        const int merchants = 16, casesPerMerchant = 125, callers = 64;
+        await using var replica = await fixture.StartHostAsync();
+        var clients = new[] { new PenaltyPoints.PenaltyPointsClient(fixture.Host.Channel), new PenaltyPoints.PenaltyPointsClient(replica.Channel) };
+        var run = Guid.NewGuid().ToString("N")[..8];
+        string Merchant(int m) => $"m-{run}-{m}";
+        var answers = new ConcurrentBag<(int Merchant, int Case, RecordPenaltyResponse Response)>();
+
+        // Each merchant's cases go out in occurrence order from 4 callers at once, split over the two replicas:
+        // every case is sent 4 times concurrently, and the replicas race each other through Redis.
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(c => Task.Run(async () =>
+        {
+            int m = c % merchants;
+            var client = clients[c / merchants % 2];
+            for (int i = 0; i < casesPerMerchant; i++) answers.Add((m, i, await RecordWithRetries(client, Request(Merchant(m), i))));
+        })));
+
+        Assert.Equal(callers * casesPerMerchant, answers.Count);
+        var byCase = answers.GroupBy(a => (a.Merchant, a.Case)).ToList();
+        Assert.Equal(merchants * casesPerMerchant, byCase.Count);
+        foreach (var g in byCase)
+        {
+            var first = Assert.Single(g, a => !a.Response.Replay).Response;
+            Assert.All(g, a => Assert.Equal(first.Deduction, a.Response.Deduction));
+            Assert.All(g, a => Assert.Equal(first.NewSanctions, a.Response.NewSanctions));
+        }
+        for (int m = 0; m < merchants; m++)
+        {
+            // Each escalation step used exactly once per merchant.
+            var occurrences = answers.Where(a => a.Merchant == m && !a.Response.Replay).Select(a => a.Response.Deduction.Occurrence).Order();
+            Assert.Equal(Enumerable.Range(1, casesPerMerchant), occurrences);
+            var history = await History(clients[m % 2], Merchant(m));
+            Assert.Equal(casesPerMerchant, history.Count);
+            Assert.Equal(casesPerMerchant, history.Select(h => h.Violation.CaseId).Distinct().Count());
+        }
+
+        // Conflicting re-sends are refused and change nothing.
+        for (int i = 0; i < 10; i++)
+        {
+            var conflicting = Request(Merchant(i), i * 7);
+            conflicting.Violation.Code = "INVOICE";
+            var e = await Assert.ThrowsAsync<RpcException>(() => clients[i % 2].RecordAsync(conflicting).ResponseAsync);
+            Assert.Equal(StatusCode.AlreadyExists, e.StatusCode);
+            Assert.Contains($"code '{Code}' recorded, 'INVOICE' sent", e.Status.Detail, StringComparison.Ordinal);
+        }
+        Assert.Equal(casesPerMerchant, (await History(clients[0], Merchant(0))).Count);
+    }
+
+    [Fact]
+    public async Task Redis_SIGKILLed_and_restarted_from_its_AOF_loses_no_acknowledged_record()
+    {
+        const int callers = 8, casesPerCaller = 60;
+        var client = new PenaltyPoints.PenaltyPointsClient(fixture.Host.Channel);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var acknowledged = new ConcurrentBag<(string Merchant, string Case)>();
+        var failures = new ConcurrentBag<StatusCode>();
+
+        var recording = Enumerable.Range(0, callers).Select(c => Task.Run(async () =>
+        {
+            var merchant = $"k-{run}-{c}";
+            for (int i = 0; i < casesPerCaller; i++)
+            {
+                var request = Request(merchant, i);
+                await RecordWithRetries(client, request, failures);
+                acknowledged.Add((merchant, request.Violation.CaseId));
+            }
+        })).ToList();
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (acknowledged.Count < callers * casesPerCaller / 3 && !recording.Any(t => t.IsCompleted) && DateTime.UtcNow < deadline) await Task.Delay(5);
+        Assert.False(recording.Any(t => t.IsFaulted), "recording failed before Redis was killed");
+        fixture.Redis.Kill();
+        await Task.Delay(700);
+        await fixture.Redis.StartAsync();
+        await Task.WhenAll(recording);
+
+        Assert.NotEmpty(failures);
+        Assert.All(failures, f => Assert.Equal(StatusCode.Unavailable, f));
+        // Read back through a fresh replica (no cache): every acknowledged record is there, once.
+        await using var fresh = await fixture.StartHostAsync();
+        var reader = new PenaltyPoints.PenaltyPointsClient(fresh.Channel);
+        foreach (var merchant in acknowledged.Select(a => a.Merchant).Distinct())
+        {
+            var recorded = (await History(reader, merchant)).Select(h => h.Violation.CaseId).ToList();
+            Assert.Equal(recorded.Count, recorded.Distinct().Count());
+            Assert.Equal(acknowledged.Where(a => a.Merchant == merchant).Select(a => a.Case).Order(StringComparer.Ordinal), recorded.Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task History_survives_a_host_restart_and_a_replay_returns_the_original_answer()
+    {
+        var merchant = "r-" + Guid.NewGuid().ToString("N")[..12];
+        var answers = new List<RecordPenaltyResponse>();
+        await using (var host = await fixture.StartHostAsync())
+        {
+            var client = new PenaltyPoints.PenaltyPointsClient(host.Channel);
+            for (int i = 0; i < 4; i++) answers.Add(await client.RecordAsync(Request(merchant, i)));
+            Assert.False((await client.RevokeAsync(new RevokePenaltyRequest { MerchantId = merchant, CaseId = "c0001", Reason = "appeal" })).Replay);
+        }
+        await using var restarted = await fixture.StartHostAsync();
+        var after = new PenaltyPoints.PenaltyPointsClient(restarted.Channel);
+        for (int i = 0; i < 4; i++)
+        {
+            var replay = await after.RecordAsync(Request(merchant, i));
+            Assert.True(replay.Replay);
+            Assert.Equal(answers[i].Deduction, replay.Deduction);
+        }
+        Assert.Equal("4th MISDESCRIBED_SEVERE: serious, 12", answers[3].Deduction.Explanation);
+        Assert.True((await after.RevokeAsync(new RevokePenaltyRequest { MerchantId = merchant, CaseId = "c0001" })).Replay);
+        var history = await History(after, merchant);
+        Assert.Equal(5, history.Count);
+        Assert.True(history[4].Revocation);
+        var standing = (await after.GetStandingAsync(new GetStandingRequest { MerchantId = merchant, RuleSetId = Tmall, AsOf = At("2024-12-01 00:00") })).Standing;
+        Assert.Equal(3, standing.Deductions.Count);
+    }
+}
