@@ -75,10 +75,10 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         if (violation.Revoked) v.Add("violation.revoked", "must be false when recording; revoke with Revoke");
         v.ThrowIfAny();
         var catalog = rules.Current;
+        Penalties.Core.PenaltyPoints.Deduction? decided = null; // of the attempt that was written (a lost race decides again)
         var response = await store.UpdateAsync(request.MerchantId, records =>
         {
             var existing = Find(records, violation.CaseId);
-            var history = Violations(records, request.RuleSetId);
             if (existing is not null)
             {
                 var differences = Differences(existing, request.RuleSetId, violation);
@@ -91,7 +91,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
                     answer.Replay = true;
                     return ((HistoryRecord?)null, answer);
                 }
-                var standing = PenaltyPointsCalculator.Standing(catalog, request.RuleSetId, history, violation.OccurredAt);
+                var standing = PenaltyPointsCalculator.Standing(catalog, request.RuleSetId, Violations(records, request.RuleSetId), violation.OccurredAt);
                 var original = standing.Deductions.FirstOrDefault(d => d.CaseId == violation.CaseId);
                 return ((HistoryRecord?)null, new RecordPenaltyResponse
                 {
@@ -99,16 +99,17 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
                     Deduction = original is null ? null : Mapping.Deduction(original, standing.AsOf),
                 });
             }
-            var preview = PenaltyPointsCalculator.Preview(catalog, request.RuleSetId, history, violation, violation.OccurredAt);
+            var preview = PenaltyPointsCalculator.Preview(catalog, request.RuleSetId, Violations(records, request.RuleSetId), violation, violation.OccurredAt);
             var result = new RecordPenaltyResponse
             {
                 Replay = false,
                 Deduction = preview.Deduction is null ? null : Mapping.Deduction(preview.Deduction, violation.OccurredAt),
                 NewSanctions = { preview.NewSanctions.Select(s => Mapping.Sanction(s, violation.OccurredAt)) },
             };
-            Count(request.RuleSetId, preview.Deduction);
+            decided = preview.Deduction;
             return (new HistoryRecord(0, request.RuleSetId, violation, Revocation: false, Reason: null, Response: result.ToByteArray()), result);
-        }, context.CancellationToken);
+        }, context.CancellationToken, answerFromCache: true); // a replay's answer is the stored one: final wherever it was read
+        if (!response.Replay) Count(request.RuleSetId, decided);
         return response;
     }
 

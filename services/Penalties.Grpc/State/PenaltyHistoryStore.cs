@@ -12,12 +12,16 @@ public sealed record HistoryRecord(long Sequence, string RuleSetId, Violation Vi
 /// A merchant's penalty history. <see cref="UpdateAsync{T}"/> decides and appends atomically per merchant:
 /// the decision function sees the whole history and what it returns to append is written only if no
 /// other write came in between, so two concurrent records can never both be "the 3rd".
+/// With <c>answerFromCache</c> a store that caches may answer from what it holds when the decision appends
+/// nothing (a replay of an entry it already has: entries never change, so that answer is final) or refuses
+/// (a conflict with such an entry); anything else is decided on the history as it is now.
 /// </summary>
 public interface IPenaltyHistoryStore
 {
     Task<IReadOnlyList<HistoryRecord>> ReadAsync(string merchantId, CancellationToken cancellationToken);
 
-    Task<T> UpdateAsync<T>(string merchantId, Func<IReadOnlyList<HistoryRecord>, (HistoryRecord? Append, T Result)> decide, CancellationToken cancellationToken);
+    Task<T> UpdateAsync<T>(string merchantId, Func<IReadOnlyList<HistoryRecord>, (HistoryRecord? Append, T Result)> decide, CancellationToken cancellationToken,
+        bool answerFromCache = false);
 }
 
 /// <summary>The embedded default: history in memory, one lock per merchant. Lost on restart (the Redis store is durable).</summary>
@@ -31,7 +35,8 @@ public sealed class InMemoryPenaltyHistoryStore : IPenaltyHistoryStore
         lock (list) return Task.FromResult<IReadOnlyList<HistoryRecord>>([.. list]);
     }
 
-    public Task<T> UpdateAsync<T>(string merchantId, Func<IReadOnlyList<HistoryRecord>, (HistoryRecord? Append, T Result)> decide, CancellationToken cancellationToken)
+    public Task<T> UpdateAsync<T>(string merchantId, Func<IReadOnlyList<HistoryRecord>, (HistoryRecord? Append, T Result)> decide, CancellationToken cancellationToken,
+        bool answerFromCache = false)
     {
         var list = _merchants.GetOrAdd(merchantId, _ => []);
         lock (list)

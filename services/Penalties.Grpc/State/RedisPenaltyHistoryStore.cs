@@ -40,6 +40,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
     {
         public readonly List<HistoryRecord> Records = [];
         public readonly SemaphoreSlim Gate = new(1, 1);
+        public bool Loaded;
     }
 
     private readonly ConcurrentDictionary<string, MerchantLog> _cache = new(StringComparer.Ordinal);
@@ -63,7 +64,8 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
         }
     }
 
-    public async Task<T> UpdateAsync<T>(string merchantId, Func<IReadOnlyList<HistoryRecord>, (HistoryRecord? Append, T Result)> decide, CancellationToken cancellationToken)
+    public async Task<T> UpdateAsync<T>(string merchantId, Func<IReadOnlyList<HistoryRecord>, (HistoryRecord? Append, T Result)> decide, CancellationToken cancellationToken,
+        bool answerFromCache = false)
     {
         var log = Log(merchantId);
         await log.Gate.WaitAsync(cancellationToken);
@@ -73,9 +75,27 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
             {
                 for (int attempt = 0; attempt < MaxAttempts; attempt++)
                 {
-                    await RefreshAsync(merchantId, log);
-                    var (append, result) = decide(log.Records);
-                    if (append is null) return result;
+                    // The first attempt decides on the cache when it has been read: in the usual case (one writer per
+                    // merchant) it is current, and the append script refuses it if it is not. Only a decision that
+                    // appends nothing is checked against the current log first, unless the caller says a cached
+                    // answer is final.
+                    bool fresh = !log.Loaded || attempt > 0;
+                    if (fresh) await RefreshAsync(merchantId, log);
+                    HistoryRecord? append;
+                    T result;
+                    try
+                    {
+                        (append, result) = decide(log.Records);
+                    }
+                    catch (Exception e) when (!fresh && e is not ConflictException)
+                    {
+                        continue; // e.g. "not recorded": decide again on the current log
+                    }
+                    if (append is null)
+                    {
+                        if (fresh || answerFromCache) return result;
+                        continue;
+                    }
                     var record = append with { Sequence = log.Records.Count };
                     var field = (record.Revocation ? "revoke:" : "case:") + record.Violation.CaseId;
                     var outcome = (long)await redis.Database.ScriptEvaluateAsync(AppendScript, [LogKey(merchantId), IndexKey(merchantId)],
@@ -87,7 +107,11 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
                     }
                     // Lost a race (re-read the tail and decide again), or the log is not what the cache holds
                     // (shorter, or indexed differently): read it whole again.
-                    if (outcome < log.Records.Count) log.Records.Clear();
+                    if (outcome < log.Records.Count)
+                    {
+                        log.Records.Clear();
+                        log.Loaded = false;
+                    }
                 }
                 throw new RpcException(new Status(StatusCode.Aborted, $"merchant '{merchantId}': too many concurrent writes, retry"));
             });
@@ -109,6 +133,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
     {
         var tail = await redis.Database.ListRangeAsync(LogKey(merchantId), log.Records.Count, -1);
         foreach (var value in tail) log.Records.Add(Decode((byte[])value!, log.Records.Count));
+        log.Loaded = true;
         return true;
     }
 
