@@ -171,4 +171,32 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         var standing = (await after.GetStandingAsync(new GetStandingRequest { MerchantId = merchant, RuleSetId = Tmall, AsOf = At("2024-12-01 00:00") })).Standing;
         Assert.Equal(3, standing.Deductions.Count);
     }
+
+    [Fact]
+    public async Task A_replay_is_answered_from_what_the_replica_holds_while_Redis_is_down_and_a_new_record_is_UNAVAILABLE()
+    {
+        await using var replica = await fixture.StartHostAsync();
+        var client = new PenaltyPoints.PenaltyPointsClient(replica.Channel);
+        const string merchant = "replay-while-down";
+        var first = await RecordWithRetries(client, Request(merchant, 1));
+        Assert.False(first.Replay);
+        fixture.Redis.Kill();
+        try
+        {
+            var replay = await client.RecordAsync(Request(merchant, 1));
+            Assert.True(replay.Replay);
+            Assert.Equal(first.Deduction, replay.Deduction);
+            var conflict = Request(merchant, 1);
+            conflict.Violation.Code = "MISDESCRIBED_MINOR";
+            Assert.Equal(StatusCode.AlreadyExists, (await Assert.ThrowsAsync<RpcException>(() => client.RecordAsync(conflict).ResponseAsync)).StatusCode);
+            var fresh = await Assert.ThrowsAsync<RpcException>(() => client.RecordAsync(Request(merchant, 2), deadline: DateTime.UtcNow.AddSeconds(20)).ResponseAsync);
+            Assert.Equal(StatusCode.Unavailable, fresh.StatusCode);
+        }
+        finally
+        {
+            await fixture.Redis.StartAsync();
+        }
+        Assert.False((await RecordWithRetries(client, Request(merchant, 2))).Replay);
+        Assert.Equal(["c0001", "c0002"], (await History(client, merchant)).Select(e => e.Violation.CaseId));
+    }
 }
