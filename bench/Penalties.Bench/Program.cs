@@ -18,11 +18,15 @@ public static class Program
             {
                 foreach (var version in catalog.Versions(id))
                 {
-                    var engine = new RulesEngineLateShipment(version);
-                    RulesEngineLateShipment.VerifyIdentical(version, engine);
-                    var outcomes = RulesEngineLateShipment.VerifyRandom(version, engine, 20_000);
-                    Console.WriteLine($"{version.Reference}: RulesEngine and Penalties agree on {RulesEngineLateShipment.VerificationTable(version).Count()} table inputs"
-                        + $" and {outcomes.Values.Sum()} random ones ({string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}"))})");
+                    foreach (bool singleRule in new[] { false, true })
+                    {
+                        var engine = new RulesEngineLateShipment(version, singleRule);
+                        RulesEngineLateShipment.VerifyIdentical(version, engine);
+                        var outcomes = RulesEngineLateShipment.VerifyRandom(version, engine, 20_000);
+                        Console.WriteLine($"{version.Reference} ({(singleRule ? "one rule" : "a rule per outcome")}): RulesEngine and Penalties agree on "
+                            + $"{RulesEngineLateShipment.VerificationTable(version).Count()} table inputs and {outcomes.Values.Sum()} random ones "
+                            + $"({string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}"))})");
+                    }
                 }
             }
             return;

@@ -89,46 +89,89 @@ public sealed class RulesEngineLateShipment
     private const string PointsRule = "TmallPoints";
     private const string LiabilityRule = "PlatformLiability";
 
+    private const string ReferralExpression = "np(terms.RefusedBeforePaymentReferral.ViolationCode)";
+    private const string PointsCondition = "compensable && terms.Payout.Instrument == PayoutInstrument.TmallPoints";
+    private const string PointsExpression = "Math.Round(payout * terms.Payout.PointsPerYuan, 0,"
+        + " terms.Payout.PointsRounding == RoundingMode.Down ? MidpointRounding.ToZero : terms.Payout.PointsRounding == RoundingMode.HalfUp ? MidpointRounding.AwayFromZero"
+        + " : terms.Payout.PointsRounding == RoundingMode.HalfEven ? MidpointRounding.ToEven : MidpointRounding.ToPositiveInfinity)";
+    private const string LiabilityCondition =
+        "compensable && terms.PlatformLiability != null && !(terms.PlatformLiability.OnlyIfNotPaidBeforeJudgment && order.MerchantPaidBeforeJudgment)";
+    private const string LiabilityExpression = "Math.Round(terms.PlatformLiability.MultipleOfBuyerPayout * payout, terms.Rounding.Scale, rounding)";
+
+    /// <summary>
+    /// The single-rule layout: the same parameters as the rule's local parameters (evaluated once), the outcome
+    /// as one nested conditional in the same precedence, and one OutputExpression building the answer.
+    /// </summary>
+    private const string SingleRuleOutcome =
+        "order.RefusedBeforePayment ? LateShipmentOutcome.RefusedBeforePayment : lateness == Lateness.NotYetDue ? LateShipmentOutcome.NotYetDue"
+        + " : lateness == Lateness.OnTime ? LateShipmentOutcome.NotLate : notEnforced ? LateShipmentOutcome.NotEnforced : exempt ? LateShipmentOutcome.Exempt"
+        + " : !reasonCompensable ? LateShipmentOutcome.RefundReasonNotCompensable : LateShipmentOutcome.Compensable";
+
+    private const string SingleRuleAnswer =
+        "LateShipmentAnswer(outcome, outcome == LateShipmentOutcome.RefusedBeforePayment ? null : lateness, compensable ? payout : 0m,"
+        + " terms.Payout.Instrument != PayoutInstrument.TmallPoints ? null : " + PointsCondition + " ? Convert.ToInt64(" + PointsExpression + ") : 0L,"
+        + " " + LiabilityCondition + " ? " + LiabilityExpression + " : 0m,"
+        + " outcome == LateShipmentOutcome.RefusedBeforePayment ? " + ReferralExpression + " : null)";
+
     private readonly RE _engine;
     private readonly RuleParameter _terms;
     private readonly LateShipmentParameters _parameters;
     private readonly string[] _ruleNames;
+    private readonly bool _singleRule;
 
-    public RulesEngineLateShipment(RuleSetVersion version)
+    /// <param name="version">The rule-set version whose parameters the workflow reads.</param>
+    /// <param name="singleRule">
+    /// False (the baseline): one rule per outcome sharing workflow parameters, which RulesEngine evaluates again
+    /// for each rule. True: the whole decision in one rule, its parameters evaluated once, for comparison.
+    /// </param>
+    public RulesEngineLateShipment(RuleSetVersion version, bool singleRule = false)
+    {
+        _singleRule = singleRule;
+        var rules = singleRule ? [SingleRule()] : RulePerOutcome();
+        _ruleNames = [.. rules.Select(r => r.RuleName)];
+        var workflow = new Workflow
+        {
+            WorkflowName = WorkflowName,
+            GlobalParams = singleRule ? null : [.. GlobalParams.Select(g => new ScopedParam { Name = g.Name, Expression = g.Expression })],
+            Rules = rules,
+        };
+        var settings = new ReSettings
+        {
+            CustomTypes = [typeof(Lateness), typeof(ShippingChannel), typeof(LateShipmentCondition), typeof(PayoutInstrument), typeof(RefundReason),
+                typeof(RoundingMode), typeof(MidpointRounding), typeof(LateShipmentOutcome), typeof(LateShipmentAnswer)],
+        };
+        _engine = new RE([workflow], settings);
+        _parameters = version.ParametersAs<LateShipmentParameters>();
+        _terms = new RuleParameter("terms", _parameters);
+    }
+
+    private static Rule SingleRule()
+    {
+        var rule = Lambda("Decision", "true");
+        rule.LocalParams = [.. GlobalParams.Select(g => new ScopedParam { Name = g.Name, Expression = g.Expression }),
+            new ScopedParam { Name = "outcome", Expression = SingleRuleOutcome }];
+        rule.Actions = Output(SingleRuleAnswer);
+        return rule;
+    }
+
+    private static List<Rule> RulePerOutcome()
     {
         var rules = new List<Rule>();
         foreach (var (outcome, expression) in OutcomeRules)
         {
             var rule = Lambda(outcome.ToString(), expression);
             if (outcome == LateShipmentOutcome.Compensable) rule.Actions = Output("payout");
-            if (outcome == LateShipmentOutcome.RefusedBeforePayment) rule.Actions = Output("np(terms.RefusedBeforePaymentReferral.ViolationCode)");
+            if (outcome == LateShipmentOutcome.RefusedBeforePayment) rule.Actions = Output(ReferralExpression);
             rules.Add(rule);
         }
         rules.Add(Lambda(OutOfStockRule, "!order.RefusedBeforePayment && lateness == Lateness.OutOfStock"));
-        var points = Lambda(PointsRule, "compensable && terms.Payout.Instrument == PayoutInstrument.TmallPoints");
-        points.Actions = Output("Math.Round(payout * terms.Payout.PointsPerYuan, 0,"
-            + " terms.Payout.PointsRounding == RoundingMode.Down ? MidpointRounding.ToZero : terms.Payout.PointsRounding == RoundingMode.HalfUp ? MidpointRounding.AwayFromZero"
-            + " : terms.Payout.PointsRounding == RoundingMode.HalfEven ? MidpointRounding.ToEven : MidpointRounding.ToPositiveInfinity)");
+        var points = Lambda(PointsRule, PointsCondition);
+        points.Actions = Output(PointsExpression);
         rules.Add(points);
-        var liability = Lambda(LiabilityRule,
-            "compensable && terms.PlatformLiability != null && !(terms.PlatformLiability.OnlyIfNotPaidBeforeJudgment && order.MerchantPaidBeforeJudgment)");
-        liability.Actions = Output("Math.Round(terms.PlatformLiability.MultipleOfBuyerPayout * payout, terms.Rounding.Scale, rounding)");
+        var liability = Lambda(LiabilityRule, LiabilityCondition);
+        liability.Actions = Output(LiabilityExpression);
         rules.Add(liability);
-
-        _ruleNames = [.. rules.Select(r => r.RuleName)];
-        var workflow = new Workflow
-        {
-            WorkflowName = WorkflowName,
-            GlobalParams = [.. GlobalParams.Select(g => new ScopedParam { Name = g.Name, Expression = g.Expression })],
-            Rules = rules,
-        };
-        var settings = new ReSettings
-        {
-            CustomTypes = [typeof(Lateness), typeof(ShippingChannel), typeof(LateShipmentCondition), typeof(PayoutInstrument), typeof(RefundReason), typeof(RoundingMode), typeof(MidpointRounding)],
-        };
-        _engine = new RE([workflow], settings);
-        _parameters = version.ParametersAs<LateShipmentParameters>();
-        _terms = new RuleParameter("terms", _parameters);
+        return rules;
     }
 
     private static Rule Lambda(string name, string expression) =>
@@ -147,6 +190,13 @@ public sealed class RulesEngineLateShipment
     {
         var results = await _engine.ExecuteAllRulesAsync(WorkflowName, order, _terms).ConfigureAwait(false);
         if (results.Count != _ruleNames.Length) throw new InvalidOperationException($"RulesEngine returned {results.Count} results for {_ruleNames.Length} rules");
+        if (_singleRule)
+        {
+            var decision = results[0];
+            if (!string.IsNullOrEmpty(decision.ExceptionMessage) || decision.ActionResult?.Exception is not null)
+                throw new InvalidOperationException($"RulesEngine decision rule failed: {decision.ExceptionMessage}", decision.ActionResult?.Exception);
+            return (LateShipmentAnswer)decision.ActionResult!.Output;
+        }
         LateShipmentOutcome? outcome = null;
         bool outOfStock = false;
         decimal payout = 0m, liability = 0m;
