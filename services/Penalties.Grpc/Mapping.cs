@@ -42,6 +42,11 @@ public static class Mapping
 
     public static Timestamp Time(DateTimeOffset t) => Timestamp.FromDateTimeOffset(t);
 
+    // Business instants far from today are mistakes, and the calculators add deadlines and whole years to
+    // them: instants are accepted within [1900-01-01, 9000-01-01) UTC, so that arithmetic never overflows.
+    private const long MinSupportedSeconds = -2208988800; // 1900-01-01T00:00:00Z
+    private const long MaxSupportedSeconds = 221845392000; // 9000-01-01T00:00:00Z
+
     public static Timestamp? Time(DateTimeOffset? t) => t is { } value ? Timestamp.FromDateTimeOffset(value) : null;
 
     public static DateTimeOffset? Time(Timestamp? t, string field, ViolationList v)
@@ -50,6 +55,11 @@ public static class Mapping
         if (t.Seconds < -62135596800 || t.Seconds > 253402300799 || t.Nanos is < 0 or > 999_999_999)
         {
             v.Add(field, "is not a valid timestamp");
+            return null;
+        }
+        if (t.Seconds < MinSupportedSeconds || t.Seconds >= MaxSupportedSeconds)
+        {
+            v.Add(field, "must be within [1900-01-01, 9000-01-01) UTC");
             return null;
         }
         return t.ToDateTimeOffset();

@@ -55,6 +55,19 @@ public class PenaltyPointsServiceTests(AllInOneFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task An_instant_far_outside_business_time_is_INVALID_ARGUMENT_not_INTERNAL()
+    {
+        var merchant = NewMerchant();
+        var far = Violation("c9", "INVOICE", "2024-03-01 10:00");
+        far.OccurredAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(9999, 6, 1, 0, 0, 0, TimeSpan.Zero));
+        var e = await Assert.ThrowsAsync<RpcException>(() => Record(merchant, far));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        var violation = Assert.Single(e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations);
+        Assert.Equal(("violation.occurred_at", "must be within [1900-01-01, 9000-01-01) UTC"), (violation.Field, violation.Description));
+        Assert.Empty((await Client.ListHistoryAsync(new ListHistoryRequest { MerchantId = merchant })).Entries);
+    }
+
+    [Fact]
     public async Task An_invalid_record_changes_nothing()
     {
         var merchant = NewMerchant();

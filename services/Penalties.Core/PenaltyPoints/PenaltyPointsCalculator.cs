@@ -13,6 +13,9 @@ namespace Penalties.Core.PenaltyPoints;
 /// </summary>
 public static class PenaltyPointsCalculator
 {
+    // Periods are China calendar years: an occurrence must leave room for the year after it.
+    private static readonly long LatestOccurrenceTicks = new DateTimeOffset(9990, 1, 1, 0, 0, 0, TimeSpan.Zero).UtcTicks;
+
     public const string TmallRuleSet = "tmall.penalty-points";
     public const string PinduoduoRuleSet = "pdd.penalty-points";
 
@@ -57,13 +60,14 @@ public static class PenaltyPointsCalculator
             {
                 var h = entries[i];
                 // Field paths are built only when an entry has a problem: a valid history allocates nothing here.
-                if (h is not null && !TextKeys.IsBlank(h.CaseId) && !TextKeys.IsBlank(h.Code) && h.OccurredAt != default && h.AssessedPoints is not < 0)
+                if (h is not null && !TextKeys.IsBlank(h.CaseId) && !TextKeys.IsBlank(h.Code) && h.OccurredAt != default && h.OccurredAt.UtcTicks < LatestOccurrenceTicks && h.AssessedPoints is not < 0)
                     continue;
                 var path = field == "violation" ? field : $"{field}[{i}]";
                 if (h is null) { v.Add(path, "is null"); continue; }
                 v.Required(path + ".caseId", h.CaseId);
                 v.Required(path + ".code", h.Code);
                 if (h.OccurredAt == default) v.Add(path + ".occurredAt", "is required");
+                else if (h.OccurredAt.UtcTicks >= LatestOccurrenceTicks) v.Add(path + ".occurredAt", "must be before 9990-01-01 (the yearly periods after it cannot be computed)");
                 if (h.AssessedPoints is < 0) v.Add(path + ".assessedPoints", $"must not be negative (got {h.AssessedPoints})");
             }
         }
@@ -128,7 +132,7 @@ public static class PenaltyPointsCalculator
         for (int i = 0; i < n; i++)
         {
             var v = history[i];
-            if (v is null || TextKeys.IsBlank(v.CaseId) || TextKeys.IsBlank(v.Code) || v.OccurredAt == default || v.AssessedPoints is < 0)
+            if (v is null || TextKeys.IsBlank(v.CaseId) || TextKeys.IsBlank(v.Code) || v.OccurredAt == default || v.OccurredAt.UtcTicks >= LatestOccurrenceTicks || v.AssessedPoints is < 0)
             {
                 valid = false;
                 return default;

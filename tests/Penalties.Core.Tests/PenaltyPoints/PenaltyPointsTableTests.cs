@@ -284,6 +284,15 @@ public class PenaltyPointsTableTests
     }
 
     [Fact]
+    public void A_violation_whose_year_has_no_successor_is_invalid_not_a_crash()
+    {
+        var late = new Violation { CaseId = "far", Code = "INVOICE", OccurredAt = new DateTimeOffset(9999, 6, 1, 0, 0, 0, TimeSpan.FromHours(8)) };
+        var e = Assert.Throws<InvalidCaseException>(() => Standing(Tmall, [late]));
+        Assert.Equal("history[0].occurredAt", Assert.Single(e.Violations).Field);
+        Assert.Contains("before 9990-01-01", e.Violations[0].Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_violation_before_any_version_is_a_typed_error()
     {
         var e = Assert.Throws<RuleResolutionException>(() => Standing(Pdd, [V("h", "HARASSMENT_ORDINARY", "2022-05-01 10:00")]));
