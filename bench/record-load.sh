@@ -3,11 +3,11 @@
 # replay, against the echo's unary call of the same size from the same .NET client, alternating, 3 rounds;
 # then every merchant's history is read back (no record lost or duplicated). Redis runs with the durability
 # settings the README recommends (appendonly yes, appendfsync always). Loopback only; bounded by CALLS.
-#   bash bench/record-load.sh            (CALLS=50000 per round, MERCHANTS=1000)
+#   bash bench/record-load.sh            (CALLS=50000 per round, MERCHANTS=10000: 16 records each at the end, a busy year for a Tmall merchant)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CALLS=${CALLS:-50000}
-MERCHANTS=${MERCHANTS:-1000}
+MERCHANTS=${MERCHANTS:-10000}
 ECHO_URL=http://127.0.0.1:5190
 SVC_URL=http://127.0.0.1:5100
 REDIS_PORT=${REDIS_PORT:-6391}

@@ -40,7 +40,7 @@ if (args.Length >= 3 && args[0] == "record")
 {
     // record SERVICE_URL ECHO_URL [CALLS_PER_ROUND] [MERCHANTS]
     int perRound = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 50_000;
-    int merchants = args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 1_000;
+    int merchants = args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
     Environment.Exit(await Penalties.LoadBench.RecordBench.RunAsync(args[1], args[2], perRound, merchants));
 }
 if (args.Length >= 3 && args[0] == "stream")

@@ -26,7 +26,7 @@ internal static class RecordBench
         // Warm-up (its records count like any other and are verified too).
         var warm = Enumerable.Range(0, perRound / 10).Select(i => Request("warm", i, merchants)).ToArray();
         await Run(services, warm, expectReplay: false);
-        await RunEcho(echoes, echo, perRound / 10);
+        await RunEcho(echoes, echo, perRound / 2);
 
         var expected = new HashSet<string>(warm.Select(r => r.Violation.CaseId), StringComparer.Ordinal);
         var results = new List<(string Name, double Rate, double Echo)>();

@@ -17,6 +17,9 @@ namespace Penalties.Grpc.Services;
 public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistoryStore store, PenaltiesMetrics metrics) : PenaltyPoints.PenaltyPointsBase
 {
     private const int DefaultPageSize = 100;
+
+    // Replay answers by entry: shared, never modified after they are built (responses are only serialized).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<HistoryRecord, RecordPenaltyResponse> Answers = new();
     private const int MaxPageSize = 1000;
 
     public override Task<AssessPenaltyResponse> Assess(AssessPenaltyRequest request, ServerCallContext context) =>
@@ -74,6 +77,9 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         var violation = Mapping.Violation(request.Violation, "violation", v);
         if (violation.Revoked) v.Add("violation.revoked", "must be false when recording; revoke with Revoke");
         v.ThrowIfAny();
+        // A case this replica already holds is answered at once: a replay of the stored answer, or a conflict.
+        if (store.FindRecorded(request.MerchantId, violation.CaseId) is { Response: not null } known)
+            return StoredAnswer(known, request.MerchantId, request.RuleSetId, violation);
         var catalog = rules.Current;
         Penalties.Core.PenaltyPoints.Deduction? decided = null; // of the attempt that was written (a lost race decides again)
         var response = await store.UpdateAsync(request.MerchantId, records =>
@@ -81,16 +87,11 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
             var existing = Find(records, violation.CaseId);
             if (existing is not null)
             {
+                if (existing.Response is not null)
+                    return ((HistoryRecord?)null, StoredAnswer(existing, request.MerchantId, request.RuleSetId, violation));
                 var differences = Differences(existing, request.RuleSetId, violation);
                 if (differences.Count > 0)
                     throw new ConflictException($"case '{violation.CaseId}' is already recorded for merchant '{request.MerchantId}' with other content: {string.Join("; ", differences)}");
-                if (existing.Response is { } answered)
-                {
-                    // What was first answered, exactly, even if the rules changed since.
-                    var answer = DecisionRecording.Parse<RecordPenaltyResponse>(answered);
-                    answer.Replay = true;
-                    return ((HistoryRecord?)null, answer);
-                }
                 var standing = PenaltyPointsCalculator.Standing(catalog, request.RuleSetId, Violations(records, request.RuleSetId), violation.OccurredAt);
                 var original = standing.Deductions.FirstOrDefault(d => d.CaseId == violation.CaseId);
                 return ((HistoryRecord?)null, new RecordPenaltyResponse
@@ -111,6 +112,24 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         }, context.CancellationToken, answerFromCache: true); // a replay's answer is the stored one: final wherever it was read
         if (!response.Replay) Count(request.RuleSetId, decided);
         return response;
+    }
+
+    /// <summary>
+    /// What was first answered for a recorded case, exactly, marked replay (even if the rules changed since),
+    /// or ALREADY_EXISTS when the request differs from what was recorded. The parsed answer is kept with the
+    /// entry (entries never change), so a replay costs no parsing.
+    /// </summary>
+    private static RecordPenaltyResponse StoredAnswer(HistoryRecord existing, string merchantId, string ruleSetId, CoreViolation violation)
+    {
+        var differences = Differences(existing, ruleSetId, violation);
+        if (differences.Count > 0)
+            throw new ConflictException($"case '{violation.CaseId}' is already recorded for merchant '{merchantId}' with other content: {string.Join("; ", differences)}");
+        return Answers.GetValue(existing, static e =>
+        {
+            var answer = DecisionRecording.Parse<RecordPenaltyResponse>(e.Response!);
+            answer.Replay = true;
+            return answer;
+        });
     }
 
     public override async Task<RevokePenaltyResponse> Revoke(RevokePenaltyRequest request, ServerCallContext context)

@@ -22,28 +22,49 @@ public interface IPenaltyHistoryStore
 
     Task<T> UpdateAsync<T>(string merchantId, Func<IReadOnlyList<HistoryRecord>, (HistoryRecord? Append, T Result)> decide, CancellationToken cancellationToken,
         bool answerFromCache = false);
+
+    /// <summary>
+    /// The recorded entry (not a revocation) of <paramref name="caseId"/> if the store already holds it, without
+    /// I/O; null when it does not (decide through <see cref="UpdateAsync{T}"/>). Entries never change, so what
+    /// this returns is final.
+    /// </summary>
+    HistoryRecord? FindRecorded(string merchantId, string caseId);
 }
 
 /// <summary>The embedded default: history in memory, one lock per merchant. Lost on restart (the Redis store is durable).</summary>
 public sealed class InMemoryPenaltyHistoryStore : IPenaltyHistoryStore
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, List<HistoryRecord>> _merchants = new(StringComparer.Ordinal);
+    private sealed class Merchant
+    {
+        public readonly List<HistoryRecord> Records = [];
+        public readonly System.Collections.Concurrent.ConcurrentDictionary<string, HistoryRecord> ByCase = new(StringComparer.Ordinal);
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Merchant> _merchants = new(StringComparer.Ordinal);
 
     public Task<IReadOnlyList<HistoryRecord>> ReadAsync(string merchantId, CancellationToken cancellationToken)
     {
-        if (!_merchants.TryGetValue(merchantId, out var list)) return Task.FromResult<IReadOnlyList<HistoryRecord>>([]);
-        lock (list) return Task.FromResult<IReadOnlyList<HistoryRecord>>([.. list]);
+        if (!_merchants.TryGetValue(merchantId, out var m)) return Task.FromResult<IReadOnlyList<HistoryRecord>>([]);
+        lock (m) return Task.FromResult<IReadOnlyList<HistoryRecord>>([.. m.Records]);
     }
 
     public Task<T> UpdateAsync<T>(string merchantId, Func<IReadOnlyList<HistoryRecord>, (HistoryRecord? Append, T Result)> decide, CancellationToken cancellationToken,
         bool answerFromCache = false)
     {
-        var list = _merchants.GetOrAdd(merchantId, _ => []);
-        lock (list)
+        var m = _merchants.GetOrAdd(merchantId, _ => new Merchant());
+        lock (m)
         {
-            var (append, result) = decide(list);
-            if (append is not null) list.Add(append with { Sequence = list.Count });
+            var (append, result) = decide(m.Records);
+            if (append is not null)
+            {
+                var record = append with { Sequence = m.Records.Count };
+                m.Records.Add(record);
+                if (!record.Revocation) m.ByCase.TryAdd(record.Violation.CaseId, record);
+            }
             return Task.FromResult(result);
         }
     }
+
+    public HistoryRecord? FindRecorded(string merchantId, string caseId) =>
+        _merchants.TryGetValue(merchantId, out var m) && m.ByCase.TryGetValue(caseId, out var r) ? r : null;
 }

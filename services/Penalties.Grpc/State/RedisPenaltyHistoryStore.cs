@@ -40,8 +40,18 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
     {
         public readonly List<HistoryRecord> Records = [];
         public readonly SemaphoreSlim Gate = new(1, 1);
+        public readonly ConcurrentDictionary<string, HistoryRecord> ByCase = new(StringComparer.Ordinal);
         public bool Loaded;
+
+        public void Add(HistoryRecord record)
+        {
+            Records.Add(record);
+            if (!record.Revocation) ByCase.TryAdd(record.Violation.CaseId, record);
+        }
     }
+
+    public HistoryRecord? FindRecorded(string merchantId, string caseId) =>
+        _cache.TryGetValue(merchantId, out var log) && log.ByCase.TryGetValue(caseId, out var r) ? r : null;
 
     private readonly ConcurrentDictionary<string, MerchantLog> _cache = new(StringComparer.Ordinal);
 
@@ -102,7 +112,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
                         [log.Records.Count, field, Encode(record)]);
                     if (outcome == -1)
                     {
-                        log.Records.Add(record);
+                        log.Add(record);
                         return result;
                     }
                     // Lost a race (re-read the tail and decide again), or the log is not what the cache holds
@@ -110,6 +120,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
                     if (outcome < log.Records.Count)
                     {
                         log.Records.Clear();
+                        log.ByCase.Clear();
                         log.Loaded = false;
                     }
                 }
@@ -132,7 +143,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
     private async Task<bool> RefreshAsync(string merchantId, MerchantLog log)
     {
         var tail = await redis.Database.ListRangeAsync(LogKey(merchantId), log.Records.Count, -1);
-        foreach (var value in tail) log.Records.Add(Decode((byte[])value!, log.Records.Count));
+        foreach (var value in tail) log.Add(Decode((byte[])value!, log.Records.Count));
         log.Loaded = true;
         return true;
     }
