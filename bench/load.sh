@@ -7,22 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-100000}
 ROUNDS=${ROUNDS:-3}
-ECHO_URL=http://127.0.0.1:5190
-SVC_URL=http://127.0.0.1:5100
-
 command -v h2load >/dev/null || { apt-get update -qq && apt-get install -y -qq nghttp2-client; }
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-dotnet build -c Release services/Penalties.AllInOne -v q -nologo >/dev/null
-dotnet build -c Release bench/Penalties.LoadBench -v q -nologo >/dev/null
-LB="dotnet bench/Penalties.LoadBench/bin/Release/net10.0/Penalties.LoadBench.dll"
+source bench/common.sh
 $LB write-requests "$work" >/dev/null
-$LB echo --urls "$ECHO_URL" >/dev/null 2>&1 & pids+=($!)
-dotnet services/Penalties.AllInOne/bin/Release/net10.0/Penalties.AllInOne.dll --urls "$SVC_URL" --Logging:LogLevel:Default=Warning >/dev/null 2>&1 & svc=$!; pids+=($svc)
-for port in 5190 5100; do for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done; done
+start_servers
 
 $LB check "$SVC_URL/penalties.v1.LateShipment/Assess" "$work/late-shipment.bin"
 $LB check "$SVC_URL/penalties.v1.PriceMatch/Assess" "$work/price-match.bin"

@@ -1,0 +1,21 @@
+# Sourced by the load scripts: a temporary folder and the processes to stop on exit, the Release builds,
+# and helpers to start the echo server and the all-in-one host and wait for their ports.
+ECHO_URL=http://127.0.0.1:5190
+SVC_URL=http://127.0.0.1:5100
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+dotnet build -c Release services/Penalties.AllInOne -v q -nologo >/dev/null
+dotnet build -c Release bench/Penalties.LoadBench -v q -nologo >/dev/null
+LB="dotnet bench/Penalties.LoadBench/bin/Release/net10.0/Penalties.LoadBench.dll"
+
+# start_servers [extra host arguments...]: the echo on 5190 and the all-in-one host on 5100 ($svc is its pid).
+start_servers() {
+  $LB echo --urls "$ECHO_URL" >/dev/null 2>&1 & pids+=($!)
+  dotnet services/Penalties.AllInOne/bin/Release/net10.0/Penalties.AllInOne.dll --urls "$SVC_URL" --Logging:LogLevel:Default=Warning "$@" >/dev/null 2>&1 & svc=$!; pids+=($svc)
+  wait_ports 5190 5100
+}
+
+wait_ports() { for port in "$@"; do for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done; done; }
