@@ -15,23 +15,20 @@ namespace Penalties.Grpc.State;
 /// log's length is still the one the decision saw and the case is not indexed yet; a lost race re-reads and
 /// decides again, so two concurrent records can never both be "the 3rd". Each merchant's log is cached in
 /// process; since the log only grows, a call reads just the tail past the cached length (usually nothing).
-/// Calls for one merchant in this process queue on a gate, so they do not race each other through Redis.
+/// Calls for one merchant in this process queue on a gate, so they do not race each other through Redis;
+/// the appends of different merchants' calls are written together (<see cref="RedisAppendBatcher"/>).
 /// </para>
 /// </summary>
-public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHistoryStore
+public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHistoryStore, IDisposable
 {
     private const int MaxAttempts = 50;
     private const int MaxCachedMerchants = 100_000;
 
-    // KEYS: log, index. ARGV: expected length, index field, entry. Returns -1 when appended, else the log's length.
-    private const string AppendScript = """
-        local n = redis.call('LLEN', KEYS[1])
-        if n ~= tonumber(ARGV[1]) then return n end
-        if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return -2 end
-        redis.call('RPUSH', KEYS[1], ARGV[3])
-        redis.call('HSET', KEYS[2], ARGV[2], n)
-        return -1
-        """;
+    // Appends of concurrent records (of different merchants) share one script call: see RedisAppendBatcher.
+    private readonly RedisAppendBatcher _appends = new(redis);
+
+    public void Dispose() => _appends.Dispose();
+
 
     // The gate's wait handle is never used, so an undisposed SemaphoreSlim holds no kernel resource.
 #pragma warning disable CA1001
@@ -108,8 +105,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
                     }
                     var record = append with { Sequence = log.Records.Count };
                     var field = (record.Revocation ? "revoke:" : "case:") + record.Violation.CaseId;
-                    var outcome = (long)await redis.Database.ScriptEvaluateAsync(AppendScript, [LogKey(merchantId), IndexKey(merchantId)],
-                        [log.Records.Count, field, Encode(record)]);
+                    var outcome = await _appends.AppendAsync(LogKey(merchantId), IndexKey(merchantId), log.Records.Count, field, Encode(record));
                     if (outcome == -1)
                     {
                         log.Add(record);
@@ -133,9 +129,16 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
         }
     }
 
+    private int _cachedMerchants; // about _cache.Count, which would take every lock of the dictionary on each call
+
     private MerchantLog Log(string merchantId)
     {
-        if (_cache.Count > MaxCachedMerchants) _cache.Clear(); // a cache: a merchant evicted is read whole again
+        if (_cache.TryGetValue(merchantId, out var log)) return log;
+        if (Interlocked.Increment(ref _cachedMerchants) > MaxCachedMerchants)
+        {
+            _cache.Clear(); // a cache: a merchant evicted is read whole again
+            Interlocked.Exchange(ref _cachedMerchants, 0);
+        }
         return _cache.GetOrAdd(merchantId, _ => new MerchantLog());
     }
 

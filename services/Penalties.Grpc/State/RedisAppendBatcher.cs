@@ -1,0 +1,121 @@
+using System.Threading.Channels;
+using Penalties.Grpc.Redis;
+using StackExchange.Redis;
+
+namespace Penalties.Grpc.State;
+
+/// <summary>
+/// Group commit for penalty-history appends: the compare-and-append of every record waiting at the moment
+/// runs in one Lua script call (one round trip, one fsync with `appendfsync always`), each entry checked
+/// and answered on its own. A caller is answered only when the script that wrote its entry has returned,
+/// so an acknowledged record is on disk exactly as with one call per record; what is saved is the client
+/// library's cost per command, which is most of a new record's cost. One batch is in flight at a time;
+/// those that arrive meanwhile form the next. On Redis Cluster (keys of different merchants live in
+/// different slots) every append is its own script call.
+/// </summary>
+internal sealed class RedisAppendBatcher : IDisposable
+{
+    private const int MaxBatch = 128;
+
+    // KEYS: log, index per entry. ARGV: expected length, index field, entry per entry.
+    // Returns per entry: -1 appended, -2 already indexed, else the log's actual length (a stale expectation).
+    private const string BatchScript = """
+        local out = {}
+        for i = 1, #KEYS, 2 do
+          local a = (i - 1) / 2 * 3 + 1
+          local n = redis.call('LLEN', KEYS[i])
+          if n ~= tonumber(ARGV[a]) then
+            out[#out + 1] = n
+          elseif redis.call('HEXISTS', KEYS[i + 1], ARGV[a + 1]) == 1 then
+            out[#out + 1] = -2
+          else
+            redis.call('RPUSH', KEYS[i], ARGV[a + 2])
+            redis.call('HSET', KEYS[i + 1], ARGV[a + 1], n)
+            out[#out + 1] = -1
+          end
+        end
+        return out
+        """;
+
+    private sealed record Pending(RedisKey Log, RedisKey Index, long Expected, string Field, byte[] Entry, TaskCompletionSource<long> Done);
+
+    private readonly RedisConnection _redis;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+
+    public RedisAppendBatcher(RedisConnection redis)
+    {
+        _redis = redis;
+        _loop = Task.Run(LoopAsync);
+    }
+
+    /// <summary>Appends <paramref name="entry"/> if the log still has <paramref name="expected"/> entries and <paramref name="field"/> is not indexed; the script's answer for it.</summary>
+    public Task<long> AppendAsync(RedisKey log, RedisKey index, long expected, string field, byte[] entry)
+    {
+        var pending = new Pending(log, index, expected, field, entry, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
+        return pending.Done.Task;
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _loop.Wait(TimeSpan.FromSeconds(5));
+    }
+
+    private async Task LoopAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var p)) batch.Add(p);
+            try
+            {
+                var outcomes = await RunAsync(batch).ConfigureAwait(false);
+                for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(outcomes[i]);
+            }
+            catch (Exception e)
+            {
+                foreach (var p in batch) p.Done.TrySetException(e);
+            }
+        }
+    }
+
+    private async Task<long[]> RunAsync(List<Pending> batch)
+    {
+        var db = _redis.Database;
+        if (batch.Count == 1 || IsCluster())
+        {
+            return await Task.WhenAll(batch.Select(async p =>
+            {
+                var result = (RedisResult[])(await db.ScriptEvaluateAsync(BatchScript, [p.Log, p.Index], [p.Expected, p.Field, p.Entry]))!;
+                return (long)result[0];
+            }));
+        }
+        var keys = new RedisKey[batch.Count * 2];
+        var args = new RedisValue[batch.Count * 3];
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var p = batch[i];
+            keys[2 * i] = p.Log;
+            keys[2 * i + 1] = p.Index;
+            args[3 * i] = p.Expected;
+            args[3 * i + 1] = p.Field;
+            args[3 * i + 2] = p.Entry;
+        }
+        var results = (RedisResult[])(await db.ScriptEvaluateAsync(BatchScript, keys, args))!;
+        var outcomes = new long[results.Length];
+        for (int i = 0; i < results.Length; i++) outcomes[i] = (long)results[i];
+        return outcomes;
+    }
+
+    private bool IsCluster()
+    {
+        foreach (var server in _redis.Multiplexer.GetServers())
+        {
+            if (server.ServerType == ServerType.Cluster) return true;
+        }
+        return false;
+    }
+}
