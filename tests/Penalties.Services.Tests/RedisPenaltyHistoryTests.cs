@@ -199,4 +199,23 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         Assert.False((await RecordWithRetries(client, Request(merchant, 2))).Replay);
         Assert.Equal(["c0001", "c0002"], (await History(client, merchant)).Select(e => e.Violation.CaseId));
     }
+
+    [Fact]
+    public async Task Concurrent_records_of_different_merchants_are_written_together_each_acknowledged_and_kept()
+    {
+        await using var replica = await fixture.StartHostAsync();
+        var client = new PenaltyPoints.PenaltyPointsClient(replica.Channel);
+        await RecordWithRetries(client, Request("group-commit-warm", 1)); // the script is loaded, the connection up
+        await using var admin = await fixture.Redis.ConnectAsync();
+        var before = await fixture.Redis.CommandStatsAsync(admin);
+        const int merchants = 200;
+        var answers = await Task.WhenAll(Enumerable.Range(0, merchants).Select(m => RecordWithRetries(client, Request($"group-commit-{m}", 1))));
+        var after = await fixture.Redis.CommandStatsAsync(admin);
+
+        Assert.All(answers, a => Assert.False(a.Replay));
+        long scripts = new[] { "evalsha", "eval" }.Sum(c => after.GetValueOrDefault(c) - before.GetValueOrDefault(c));
+        Assert.InRange(scripts, 1, merchants - 1); // fewer script calls than records: appends were batched
+        foreach (var m in Enumerable.Range(0, merchants))
+            Assert.Equal("c0001", Assert.Single(await History(client, $"group-commit-{m}")).Violation.CaseId);
+    }
 }
