@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Load benchmark of PenaltyPoints.Record on Redis (issue "Redis"): every call a new case id, then every call a
-# replay, against the echo's unary call of the same size from the same .NET client, alternating, 3 rounds;
+# replay, against the echo's unary call of the same size from the same .NET client, alternating, 5 rounds;
 # then every merchant's history is read back (no record lost or duplicated). Redis runs with the durability
 # settings the README recommends (appendonly yes, appendfsync always). Loopback only; bounded by CALLS.
-#   bash bench/record-load.sh            (CALLS=50000 per round, MERCHANTS=10000: 16 records each at the end, a busy year for a Tmall merchant)
+#   bash bench/record-load.sh            (CALLS=150000 per round, 5 rounds, MERCHANTS=50000: 15 records each at the end, a busy year for a Tmall merchant)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CALLS=${CALLS:-50000}
-MERCHANTS=${MERCHANTS:-10000}
+CALLS=${CALLS:-150000}
+MERCHANTS=${MERCHANTS:-50000}
 REDIS_PORT=${REDIS_PORT:-6391}
 
 command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server; }
