@@ -23,6 +23,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
 {
     private const int MaxAttempts = 50;
     private const int MaxCachedMerchants = 100_000;
+    private const long MaxCachedEntries = 500_000; // about 0.8 GB with the stored and parsed answers
 
     // Appends of concurrent records (of different merchants) share one script call: see RedisAppendBatcher.
     private readonly RedisAppendBatcher _appends = new(redis);
@@ -109,6 +110,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
                     if (outcome == -1)
                     {
                         log.Add(record);
+                        Interlocked.Increment(ref _cachedEntries);
                         return result;
                     }
                     // Lost a race (re-read the tail and decide again), or the log is not what the cache holds
@@ -130,12 +132,14 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
     }
 
     private int _cachedMerchants; // about _cache.Count, which would take every lock of the dictionary on each call
+    private long _cachedEntries;
 
     private MerchantLog Log(string merchantId)
     {
         if (_cache.TryGetValue(merchantId, out var log)) return log;
-        if (Interlocked.Increment(ref _cachedMerchants) > MaxCachedMerchants)
+        if (Interlocked.Increment(ref _cachedMerchants) > MaxCachedMerchants || Interlocked.Read(ref _cachedEntries) > MaxCachedEntries)
         {
+            Interlocked.Exchange(ref _cachedEntries, 0);
             _cache.Clear(); // a cache: a merchant evicted is read whole again
             Interlocked.Exchange(ref _cachedMerchants, 0);
         }
@@ -147,6 +151,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
     {
         var tail = await redis.Database.ListRangeAsync(LogKey(merchantId), log.Records.Count, -1);
         foreach (var value in tail) log.Add(Decode((byte[])value!, log.Records.Count));
+        Interlocked.Add(ref _cachedEntries, tail.Length);
         log.Loaded = true;
         return true;
     }
