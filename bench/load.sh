@@ -15,6 +15,7 @@ start_servers
 $LB check "$SVC_URL/penalties.v1.LateShipment/Assess" "$work/late-shipment.bin"
 $LB check "$SVC_URL/penalties.v1.PriceMatch/Assess" "$work/price-match.bin"
 $LB check "$ECHO_URL/bench.echo.Echo/Echo" "$work/echo-late-shipment.bin"
+$LB check "$ECHO_URL/bench.echo.Echo/Sized" "$work/sized-late-shipment.bin"
 
 # run NAME URL FILE STREAMS -> prints "NAME STREAMS req/s p99_us"
 run() {
@@ -42,6 +43,8 @@ for streams in 64 256; do
     run LateShipment.Assess "$SVC_URL/penalties.v1.LateShipment/Assess" "$work/late-shipment.bin" "$streams" | tee -a "$results"
     run echo-price "$ECHO_URL/bench.echo.Echo/Echo" "$work/echo-price-match.bin" "$streams" | tee -a "$results"
     run PriceMatch.Assess "$SVC_URL/penalties.v1.PriceMatch/Assess" "$work/price-match.bin" "$streams" | tee -a "$results"
+    run sized-late "$ECHO_URL/bench.echo.Echo/Sized" "$work/sized-late-shipment.bin" "$streams" | tee -a "$results"
+    run sized-price "$ECHO_URL/bench.echo.Echo/Sized" "$work/sized-price-match.bin" "$streams" | tee -a "$results"
   done
 done
 echo "service RSS after the unary runs: $(($(ps -o rss= -p "$svc") / 1024)) MiB"
@@ -51,13 +54,14 @@ $LB stream "$SVC_URL" "$ECHO_URL" "${STREAM_N:-200000}"
 echo "service RSS after the streaming runs: $(($(ps -o rss= -p "$svc") / 1024)) MiB"
 
 echo
-echo "median over $ROUNDS rounds (req/s, p99 µs) and the service against the echo of the same size:"
+echo "median over $ROUNDS rounds (req/s, p99 µs): the service against the echo of the same request size (the"
+echo "target's baseline), and against the sized echo (the same request and response sizes, no work):"
 for streams in 64 256; do
-  for pair in "LateShipment.Assess echo-late" "PriceMatch.Assess echo-price"; do
-    set -- $pair
+  for triple in "LateShipment.Assess echo-late sized-late" "PriceMatch.Assess echo-price sized-price"; do
+    set -- $triple
     med() { grep "^$1 $streams " "$results" | awk -v c="$2" '{print $c}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-    s_rps=$(med "$1" 3); e_rps=$(med "$2" 3); s_p99=$(med "$1" 4); e_p99=$(med "$2" 4)
-    awk -v n="$1" -v s="$streams" -v sr="$s_rps" -v er="$e_rps" -v sp="$s_p99" -v ep="$e_p99" \
-      'BEGIN { printf "%-22s streams %3d: %9.0f req/s (echo %9.0f) = %5.1f%%   p99 %6d µs (echo %6d) = %.2fx\n", n, s, sr, er, 100*sr/er, sp, ep, sp/ep }'
+    s_rps=$(med "$1" 3); e_rps=$(med "$2" 3); z_rps=$(med "$3" 3); s_p99=$(med "$1" 4); e_p99=$(med "$2" 4); z_p99=$(med "$3" 4)
+    awk -v n="$1" -v s="$streams" -v sr="$s_rps" -v er="$e_rps" -v zr="$z_rps" -v sp="$s_p99" -v ep="$e_p99" -v zp="$z_p99" \
+      'BEGIN { printf "%-20s streams %3d: %7.0f req/s (echo %7.0f) = %5.1f%%, p99 %5d µs (echo %5d) = %.2fx | sized echo %7.0f req/s = %5.1f%%, p99 %5d µs = %.2fx\n", n, s, sr, er, 100*sr/er, sp, ep, sp/ep, zr, 100*sr/zr, zp, sp/zp }'
   done
 done

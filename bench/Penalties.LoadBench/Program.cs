@@ -64,7 +64,12 @@ Environment.Exit(2);
 
 internal sealed class EchoService : Echo.EchoBase
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, EchoMessage> BySize = new();
+
     public override Task<EchoMessage> Echo(EchoMessage request, ServerCallContext context) => Task.FromResult(request);
+
+    public override Task<EchoMessage> Sized(SizedRequest request, ServerCallContext context) =>
+        Task.FromResult(BySize.GetOrAdd(Math.Clamp(request.ResponseSize, 2, 1 << 20), Requests.EchoOfSize));
 
     public override async Task EchoStream(IAsyncStreamReader<EchoMessage> requestStream, IServerStreamWriter<EchoMessage> responseStream, ServerCallContext context)
     {
@@ -136,6 +141,14 @@ internal static class Requests
         // Echo requests of the same size as each real request.
         Frame(Path.Combine(dir, "echo-late-shipment.bin"), EchoOfSize(late.CalculateSize()));
         Frame(Path.Combine(dir, "echo-price-match.bin"), EchoOfSize(price.CalculateSize()));
+        // Sized echo requests: the real request's size, asking for the real response's size.
+        var catalog = Penalties.Core.Rules.Loading.RuleSetLoader.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "rules")).ToCatalog();
+        int lateResponse = new AssessLateShipmentResponse { Decision = Penalties.Grpc.Mapping.Decision(
+            Penalties.Core.LateShipment.LateShipmentCalculator.Assess(catalog, Penalties.Grpc.Mapping.LateShipmentCase(late.Case), null)) }.CalculateSize();
+        int priceResponse = new AssessPriceMatchResponse { Decision = Penalties.Grpc.Mapping.Decision(
+            Penalties.Core.PriceMatch.PriceMatchCalculator.Assess(catalog, Penalties.Grpc.Mapping.PriceMatchCase(price.Case), null)) }.CalculateSize();
+        Frame(Path.Combine(dir, "sized-late-shipment.bin"), SizedOfSize(late.CalculateSize(), lateResponse));
+        Frame(Path.Combine(dir, "sized-price-match.bin"), SizedOfSize(price.CalculateSize(), priceResponse));
         foreach (var f in Directory.GetFiles(dir, "*.bin")) Console.WriteLine($"{Path.GetFileName(f)}: {new FileInfo(f).Length} bytes");
     }
 
@@ -145,6 +158,16 @@ internal static class Requests
         for (int payload = size - 2; payload > 0; payload--)
         {
             var m = new EchoMessage { Payload = ByteString.CopyFrom(new byte[payload]) };
+            if (m.CalculateSize() == size) return m;
+        }
+        throw new InvalidOperationException("no payload size fits");
+    }
+
+    private static SizedRequest SizedOfSize(int size, int responseSize)
+    {
+        for (int payload = size - 4; payload > 0; payload--)
+        {
+            var m = new SizedRequest { Payload = ByteString.CopyFrom(new byte[payload]), ResponseSize = responseSize };
             if (m.CalculateSize() == size) return m;
         }
         throw new InvalidOperationException("no payload size fits");
