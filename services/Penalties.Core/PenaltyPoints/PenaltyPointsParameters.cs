@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Penalties.Core.Common;
 using Penalties.Core.Rules;
 
 namespace Penalties.Core.PenaltyPoints;
@@ -101,19 +102,17 @@ public sealed record PenaltyPointsParameters(
 }
 
 /// <summary>
-/// The violation codes of one catalog (and, as an array, its thresholds), numbered 0 to n − 1 (the order of <see cref="Source"/>'s values), in a
-/// collision-free table: at construction a hash seed is searched so that every code has its own slot, so a
-/// lookup is one cheap hash and at most one string comparison, whatever the string. A standing counts
-/// escalation in an array indexed by these numbers instead of a string-keyed dictionary. Derived data, built
-/// once with the parameters: it compares equal to any other table, so the parameters' equality stays that of
-/// their published fields.
+/// The violation codes of one catalog (and, as an array, its thresholds), numbered 0 to n − 1 (the order of
+/// <see cref="Source"/>'s values), in an open-addressing table at most a quarter full: a lookup is one hash
+/// of the code and, nearly always, one string comparison. A standing counts escalation in an array indexed
+/// by these numbers instead of a string-keyed dictionary. Derived data, built once with the parameters: it
+/// compares equal to any other table, so the parameters' equality stays that of their published fields.
 /// </summary>
 internal sealed class ViolationCodeTable : IEquatable<ViolationCodeTable>
 {
     private readonly string?[] _codes;
     private readonly int[] _numbers;
     private readonly int _mask;
-    private readonly uint _seed;
 
     public ViolationCodeTable(FrozenDictionary<string, ViolationRule> source, IReadOnlyList<Threshold> thresholds)
     {
@@ -123,26 +122,16 @@ internal sealed class ViolationCodeTable : IEquatable<ViolationCodeTable>
         Keys = [.. source.Keys];
         Rules = [.. source.Values];
         Ladders = [.. Rules.Select(r => r.Ladder.ToArray())];
-        for (int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(8, 4 * Keys.Length)); ; size *= 2)
+        int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(8, 4 * Keys.Length));
+        _codes = new string?[size];
+        _numbers = new int[size];
+        _mask = size - 1;
+        for (int n = 0; n < Keys.Length; n++)
         {
-            for (uint seed = 1; seed <= 256; seed++)
-            {
-                var codes = new string?[size];
-                bool placed = true;
-                for (int n = 0; n < Keys.Length && placed; n++)
-                {
-                    int slot = (int)(KeyHash(Keys[n], seed) & (uint)(size - 1));
-                    if (codes[slot] is not null) placed = false;
-                    else codes[slot] = Keys[n];
-                }
-                if (!placed) continue;
-                _codes = codes;
-                _numbers = new int[size];
-                for (int n = 0; n < Keys.Length; n++) _numbers[(int)(KeyHash(Keys[n], seed) & (uint)(size - 1))] = n;
-                _mask = size - 1;
-                _seed = seed;
-                return;
-            }
+            int slot = (int)(TextKeys.Hash(Keys[n]) & (uint)_mask);
+            while (_codes[slot] is not null) slot = (slot + 1) & _mask;
+            _codes[slot] = Keys[n];
+            _numbers[slot] = n;
         }
     }
 
@@ -164,25 +153,15 @@ internal sealed class ViolationCodeTable : IEquatable<ViolationCodeTable>
 
     public int Count => Rules.Length;
 
-    /// <summary>The code's number, or −1 when the catalog does not list it.</summary>
+    /// <summary>The code's number, or −1 when the catalog does not list it (the table always has empty slots).</summary>
     public int Find(string code)
     {
-        int slot = (int)(KeyHash(code, _seed) & (uint)_mask);
-        var c = _codes[slot];
-        return c is not null && string.Equals(c, code, StringComparison.Ordinal) ? _numbers[slot] : -1;
-    }
-
-    /// <summary>A cheap seeded hash of the length and four characters (codes differ in their endings more than their beginnings).</summary>
-    private static uint KeyHash(string code, uint seed)
-    {
-        int n = code.Length;
-        if (n == 0) return seed;
-        uint h = ((uint)n + seed) * 0x9E3779B1u;
-        h = (h ^ code[n - 1]) * 0x85EBCA77u;
-        h = (h ^ code[n >> 1]) * 0xC2B2AE3Du;
-        h = (h ^ code[n >> 2]) * 0x27D4EB2Fu;
-        h = (h ^ code[(3 * n) >> 2]) * 0x165667B1u;
-        return h ^ (h >> 15);
+        for (int slot = (int)(TextKeys.Hash(code) & (uint)_mask); ; slot = (slot + 1) & _mask)
+        {
+            var c = _codes[slot];
+            if (c is null) return -1;
+            if (string.Equals(c, code, StringComparison.Ordinal)) return _numbers[slot];
+        }
     }
 
     public bool Equals(ViolationCodeTable? other) => other is not null;
