@@ -41,8 +41,17 @@ public static class Errors
     /// </summary>
     public static bool IsCallerError(Exception e) =>
         e is InvalidCaseException or RuleResolutionException or ConflictException or NotFoundException
-            or UnavailableException or UnauthenticatedException or PreconditionException
-            or StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException;
+            or UnavailableException or UnauthenticatedException or PreconditionException || IsStoreOutage(e);
+
+    /// <summary>
+    /// What an unreachable store looks like to the client: no connection, a timeout, or a Redis that is still
+    /// loading its AOF, read-only or refusing writes. Nothing was changed; the call can be retried (UNAVAILABLE).
+    /// </summary>
+    public static bool IsStoreOutage(Exception e) =>
+        e is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException
+        || (e is StackExchange.Redis.RedisServerException s && (s.Message.StartsWith("LOADING", StringComparison.Ordinal)
+            || s.Message.StartsWith("MISCONF", StringComparison.Ordinal) || s.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
+            || s.Message.StartsWith("READONLY", StringComparison.Ordinal)));
 
     public static Status ToStatus(Exception e, string prefix = "case")
     {
@@ -80,8 +89,8 @@ public static class Errors
                 return new Status { Code = (int)Code.NotFound, Message = n.Message };
             case UnavailableException u:
                 return new Status { Code = (int)Code.Unavailable, Message = u.Message };
-            case StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException:
-                return new Status { Code = (int)Code.Unavailable, Message = "the service's store (Redis) cannot be reached now; nothing was changed; retry" };
+            case var outage when IsStoreOutage(outage):
+                return new Status { Code = (int)Code.Unavailable, Message = $"the store (Redis) cannot be reached now ({outage.Message}); nothing was changed; retry" };
             case UnauthenticatedException a:
                 return new Status { Code = (int)Code.Unauthenticated, Message = a.Message };
             case PreconditionException p:

@@ -145,6 +145,26 @@ public abstract class DecisionLedgerTests
     }
 
     [Fact]
+    public async Task A_record_refused_by_its_decision_claims_nothing_so_the_order_can_still_be_recorded()
+    {
+        var order = NewId("T-");
+        var refused = new RecordLateShipmentRequest
+        {
+            MerchantId = NewId("m-"),
+            Case = TwoLines(order),
+            Pin = new RulePin { RuleSetId = "tmall.late-shipment", Version = 99 },
+        };
+        var e = await Assert.ThrowsAsync<RpcException>(() => LateShipment.RecordAsync(refused).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, e.StatusCode);
+
+        var other = NewId("m-");
+        var recorded = await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = other, Case = TwoLines(order) });
+        Assert.False(recorded.Replay);
+        Assert.Single(await ListAll(other));
+        Assert.Empty(await ListAll(refused.MerchantId));
+    }
+
+    [Fact]
     public async Task Price_match_records_per_order_and_item_with_replay_and_conflict()
     {
         var merchant = NewId("m-");

@@ -448,7 +448,7 @@ public static class PenaltyPointsCalculator
             sanctions ?? (IReadOnlyList<SanctionDecision>)[]);
     }
 
-    /// <summary>The ladder step for the n-th counted deduction (1-based), as <see cref="ViolationRule.StepFor"/> on the rule's ladder as an array.</summary>
+    /// <summary>The ladder step for the n-th counted deduction (1-based): the last step whose <see cref="LadderStep.FromOccurrence"/> it has reached.</summary>
     private static LadderStep StepFor(LadderStep[] ladder, int occurrence)
     {
         var step = ladder[0];

@@ -70,21 +70,7 @@ public sealed record ViolationRule(
     IReadOnlyList<LadderStep> Ladder,
     ItemAction ItemAction,
     Sanction? Sanction,
-    bool PointsAssessedPerCase)
-{
-    /// <summary>The ladder step for the n-th counted deduction (1-based).</summary>
-    public LadderStep StepFor(int occurrence)
-    {
-        var ladder = Ladder;
-        LadderStep step = ladder[0];
-        for (int i = 1; i < ladder.Count; i++)
-        {
-            if (ladder[i].FromOccurrence <= occurrence) step = ladder[i];
-            else break;
-        }
-        return step;
-    }
-}
+    bool PointsAssessedPerCase);
 
 /// <summary>Accumulated points reaching <see cref="Points"/> in the period trigger the sanction.</summary>
 public sealed record Threshold(ThresholdBasis Basis, int Points, Sanction Sanction, string Description);

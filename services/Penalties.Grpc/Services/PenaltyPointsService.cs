@@ -78,28 +78,14 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         if (violation.Revoked) v.Add("violation.revoked", "must be false when recording; revoke with Revoke");
         v.ThrowIfAny();
         // A case this replica already holds is answered at once: a replay of the stored answer, or a conflict.
-        if (store.FindRecorded(request.MerchantId, violation.CaseId) is { Response: not null } known)
+        if (store.FindRecorded(request.MerchantId, violation.CaseId) is { } known)
             return StoredAnswer(known, request.MerchantId, request.RuleSetId, violation);
         var catalog = rules.Current;
         Penalties.Core.PenaltyPoints.Deduction? decided = null; // of the attempt that was written (a lost race decides again)
         var response = await store.UpdateAsync(request.MerchantId, records =>
         {
-            var existing = Find(records, violation.CaseId);
-            if (existing is not null)
-            {
-                if (existing.Response is not null)
-                    return ((HistoryRecord?)null, StoredAnswer(existing, request.MerchantId, request.RuleSetId, violation));
-                var differences = Differences(existing, request.RuleSetId, violation);
-                if (differences.Count > 0)
-                    throw new ConflictException($"case '{violation.CaseId}' is already recorded for merchant '{request.MerchantId}' with other content: {string.Join("; ", differences)}");
-                var standing = PenaltyPointsCalculator.Standing(catalog, request.RuleSetId, Violations(records, request.RuleSetId), violation.OccurredAt);
-                var original = standing.Deductions.FirstOrDefault(d => d.CaseId == violation.CaseId);
-                return ((HistoryRecord?)null, new RecordPenaltyResponse
-                {
-                    Replay = true,
-                    Deduction = original is null ? null : Mapping.Deduction(original, standing.AsOf),
-                });
-            }
+            if (Find(records, violation.CaseId) is { } existing)
+                return ((HistoryRecord?)null, StoredAnswer(existing, request.MerchantId, request.RuleSetId, violation));
             var preview = PenaltyPointsCalculator.Preview(catalog, request.RuleSetId, Violations(records, request.RuleSetId), violation, violation.OccurredAt);
             var result = new RecordPenaltyResponse
             {
@@ -126,7 +112,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
             throw new ConflictException($"case '{violation.CaseId}' is already recorded for merchant '{merchantId}' with other content: {string.Join("; ", differences)}");
         return Answers.GetValue(existing, static e =>
         {
-            var answer = DecisionRecording.Parse<RecordPenaltyResponse>(e.Response!);
+            var answer = DecisionRecording.Parse<RecordPenaltyResponse>(e.Response ?? throw new InvalidOperationException($"recorded case '{e.Violation.CaseId}' has no stored answer"));
             answer.Replay = true;
             return answer;
         });
@@ -221,15 +207,9 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         return result;
     }
 
-    private static List<string> Differences(HistoryRecord existing, string ruleSetId, CoreViolation incoming)
-    {
-        var d = new List<string>();
-        if (existing.RuleSetId != ruleSetId) d.Add($"rule_set_id '{existing.RuleSetId}' recorded, '{ruleSetId}' sent");
-        if (existing.Violation.Code != incoming.Code) d.Add($"code '{existing.Violation.Code}' recorded, '{incoming.Code}' sent");
-        if (existing.Violation.OccurredAt != incoming.OccurredAt)
-            d.Add($"occurred_at {ChinaTime.Format(existing.Violation.OccurredAt)} recorded, {ChinaTime.Format(incoming.OccurredAt)} sent");
-        if (existing.Violation.AssessedPoints != incoming.AssessedPoints)
-            d.Add($"assessed_points {existing.Violation.AssessedPoints?.ToString(CultureInfo.InvariantCulture) ?? "none"} recorded, {incoming.AssessedPoints?.ToString(CultureInfo.InvariantCulture) ?? "none"} sent");
-        return d;
-    }
+    /// <summary>What differs between a recorded case and one sent again, as the ledger says it (proto field paths).</summary>
+    private static List<string> Differences(HistoryRecord existing, string ruleSetId, CoreViolation incoming) =>
+        ProtoDiff.Differences(
+            new RecordPenaltyRequest { RuleSetId = existing.RuleSetId, Violation = Mapping.Violation(existing.Violation) },
+            new RecordPenaltyRequest { RuleSetId = ruleSetId, Violation = Mapping.Violation(incoming) });
 }

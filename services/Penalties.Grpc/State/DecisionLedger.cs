@@ -74,8 +74,7 @@ public sealed class InMemoryDecisionLedger : IDecisionLedger
 
     public Task<LedgerWrite> RecordAsync(string ledger, string merchantId, string order, IReadOnlyList<string> keys, Func<LedgerEntry> create, CancellationToken cancellationToken)
     {
-        var owner = _owners.GetOrAdd((ledger, order), merchantId);
-        if (!string.Equals(owner, merchantId, StringComparison.Ordinal))
+        if (_owners.TryGetValue((ledger, order), out var owner) && !string.Equals(owner, merchantId, StringComparison.Ordinal))
             return Task.FromResult(new LedgerWrite(null, new Dictionary<string, LedgerEntry>(), owner));
         var m = _merchants.GetOrAdd((ledger, merchantId), _ => new MerchantLedger());
         lock (m)
@@ -86,7 +85,10 @@ public sealed class InMemoryDecisionLedger : IDecisionLedger
                 if (m.ByKey.TryGetValue(k, out var e)) recorded[k] = e;
             }
             if (recorded.Count > 0) return Task.FromResult(new LedgerWrite(null, recorded));
-            var entry = create();
+            var entry = create(); // decides: a request refused here has claimed nothing
+            owner = _owners.GetOrAdd((ledger, order), merchantId);
+            if (!string.Equals(owner, merchantId, StringComparison.Ordinal))
+                return Task.FromResult(new LedgerWrite(null, new Dictionary<string, LedgerEntry>(), owner));
             foreach (var k in keys) m.ByKey.Add(k, entry);
             m.ById.Add(entry.Id, entry);
             return Task.FromResult(new LedgerWrite(entry, recorded));

@@ -28,63 +28,70 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
 
     private string MerchantKey(string ledger, string merchantId, string what) => redis.Key($"ledger:{ledger}:{{{merchantId}}}:{what}");
 
-    public Task<LedgerWrite> RecordAsync(string ledger, string merchantId, string order, IReadOnlyList<string> keys, Func<LedgerEntry> create, CancellationToken cancellationToken) =>
-        RedisOutage.Guard(async () =>
+    public async Task<LedgerWrite> RecordAsync(string ledger, string merchantId, string order, IReadOnlyList<string> keys, Func<LedgerEntry> create, CancellationToken cancellationToken)
+    {
+        var db = redis.Database;
+        RedisKey ownerKey = redis.Key($"ledger:{ledger}:order:{{{order}}}");
+        string? owner = await db.StringGetAsync(ownerKey);
+        if (owner is not null && !string.Equals(owner, merchantId, StringComparison.Ordinal))
+            return new LedgerWrite(null, new Dictionary<string, LedgerEntry>(), owner);
+        RedisKey keysHash = MerchantKey(ledger, merchantId, "keys"), entriesHash = MerchantKey(ledger, merchantId, "entries");
+        RedisKey byEvent = MerchantKey(ledger, merchantId, "by-event");
+        var fields = keys.Select(k => (RedisValue)k).ToArray();
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var db = redis.Database;
-            RedisKey ownerKey = redis.Key($"ledger:{ledger}:order:{{{order}}}");
-            if (!await db.StringSetAsync(ownerKey, merchantId, when: When.NotExists))
+            cancellationToken.ThrowIfCancellationRequested();
+            var ids = await db.HashGetAsync(keysHash, fields);
+            if (ids.Any(id => !id.IsNull))
             {
-                string? owner = await db.StringGetAsync(ownerKey);
-                if (owner is not null && !string.Equals(owner, merchantId, StringComparison.Ordinal))
-                    return new LedgerWrite(null, new Dictionary<string, LedgerEntry>(), owner);
-            }
-            RedisKey keysHash = MerchantKey(ledger, merchantId, "keys"), entriesHash = MerchantKey(ledger, merchantId, "entries");
-            RedisKey byEvent = MerchantKey(ledger, merchantId, "by-event");
-            var fields = keys.Select(k => (RedisValue)k).ToArray();
-            for (int attempt = 0; attempt < MaxAttempts; attempt++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var ids = await db.HashGetAsync(keysHash, fields);
-                if (ids.Any(id => !id.IsNull))
+                var distinct = ids.Where(id => !id.IsNull).Distinct().ToArray();
+                var values = await db.HashGetAsync(entriesHash, distinct);
+                var entries = new Dictionary<RedisValue, LedgerEntry>();
+                for (int i = 0; i < distinct.Length; i++) entries[distinct[i]] = LedgerEntry.Decode((byte[])values[i]!);
+                var recorded = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
+                for (int i = 0; i < keys.Count; i++)
                 {
-                    var distinct = ids.Where(id => !id.IsNull).Distinct().ToArray();
-                    var values = await db.HashGetAsync(entriesHash, distinct);
-                    var entries = new Dictionary<RedisValue, LedgerEntry>();
-                    for (int i = 0; i < distinct.Length; i++) entries[distinct[i]] = LedgerEntry.Decode((byte[])values[i]!);
-                    var recorded = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
-                    for (int i = 0; i < keys.Count; i++)
-                    {
-                        if (!ids[i].IsNull) recorded[keys[i]] = entries[ids[i]];
-                    }
-                    return new LedgerWrite(null, recorded);
+                    if (!ids[i].IsNull) recorded[keys[i]] = entries[ids[i]];
                 }
-                var entry = create();
-                var args = new RedisValue[2 + keys.Count];
-                args[0] = entry.Id;
-                args[1] = entry.Encode();
-                fields.CopyTo(args, 2);
-                var written = (long)await db.ScriptEvaluateAsync(WriteScript, [keysHash, entriesHash, byEvent], args);
-                if (written == 1) return new LedgerWrite(entry, new Dictionary<string, LedgerEntry>());
-                // Another request recorded one of the keys in between: read what it wrote.
+                return new LedgerWrite(null, recorded);
             }
-            throw new RpcException(new Status(StatusCode.Aborted, $"could not record in the {ledger} ledger after {MaxAttempts} attempts (concurrent writes); retry"));
-        });
+            var entry = create(); // decides: a request refused here has claimed nothing
+            if (owner is null)
+            {
+                // The order is claimed for this merchant once its decision is made, just before it is written (the
+                // claim is another slot than the merchant's keys, so it cannot be in the same script).
+                if (!await db.StringSetAsync(ownerKey, merchantId, when: When.NotExists))
+                {
+                    owner = await db.StringGetAsync(ownerKey);
+                    if (owner is not null && !string.Equals(owner, merchantId, StringComparison.Ordinal))
+                        return new LedgerWrite(null, new Dictionary<string, LedgerEntry>(), owner);
+                }
+                owner = merchantId;
+            }
+            var args = new RedisValue[2 + keys.Count];
+            args[0] = entry.Id;
+            args[1] = entry.Encode();
+            fields.CopyTo(args, 2);
+            var written = (long)await db.ScriptEvaluateAsync(WriteScript, [keysHash, entriesHash, byEvent], args);
+            if (written == 1) return new LedgerWrite(entry, new Dictionary<string, LedgerEntry>());
+            // Another request recorded one of the keys in between: read what it wrote.
+        }
+        throw new RpcException(new Status(StatusCode.Aborted, $"could not record in the {ledger} ledger after {MaxAttempts} attempts (concurrent writes); retry"));
+    }
 
-    public Task<LedgerPage> ListAsync(string ledger, string merchantId, DateTimeOffset? since, DateTimeOffset? until, string? after, int pageSize, CancellationToken cancellationToken) =>
-        RedisOutage.Guard(async () =>
-        {
-            var db = redis.Database;
-            var (lower, upper) = LedgerRange.Bounds(since, until, after);
-            var exclude = Exclude.Stop | (lower is { Inclusive: false } ? Exclude.Start : Exclude.None);
-            var ids = await db.SortedSetRangeByValueAsync(MerchantKey(ledger, merchantId, "by-event"),
-                lower is { } l ? (RedisValue)l.Id : RedisValue.Null, upper is null ? RedisValue.Null : (RedisValue)upper,
-                exclude, Order.Ascending, 0, pageSize + 1);
-            bool more = ids.Length > pageSize;
-            var page = more ? ids[..pageSize] : ids;
-            if (page.Length == 0) return new LedgerPage([], null);
-            var values = await db.HashGetAsync(MerchantKey(ledger, merchantId, "entries"), page);
-            var entries = values.Select(v => LedgerEntry.Decode((byte[])v!)).ToList();
-            return new LedgerPage(entries, more ? entries[^1].Id : null);
-        });
+    public async Task<LedgerPage> ListAsync(string ledger, string merchantId, DateTimeOffset? since, DateTimeOffset? until, string? after, int pageSize, CancellationToken cancellationToken)
+    {
+        var db = redis.Database;
+        var (lower, upper) = LedgerRange.Bounds(since, until, after);
+        var exclude = Exclude.Stop | (lower is { Inclusive: false } ? Exclude.Start : Exclude.None);
+        var ids = await db.SortedSetRangeByValueAsync(MerchantKey(ledger, merchantId, "by-event"),
+            lower is { } l ? (RedisValue)l.Id : RedisValue.Null, upper is null ? RedisValue.Null : (RedisValue)upper,
+            exclude, Order.Ascending, 0, pageSize + 1);
+        bool more = ids.Length > pageSize;
+        var page = more ? ids[..pageSize] : ids;
+        if (page.Length == 0) return new LedgerPage([], null);
+        var values = await db.HashGetAsync(MerchantKey(ledger, merchantId, "entries"), page);
+        var entries = values.Select(v => LedgerEntry.Decode((byte[])v!)).ToList();
+        return new LedgerPage(entries, more ? entries[^1].Id : null);
+    }
 }

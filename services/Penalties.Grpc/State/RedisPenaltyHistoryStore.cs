@@ -63,7 +63,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
         await log.Gate.WaitAsync(cancellationToken);
         try
         {
-            await RedisOutage.Guard(() => RefreshAsync(merchantId, log));
+            await RefreshAsync(merchantId, log);
             return [.. log.Records];
         }
         finally
@@ -79,51 +79,48 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
         await log.Gate.WaitAsync(cancellationToken);
         try
         {
-            return await RedisOutage.Guard(async () =>
+            for (int attempt = 0; attempt < MaxAttempts; attempt++)
             {
-                for (int attempt = 0; attempt < MaxAttempts; attempt++)
+                // The first attempt decides on the cache when it has been read: in the usual case (one writer per
+                // merchant) it is current, and the append script refuses it if it is not. Only a decision that
+                // appends nothing is checked against the current log first, unless the caller says a cached
+                // answer is final.
+                bool fresh = !log.Loaded || attempt > 0;
+                if (fresh) await RefreshAsync(merchantId, log);
+                HistoryRecord? append;
+                T result;
+                try
                 {
-                    // The first attempt decides on the cache when it has been read: in the usual case (one writer per
-                    // merchant) it is current, and the append script refuses it if it is not. Only a decision that
-                    // appends nothing is checked against the current log first, unless the caller says a cached
-                    // answer is final.
-                    bool fresh = !log.Loaded || attempt > 0;
-                    if (fresh) await RefreshAsync(merchantId, log);
-                    HistoryRecord? append;
-                    T result;
-                    try
-                    {
-                        (append, result) = decide(log.Records);
-                    }
-                    catch (Exception e) when (!fresh && e is not ConflictException)
-                    {
-                        continue; // e.g. "not recorded": decide again on the current log
-                    }
-                    if (append is null)
-                    {
-                        if (fresh || answerFromCache) return result;
-                        continue;
-                    }
-                    var record = append with { Sequence = log.Records.Count };
-                    var field = (record.Revocation ? "revoke:" : "case:") + record.Violation.CaseId;
-                    var outcome = await _appends.AppendAsync(LogKey(merchantId), IndexKey(merchantId), log.Records.Count, field, Encode(record));
-                    if (outcome == -1)
-                    {
-                        log.Add(record);
-                        Interlocked.Increment(ref _cachedEntries);
-                        return result;
-                    }
-                    // Lost a race (re-read the tail and decide again), or the log is not what the cache holds
-                    // (shorter, or indexed differently): read it whole again.
-                    if (outcome < log.Records.Count)
-                    {
-                        log.Records.Clear();
-                        log.ByCase.Clear();
-                        log.Loaded = false;
-                    }
+                    (append, result) = decide(log.Records);
                 }
-                throw new RpcException(new Status(StatusCode.Aborted, $"merchant '{merchantId}': too many concurrent writes, retry"));
-            });
+                catch (Exception e) when (!fresh && e is not ConflictException)
+                {
+                    continue; // e.g. "not recorded": decide again on the current log
+                }
+                if (append is null)
+                {
+                    if (fresh || answerFromCache) return result;
+                    continue;
+                }
+                var record = append with { Sequence = log.Records.Count };
+                var field = (record.Revocation ? "revoke:" : "case:") + record.Violation.CaseId;
+                var outcome = await _appends.AppendAsync(LogKey(merchantId), IndexKey(merchantId), log.Records.Count, field, Encode(record));
+                if (outcome == -1)
+                {
+                    log.Add(record);
+                    Interlocked.Increment(ref _cachedEntries);
+                    return result;
+                }
+                // Lost a race (re-read the tail and decide again), or the log is not what the cache holds
+                // (shorter, or indexed differently): read it whole again.
+                if (outcome < log.Records.Count)
+                {
+                    log.Records.Clear();
+                    log.ByCase.Clear();
+                    log.Loaded = false;
+                }
+            }
+            throw new RpcException(new Status(StatusCode.Aborted, $"merchant '{merchantId}': too many concurrent writes, retry"));
         }
         finally
         {
