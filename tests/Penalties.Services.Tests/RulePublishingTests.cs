@@ -40,6 +40,27 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
     }
 
     [Fact]
+    public async Task The_admin_token_can_come_from_a_mounted_secret_file_read_at_each_publish()
+    {
+        var prefix = NewPrefix();
+        var secret = Path.Combine(redis.Directory, "admin-token-" + Guid.NewGuid().ToString("N")[..8]);
+        await File.WriteAllTextAsync(secret, "from-the-secret\n");
+        await using var host = await ServiceHost.StartAsync(PenaltiesServices.RuleSets,
+            "--Penalties:Redis:Configuration", redis.Configuration, "--Penalties:Redis:KeyPrefix", prefix, "--Penalties:Admin:TokenFile", secret);
+        var client = new RuleSets.RuleSetsClient(host.Channel);
+        var request = new PublishRuleSetsRequest { Documents = { ShippedDocuments() } };
+
+        var wrong = await Assert.ThrowsAsync<RpcException>(() => client.PublishAsync(request, Admin).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, wrong.StatusCode);
+        Assert.Equal(1, (await client.PublishAsync(request, new Metadata { { "authorization", "Bearer from-the-secret" } })).Revision);
+
+        await File.WriteAllTextAsync(secret, "rotated"); // a rotated secret applies without a restart
+        var old = await Assert.ThrowsAsync<RpcException>(() => client.PublishAsync(request, new Metadata { { "authorization", "Bearer from-the-secret" } }).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, old.StatusCode);
+        Assert.Equal(1, (await client.PublishAsync(request, new Metadata { { "authorization", "Bearer rotated" } })).Revision);
+    }
+
+    [Fact]
     public async Task The_shipped_folder_publishes_once_a_second_time_is_unchanged_and_other_content_for_a_version_is_refused()
     {
         var prefix = NewPrefix();
