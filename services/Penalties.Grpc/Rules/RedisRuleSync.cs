@@ -21,7 +21,7 @@ public sealed partial class RedisRuleSync(
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
-    private bool _subscribed;
+    private volatile bool _subscribed;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

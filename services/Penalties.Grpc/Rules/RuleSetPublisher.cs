@@ -45,7 +45,7 @@ public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync)
         var stored = listing.Versions.ToDictionary(v => (v.RuleSetId, v.Version));
         var violations = new ViolationList();
         var conflicts = new List<string>();
-        var parseErrors = new List<RuleLoadError>();
+        var parseErrors = new List<RuleLoadError>(); // reported below by LoadPublished, which parses the new documents again
         var candidate = listing.Versions.Select(v => (v.Name, v.Json)).ToList();
         var parsed = new RuleSetVersion?[documents.Count];
         for (int i = 0; i < documents.Count; i++)
