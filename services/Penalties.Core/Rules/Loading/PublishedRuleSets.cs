@@ -12,13 +12,7 @@ public static partial class RuleSetLoader
     public static RuleLoadResult LoadPublished(IEnumerable<(string File, string Json)> documents)
     {
         var errors = new List<RuleLoadError>();
-        var parsed = new List<RuleSetVersion>();
-        foreach (var (file, json) in documents)
-        {
-            var v = Parse(file, json, errors);
-            if (v is not null) parsed.Add(v);
-        }
-        var versions = CloseBySuccessors(parsed);
+        var versions = CloseBySuccessors(ParseAll(documents, errors));
         ValidateAcrossVersions(versions, errors);
         return new RuleLoadResult(versions, errors);
     }

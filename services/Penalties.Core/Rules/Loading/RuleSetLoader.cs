@@ -38,14 +38,21 @@ public static partial class RuleSetLoader
     public static RuleLoadResult Load(IEnumerable<(string File, string Json)> documents)
     {
         var errors = new List<RuleLoadError>();
+        var versions = ParseAll(documents, errors);
+        ValidateAcrossVersions(versions, errors);
+        return new RuleLoadResult(versions, errors);
+    }
+
+    /// <summary>Parses every document; the problems of all of them are added to <paramref name="errors"/>.</summary>
+    private static List<RuleSetVersion> ParseAll(IEnumerable<(string File, string Json)> documents, List<RuleLoadError> errors)
+    {
         var versions = new List<RuleSetVersion>();
         foreach (var (file, json) in documents)
         {
             var v = Parse(file, json, errors);
             if (v is not null) versions.Add(v);
         }
-        ValidateAcrossVersions(versions, errors);
-        return new RuleLoadResult(versions, errors);
+        return versions;
     }
 
     /// <summary>Parses one document; its problems are added to <paramref name="errors"/>.</summary>
