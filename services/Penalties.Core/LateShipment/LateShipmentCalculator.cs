@@ -53,11 +53,14 @@ public static class LateShipmentCalculator
 
         var deadline = Deadline(p, c);
         var outOfStockAt = deadline + p.OutOfStockAfterLate;
+        var quiet = new NoExplain();
+        if (c.Lines.Count == 1)
+            return new LateShipmentDecision(version.Reference, p, c, AssessLine(p, c, c.Lines[0], deadline, outOfStockAt, ref quiet));
+
         var lines = new LateShipmentLineDecision[c.Lines.Count];
         decimal payout = 0m, platform = 0m;
         long points = 0;
         var outcome = LateShipmentOutcome.NotYetDue;
-        var quiet = new NoExplain();
         for (int i = 0; i < lines.Length; i++)
         {
             var orderLine = c.Lines[i];
@@ -85,7 +88,7 @@ public static class LateShipmentCalculator
         _ => 0,
     };
 
-    private static DateTimeOffset Deadline(LateShipmentParameters p, LateShipmentCase c)
+    internal static DateTimeOffset Deadline(LateShipmentParameters p, LateShipmentCase c)
     {
         var paidAt = c.PaidAt!.Value;
         switch (c.Channel)
@@ -214,26 +217,24 @@ public static class LateShipmentCalculator
 
         // 3. The money.
         var terms = lateness == Lateness.OutOfStock ? p.OutOfStock : p.Late;
-        decimal raw = terms.Rate * line.Amount;
-        if (x.Enabled) x.Step(new ExplanationStep(StepKind.RateApplied, terms.Rate, line.Amount, raw));
-        decimal capped = raw;
-        if (raw > terms.Cap)
+        var money = Compensation.Of(terms.Rate, line.Amount, terms.Cap, p.Rounding);
+        if (x.Enabled) x.Step(new ExplanationStep(StepKind.RateApplied, terms.Rate, line.Amount, money.Raw));
+        if (money.OverCap)
         {
-            capped = terms.Cap;
             x.Reason(LateShipmentReasons.CapApplied);
-            if (x.Enabled) x.Step(new ExplanationStep(StepKind.Capped, raw, terms.Cap));
+            if (x.Enabled) x.Step(new ExplanationStep(StepKind.Capped, money.Raw, terms.Cap));
         }
         else
         {
             if (x.Enabled) x.Step(new ExplanationStep(StepKind.CapNotReached, terms.Cap));
         }
-        decimal payout = p.Rounding.Apply(capped);
-        if (x.Enabled) x.Step(new ExplanationStep(StepKind.Rounded, capped, payout, p.Rounding.Scale, Subject: RoundingRule.Describe(p.Rounding.Mode)));
+        decimal payout = money.Payout;
+        if (x.Enabled) x.Step(new ExplanationStep(StepKind.Rounded, money.Capped, payout, p.Rounding.Scale, Subject: RoundingRule.Describe(p.Rounding.Mode)));
 
         long? points = null;
         if (p.Payout.Instrument == PayoutInstrument.TmallPoints)
         {
-            points = (long)RoundingRule.Round(payout * p.Payout.PointsPerYuan, p.Payout.PointsRounding, 0);
+            points = money.Points(p.Payout.PointsPerYuan, p.Payout.PointsRounding);
             if (x.Enabled) x.Step(new ExplanationStep(StepKind.PaidAsPoints, points.Value, p.Payout.PointsPerYuan, Subject: "Tmall points"));
         }
         else
@@ -251,7 +252,7 @@ public static class LateShipmentCalculator
             }
             else
             {
-                platform = p.Rounding.Apply(liability.MultipleOfBuyerPayout * payout);
+                platform = Compensation.MultiplyRounded(liability.MultipleOfBuyerPayout, payout, p.Rounding.Mode, p.Rounding.Scale);
                 x.Reason(LateShipmentReasons.PlatformLiability);
                 if (x.Enabled) x.Step(new ExplanationStep(StepKind.PlatformLiability, platform, liability.MultipleOfBuyerPayout));
             }

@@ -98,6 +98,14 @@ public sealed class LateShipmentLineDecision : ExplainedDecision
 public sealed class LateShipmentDecision
 {
     private IReadOnlyList<string>? _orderReasons;
+    private readonly IReadOnlyList<ExplanationStep>? _orderSteps;
+    private IReadOnlyList<LateShipmentLineDecision>? _lines;
+
+    // A one-line order (the common case) keeps its line's facts here and makes its line decision when Lines is first
+    // read: a caller that reads only the outcome and the totals (a reconciliation job) allocates nothing more.
+    private readonly LateShipmentParameters? _parameters;
+    private readonly LateShipmentCase? _case;
+    private readonly Lateness _lateness;
 
     internal LateShipmentDecision(RuleReference rule, string orderId, LateShipmentOutcome outcome, PayoutInstrument instrument,
         decimal buyerPayout, long? buyerPoints, decimal platformLiability, ViolationReferral? referral,
@@ -111,12 +119,26 @@ public sealed class LateShipmentDecision
         BuyerPoints = buyerPoints;
         PlatformLiability = platformLiability;
         Referral = referral;
-        Lines = lines;
+        _lines = lines;
         _orderReasons = reasons;
         _orderSteps = steps;
     }
 
-    private readonly IReadOnlyList<ExplanationStep>? _orderSteps;
+    /// <summary>The decision on a one-line order: the line's outcome and amounts are the order's.</summary>
+    internal LateShipmentDecision(RuleReference rule, LateShipmentParameters parameters, LateShipmentCase c,
+        in LateShipmentCalculator.LineResult line)
+    {
+        Rule = rule;
+        OrderId = c.OrderId;
+        Outcome = line.Outcome;
+        Instrument = parameters.Payout.Instrument;
+        BuyerPayout = line.Payout;
+        BuyerPoints = line.Points;
+        PlatformLiability = line.Platform;
+        _parameters = parameters;
+        _case = c;
+        _lateness = line.Lateness;
+    }
 
     public RuleReference Rule { get; }
     public string OrderId { get; }
@@ -127,7 +149,20 @@ public sealed class LateShipmentDecision
     public decimal PlatformLiability { get; }
     public decimal MerchantTotal => BuyerPayout + PlatformLiability;
     public ViolationReferral? Referral { get; }
-    public IReadOnlyList<LateShipmentLineDecision> Lines { get; }
+
+    /// <summary>The decision on each line, in the order's line order (empty when the merchant refused before payment).</summary>
+    public IReadOnlyList<LateShipmentLineDecision> Lines => _lines ?? SingleLine();
+
+    private IReadOnlyList<LateShipmentLineDecision> SingleLine()
+    {
+        var p = _parameters!;
+        var c = _case!;
+        var deadline = LateShipmentCalculator.Deadline(p, c); // a pure function of the two: nothing kept for it
+        LateShipmentLineDecision[] lines =
+            [new LateShipmentLineDecision(p, c, c.Lines[0], Outcome, _lateness, deadline, deadline + p.OutOfStockAfterLate, BuyerPayout, BuyerPoints, PlatformLiability)];
+        // Two readers racing make equal lists; every reader then sees the first one stored.
+        return Interlocked.CompareExchange(ref _lines, lines, null) ?? lines;
+    }
 
     /// <summary>The order's reason codes: the line's for a one-line order, the union of the lines' otherwise.</summary>
     public IReadOnlyList<string> ReasonCodes => _orderReasons ??= Lines.Count == 1
