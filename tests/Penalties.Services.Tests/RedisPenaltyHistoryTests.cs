@@ -127,11 +127,15 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         while (acknowledged.Count < callers * casesPerCaller / 3 && !recording.Any(t => t.IsCompleted) && DateTime.UtcNow < deadline) await Task.Delay(5);
         Assert.False(recording.Any(t => t.IsFaulted), "recording failed before Redis was killed");
         fixture.Redis.Kill();
+        int acknowledgedAtKill = acknowledged.Count;
         await Task.Delay(700);
         await fixture.Redis.StartAsync();
         await Task.WhenAll(recording);
 
-        Assert.NotEmpty(failures);
+        // The kill came in the middle of the run. A call whose script was in flight fails UNAVAILABLE and is retried;
+        // calls made while Redis was down may instead wait in the client's backlog and go through once it is back
+        // (StackExchange.Redis's default backlog policy), so whether any caller saw a failure depends on timing.
+        Assert.InRange(acknowledgedAtKill, 1, callers * casesPerCaller - 1);
         Assert.All(failures, f => Assert.Equal(StatusCode.Unavailable, f));
         // Read back through a fresh replica (no cache): every acknowledged record is there, once.
         await using var fresh = await fixture.StartHostAsync();
