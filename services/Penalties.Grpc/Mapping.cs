@@ -19,8 +19,7 @@ public static class Mapping
 
     public static C.Money Money(decimal value)
     {
-        long units = (long)decimal.Truncate(value);
-        int nanos = (int)((value - units) * 1_000_000_000m);
+        var (units, nanos) = MoneyParts.Of(value);
         return new C.Money { CurrencyCode = Currency, Units = units, Nanos = nanos };
     }
 
@@ -76,7 +75,7 @@ public static class Mapping
 
     public static IEnumerable<C.ExplanationStep> Steps(IReadOnlyList<ExplanationStep> steps)
     {
-        foreach (var s in steps) yield return new C.ExplanationStep { Kind = s.Kind.ToString(), Text = s.Text };
+        foreach (var s in steps) yield return new C.ExplanationStep { Kind = EnumName<StepKind>.Of(s.Kind), Text = s.Text };
     }
 
     private static void Throw(ViolationList mapping, IReadOnlyList<FieldViolation> core)
@@ -181,7 +180,7 @@ public static class Mapping
             Rule = Rule(d.Rule),
             OrderId = d.OrderId,
             Outcome = Outcome(d.Outcome),
-            Instrument = d.Instrument.ToString(),
+            Instrument = EnumName<Core.LateShipment.PayoutInstrument>.Of(d.Instrument),
             BuyerPayout = Money(d.BuyerPayout),
             PlatformLiability = Money(d.PlatformLiability),
             MerchantTotal = Money(d.MerchantTotal),
@@ -198,7 +197,7 @@ public static class Mapping
             {
                 LineId = l.LineId,
                 Outcome = Outcome(l.Outcome),
-                Lateness = l.Lateness.ToString(),
+                Lateness = EnumName<Core.LateShipment.Lateness>.Of(l.Lateness),
                 Deadline = Time(l.Deadline),
                 OutOfStockAt = Time(l.OutOfStockAt),
                 BuyerPayout = Money(l.BuyerPayout),
@@ -409,5 +408,31 @@ public static class Mapping
     {
         v.Add(field, Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) == 0 ? "is required" : $"unknown value {value}");
         return fallback;
+    }
+}
+
+/// <summary>An enum value's name, looked up in a table made once: responses name several enum values per call.</summary>
+internal static class EnumName<TEnum> where TEnum : struct, System.Enum
+{
+    private static readonly string[] Names = BuildNames();
+
+    public static string Of(TEnum value)
+    {
+        if (System.Runtime.CompilerServices.Unsafe.SizeOf<TEnum>() != sizeof(int)) return value.ToString();
+        int index = System.Runtime.CompilerServices.Unsafe.As<TEnum, int>(ref value);
+        return (uint)index < (uint)Names.Length && Names[index] is { } name ? name : value.ToString();
+    }
+
+    private static string[] BuildNames()
+    {
+        var values = System.Enum.GetValues<TEnum>();
+        int max = values.Length == 0 ? -1 : values.Max(v => Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture));
+        var names = new string[max < 0 || max > 255 ? 0 : max + 1];
+        foreach (var v in values)
+        {
+            int i = Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture);
+            if ((uint)i < (uint)names.Length) names[i] ??= v.ToString();
+        }
+        return names;
     }
 }

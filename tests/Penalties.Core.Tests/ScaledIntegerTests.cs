@@ -14,20 +14,29 @@ namespace Penalties.Core.Tests;
 /// </summary>
 public class ScaledIntegerTests
 {
-    /// <summary>Non-negative decimals of scale 0 to 8 and coefficients up to 2^62, a few near 2^63 and over 64 bits (the decimal fallback), and zeros with a scale.</summary>
-    private static readonly Gen<decimal> Amounts = Gen.OneOf(
-        from coefficient in Gen.Choose(0, 1_000_000)
-        from scale in Gen.Choose(0, 8)
+    /// <summary>
+    /// Decimals: small coefficients of scale 0 to <paramref name="smallScale"/>, coefficients up to 2^63 of scale 0 to
+    /// <paramref name="wideScale"/> (negative one time in ten if asked), over 64 bits up to scale 28 (the decimal
+    /// fallback), and the given examples.
+    /// </summary>
+    internal static Gen<decimal> Decimals(int smallScale, int wideScale, bool negatives, params decimal[] examples) => Gen.OneOf(
+        from coefficient in Gen.Choose(0, 2_000_000)
+        from scale in Gen.Choose(0, smallScale)
         select new decimal(coefficient, 0, 0, false, (byte)scale),
         from high in Gen.Choose(0, int.MaxValue)
         from low in Gen.Choose(int.MinValue, int.MaxValue)
-        from scale in Gen.Choose(0, 12)
-        select new decimal(low, high, 0, false, (byte)scale),
+        from scale in Gen.Choose(0, wideScale)
+        from negative in Gen.Frequency((9, Gen.Constant(false)), (negatives ? 1 : 0, Gen.Constant(true)))
+        select new decimal(low, high, 0, negative, (byte)scale),
         from hi in Gen.Choose(1, 1000)
         from scale in Gen.Choose(0, 28)
         select new decimal(7, 3, hi, false, (byte)scale),
-        Gen.Elements(0m, 0.00m, 0.0000m, 0.01m, 0.005m, 0.015m, 0.025m, 1m, 0.30m, 0.1m, 500m, 500.00m, 100.0m,
-            1500.00m, 1666.67m, 1666.666m, 9_223_372_036_854_775_807m, 92_233_720_368_547_758.07m, 0.999999999999999999m));
+        Gen.Elements(examples));
+
+    /// <summary>Non-negative amounts, rates and caps, zeros with a scale among them.</summary>
+    private static readonly Gen<decimal> Amounts = Decimals(8, 12, negatives: false,
+        0m, 0.00m, 0.0000m, 0.01m, 0.005m, 0.015m, 0.025m, 1m, 0.30m, 0.1m, 500m, 500.00m, 100.0m,
+        1500.00m, 1666.67m, 1666.666m, 9_223_372_036_854_775_807m, 92_233_720_368_547_758.07m, 0.999999999999999999m);
 
     private static readonly Gen<RoundingMode> Modes = Gen.Elements(Enum.GetValues<RoundingMode>());
 

@@ -96,19 +96,19 @@ public readonly record struct ExplanationStep(
             StepKind.Rounded => A == B
                 ? $"rounded {Subject} to {Unit((int)C)}: {MoneyText.Amount(B)} (unchanged)"
                 : $"rounded {Subject} to {Unit((int)C)}: {MoneyText.Amount(A)} → {MoneyText.Amount(B)}",
-            StepKind.PaidAsPoints => $"paid to the buyer as {A.ToString("#,0", ci)} {Subject} ({B.ToString("0.##", ci)} per CNY)",
+            StepKind.PaidAsPoints => $"paid to the buyer as {MoneyText.Whole(A)} {Subject} ({MoneyText.Factor(B)} per CNY)",
             StepKind.PaidAsMoney => $"paid to the buyer as money: {MoneyText.Amount(A)}",
             StepKind.PlatformLiability =>
-                $"merchant also owes the platform {MoneyText.Amount(A)} ({B.ToString("0.##", ci)} × the buyer's payout; not paid before the platform's judgment)",
+                $"merchant also owes the platform {MoneyText.Amount(A)} ({MoneyText.Factor(B)} × the buyer's payout; not paid before the platform's judgment)",
             StepKind.PlatformLiabilityWaived => "no liability to the platform: the merchant paid before the platform's judgment",
             StepKind.MerchantTotal => $"merchant's total liability {MoneyText.Amount(A)}",
             StepKind.Note => Subject ?? string.Empty,
             StepKind.PaymentIncluded => $"{Subject} {MoneyText.Amount(A)} counted",
             StepKind.PaymentExcluded => $"{Subject} {MoneyText.Amount(A)} not counted",
-            StepKind.BeansConverted => $"JD beans {A.ToString("#,0", ci)} ÷ {B.ToString("0.##", ci)} per CNY = {MoneyText.Amount(C)}",
+            StepKind.BeansConverted => $"JD beans {MoneyText.Whole(A)} ÷ {MoneyText.Factor(B)} per CNY = {MoneyText.Amount(C)}",
             StepKind.PaidTotal => $"buyer's paid amount {MoneyText.Amount(A)}",
             StepKind.Difference => $"{MoneyText.Amount(A)} − {MoneyText.Amount(B)} = {MoneyText.Amount(C)}",
-            StepKind.Multiplied => $"{A.ToString("0.##", ci)} × {MoneyText.Amount(B)} = {MoneyText.Amount(C)}",
+            StepKind.Multiplied => $"{MoneyText.Factor(A)} × {MoneyText.Amount(B)} = {MoneyText.Amount(C)}",
             StepKind.NoPositiveDifference => $"difference {MoneyText.Amount(A)} is not positive: nothing due",
             StepKind.Deduction => $"{Ordinal((int)C)} {Subject}: {(B == 1m ? "serious" : "general")}, {A.ToString("0", ci)}",
             _ => Kind.ToString(),
@@ -123,10 +123,12 @@ public readonly record struct ExplanationStep(
         return n.ToString(CultureInfo.InvariantCulture) + suffix;
     }
 
-    private static string Unit(int scale) => new RoundingRule(RoundingMode.HalfUp, scale).Unit;
+    private static string Unit(int scale) => RoundingRule.UnitOf(scale);
 
     private static string Hours(TimeSpan span) =>
         span.TotalDays >= 7 && span.Ticks % TimeSpan.TicksPerDay == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalDays:0} days")
-            : string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.##} h");
+            ? string.Create(CultureInfo.InvariantCulture, $"{span.Ticks / TimeSpan.TicksPerDay} days")
+            : span.Ticks % TimeSpan.TicksPerHour == 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{span.Ticks / TimeSpan.TicksPerHour} h")
+                : string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.##} h");
 }

@@ -46,7 +46,12 @@ public sealed record RoundingRule(RoundingMode Mode, int Scale)
     };
 
     /// <summary>The unit this rule rounds to: scale 2 → "0.01", scale 0 → "1".</summary>
-    public string Unit => Scale == 0 ? "1" : (1m / Pow10(Scale)).ToString(CultureInfo.InvariantCulture);
+    public string Unit => UnitOf(Scale);
+
+    private static readonly string[] Units = [.. Enumerable.Range(0, 11).Select(s => s == 0 ? "1" : (1m / Pow10(s)).ToString(CultureInfo.InvariantCulture))];
+
+    /// <summary>The unit of a scale: 2 → "0.01".</summary>
+    public static string UnitOf(int scale) => (uint)scale < (uint)Units.Length ? Units[scale] : (1m / Pow10(scale)).ToString(CultureInfo.InvariantCulture);
 
     private static decimal Pow10(int n)
     {
@@ -56,19 +61,114 @@ public sealed record RoundingRule(RoundingMode Mode, int Scale)
     }
 }
 
-/// <summary>Formatting of CNY amounts and rates for explanations: "1,500.00", "30%".</summary>
+/// <summary>
+/// Formatting of CNY amounts, rates and counts for explanations: "1,500.00", "30%", "45,000", "0.5". Every explained
+/// decision renders several of these, so the usual values (non-negative, a 63-bit coefficient) are written digit by
+/// digit; the rest, and anything the fast path cannot write exactly, take .NET's format strings, which give the same
+/// text (a property test holds the two to it).
+/// </summary>
 public static class MoneyText
 {
+    /// <summary>An amount with thousands separators and at least two decimals; finer amounts keep every digit ("1,500.00", "0.005").</summary>
     public static string Amount(decimal value) =>
+        ScaledInteger.TryFrom(value, out var v) && TryAmount(v, out var text) ? text : AmountSlow(value);
+
+    internal static string AmountSlow(decimal value) =>
         decimal.Round(value, 2) == value
-            ? value.ToString("N2", CultureInfo.InvariantCulture)                 // whole fen: the fast standard format
+            ? value.ToString("N2", CultureInfo.InvariantCulture)                 // whole fen: the standard format
             : value.ToString("#,0.00##########", CultureInfo.InvariantCulture);  // finer amounts keep every digit
 
-    public static string Percent(decimal rate) => (rate * 100m).ToString("0.##########", CultureInfo.InvariantCulture) + "%";
+    /// <summary>A rate as a percentage with up to ten decimals: 0.30 → "30%", 0.125 → "12.5%".</summary>
+    public static string Percent(decimal rate) =>
+        ScaledInteger.TryFrom(rate, out var v) && TryPlain(v.Coefficient, v.Scale - 2, 10, grouped: false, out var text) ? text + "%" : PercentSlow(rate);
+
+    internal static string PercentSlow(decimal rate) => (rate * 100m).ToString("0.##########", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>A count rounded to a whole number, with thousands separators ("#,0"): 45000 → "45,000".</summary>
+    public static string Whole(decimal value) =>
+        ScaledInteger.TryFrom(value, out var v) && v.TryWholePart(out long whole) && TryPlain(whole, 0, 0, grouped: true, out var text)
+            ? text : value.ToString("#,0", CultureInfo.InvariantCulture);
+
+    /// <summary>A factor with up to two decimals, without trailing zeros ("0.##"): 100 → "100", 0.50 → "0.5".</summary>
+    public static string Factor(decimal value) =>
+        ScaledInteger.TryFrom(value, out var v) && TryPlain(v.Coefficient, v.Scale, 2, grouped: false, out var text)
+            ? text : value.ToString("0.##", CultureInfo.InvariantCulture);
 
     /// <summary>Number of decimal places actually carried by a decimal (1.50m → 2).</summary>
     public static int ScaleOf(decimal value) => value.Scale;
 
     /// <summary>True when <paramref name="value"/> has no more significant decimals than <paramref name="scale"/>.</summary>
     public static bool FitsScale(decimal value, int scale) => value.Scale <= scale || decimal.Round(value, scale) == value;
+
+    /// <summary>Amount's fast path: at least two decimals, grouped; trailing zeros beyond two decimals dropped.</summary>
+    private static bool TryAmount(ScaledInteger v, out string text)
+    {
+        long coefficient = v.Coefficient;
+        int scale = v.Scale;
+        while (scale > 2 && coefficient % 10 == 0)
+        {
+            coefficient /= 10;
+            scale--;
+        }
+        if (scale > 12) return Fail(out text); // the format keeps at most 12 decimals and rounds the rest
+        if (scale < 2)
+        {
+            if (coefficient > long.MaxValue / 100) return Fail(out text);
+            coefficient *= scale == 0 ? 100 : 10;
+            scale = 2;
+        }
+        return TryWrite(coefficient, scale, grouped: true, out text);
+    }
+
+    /// <summary>
+    /// coefficient / 10^scale without trailing zeros, as the "0.##…" formats write it; a negative scale multiplies.
+    /// False when more than <paramref name="maxDecimals"/> decimals would remain (the format string rounds then).
+    /// </summary>
+    private static bool TryPlain(long coefficient, int scale, int maxDecimals, bool grouped, out string text)
+    {
+        for (; scale < 0; scale++)
+        {
+            if (coefficient > long.MaxValue / 10) return Fail(out text);
+            coefficient *= 10;
+        }
+        while (scale > 0 && coefficient % 10 == 0)
+        {
+            coefficient /= 10;
+            scale--;
+        }
+        if (scale > maxDecimals) return Fail(out text);
+        return TryWrite(coefficient, scale, grouped, out text);
+    }
+
+    private static bool Fail(out string text)
+    {
+        text = "";
+        return false;
+    }
+
+    /// <summary>Writes coefficient / 10^scale with exactly <paramref name="scale"/> decimals, grouping the integer digits by three if asked.</summary>
+    private static bool TryWrite(long coefficient, int scale, bool grouped, out string text)
+    {
+        if (scale > 18)
+            return Fail(out text);
+        Span<char> buffer = stackalloc char[48];
+        int pos = buffer.Length;
+        for (int i = 0; i < scale; i++)
+        {
+            buffer[--pos] = (char)('0' + (int)(coefficient % 10));
+            coefficient /= 10;
+        }
+        if (scale > 0) buffer[--pos] = '.';
+        int digits = 0;
+        do
+        {
+            if (grouped && digits > 0 && digits % 3 == 0) buffer[--pos] = ',';
+            buffer[--pos] = (char)('0' + (int)(coefficient % 10));
+            coefficient /= 10;
+            digits++;
+        }
+        while (coefficient != 0);
+        text = new string(buffer[pos..]);
+        return true;
+    }
 }

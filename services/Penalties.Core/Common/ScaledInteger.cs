@@ -82,6 +82,19 @@ internal readonly struct ScaledInteger
         return true;
     }
 
+    /// <summary>The integer part and the fraction as a count of 10^-<paramref name="digits"/> (finer digits dropped); false beyond 18 decimals.</summary>
+    public bool TrySplit(int digits, out long whole, out long fraction)
+    {
+        if (Scale >= Pow10.Length || digits >= Pow10.Length)
+        {
+            whole = fraction = 0;
+            return false;
+        }
+        whole = Math.DivRem(Coefficient, Pow10[Scale], out long rest);
+        fraction = Scale <= digits ? rest * Pow10[digits - Scale] : rest / Pow10[Scale - digits];
+        return true;
+    }
+
     /// <summary>The decimal with this coefficient and scale.</summary>
     public decimal ToDecimal() => new((int)Coefficient, (int)(Coefficient >> 32), 0, false, (byte)Scale);
 
@@ -162,6 +175,21 @@ internal readonly struct ScaledInteger
         }
         result = new ScaledInteger(up ? quotient + 1 : quotient, scale);
         return true;
+    }
+}
+
+/// <summary>A decimal amount as the whole units and nanos (10^-9 units) of a google.type.Money-style message.</summary>
+public static class MoneyParts
+{
+    /// <summary>
+    /// The whole units (truncated towards zero) and the nanos of the rest, digits beyond the ninth decimal dropped:
+    /// exactly <c>(long)decimal.Truncate(value)</c> and <c>(int)((value - units) × 10^9)</c>, in integers for the usual amounts.
+    /// </summary>
+    public static (long Units, int Nanos) Of(decimal value)
+    {
+        if (ScaledInteger.TryFrom(value, out var v) && v.TrySplit(9, out long units, out long nanos)) return (units, (int)nanos);
+        long whole = (long)decimal.Truncate(value);
+        return (whole, (int)((value - whole) * 1_000_000_000m));
     }
 }
 
