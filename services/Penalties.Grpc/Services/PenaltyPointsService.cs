@@ -17,9 +17,6 @@ namespace Penalties.Grpc.Services;
 public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistoryStore store, PenaltiesMetrics metrics) : PenaltyPoints.PenaltyPointsBase
 {
     private const int DefaultPageSize = 100;
-
-    // Replay answers by entry: shared, never modified after they are built (responses are only serialized).
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<HistoryRecord, RecordPenaltyResponse> Answers = new();
     private const int MaxPageSize = 1000;
 
     public override Task<AssessPenaltyResponse> Assess(AssessPenaltyRequest request, ServerCallContext context) =>
@@ -103,16 +100,18 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
     /// <summary>
     /// What was first answered for a recorded case, exactly, marked replay (even if the rules changed since),
     /// or ALREADY_EXISTS when the request differs from what was recorded. The parsed answer is kept with the
-    /// entry (entries never change), so a replay costs no parsing.
+    /// entry (entries never change), so a replay costs no parsing; the parsed answer is shared by every replay
+    /// of the entry and never modified (responses are only serialized).
     /// </summary>
     private static RecordPenaltyResponse StoredAnswer(HistoryRecord existing, string merchantId, string ruleSetId, CoreViolation violation)
     {
         var differences = Differences(existing, ruleSetId, violation);
         if (differences.Count > 0)
             throw new ConflictException($"case '{violation.CaseId}' is already recorded for merchant '{merchantId}' with other content: {string.Join("; ", differences)}");
-        return Answers.GetValue(existing, static e =>
+        var stored = existing.Response ?? throw new InvalidOperationException($"recorded case '{existing.Violation.CaseId}' has no stored answer");
+        return existing.Parsed.Get(stored, static bytes =>
         {
-            var answer = DecisionRecording.Parse<RecordPenaltyResponse>(e.Response ?? throw new InvalidOperationException($"recorded case '{e.Violation.CaseId}' has no stored answer"));
+            var answer = DecisionRecording.Parse<RecordPenaltyResponse>(bytes);
             answer.Replay = true;
             return answer;
         });
