@@ -13,7 +13,7 @@ LB="dotnet bench/Penalties.LoadBench/bin/Release/net10.0/Penalties.LoadBench.dll
 
 # start_servers [extra host arguments...]: the echo on 5190 and the all-in-one host on 5100 ($svc is its pid).
 start_servers() {
-  $LB echo --urls "$ECHO_URL" >/dev/null 2>&1 & pids+=($!)
+  $LB echo --urls "$ECHO_URL" >/dev/null 2>&1 & echo_pid=$!; pids+=($echo_pid)
   dotnet services/Penalties.AllInOne/bin/Release/net10.0/Penalties.AllInOne.dll --urls "$SVC_URL" --Logging:LogLevel:Default=Warning "$@" >/dev/null 2>&1 & svc=$!; pids+=($svc)
   wait_ports 5190 5100
 }

@@ -34,10 +34,15 @@ internal static class RecordBench
         for (int round = 1; round <= Rounds; round++)
         {
             var requests = Enumerable.Range(0, perRound).Select(i => Request($"r{round}", i, merchants)).ToArray();
+            var cpu = ProcessCpu.Snapshot();
             double e1 = await RunEcho(echoes, echo, perRound);
+            cpu = ProcessCpu.Report($"round {round} echo", perRound, cpu);
             var (fresh, f1) = await Run(services, requests, expectReplay: false);
+            cpu = ProcessCpu.Report($"round {round} new", perRound, cpu);
             double e2 = await RunEcho(echoes, echo, perRound);
+            cpu = ProcessCpu.Report($"round {round} echo", perRound, cpu);
             var (replay, f2) = await Run(services, requests, expectReplay: true);
+            ProcessCpu.Report($"round {round} replay", perRound, cpu);
             failures += f1 + f2;
             foreach (var r in requests) expected.Add(r.Violation.CaseId);
             results.Add(("new", fresh, e1));
@@ -133,4 +138,47 @@ internal static class RecordBench
         var sorted = values.Order().ToList();
         return sorted[sorted.Count / 2];
     }
+}
+
+/// <summary>
+/// CPU time of the benchmark's processes (this client and those named in BENCH_PIDS, "name:pid,…", read from
+/// /proc), so that a run can say what each process spent per call. Nothing is reported without BENCH_PIDS.
+/// </summary>
+internal static class ProcessCpu
+{
+    private static readonly (string Name, int Pid)[] Processes = Parse(Environment.GetEnvironmentVariable("BENCH_PIDS"));
+    private static readonly double TicksPerSecond = 100; // USER_HZ: 100 on Linux
+
+    public static double[] Snapshot() =>
+        Processes.Length == 0 ? [] : [Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, .. Processes.Select(p => Seconds(p.Pid))];
+
+    /// <summary>Prints the CPU µs per call each process spent since <paramref name="before"/>; returns a new snapshot.</summary>
+    public static double[] Report(string run, int calls, double[] before)
+    {
+        var now = Snapshot();
+        if (now.Length == 0) return now;
+        var parts = new List<string> { $"client {1e6 * (now[0] - before[0]) / calls:0.0}" };
+        for (int i = 0; i < Processes.Length; i++) parts.Add($"{Processes[i].Name} {1e6 * (now[i + 1] - before[i + 1]) / calls:0.0}");
+        Console.WriteLine($"  cpu µs/call, {run}: {string.Join(", ", parts)}");
+        return now;
+    }
+
+    private static double Seconds(int pid)
+    {
+        try
+        {
+            // /proc/PID/stat: the command is in parentheses; utime and stime are fields 14 and 15.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / TicksPerSecond;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static (string, int)[] Parse(string? value) =>
+        string.IsNullOrEmpty(value) ? [] :
+        [.. value.Split(',').Select(p => p.Split(':')).Select(p => (p[0], int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture)))];
 }
