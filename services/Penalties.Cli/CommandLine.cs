@@ -36,9 +36,11 @@ internal static class CommandLine
           penalties rules validate [--rules DIR]       validate rule data; every problem is listed
           penalties rules show ID VERSION [--rules DIR | --server URL]  one version: hash, parameters, provenance
           penalties rules resolve ID INSTANT [--rules DIR | --server URL]  the version in force at INSTANT
-          penalties rules publish [DIR] --server URL [--token TOKEN]  publish every *.json below DIR (default
-                               the --rules folder) to a RuleSets service that keeps its rules in Redis; the
-                               token defaults to $PENALTIES_ADMIN_TOKEN; prints published/unchanged per version
+          penalties rules publish [DIR] --server URL [--token TOKEN] [--allow-backdated]  publish every *.json
+                               below DIR (default the --rules folder) to a RuleSets service that keeps its rules
+                               in Redis; the token defaults to $PENALTIES_ADMIN_TOKEN; prints published/unchanged
+                               per version; a version that would end an already published one before now (and
+                               so change which version applied to past events) is refused without --allow-backdated
 
         Options:
           --rules DIR          rule data folder (default: the rules/ shipped beside the program)
@@ -66,6 +68,7 @@ internal static class CommandLine
         var positional = new List<string>();
         string? rulesDir = null, pinText = null, format = "json", server = null, batch = null, outFile = null, token = null;
         bool csv = false;
+        bool allowBackdated = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -97,6 +100,9 @@ internal static class CommandLine
                 case "--csv":
                     csv = true;
                     break;
+                case "--allow-backdated":
+                    allowBackdated = true;
+                    break;
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal))
                     {
@@ -120,7 +126,7 @@ internal static class CommandLine
 
         rulesDir ??= Path.Combine(AppContext.BaseDirectory, "rules");
         if (positional[0] == "rules" && positional.Count > 1 && positional[1] == "publish")
-            return await RulePublishing.RunAsync(positional.Count > 2 ? positional[2] : rulesDir, server, token, stdout, stderr);
+            return await RulePublishing.RunAsync(positional.Count > 2 ? positional[2] : rulesDir, server, token, allowBackdated, stdout, stderr);
         var loaded = RuleSetLoader.LoadDirectory(rulesDir);
         if (positional[0] == "rules" && positional.Count > 1 && positional[1] == "validate")
         {

@@ -5,10 +5,10 @@ using Penalties.Core.Common;
 
 namespace Penalties.Cli;
 
-/// <summary>`penalties rules publish DIR --server URL`: every rule file below DIR in one Publish call.</summary>
+/// <summary>`penalties rules publish DIR --server URL [--allow-backdated]`: every rule file below DIR in one Publish call.</summary>
 internal static class RulePublishing
 {
-    public static async Task<int> RunAsync(string directory, string? server, string? token, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(string directory, string? server, string? token, bool allowBackdated, TextWriter stdout, TextWriter stderr)
     {
         if (server is null)
         {
@@ -21,7 +21,7 @@ internal static class RulePublishing
             return 2;
         }
         token ??= Environment.GetEnvironmentVariable("PENALTIES_ADMIN_TOKEN");
-        var request = new PublishRuleSetsRequest();
+        var request = new PublishRuleSetsRequest { AllowBackdated = allowBackdated };
         foreach (var file in Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             request.Documents.Add(new RuleDocument { Name = Path.GetRelativePath(directory, file).Replace('\\', '/'), Json = await File.ReadAllTextAsync(file) });
         if (request.Documents.Count == 0)
@@ -43,6 +43,12 @@ internal static class RulePublishing
             }
             await stdout.WriteLineAsync($"revision {response.Revision}");
             return 0;
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.FailedPrecondition && e.Status.Detail.StartsWith("backdated", StringComparison.Ordinal))
+        {
+            await stderr.WriteLineAsync($"refused: {e.Status.Detail}");
+            await stderr.WriteLineAsync("nothing was published; run again with --allow-backdated to publish it on purpose");
+            return 2;
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.AlreadyExists)
         {

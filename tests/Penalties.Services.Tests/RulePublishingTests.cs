@@ -141,6 +141,43 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
     }
 
     [Fact]
+    public async Task A_version_that_would_end_a_published_one_before_now_is_refused_unless_backdating_is_allowed()
+    {
+        var prefix = NewPrefix();
+        await using var host = await StartAsync(redis, prefix, PenaltiesServices.RuleSets);
+        await PublishAsync(host, [.. ShippedDocuments()]);
+        var client = new RuleSets.RuleSetsClient(host.Channel);
+        var before = await DumpAsync(redis, prefix);
+
+        // v2 from 2025-01-01 would end v1 there: every 2025–2026 event decided by v1 would now resolve to v2.
+        var request = new PublishRuleSetsRequest { Documents = { TmallLateV2("2025-01-01") } };
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await client.PublishAsync(request, Admin));
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        Assert.Contains("'tmall.late-shipment' v1 would end 2025-01-01 00:00:00.000 +08:00, before now", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("instead of never", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("allow_backdated", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(before, await DumpAsync(redis, prefix));
+        Assert.Equal(1, (await client.ResolveRuleSetAsync(new ResolveRuleSetRequest { RuleSetId = "tmall.late-shipment", At = Cases.At("2025-06-01 00:00") })).Summary.Rule.Version);
+
+        // A successor starting in the future needs no permission; the same request with permission goes through.
+        var future = await client.PublishAsync(new PublishRuleSetsRequest { Documents = { TmallLateV2("2099-01-01", rate: 0.35m) } }, Admin);
+        Assert.Equal(PublishOutcome.Published, Assert.Single(future.Versions).Outcome);
+        var v3 = Edited("tmall.late-shipment/v1.json", "tmall.late-shipment/v3.json", o => { o["version"] = 3; o["effectiveFrom"] = "2025-01-01"; });
+        e = await Assert.ThrowsAsync<RpcException>(async () => await client.PublishAsync(new PublishRuleSetsRequest { Documents = { v3 } }, Admin));
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        Assert.Contains("instead of 2099-01-01 00:00:00.000 +08:00", e.Status.Detail, StringComparison.Ordinal);
+
+        var allowed = await client.PublishAsync(new PublishRuleSetsRequest { Documents = { v3 }, AllowBackdated = true }, Admin);
+        Assert.Equal(PublishOutcome.Published, Assert.Single(allowed.Versions).Outcome);
+        await Eventually(async () => (await client.ResolveRuleSetAsync(new ResolveRuleSetRequest { RuleSetId = "tmall.late-shipment", At = Cases.At("2025-06-01 00:00") })).Summary.Rule.Version == 3,
+            "the backdated version is in force once allowed");
+
+        // Backdating the first version of a rule set changes no version already published: no permission needed.
+        var fresh = Edited("tmall.late-shipment/v1.json", "tmall.test-only/v1.json", o => o["ruleSet"] = "tmall.test-only");
+        Assert.Equal(PublishOutcome.Published, Assert.Single((await client.PublishAsync(new PublishRuleSetsRequest { Documents = { fresh } }, Admin)).Versions).Outcome);
+    }
+
+    [Fact]
     public async Task ListVersions_of_an_unknown_rule_set_is_NOT_FOUND_and_without_an_id_INVALID_ARGUMENT()
     {
         var prefix = NewPrefix();
@@ -215,6 +252,20 @@ public class CliRulePublishingTests(RedisServer redis) : IClassFixture<RedisServ
         (code, _, error) = await Cli("rules", "publish", RepoPaths.Rules, "--server", host.Address);
         Assert.Equal(1, code);
         Assert.Contains("Unauthenticated", error, StringComparison.Ordinal);
+
+        var later = Directory.CreateTempSubdirectory("penalties-backdated-rules-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(later.FullName, "v2.json"), TmallLateV2("2025-01-01").Json);
+            (code, _, error) = await Cli("rules", "publish", later.FullName, "--server", host.Address, "--token", Token);
+            Assert.Equal(2, code);
+            Assert.Contains("would end 2025-01-01", error, StringComparison.Ordinal);
+            Assert.Contains("--allow-backdated", error, StringComparison.Ordinal);
+            (code, output, error) = await Cli("rules", "publish", later.FullName, "--server", host.Address, "--token", Token, "--allow-backdated");
+            Assert.True(code == 0, error);
+            Assert.Contains("published\ttmall.late-shipment\tv2\t2025-01-01 00:00:00", output, StringComparison.Ordinal);
+        }
+        finally { later.Delete(recursive: true); }
 
         var bad = Directory.CreateTempSubdirectory("penalties-bad-rules-");
         try

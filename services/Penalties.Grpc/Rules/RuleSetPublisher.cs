@@ -12,13 +12,18 @@ public sealed record PublishedDocument(string Document, RuleSetVersion Version, 
 /// Publishes rule-set versions to Redis: the documents and everything already published are validated as one
 /// set by the core's validator (an invalid set never becomes visible), a published version is immutable
 /// (same id and version: same content hash or refused), and the write is one script that succeeds only at
-/// the revision that was validated (a concurrent publish makes it validate again).
+/// the revision that was validated (a concurrent publish makes it validate again). A publish that would close
+/// a published version at an instant already past (a backdated successor) changes which version decided events
+/// between then and now, so it is refused unless the caller allows it explicitly.
 /// </summary>
-public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync)
+public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync, TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     private const int Attempts = 5;
 
-    public async Task<(IReadOnlyList<PublishedDocument> Documents, long Revision)> PublishAsync(IReadOnlyList<(string Name, string Json)> documents)
+    public async Task<(IReadOnlyList<PublishedDocument> Documents, long Revision)> PublishAsync(IReadOnlyList<(string Name, string Json)> documents,
+        bool allowBackdated = false)
     {
         if (store is null)
             throw new PreconditionException("this service computes with rules from files: publishing needs Redis (Penalties:Redis:Configuration, Penalties:Rules:Source=redis)");
@@ -27,8 +32,9 @@ public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync)
         for (int attempt = 0; attempt < Attempts; attempt++)
         {
             var listing = await store.ReadAsync();
-            var (published, added) = Validate(documents, listing);
+            var (published, added, after) = Validate(documents, listing);
             if (added.Count == 0) return (published, listing.Revision);
+            if (!allowBackdated) RefuseBackdated(listing, after);
             var revision = await store.TryWriteAsync(listing.Revision, added);
             if (revision is not null)
             {
@@ -39,7 +45,7 @@ public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync)
         throw new UnavailableException("rules are being published concurrently; nothing was changed by this request; retry");
     }
 
-    private static (List<PublishedDocument>, List<(RuleSetVersion, string)>) Validate(IReadOnlyList<(string Name, string Json)> documents, RuleListing listing)
+    private static (List<PublishedDocument>, List<(RuleSetVersion, string)>, IReadOnlyList<RuleSetVersion> After) Validate(IReadOnlyList<(string Name, string Json)> documents, RuleListing listing)
     {
         var names = documents.Select((d, i) => string.IsNullOrWhiteSpace(d.Name) ? $"documents[{i.ToString(CultureInfo.InvariantCulture)}]" : d.Name).ToList();
         var stored = listing.Versions.ToDictionary(v => (v.RuleSetId, v.Version));
@@ -76,7 +82,28 @@ public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync)
             if (!unchanged && added.All(a => a.Item1.Reference != final.Reference)) added.Add((final, documents[i].Json));
         }
         violations.ThrowIfAny();
-        return (published, added);
+        return (published, added, result.Versions);
+    }
+
+    /// <summary>
+    /// Refuses a publish that ends an already published version earlier than it ended before, at an instant
+    /// before now: events between that instant and now were decided by it and would now resolve to another.
+    /// </summary>
+    private void RefuseBackdated(RuleListing listing, IReadOnlyList<RuleSetVersion> after)
+    {
+        var now = _clock.GetUtcNow();
+        var before = RuleSetLoader.LoadPublished(listing.Versions.Select(v => (v.Name, v.Json))).Versions
+            .ToDictionary(v => (v.RuleSetId, v.Version));
+        var problems = new List<string>();
+        foreach (var v in after)
+        {
+            if (!before.TryGetValue((v.RuleSetId, v.Version), out var was) || was.EffectiveTo == v.EffectiveTo || v.EffectiveTo is not { } end) continue;
+            if (end < now && (was.EffectiveTo is null || end < was.EffectiveTo))
+                problems.Add($"'{v.RuleSetId}' v{v.Version.ToString(CultureInfo.InvariantCulture)} would end {ChinaTime.Format(end)}, before now ({ChinaTime.Format(now)}), "
+                    + $"instead of {(was.EffectiveTo is { } e ? ChinaTime.Format(e) : "never")}: events from then until now would resolve to another version");
+        }
+        if (problems.Count > 0)
+            throw new PreconditionException($"backdated publish refused, nothing was changed: {string.Join("; ", problems)}. Set allow_backdated to publish it on purpose (decisions already recorded keep their rule reference)");
     }
 
     private static string FieldOf(string file, List<string> names)

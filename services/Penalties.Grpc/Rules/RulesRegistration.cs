@@ -23,7 +23,7 @@ public static class RulesRegistration
             builder.Services.AddSingleton<RedisRuleSync>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisRuleSync>());
         }
-        builder.Services.AddSingleton(sp => new RuleSetPublisher(sp.GetService<RedisRuleStore>(), sp.GetService<RedisRuleSync>()));
+        builder.Services.AddSingleton(sp => new RuleSetPublisher(sp.GetService<RedisRuleStore>(), sp.GetService<RedisRuleSync>(), sp.GetService<TimeProvider>()));
 
         var health = builder.Services.AddHealthChecks();
         // Part of the overall status (""): NOT_SERVING only while there is no snapshot to compute with;

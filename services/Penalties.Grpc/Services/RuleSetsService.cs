@@ -34,7 +34,7 @@ public sealed class RuleSetsService(RuleCatalogSource rules, RuleSetPublisher pu
     public override async Task<PublishRuleSetsResponse> Publish(PublishRuleSetsRequest request, ServerCallContext context)
     {
         admin.Demand(context.RequestHeaders.GetValue("authorization"));
-        var (documents, revision) = await publisher.PublishAsync([.. request.Documents.Select(d => (d.Name, d.Json))]);
+        var (documents, revision) = await publisher.PublishAsync([.. request.Documents.Select(d => (d.Name, d.Json))], request.AllowBackdated);
         var response = new PublishRuleSetsResponse { Revision = revision };
         foreach (var d in documents)
         {
