@@ -8,8 +8,8 @@ public sealed class RedisHostFixture : IAsyncLifetime
     public ServiceHost Host { get; private set; } = null!;
 
     /// <summary>Starts another all-in-one host on the same Redis (its own connection and caches): a second replica, or the same service restarted.</summary>
-    public Task<ServiceHost> StartHostAsync() =>
-        ServiceHost.StartAsync(Penalties.Grpc.PenaltiesServices.All, "--Penalties:Redis:Configuration", Redis.Configuration, "--Penalties:Rules:Source", "files");
+    public Task<ServiceHost> StartHostAsync(params string[] extra) =>
+        ServiceHost.StartAsync(Penalties.Grpc.PenaltiesServices.All, ["--Penalties:Redis:Configuration", Redis.Configuration, "--Penalties:Rules:Source", "files", .. extra]);
 
     public async Task InitializeAsync()
     {

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Penalties.Contracts.V1;
 using static Penalties.Services.Tests.Cases;
 
@@ -146,6 +148,57 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
             Assert.Equal(recorded.Count, recorded.Distinct().Count());
             Assert.Equal(acknowledged.Where(a => a.Merchant == merchant).Select(a => a.Case).Order(StringComparer.Ordinal), recorded.Order(StringComparer.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task A_cache_past_its_bounds_is_dropped_and_records_replays_and_escalation_stay_exact()
+    {
+        // At most 5 cached entries and 2 merchants: the cache is dropped again and again during the run.
+        await using var host = await fixture.StartHostAsync("--Penalties:State:HistoryCache:MaxEntries", "5", "--Penalties:State:HistoryCache:MaxMerchants", "2");
+        var client = new PenaltyPoints.PenaltyPointsClient(host.Channel);
+        var store = (Penalties.Grpc.State.RedisPenaltyHistoryStore)host.App.Services.GetRequiredService<Penalties.Grpc.State.IPenaltyHistoryStore>();
+        var run = Guid.NewGuid().ToString("N")[..8];
+        string[] merchants = [.. Enumerable.Range(0, 3).Select(m => $"bound-{run}-{m}")];
+        var first = new Dictionary<(string, int), RecordPenaltyResponse>();
+        for (int i = 0; i < 6; i++)
+        {
+            foreach (var m in merchants) first[(m, i)] = await client.RecordAsync(Request(m, i));
+        }
+
+        var (evictions, cachedMerchants, cachedEntries) = store.CacheState;
+        Assert.True(evictions >= 3, $"the cache was dropped {evictions} times");
+        Assert.InRange(cachedMerchants, 0, 2);
+        Assert.InRange(cachedEntries, 0, 5 + 6);
+        // The same six cases for one merchant on a host with the default bounds (nothing evicted) give the reference ladder.
+        var reference = new PenaltyPoints.PenaltyPointsClient(fixture.Host.Channel);
+        var expected = new List<string>();
+        for (int i = 0; i < 6; i++) expected.Add((await reference.RecordAsync(Request($"bound-{run}-reference", i))).Deduction.Explanation);
+        Assert.Equal("4th MISDESCRIBED_SEVERE: serious, 12", expected[3]);
+        foreach (var m in merchants)
+        {
+            // Escalation is counted over the whole history, whatever the cache held at the time.
+            Assert.Equal(expected, Enumerable.Range(0, 6).Select(i => first[(m, i)].Deduction.Explanation));
+            Assert.All(Enumerable.Range(0, 6), i => Assert.False(first[(m, i)].Replay));
+            for (int i = 0; i < 6; i++)
+            {
+                var again = await client.RecordAsync(Request(m, i));
+                Assert.True(again.Replay);
+                Assert.Equal(first[(m, i)].Deduction, again.Deduction);
+            }
+            Assert.Equal(Enumerable.Range(0, 6).Select(i => $"c{i:D4}"), (await History(client, m)).Select(h => h.Violation.CaseId));
+        }
+    }
+
+    [Fact]
+    public void Cache_bounds_come_from_configuration_and_must_be_positive()
+    {
+        static Penalties.Grpc.State.HistoryCacheOptions Of(params (string Key, string Value)[] values) =>
+            Penalties.Grpc.State.HistoryCacheOptions.From(new ConfigurationBuilder()
+                .AddInMemoryCollection(values.Select(v => KeyValuePair.Create("Penalties:State:HistoryCache:" + v.Key, (string?)v.Value))).Build());
+
+        Assert.Equal(new Penalties.Grpc.State.HistoryCacheOptions(100_000, 500_000), Of());
+        Assert.Equal(new Penalties.Grpc.State.HistoryCacheOptions(7, 500_000), Of(("MaxMerchants", "7")));
+        Assert.Contains("at least 1", Assert.Throws<InvalidOperationException>(() => Of(("MaxEntries", "0"))).Message, StringComparison.Ordinal);
     }
 
     [Fact]

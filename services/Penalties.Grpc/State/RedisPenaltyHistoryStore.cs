@@ -19,11 +19,9 @@ namespace Penalties.Grpc.State;
 /// the appends of different merchants' calls are written together (<see cref="RedisAppendBatcher"/>).
 /// </para>
 /// </summary>
-public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHistoryStore, IDisposable
+public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCacheOptions cache) : IPenaltyHistoryStore, IDisposable
 {
     private const int MaxAttempts = 50;
-    private const int MaxCachedMerchants = 100_000;
-    private const long MaxCachedEntries = 500_000; // about 0.8 GB with the stored and parsed answers
 
     // Appends of concurrent records (of different merchants) share one script call: see RedisAppendBatcher.
     private readonly RedisAppendBatcher _appends = new(redis);
@@ -133,15 +131,26 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
 
     private MerchantLog Log(string merchantId)
     {
+        // Both bounds are checked on every call: a few merchants with long histories fill the cache as surely as many merchants.
+        if (Interlocked.Read(ref _cachedEntries) > cache.MaxEntries) Evict();
         if (_cache.TryGetValue(merchantId, out var log)) return log;
-        if (Interlocked.Increment(ref _cachedMerchants) > MaxCachedMerchants || Interlocked.Read(ref _cachedEntries) > MaxCachedEntries)
-        {
-            Interlocked.Exchange(ref _cachedEntries, 0);
-            _cache.Clear(); // a cache: a merchant evicted is read whole again
-            Interlocked.Exchange(ref _cachedMerchants, 0);
-        }
+        if (Interlocked.Increment(ref _cachedMerchants) > cache.MaxMerchants) Evict();
         return _cache.GetOrAdd(merchantId, _ => new MerchantLog());
     }
+
+    /// <summary>Drops the whole cache (a merchant evicted is read whole again on its next call). Calls in flight keep their log; their appends stay checked by Redis.</summary>
+    private void Evict()
+    {
+        Interlocked.Exchange(ref _cachedEntries, 0);
+        _cache.Clear();
+        Interlocked.Exchange(ref _cachedMerchants, 0);
+        Interlocked.Increment(ref _evictions);
+    }
+
+    private long _evictions;
+
+    /// <summary>How many times the cache was dropped for its bounds, and what it holds now (merchants, entries): for tests and diagnostics.</summary>
+    internal (long Evictions, int Merchants, long Entries) CacheState => (Interlocked.Read(ref _evictions), _cache.Count, Interlocked.Read(ref _cachedEntries));
 
     /// <summary>Reads the entries appended since the cached length (the log is append-only).</summary>
     private async Task<bool> RefreshAsync(string merchantId, MerchantLog log)

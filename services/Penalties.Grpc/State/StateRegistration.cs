@@ -5,6 +5,26 @@ using Penalties.Grpc.Redis;
 
 namespace Penalties.Grpc.State;
 
+/// <summary>
+/// Bounds of a process's cache of merchants' penalty histories (Redis-backed state): "Penalties:State:HistoryCache:MaxMerchants"
+/// (default 100,000) and "…:MaxEntries" (default 500,000 entries; an entry with its stored and parsed answer takes
+/// about 1.6 KB, so the default is about 0.8 GB: size it to the container's memory limit). Past either bound the
+/// cache is dropped and merchants are read again from Redis as they come.
+/// </summary>
+public sealed record HistoryCacheOptions(int MaxMerchants = 100_000, long MaxEntries = 500_000)
+{
+    public static HistoryCacheOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Penalties:State:HistoryCache");
+        var defaults = new HistoryCacheOptions();
+        int merchants = int.TryParse(section["MaxMerchants"], System.Globalization.CultureInfo.InvariantCulture, out int m) ? m : defaults.MaxMerchants;
+        long entries = long.TryParse(section["MaxEntries"], System.Globalization.CultureInfo.InvariantCulture, out long e) ? e : defaults.MaxEntries;
+        if (merchants < 1 || entries < 1)
+            throw new InvalidOperationException($"Penalties:State:HistoryCache: MaxMerchants and MaxEntries must be at least 1 (got {merchants} and {entries})");
+        return new HistoryCacheOptions(merchants, entries);
+    }
+}
+
 /// <summary>Where recorded state lives: Redis when "Penalties:Redis:Configuration" is set, memory otherwise (the embedded default).</summary>
 public static class StateRegistration
 {
@@ -12,6 +32,7 @@ public static class StateRegistration
     {
         if (services.HasFlag(PenaltiesServices.PenaltyPoints))
         {
+            builder.Services.AddSingleton(HistoryCacheOptions.From(builder.Configuration));
             if (redis.Enabled) builder.Services.AddSingleton<IPenaltyHistoryStore, RedisPenaltyHistoryStore>();
             else builder.Services.AddSingleton<IPenaltyHistoryStore, InMemoryPenaltyHistoryStore>();
         }
