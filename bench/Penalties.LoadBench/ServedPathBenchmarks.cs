@@ -20,7 +20,7 @@ namespace Penalties.LoadBench;
 [MemoryDiagnoser]
 public class ServedPathBenchmarks
 {
-    private byte[] _late = null!, _price = null!, _echoLate = null!;
+    private byte[] _late = null!, _lateBasic = null!, _price = null!, _echoLate = null!;
     private RuleCatalog _catalog = null!;
     private readonly ArrayBufferWriter<byte> _out = new(4096);
     private Penalties.Core.LateShipment.LateShipmentDecision _lateDecision = null!;
@@ -30,6 +30,7 @@ public class ServedPathBenchmarks
     public void Setup()
     {
         _late = new AssessLateShipmentRequest { Case = Requests.LateCase() }.ToByteArray();
+        _lateBasic = new AssessLateShipmentRequest { Case = Requests.LateCase(), View = DecisionView.Basic }.ToByteArray();
         _price = new AssessPriceMatchRequest { Case = Requests.PriceCase() }.ToByteArray();
         _echoLate = Requests.EchoOfSize(_late.Length).ToByteArray();
         var rules = Path.Combine(AppContext.BaseDirectory, "rules");
@@ -55,6 +56,19 @@ public class ServedPathBenchmarks
         var request = AssessLateShipmentRequest.Parser.ParseFrom(_late);
         var decision = LateShipmentCalculator.Assess(_catalog, Mapping.LateShipmentCase(request.Case), Mapping.Pin(request.Pin));
         var response = new AssessLateShipmentResponse { Decision = Mapping.Decision(decision) };
+        _out.ResetWrittenCount();
+        response.WriteTo(_out);
+        return _out.WrittenCount;
+    }
+
+    /// <summary>The same call asking for the basic view (no explanation steps), as a batch reconciliation would.</summary>
+    [Benchmark]
+    public int LateShipmentCallBasicView()
+    {
+        var request = AssessLateShipmentRequest.Parser.ParseFrom(_lateBasic);
+        var c = Mapping.CaseAndView(() => Mapping.LateShipmentCase(request.Case), request.View, out bool explain);
+        var decision = LateShipmentCalculator.Assess(_catalog, c, Mapping.Pin(request.Pin));
+        var response = new AssessLateShipmentResponse { Decision = Mapping.Decision(decision, explain) };
         _out.ResetWrittenCount();
         response.WriteTo(_out);
         return _out.WrittenCount;

@@ -28,11 +28,14 @@ internal abstract class Assessor : IDisposable
     {
     }
 
-    public static Assessor InProcess(RuleCatalog catalog) => new InProcessAssessor(catalog);
+    /// <summary>Decisions with their explanation steps (the full view), or without them (the basic view).</summary>
+    public static Assessor InProcess(RuleCatalog catalog, bool explain = true) => new InProcessAssessor(catalog, explain);
 
-    public static Assessor Server(string url) => new ServerAssessor(url);
+    public static Assessor Server(string url, bool explain = true) => new ServerAssessor(url, explain);
 
-    private sealed class InProcessAssessor(RuleCatalog catalog) : Assessor
+    private static DecisionView View(bool explain) => explain ? DecisionView.Unspecified : DecisionView.Basic;
+
+    private sealed class InProcessAssessor(RuleCatalog catalog, bool explain) : Assessor
     {
         public override Task<ItemResult> AssessAsync(int line, object c, RulePin? pin, CancellationToken token) => Task.FromResult(Assess(line, c, pin));
 
@@ -52,8 +55,8 @@ internal abstract class Assessor : IDisposable
             {
                 IMessage decision = c switch
                 {
-                    CoreLate.LateShipmentCase late => Mapping.Decision(CoreLate.LateShipmentCalculator.Assess(catalog, late, pin)),
-                    CorePrice.PriceMatchCase price => Mapping.Decision(CorePrice.PriceMatchCalculator.Assess(catalog, price, pin)),
+                    CoreLate.LateShipmentCase late => Mapping.Decision(CoreLate.LateShipmentCalculator.Assess(catalog, late, pin), explain),
+                    CorePrice.PriceMatchCase price => Mapping.Decision(CorePrice.PriceMatchCalculator.Assess(catalog, price, pin), explain),
                     _ => throw new ArgumentException("unsupported case type", nameof(c)),
                 };
                 return new ItemResult(line, decision, null);
@@ -68,8 +71,13 @@ internal abstract class Assessor : IDisposable
     private sealed class ServerAssessor : Assessor
     {
         private readonly GrpcChannel _channel;
+        private readonly DecisionView _view;
 
-        public ServerAssessor(string url) => _channel = GrpcChannel.ForAddress(url);
+        public ServerAssessor(string url, bool explain)
+        {
+            _channel = GrpcChannel.ForAddress(url);
+            _view = View(explain);
+        }
 
         public override void Dispose()
         {
@@ -84,9 +92,9 @@ internal abstract class Assessor : IDisposable
                 return c switch
                 {
                     CoreLate.LateShipmentCase late => new ItemResult(line, (await new LateShipment.LateShipmentClient(_channel)
-                        .AssessAsync(new AssessLateShipmentRequest { Case = ToContract.Case(late), Pin = Pin(pin) }, cancellationToken: token)).Decision, null),
+                        .AssessAsync(new AssessLateShipmentRequest { Case = ToContract.Case(late), Pin = Pin(pin), View = _view }, cancellationToken: token)).Decision, null),
                     CorePrice.PriceMatchCase price => new ItemResult(line, (await new PriceMatch.PriceMatchClient(_channel)
-                        .AssessAsync(new AssessPriceMatchRequest { Case = ToContract.Case(price), Pin = Pin(pin) }, cancellationToken: token)).Decision, null),
+                        .AssessAsync(new AssessPriceMatchRequest { Case = ToContract.Case(price), Pin = Pin(pin), View = _view }, cancellationToken: token)).Decision, null),
                     _ => throw new ArgumentException("unsupported case type", nameof(c)),
                 };
             }
@@ -109,10 +117,10 @@ internal abstract class Assessor : IDisposable
             if (list.Count == 0) return AsyncEnumerable.Empty<ItemResult>();
             return list[0].Case is CoreLate.LateShipmentCase
                 ? Stream(new LateShipment.LateShipmentClient(_channel).AssessStream(cancellationToken: token), list,
-                    (id, c) => new AssessLateShipmentStreamRequest { CorrelationId = id, Request = new AssessLateShipmentRequest { Case = ToContract.Case((CoreLate.LateShipmentCase)c), Pin = Pin(pin) } },
+                    (id, c) => new AssessLateShipmentStreamRequest { CorrelationId = id, Request = new AssessLateShipmentRequest { Case = ToContract.Case((CoreLate.LateShipmentCase)c), Pin = Pin(pin), View = _view } },
                     r => (r.CorrelationId, r.Decision, r.Error), token)
                 : Stream(new PriceMatch.PriceMatchClient(_channel).AssessStream(cancellationToken: token), list,
-                    (id, c) => new AssessPriceMatchStreamRequest { CorrelationId = id, Request = new AssessPriceMatchRequest { Case = ToContract.Case((CorePrice.PriceMatchCase)c), Pin = Pin(pin) } },
+                    (id, c) => new AssessPriceMatchStreamRequest { CorrelationId = id, Request = new AssessPriceMatchRequest { Case = ToContract.Case((CorePrice.PriceMatchCase)c), Pin = Pin(pin), View = _view } },
                     r => (r.CorrelationId, r.Decision, r.Error), token);
         }
 

@@ -51,6 +51,8 @@ internal static class CommandLine
           --batch FILE|-       late-shipment / price-match: one case per line (JSONL); writes one JSONL
                                result per case ({"line":N,"decision":…} or {"line":N,"error":…}), with a
                                progress bar on stderr
+          --view full|basic    late-shipment / price-match: basic leaves out the explanation steps (the same
+                               numbers, reason codes and rule reference; much smaller and faster for batches)
           --out FILE           where batch results go (default stdout)
           --csv                batch input and output are CSV (also chosen by a .csv input file or --out
                                file): a header row naming the columns; late shipment one row per order
@@ -66,7 +68,7 @@ internal static class CommandLine
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         var positional = new List<string>();
-        string? rulesDir = null, pinText = null, format = "json", server = null, batch = null, outFile = null, token = null;
+        string? rulesDir = null, pinText = null, format = "json", server = null, batch = null, outFile = null, token = null, view = "full";
         bool csv = false;
         bool allowBackdated = false;
         for (int i = 0; i < args.Length; i++)
@@ -100,6 +102,9 @@ internal static class CommandLine
                 case "--csv":
                     csv = true;
                     break;
+                case "--view" when i + 1 < args.Length:
+                    view = args[++i];
+                    break;
                 case "--allow-backdated":
                     allowBackdated = true;
                     break;
@@ -121,6 +126,11 @@ internal static class CommandLine
         if (format is not ("json" or "text"))
         {
             await stderr.WriteLineAsync($"--format must be json or text (got '{format}')");
+            return 2;
+        }
+        if (view is not ("full" or "basic"))
+        {
+            await stderr.WriteLineAsync($"--view must be full or basic (got '{view}')");
             return 2;
         }
 
@@ -151,7 +161,7 @@ internal static class CommandLine
             {
                 case "late-shipment" or "price-match":
                 {
-                    using var assessor = server is null ? Assessor.InProcess(catalog) : Assessor.Server(server);
+                    using var assessor = server is null ? Assessor.InProcess(catalog, explain: view == "full") : Assessor.Server(server, explain: view == "full");
                     bool late = positional[0] == "late-shipment";
                     if (batch is not null)
                         return await BatchRun.RunAsync(late, batch, outFile, csv, assessor, pin, stdin, stdout, stderr);

@@ -116,9 +116,18 @@ public static class Errors
         return error;
     }
 
-    /// <summary>"lines[0].shippedAt" → "case.lines[0].shipped_at": the core's paths in proto field names.</summary>
+    /// <summary>
+    /// "lines[0].shippedAt" → "case.lines[0].shipped_at": the core's paths in proto field names. A path that starts
+    /// with "../" names a field beside the case rather than in it: "../view" → "view" (or "request.view" in a stream).
+    /// </summary>
     public static string FieldPath(string prefix, string corePath)
     {
+        while (corePath.StartsWith("../", StringComparison.Ordinal))
+        {
+            int dot = prefix.LastIndexOf('.');
+            prefix = dot < 0 ? "" : prefix[..dot];
+            corePath = corePath[3..];
+        }
         var sb = new StringBuilder(prefix.Length + corePath.Length + 8);
         if (prefix.Length > 0) sb.Append(prefix).Append('.');
         foreach (char ch in corePath)

@@ -78,6 +78,29 @@ public static class Mapping
         foreach (var s in steps) yield return new C.ExplanationStep { Kind = EnumName<StepKind>.Of(s.Kind), Text = s.Text };
     }
 
+    /// <summary>
+    /// Maps a request's case and reads its view (whether to explain): a problem with either is reported with every
+    /// problem of the other, as one INVALID_ARGUMENT.
+    /// </summary>
+    public static T CaseAndView<T>(Func<T> mapCase, C.DecisionView view, out bool explain)
+    {
+        FieldViolation? viewProblem = view is C.DecisionView.Unspecified or C.DecisionView.Full or C.DecisionView.Basic
+            ? null
+            : new FieldViolation("../view", $"unknown view {(int)view} (DECISION_VIEW_FULL or DECISION_VIEW_BASIC)"); // beside the case, not in it
+        explain = view != C.DecisionView.Basic;
+        T mapped;
+        try
+        {
+            mapped = mapCase();
+        }
+        catch (InvalidCaseException e) when (viewProblem is not null)
+        {
+            throw new InvalidCaseException([.. e.Violations, viewProblem]);
+        }
+        if (viewProblem is not null) throw new InvalidCaseException([viewProblem]);
+        return mapped;
+    }
+
     private static void Throw(ViolationList mapping, IReadOnlyList<FieldViolation> core)
     {
         if (!mapping.Any && core.Count == 0) return;
@@ -169,12 +192,13 @@ public static class Mapping
         return result;
     }
 
-    public static C.LateShipmentDecision Decision(Core.LateShipment.LateShipmentDecision d)
+    /// <summary>The decision as the contract's message; without its explanation steps when <paramref name="explain"/> is false (the basic view).</summary>
+    public static C.LateShipmentDecision Decision(Core.LateShipment.LateShipmentDecision d, bool explain = true)
     {
         // A one-line order's explanation is its line's: render it once and share the messages.
         var lineSteps = new C.ExplanationStep[d.Lines.Count][];
-        for (int i = 0; i < lineSteps.Length; i++) lineSteps[i] = Steps(d.Lines[i].Steps).ToArray();
-        var orderSteps = d.Lines.Count == 1 && ReferenceEquals(d.Steps, d.Lines[0].Steps) ? lineSteps[0] : Steps(d.Steps).ToArray();
+        for (int i = 0; i < lineSteps.Length; i++) lineSteps[i] = explain ? Steps(d.Lines[i].Steps).ToArray() : [];
+        var orderSteps = !explain ? [] : d.Lines.Count == 1 && ReferenceEquals(d.Steps, d.Lines[0].Steps) ? lineSteps[0] : Steps(d.Steps).ToArray();
         var result = new C.LateShipmentDecision
         {
             Rule = Rule(d.Rule),
@@ -308,7 +332,8 @@ public static class Mapping
         return result;
     }
 
-    public static C.PriceMatchDecision Decision(Core.PriceMatch.PriceMatchDecision d) => new()
+    /// <summary>The decision as the contract's message; without its explanation steps when <paramref name="explain"/> is false (the basic view).</summary>
+    public static C.PriceMatchDecision Decision(Core.PriceMatch.PriceMatchDecision d, bool explain = true) => new()
     {
         Rule = Rule(d.Rule),
         OrderId = d.OrderId,
@@ -325,7 +350,7 @@ public static class Mapping
         Payout = Money(d.Payout),
         FailedConditions = { d.FailedConditions.Select(f => new C.FailedCondition { Code = f.Code, Detail = f.Detail }) },
         ReasonCodes = { d.ReasonCodes },
-        Steps = { Steps(d.Steps) },
+        Steps = { explain ? Steps(d.Steps) : [] },
     };
 
     // --- Penalty points ---

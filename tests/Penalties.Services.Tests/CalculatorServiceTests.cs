@@ -103,6 +103,60 @@ public class CalculatorServiceTests(AllInOneFixture fixture) : IClassFixture<All
     }
 
     [Fact]
+    public async Task The_basic_view_is_the_full_decision_without_its_explanation_steps_unary_and_streamed()
+    {
+        var c = TmallLate();
+        c.Lines.Add(new OrderLine { LineId = "2", Amount = Cny(2_000.00m), ShippedAt = c.Lines[0].ShippedAt });
+        var full = (await Late.AssessAsync(new AssessLateShipmentRequest { Case = c })).Decision;
+        var basic = (await Late.AssessAsync(new AssessLateShipmentRequest { Case = c, View = DecisionView.Basic })).Decision;
+        Assert.NotEmpty(full.Steps.Concat(full.Lines.SelectMany(l => l.Steps)));
+        Assert.Empty(basic.Steps.Concat(basic.Lines.SelectMany(l => l.Steps)));
+        Assert.Equal(WithoutSteps(full), basic);
+        Assert.True(basic.CalculateSize() < full.CalculateSize() / 2, $"basic {basic.CalculateSize()} B, full {full.CalculateSize()} B");
+        Assert.Equal(full, (await Late.AssessAsync(new AssessLateShipmentRequest { Case = c, View = DecisionView.Full })).Decision);
+
+        var fullPrice = (await Price.AssessAsync(new AssessPriceMatchRequest { Case = JdPayable() })).Decision;
+        var basicPrice = (await Price.AssessAsync(new AssessPriceMatchRequest { Case = JdPayable(), View = DecisionView.Basic })).Decision;
+        Assert.Empty(basicPrice.Steps);
+        var expected = fullPrice.Clone();
+        expected.Steps.Clear();
+        Assert.Equal(expected, basicPrice);
+
+        using var stream = Late.AssessStream();
+        await stream.RequestStream.WriteAsync(new AssessLateShipmentStreamRequest { CorrelationId = "b", Request = new AssessLateShipmentRequest { Case = c, View = DecisionView.Basic } });
+        await stream.RequestStream.CompleteAsync();
+        Assert.True(await stream.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(basic, stream.ResponseStream.Current.Decision);
+    }
+
+    private static LateShipmentDecision WithoutSteps(LateShipmentDecision d)
+    {
+        var copy = d.Clone();
+        copy.Steps.Clear();
+        foreach (var line in copy.Lines) line.Steps.Clear();
+        return copy;
+    }
+
+    [Fact]
+    public async Task An_unknown_view_is_a_field_violation_reported_with_the_case_s_own()
+    {
+        var c = TmallLate();
+        c.OrderId = "";
+        var e = await Assert.ThrowsAsync<RpcException>(() => Late.AssessAsync(new AssessLateShipmentRequest { Case = c, View = (DecisionView)7 }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Equal(["case.order_id", "view"], e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
+
+        e = await Assert.ThrowsAsync<RpcException>(() => Price.AssessAsync(new AssessPriceMatchRequest { Case = JdPayable(), View = (DecisionView)7 }).ResponseAsync);
+        Assert.Equal("view", Assert.Single(e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
+
+        using var stream = Late.AssessStream();
+        await stream.RequestStream.WriteAsync(new AssessLateShipmentStreamRequest { CorrelationId = "v", Request = new AssessLateShipmentRequest { Case = TmallLate(), View = (DecisionView)7 } });
+        await stream.RequestStream.CompleteAsync();
+        Assert.True(await stream.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal("request.view", Assert.Single(stream.ResponseStream.Current.Error.FieldViolations).Field);
+    }
+
+    [Fact]
     public async Task PriceMatch_invalid_input_names_the_proto_fields()
     {
         var c = JdPayable();

@@ -51,6 +51,37 @@ public class CliParityTests(AllInOneFixture fixture) : IClassFixture<AllInOneFix
         Assert.Equal(300, localLines.Length);
         Assert.Equal(localLines, remote.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(localLines, l => l.Contains("\"code\": 9", StringComparison.Ordinal)); // FAILED_PRECONDITION items are there
+
+        // The basic view: the same in both modes, and each decision is the full one without its steps.
+        var localBasic = await Run(input, "late-shipment", "--batch", "-", "--view", "basic");
+        var remoteBasic = await Run(input, "late-shipment", "--batch", "-", "--view", "basic", "--server", fixture.Host.Address);
+        var basicLines = localBasic.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(basicLines, remoteBasic.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(300, basicLines.Length);
+        Assert.DoesNotContain(basicLines, l => l.Contains("\"text\"", StringComparison.Ordinal)); // no step is rendered
+        Assert.Contains(localLines, l => l.Contains("\"text\"", StringComparison.Ordinal));
+        Assert.Equal(localLines.Select(WithoutSteps), basicLines.Select(WithoutSteps));
+        Assert.Equal(2, (await Run("", "late-shipment", "--view", "short")).Code);
+    }
+
+    /// <summary>A result line with every "steps" property removed, re-serialized compactly.</summary>
+    private static string WithoutSteps(string line)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(line)!;
+        void Strip(System.Text.Json.Nodes.JsonNode? n)
+        {
+            if (n is System.Text.Json.Nodes.JsonObject o)
+            {
+                o.Remove("steps");
+                foreach (var (_, child) in o) Strip(child);
+            }
+            else if (n is System.Text.Json.Nodes.JsonArray a)
+            {
+                foreach (var child in a) Strip(child);
+            }
+        }
+        Strip(node);
+        return node.ToJsonString();
     }
 
     [Fact]

@@ -28,14 +28,17 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
                 return new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Error = Errors.ToItemError(e) };
             });
 
-    private AssessLateShipmentResponse Handle(AssessLateShipmentRequest request) =>
-        new() { Decision = Decide(Mapping.LateShipmentCase(request.Case), request.Pin) };
+    private AssessLateShipmentResponse Handle(AssessLateShipmentRequest request)
+    {
+        var c = Mapping.CaseAndView(() => Mapping.LateShipmentCase(request.Case), request.View, out bool explain);
+        return new() { Decision = Decide(c, request.Pin, explain) };
+    }
 
-    private Contracts.V1.LateShipmentDecision Decide(CoreCase c, RulePin? pin)
+    private Contracts.V1.LateShipmentDecision Decide(CoreCase c, RulePin? pin, bool explain = true)
     {
         var decision = LateShipmentCalculator.Assess(rules.Current, c, Mapping.Pin(pin));
         metrics.Decision(decision.Rule.RuleSetId, decision.Rule.Version, decision.Outcome.ToString());
-        return Mapping.Decision(decision);
+        return Mapping.Decision(decision, explain);
     }
 
     public override async Task<RecordLateShipmentResponse> Record(RecordLateShipmentRequest request, ServerCallContext context)

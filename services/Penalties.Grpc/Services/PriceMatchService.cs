@@ -29,14 +29,17 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
                 return new AssessPriceMatchStreamResponse { CorrelationId = r.CorrelationId, Error = Errors.ToItemError(e) };
             });
 
-    private AssessPriceMatchResponse Handle(AssessPriceMatchRequest request) =>
-        new() { Decision = Decide(Mapping.PriceMatchCase(request.Case), request.Pin) };
+    private AssessPriceMatchResponse Handle(AssessPriceMatchRequest request)
+    {
+        var c = Mapping.CaseAndView(() => Mapping.PriceMatchCase(request.Case), request.View, out bool explain);
+        return new() { Decision = Decide(c, request.Pin, explain) };
+    }
 
-    private Contracts.V1.PriceMatchDecision Decide(CoreCase c, RulePin? pin)
+    private Contracts.V1.PriceMatchDecision Decide(CoreCase c, RulePin? pin, bool explain = true)
     {
         var decision = PriceMatchCalculator.Assess(rules.Current, c, Mapping.Pin(pin));
         metrics.Decision(decision.Rule.RuleSetId, decision.Rule.Version, decision.Outcome.ToString());
-        return Mapping.Decision(decision);
+        return Mapping.Decision(decision, explain);
     }
 
     public override async Task<RecordPriceMatchResponse> Record(RecordPriceMatchRequest request, ServerCallContext context)
