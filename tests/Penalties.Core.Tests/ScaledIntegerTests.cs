@@ -150,5 +150,12 @@ public class ScaledIntegerTests
         Assert.Equal(m.Steps.Select(x => x.Text), s.Steps.Select(x => x.Text));
         Assert.Equal((LateShipmentOutcome.Compensable, 450.00m, 45_000L), (single.Outcome, single.BuyerPayout, single.BuyerPoints));
         Assert.Equal(single.ReasonCodes, s.ReasonCodes);
+
+        // The line view made later is of the line decided on, even if the caller's list has changed since.
+        var list = new List<OrderLine> { line };
+        var decided = LateShipmentCalculator.Assess(Catalog, one with { Lines = list });
+        list[0] = line with { LineId = "changed", Amount = 1m };
+        Assert.Equal(("1", 1_500.00m, 450.00m), (decided.Lines[0].LineId, decided.Lines[0].Base, decided.Lines[0].BuyerPayout));
+        Assert.Contains(decided.Steps, x => x.Text == "30% × 1,500.00 = 450.00");
     }
 }

@@ -55,7 +55,10 @@ public static class LateShipmentCalculator
         var outOfStockAt = deadline + p.OutOfStockAfterLate;
         var quiet = new NoExplain();
         if (c.Lines.Count == 1)
-            return new LateShipmentDecision(version.Reference, p, c, AssessLine(p, c, c.Lines[0], deadline, outOfStockAt, ref quiet));
+        {
+            var line = c.Lines[0];
+            return new LateShipmentDecision(version.Reference, p, c, line, AssessLine(p, c, line, deadline, outOfStockAt, ref quiet));
+        }
 
         var lines = new LateShipmentLineDecision[c.Lines.Count];
         decimal payout = 0m, platform = 0m;

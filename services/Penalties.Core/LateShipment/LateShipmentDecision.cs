@@ -105,6 +105,7 @@ public sealed class LateShipmentDecision
     // read: a caller that reads only the outcome and the totals (a reconciliation job) allocates nothing more.
     private readonly LateShipmentParameters? _parameters;
     private readonly LateShipmentCase? _case;
+    private readonly OrderLine? _line; // the line decided on, even if the caller's list of lines changes later
     private readonly Lateness _lateness;
 
     internal LateShipmentDecision(RuleReference rule, string orderId, LateShipmentOutcome outcome, PayoutInstrument instrument,
@@ -125,7 +126,7 @@ public sealed class LateShipmentDecision
     }
 
     /// <summary>The decision on a one-line order: the line's outcome and amounts are the order's.</summary>
-    internal LateShipmentDecision(RuleReference rule, LateShipmentParameters parameters, LateShipmentCase c,
+    internal LateShipmentDecision(RuleReference rule, LateShipmentParameters parameters, LateShipmentCase c, OrderLine orderLine,
         in LateShipmentCalculator.LineResult line)
     {
         Rule = rule;
@@ -137,6 +138,7 @@ public sealed class LateShipmentDecision
         PlatformLiability = line.Platform;
         _parameters = parameters;
         _case = c;
+        _line = orderLine;
         _lateness = line.Lateness;
     }
 
@@ -159,7 +161,7 @@ public sealed class LateShipmentDecision
         var c = _case!;
         var deadline = LateShipmentCalculator.Deadline(p, c); // a pure function of the two: nothing kept for it
         LateShipmentLineDecision[] lines =
-            [new LateShipmentLineDecision(p, c, c.Lines[0], Outcome, _lateness, deadline, deadline + p.OutOfStockAfterLate, BuyerPayout, BuyerPoints, PlatformLiability)];
+            [new LateShipmentLineDecision(p, c, _line!, Outcome, _lateness, deadline, deadline + p.OutOfStockAfterLate, BuyerPayout, BuyerPoints, PlatformLiability)];
         // Two readers racing make equal lists; every reader then sees the first one stored.
         return Interlocked.CompareExchange(ref _lines, lines, null) ?? lines;
     }
