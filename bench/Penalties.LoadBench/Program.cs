@@ -141,6 +141,10 @@ internal static class Requests
         // Echo requests of the same size as each real request.
         Frame(Path.Combine(dir, "echo-late-shipment.bin"), EchoOfSize(late.CalculateSize()));
         Frame(Path.Combine(dir, "echo-price-match.bin"), EchoOfSize(price.CalculateSize()));
+        // The late-shipment case asking for the basic view (no explanation steps), and its echo.
+        var lateBasic = new AssessLateShipmentRequest { Case = LateCase(), View = DecisionView.Basic };
+        Frame(Path.Combine(dir, "late-shipment-basic.bin"), lateBasic);
+        Frame(Path.Combine(dir, "echo-late-shipment-basic.bin"), EchoOfSize(lateBasic.CalculateSize()));
         // Sized echo requests: the real request's size, asking for the real response's size.
         var catalog = Penalties.Core.Rules.Loading.RuleSetLoader.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "rules")).ToCatalog();
         int lateResponse = new AssessLateShipmentResponse { Decision = Penalties.Grpc.Mapping.Decision(
