@@ -68,7 +68,7 @@ public static class LateShipmentCalculator
         {
             var orderLine = c.Lines[i];
             var r = AssessLine(p, c, orderLine, deadline, outOfStockAt, ref quiet);
-            lines[i] = new LateShipmentLineDecision(p, c, orderLine, r.Outcome, r.Lateness, deadline, outOfStockAt, r.Payout, r.Points, r.Platform);
+            lines[i] = new LateShipmentLineDecision(p, c, orderLine, r.Outcome, r.Lateness, deadline, r.Payout, r.Points, r.Platform);
             // The first line's amounts start the totals (0 + a non-negative amount is that amount, scale and all).
             payout = i == 0 && !decimal.IsNegative(r.Payout) ? r.Payout : payout + r.Payout;
             platform = i == 0 && !decimal.IsNegative(r.Platform) ? r.Platform : platform + r.Platform;

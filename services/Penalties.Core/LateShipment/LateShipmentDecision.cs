@@ -63,7 +63,7 @@ public sealed class LateShipmentLineDecision : ExplainedDecision
     private readonly OrderLine _line;
 
     internal LateShipmentLineDecision(LateShipmentParameters parameters, LateShipmentCase c, OrderLine line,
-        LateShipmentOutcome outcome, Lateness lateness, DateTimeOffset deadline, DateTimeOffset outOfStockAt,
+        LateShipmentOutcome outcome, Lateness lateness, DateTimeOffset deadline,
         decimal buyerPayout, long? buyerPoints, decimal platformLiability)
     {
         _parameters = parameters;
@@ -72,7 +72,6 @@ public sealed class LateShipmentLineDecision : ExplainedDecision
         Outcome = outcome;
         Lateness = lateness;
         Deadline = deadline;
-        OutOfStockAt = outOfStockAt;
         BuyerPayout = buyerPayout;
         BuyerPoints = buyerPoints;
         PlatformLiability = platformLiability;
@@ -82,7 +81,8 @@ public sealed class LateShipmentLineDecision : ExplainedDecision
     public LateShipmentOutcome Outcome { get; }
     public Lateness Lateness { get; }
     public DateTimeOffset Deadline { get; }
-    public DateTimeOffset OutOfStockAt { get; }
+    /// <summary>When an unshipped line counts as out of stock: the deadline plus the rule's out-of-stock period.</summary>
+    public DateTimeOffset OutOfStockAt => Deadline + _parameters.OutOfStockAfterLate;
     /// <summary>The line's actual transaction amount the rate applies to.</summary>
     public decimal Base => _line.Amount;
     public decimal BuyerPayout { get; }
@@ -155,15 +155,16 @@ public sealed class LateShipmentDecision
     /// <summary>The decision on each line, in the order's line order (empty when the merchant refused before payment).</summary>
     public IReadOnlyList<LateShipmentLineDecision> Lines => _lines ?? SingleLine();
 
-    private IReadOnlyList<LateShipmentLineDecision> SingleLine()
+    private LateShipmentLineDecision[] SingleLine()
     {
         var p = _parameters!;
         var c = _case!;
         var deadline = LateShipmentCalculator.Deadline(p, c); // a pure function of the two: nothing kept for it
         LateShipmentLineDecision[] lines =
-            [new LateShipmentLineDecision(p, c, _line!, Outcome, _lateness, deadline, deadline + p.OutOfStockAfterLate, BuyerPayout, BuyerPoints, PlatformLiability)];
-        // Two readers racing make equal lists; every reader then sees the first one stored.
-        return Interlocked.CompareExchange(ref _lines, lines, null) ?? lines;
+            [new LateShipmentLineDecision(p, c, _line!, Outcome, _lateness, deadline, BuyerPayout, BuyerPoints, PlatformLiability)];
+        // Two readers racing may each make the list (equal ones, each complete when published); later reads see one of them.
+        Volatile.Write(ref _lines, lines);
+        return lines;
     }
 
     /// <summary>The order's reason codes: the line's for a one-line order, the union of the lines' otherwise.</summary>
