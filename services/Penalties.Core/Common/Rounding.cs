@@ -103,13 +103,9 @@ public static class MoneyText
     /// <summary>Amount's fast path: at least two decimals, grouped; trailing zeros beyond two decimals dropped.</summary>
     private static bool TryAmount(ScaledInteger v, out string text)
     {
-        long coefficient = v.Coefficient;
-        int scale = v.Scale;
-        while (scale > 2 && coefficient % 10 == 0)
-        {
-            coefficient /= 10;
-            scale--;
-        }
+        var trimmed = v.Trimmed(minScale: 2);
+        long coefficient = trimmed.Coefficient;
+        int scale = trimmed.Scale;
         if (scale > 12) return Fail(out text); // the format keeps at most 12 decimals and rounds the rest
         if (scale < 2)
         {
@@ -131,13 +127,9 @@ public static class MoneyText
             if (coefficient > long.MaxValue / 10) return Fail(out text);
             coefficient *= 10;
         }
-        while (scale > 0 && coefficient % 10 == 0)
-        {
-            coefficient /= 10;
-            scale--;
-        }
-        if (scale > maxDecimals) return Fail(out text);
-        return TryWrite(coefficient, scale, grouped, out text);
+        var trimmed = ScaledInteger.Of(coefficient, scale).Trimmed();
+        if (trimmed.Scale > maxDecimals) return Fail(out text);
+        return TryWrite(trimmed.Coefficient, trimmed.Scale, grouped, out text);
     }
 
     private static bool Fail(out string text)

@@ -37,6 +37,27 @@ internal readonly struct ScaledInteger
         Scale = scale;
     }
 
+    /// <summary>coefficient / 10^scale, for a non-negative coefficient and a scale in [0, 28].</summary>
+    public static ScaledInteger Of(long coefficient, int scale)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(coefficient);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)scale, (uint)MaxScale, nameof(scale));
+        return new ScaledInteger(coefficient, scale);
+    }
+
+    /// <summary>The same value with its trailing zeros dropped, keeping at least <paramref name="minScale"/> decimals: 1.500 → 1.5 (or 1.50 with 2).</summary>
+    public ScaledInteger Trimmed(int minScale = 0)
+    {
+        long coefficient = Coefficient;
+        int scale = Scale;
+        while (scale > minScale && coefficient % 10 == 0)
+        {
+            coefficient /= 10;
+            scale--;
+        }
+        return new ScaledInteger(coefficient, scale);
+    }
+
     /// <summary>The coefficient and scale of <paramref name="value"/>; false if it is negative (or -0) or its coefficient needs more than 63 bits.</summary>
     public static bool TryFrom(decimal value, out ScaledInteger result)
     {
@@ -193,7 +214,7 @@ public static class MoneyParts
     }
 }
 
-/// <summary>The money of one compensation: rate × base, the cap, the rounding.</summary>
+/// <summary>The money of one compensation or payout: a factor × a base, the cap if any, the rounding.</summary>
 internal readonly struct Compensation
 {
     private readonly ScaledInteger _payout;
@@ -209,7 +230,7 @@ internal readonly struct Compensation
         _exact = exact;
     }
 
-    /// <summary>rate × base, exactly.</summary>
+    /// <summary>factor × base, exactly.</summary>
     public decimal Raw { get; }
 
     /// <summary>True when <see cref="Raw"/> exceeds the cap.</summary>
@@ -222,25 +243,41 @@ internal readonly struct Compensation
     public decimal Payout { get; }
 
     /// <summary>
-    /// raw = rate × base; capped = the cap when raw exceeds it, else raw; payout = capped rounded by the rule.
-    /// Exactly the decimal computation, in integers when every number fits 63 bits (the usual case).
+    /// raw = factor × amount (a rate, or a multiple); capped = the cap when raw exceeds it (no cap: raw); payout =
+    /// capped rounded by the rule. Exactly the decimal computation, in integers when every number fits 63 bits (the usual case).
     /// </summary>
-    public static Compensation Of(decimal rate, decimal amount, decimal cap, RoundingRule rounding)
+    public static Compensation Of(decimal factor, decimal amount, decimal? cap, RoundingRule rounding)
     {
-        if (ScaledInteger.TryFrom(rate, out var r) && ScaledInteger.TryFrom(amount, out var a) && ScaledInteger.TryFrom(cap, out var c)
-            && ScaledInteger.TryMultiply(r, a, out var raw))
+        ScaledInteger c = default;
+        if (ScaledInteger.TryFrom(factor, out var r) && ScaledInteger.TryFrom(amount, out var a) && ScaledInteger.TryMultiply(r, a, out var raw)
+            && (cap is null || ScaledInteger.TryFrom(cap.Value, out c)))
         {
-            bool over = ScaledInteger.Compare(raw, c) > 0;
+            bool over = cap is not null && ScaledInteger.Compare(raw, c) > 0;
             if (ScaledInteger.TryRound(over ? c : raw, rounding.Mode, rounding.Scale, out var rounded))
             {
                 decimal rawValue = raw.ToDecimal();
-                return new Compensation(rawValue, over, over ? cap : rawValue, rounded.ToDecimal(), rounded, exact: true);
+                return new Compensation(rawValue, over, over ? cap!.Value : rawValue, rounded.ToDecimal(), rounded, exact: true);
             }
         }
-        decimal exact = rate * amount;
-        bool overCap = exact > cap;
-        decimal cappedValue = overCap ? cap : exact;
+        decimal exact = factor * amount;
+        bool overCap = cap is { } max && exact > max;
+        decimal cappedValue = overCap ? cap!.Value : exact;
         return new Compensation(exact, overCap, cappedValue, rounding.Apply(cappedValue), default, exact: false);
+    }
+
+    /// <summary>The steps and reason after the product's own step: capped (with <paramref name="capReason"/>) or not reached, then rounded.</summary>
+    public void Explain<TExplain>(decimal? cap, RoundingRule rounding, string capReason, ref TExplain x) where TExplain : struct, IExplain
+    {
+        if (OverCap)
+        {
+            x.Reason(capReason);
+            if (x.Enabled) x.Step(new ExplanationStep(StepKind.Capped, Raw, cap!.Value));
+        }
+        else if (cap is { } limit && x.Enabled)
+        {
+            x.Step(new ExplanationStep(StepKind.CapNotReached, limit));
+        }
+        if (x.Enabled) x.Step(new ExplanationStep(StepKind.Rounded, Capped, Payout, rounding.Scale, Subject: RoundingRule.Describe(rounding.Mode)));
     }
 
     /// <summary>The payout × <paramref name="perYuan"/> rounded to a whole number by <paramref name="mode"/>: the Tmall points, as <c>(long)RoundingRule.Round(payout × perYuan, mode, 0)</c>.</summary>

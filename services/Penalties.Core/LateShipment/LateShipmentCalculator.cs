@@ -69,9 +69,8 @@ public static class LateShipmentCalculator
             var orderLine = c.Lines[i];
             var r = AssessLine(p, c, orderLine, deadline, outOfStockAt, ref quiet);
             lines[i] = new LateShipmentLineDecision(p, c, orderLine, r.Outcome, r.Lateness, deadline, r.Payout, r.Points, r.Platform);
-            // The first line's amounts start the totals (0 + a non-negative amount is that amount, scale and all).
-            payout = i == 0 && !decimal.IsNegative(r.Payout) ? r.Payout : payout + r.Payout;
-            platform = i == 0 && !decimal.IsNegative(r.Platform) ? r.Platform : platform + r.Platform;
+            payout += r.Payout;
+            platform += r.Platform;
             points += r.Points ?? 0;
             if (Precedence(r.Outcome) > Precedence(outcome)) outcome = r.Outcome;
         }
@@ -222,17 +221,8 @@ public static class LateShipmentCalculator
         var terms = lateness == Lateness.OutOfStock ? p.OutOfStock : p.Late;
         var money = Compensation.Of(terms.Rate, line.Amount, terms.Cap, p.Rounding);
         if (x.Enabled) x.Step(new ExplanationStep(StepKind.RateApplied, terms.Rate, line.Amount, money.Raw));
-        if (money.OverCap)
-        {
-            x.Reason(LateShipmentReasons.CapApplied);
-            if (x.Enabled) x.Step(new ExplanationStep(StepKind.Capped, money.Raw, terms.Cap));
-        }
-        else
-        {
-            if (x.Enabled) x.Step(new ExplanationStep(StepKind.CapNotReached, terms.Cap));
-        }
+        money.Explain(terms.Cap, p.Rounding, LateShipmentReasons.CapApplied, ref x);
         decimal payout = money.Payout;
-        if (x.Enabled) x.Step(new ExplanationStep(StepKind.Rounded, money.Capped, payout, p.Rounding.Scale, Subject: RoundingRule.Describe(p.Rounding.Mode)));
 
         long? points = null;
         if (p.Payout.Instrument == PayoutInstrument.TmallPoints)

@@ -80,21 +80,19 @@ public sealed record PenaltyPointsParameters(
     FrozenDictionary<string, ViolationRule> Violations,
     IReadOnlyList<Threshold> Thresholds) : RuleParameters
 {
-    private ViolationCodeTable _codes = new(Violations, Thresholds);
+    private readonly DerivedCache<PenaltyPointsParameters, ViolationCodeTable> _codes = new();
 
     /// <summary>The catalog's codes interned to small integers, built once with the parameters (derived from <see cref="Violations"/> and <see cref="Thresholds"/>).</summary>
-    internal ViolationCodeTable Codes =>
-        ReferenceEquals(_codes.Source, Violations) && ReferenceEquals(_codes.ThresholdSource, Thresholds) ? _codes : _codes = new ViolationCodeTable(Violations, Thresholds);
+    internal ViolationCodeTable Codes => _codes.Get(this, static p => new ViolationCodeTable(p.Violations, p.Thresholds));
 }
 
 /// <summary>
 /// The violation codes of one catalog (and, as an array, its thresholds), numbered 0 to n − 1 (the order of
-/// <see cref="Source"/>'s values), in an open-addressing table at most a quarter full: a lookup is one hash
+/// catalog's codes), in an open-addressing table at most a quarter full: a lookup is one hash
 /// of the code and, nearly always, one string comparison. A standing counts escalation in an array indexed
-/// by these numbers instead of a string-keyed dictionary. Derived data, built once with the parameters: it
-/// compares equal to any other table, so the parameters' equality stays that of their published fields.
+/// by these numbers instead of a string-keyed dictionary. Derived data, built once with the parameters.
 /// </summary>
-internal sealed class ViolationCodeTable : IEquatable<ViolationCodeTable>
+internal sealed class ViolationCodeTable
 {
     private readonly string?[] _codes;
     private readonly int[] _numbers;
@@ -102,8 +100,6 @@ internal sealed class ViolationCodeTable : IEquatable<ViolationCodeTable>
 
     public ViolationCodeTable(FrozenDictionary<string, ViolationRule> source, IReadOnlyList<Threshold> thresholds)
     {
-        Source = source;
-        ThresholdSource = thresholds;
         Thresholds = [.. thresholds];
         Keys = [.. source.Keys];
         Rules = [.. source.Values];
@@ -120,10 +116,6 @@ internal sealed class ViolationCodeTable : IEquatable<ViolationCodeTable>
             _numbers[slot] = n;
         }
     }
-
-    public FrozenDictionary<string, ViolationRule> Source { get; }
-
-    public IReadOnlyList<Threshold> ThresholdSource { get; }
 
     /// <summary>The thresholds, as an array (in the parameters' order).</summary>
     public Threshold[] Thresholds { get; }
@@ -149,10 +141,4 @@ internal sealed class ViolationCodeTable : IEquatable<ViolationCodeTable>
             if (string.Equals(c, code, StringComparison.Ordinal)) return _numbers[slot];
         }
     }
-
-    public bool Equals(ViolationCodeTable? other) => other is not null;
-
-    public override bool Equals(object? obj) => obj is ViolationCodeTable;
-
-    public override int GetHashCode() => 0;
 }

@@ -66,25 +66,10 @@ public static class PriceMatchCalculator
 
     private static decimal Payout<TExplain>(PriceMatchParameters p, decimal difference, ref TExplain x) where TExplain : struct, IExplain
     {
-        decimal raw = p.PayoutMultiple * difference;
-        if (x.Enabled) x.Step(new ExplanationStep(StepKind.Multiplied, p.PayoutMultiple, difference, raw));
-        decimal capped = raw;
-        if (p.Cap is { } cap)
-        {
-            if (raw > cap)
-            {
-                capped = cap;
-                x.Reason(PriceMatchConditions.CapApplied);
-                if (x.Enabled) x.Step(new ExplanationStep(StepKind.Capped, raw, cap));
-            }
-            else
-            {
-                if (x.Enabled) x.Step(new ExplanationStep(StepKind.CapNotReached, cap));
-            }
-        }
-        decimal payout = p.Rounding.Apply(capped);
-        if (x.Enabled) x.Step(new ExplanationStep(StepKind.Rounded, capped, payout, p.Rounding.Scale, Subject: RoundingRule.Describe(p.Rounding.Mode)));
-        return payout;
+        var money = Compensation.Of(p.PayoutMultiple, difference, p.Cap, p.Rounding);
+        if (x.Enabled) x.Step(new ExplanationStep(StepKind.Multiplied, p.PayoutMultiple, difference, money.Raw));
+        money.Explain(p.Cap, p.Rounding, PriceMatchConditions.CapApplied, ref x);
+        return money.Payout;
     }
 
     /// <summary>Every eligibility condition that fails, or null when all hold.</summary>

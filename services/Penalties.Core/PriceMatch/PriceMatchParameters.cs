@@ -62,36 +62,26 @@ public sealed record PriceMatchParameters(
     decimal? Cap,
     RoundingRule Rounding) : RuleParameters
 {
-    private PriceMatchLookups _lookups = new(AcceptedPlatforms, EligibleMerchantTypes, RequiredIdentityAttributes, CountedPayments, JdBeansPerYuan);
+    private readonly DerivedCache<PriceMatchParameters, PriceMatchLookups> _lookups = new();
 
     /// <summary>The lists as bit sets and arrays, and the bean conversion, precomputed once with the parameters (derived data).</summary>
-    internal PriceMatchLookups Lookups => _lookups.IsFor(this) ? _lookups
-        : _lookups = new PriceMatchLookups(AcceptedPlatforms, EligibleMerchantTypes, RequiredIdentityAttributes, CountedPayments, JdBeansPerYuan);
+    internal PriceMatchLookups Lookups => _lookups.Get(this, static p => new PriceMatchLookups(p));
 }
 
 /// <summary>
 /// What the calculator asks of <see cref="PriceMatchParameters"/> on every claim, precomputed: the enum lists as
 /// bit sets, the required attributes as an array, and JD beans per CNY as a power of ten when it is one (so a
-/// bean count converts by moving the decimal point instead of a decimal division). Derived data: it compares
-/// equal to any other, so the parameters' equality stays that of their published fields.
+/// bean count converts by moving the decimal point instead of a decimal division).
 /// </summary>
-internal sealed class PriceMatchLookups : IEquatable<PriceMatchLookups>
+internal sealed class PriceMatchLookups
 {
-    private readonly IReadOnlyList<ComparisonPlatform> _platforms;
-    private readonly IReadOnlyList<MerchantType> _merchants;
-    private readonly IReadOnlyList<string> _required;
-    private readonly IReadOnlyList<PaymentKind> _counted;
-    private readonly decimal _beansPerYuan;
-
-    public PriceMatchLookups(IReadOnlyList<ComparisonPlatform> platforms, IReadOnlyList<MerchantType> merchants, IReadOnlyList<string> required,
-        IReadOnlyList<PaymentKind> counted, decimal beansPerYuan)
+    public PriceMatchLookups(PriceMatchParameters p)
     {
-        (_platforms, _merchants, _required, _counted, _beansPerYuan) = (platforms, merchants, required, counted, beansPerYuan);
-        AcceptedPlatforms = BitsOf(platforms);
-        EligibleMerchantTypes = BitsOf(merchants);
-        CountedPayments = BitsOf(counted);
-        RequiredAttributes = [.. required];
-        BeansPowerOfTen = PowerOfTen(beansPerYuan);
+        AcceptedPlatforms = BitsOf(p.AcceptedPlatforms);
+        EligibleMerchantTypes = BitsOf(p.EligibleMerchantTypes);
+        CountedPayments = BitsOf(p.CountedPayments);
+        RequiredAttributes = [.. p.RequiredIdentityAttributes];
+        BeansPowerOfTen = PowerOfTen(p.JdBeansPerYuan);
     }
 
     public ulong AcceptedPlatforms { get; }
@@ -102,10 +92,6 @@ internal sealed class PriceMatchLookups : IEquatable<PriceMatchLookups>
     /// <summary>k when JD beans per CNY is exactly 10^k (k ≤ 18), otherwise −1.</summary>
     public int BeansPowerOfTen { get; }
 
-    public bool IsFor(PriceMatchParameters p) =>
-        ReferenceEquals(_platforms, p.AcceptedPlatforms) && ReferenceEquals(_merchants, p.EligibleMerchantTypes)
-        && ReferenceEquals(_required, p.RequiredIdentityAttributes) && ReferenceEquals(_counted, p.CountedPayments) && _beansPerYuan == p.JdBeansPerYuan;
-
     /// <summary>Whether the bit set holds the enum value <paramref name="n"/>.</summary>
     public static bool Has(ulong bits, int n) => (uint)n < 64 && (bits >> n & 1) != 0;
 
@@ -113,17 +99,7 @@ internal sealed class PriceMatchLookups : IEquatable<PriceMatchLookups>
     /// <paramref name="beans"/> ÷ 10^<paramref name="power"/> (beans ≥ 0): exactly what the decimal division gives,
     /// the quotient with its trailing zeros dropped (10,000 ÷ 100 = 100; 1,230 ÷ 100 = 12.3; 1,234 ÷ 100 = 12.34).
     /// </summary>
-    public static decimal BeansToYuan(long beans, int power)
-    {
-        ulong m = (ulong)beans;
-        int scale = power;
-        while (scale > 0 && m % 10 == 0)
-        {
-            m /= 10;
-            scale--;
-        }
-        return new decimal((int)(uint)m, (int)(uint)(m >> 32), 0, false, (byte)scale);
-    }
+    public static decimal BeansToYuan(long beans, int power) => ScaledInteger.Of(beans, power).Trimmed().ToDecimal();
 
     private static ulong BitsOf<T>(IReadOnlyList<T> values) where T : struct, Enum
     {
@@ -145,10 +121,4 @@ internal sealed class PriceMatchLookups : IEquatable<PriceMatchLookups>
         }
         return -1;
     }
-
-    public bool Equals(PriceMatchLookups? other) => other is not null;
-
-    public override bool Equals(object? obj) => obj is PriceMatchLookups;
-
-    public override int GetHashCode() => 0;
 }

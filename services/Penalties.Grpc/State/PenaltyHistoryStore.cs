@@ -1,3 +1,4 @@
+using Penalties.Core.Common;
 using Penalties.Core.PenaltyPoints;
 
 namespace Penalties.Grpc.State;
@@ -8,36 +9,12 @@ namespace Penalties.Grpc.State;
 /// </summary>
 public sealed record HistoryRecord(long Sequence, string RuleSetId, Violation Violation, bool Revocation, string? Reason, byte[]? Response = null)
 {
-    /// <summary>The stored answer, parsed once and kept with the entry (entries never change): a replay parses nothing.</summary>
-    internal ParsedOnce Parsed { get; } = new();
-}
-
-/// <summary>
-/// A value parsed from an entry's bytes, kept with the entry. It is no part of the entry's value (every instance
-/// equals every other), and it is checked against the bytes it was parsed from, so a copy made with other bytes
-/// parses again. A field rather than a ConditionalWeakTable: a table of hundreds of thousands of cached entries
-/// is as many dependent handles, which every garbage collection scans.
-/// </summary>
-internal sealed class ParsedOnce : IEquatable<ParsedOnce>
-{
-    private sealed record Parsed(byte[] Source, object Value);
-
-    private Parsed? _parsed;
-
-    public T Get<T>(byte[] source, Func<byte[], T> parse) where T : class
-    {
-        var parsed = Volatile.Read(ref _parsed);
-        if (parsed is not null && ReferenceEquals(parsed.Source, source)) return (T)parsed.Value;
-        var value = parse(source);
-        Volatile.Write(ref _parsed, new Parsed(source, value)); // two racing readers parse twice and keep equal answers
-        return value;
-    }
-
-    public bool Equals(ParsedOnce? other) => other is not null;
-
-    public override bool Equals(object? obj) => obj is ParsedOnce;
-
-    public override int GetHashCode() => 0;
+    /// <summary>
+    /// The stored answer, parsed once and kept with the entry (entries never change): a replay parses nothing. A field
+    /// rather than a ConditionalWeakTable: hundreds of thousands of cached entries would be as many dependent
+    /// handles for every garbage collection to scan.
+    /// </summary>
+    internal DerivedCache<byte[], Penalties.Contracts.V1.RecordPenaltyResponse> Parsed { get; } = new();
 }
 
 /// <summary>
