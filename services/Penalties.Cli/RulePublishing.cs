@@ -2,6 +2,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
+using Penalties.Core.Rules.Loading;
 
 namespace Penalties.Cli;
 
@@ -22,8 +23,7 @@ internal static class RulePublishing
         }
         token ??= Environment.GetEnvironmentVariable("PENALTIES_ADMIN_TOKEN");
         var request = new PublishRuleSetsRequest { AllowBackdated = allowBackdated };
-        foreach (var file in Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-            request.Documents.Add(new RuleDocument { Name = Path.GetRelativePath(directory, file).Replace('\\', '/'), Json = await File.ReadAllTextAsync(file) });
+        foreach (var (file, json) in RuleSetLoader.ReadDocuments(directory)) request.Documents.Add(new RuleDocument { Name = file, Json = json });
         if (request.Documents.Count == 0)
         {
             await stderr.WriteLineAsync($"rules publish: no rule files (*.json) below '{directory}'");

@@ -23,8 +23,8 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
         Assert.Equal(StatusCode.Unauthenticated, wrong.StatusCode);
         Assert.Empty(await DumpAsync(redis, prefix));
 
-        // Reading needs no credential.
-        Assert.NotNull(await client.ListRuleSetsAsync(new ListRuleSetsRequest()));
+        // Reading needs no credential (and shows that nothing is published).
+        Assert.Empty((await client.ListRuleSetsAsync(new ListRuleSetsRequest())).Versions);
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
         Assert.Equal(1, (await client.ResolveRuleSetAsync(new ResolveRuleSetRequest { RuleSetId = "tmall.late-shipment", At = Cases.At("2029-12-31 23:59") })).Summary.Rule.Version);
         Assert.Equal(2, (await client.ResolveRuleSetAsync(new ResolveRuleSetRequest { RuleSetId = "tmall.late-shipment", At = Cases.At("2030-01-01 00:00") })).Summary.Rule.Version);
 
-        // A stated end that disagrees with the successor is refused; the same document again is unchanged.
+        // A stated end that disagrees with the successor is refused.
         var wrongEnd = Edited("tmall.late-shipment/v1.json", "v1 ending 2029", o => o["effectiveTo"] = "2029-06-01");
         var e = await Assert.ThrowsAsync<RpcException>(() => PublishAsync(host, wrongEnd));
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
@@ -175,6 +175,33 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
         // Backdating the first version of a rule set changes no version already published: no permission needed.
         var fresh = Edited("tmall.late-shipment/v1.json", "tmall.test-only/v1.json", o => o["ruleSet"] = "tmall.test-only");
         Assert.Equal(PublishOutcome.Published, Assert.Single((await client.PublishAsync(new PublishRuleSetsRequest { Documents = { fresh } }, Admin)).Versions).Outcome);
+    }
+
+    [Fact]
+    public async Task A_rule_body_deleted_by_hand_degrades_the_service_refuses_publishing_and_reloading_goes_on_once_it_is_back()
+    {
+        var prefix = NewPrefix();
+        await using (var first = await StartAsync(redis, prefix, PenaltiesServices.RuleSets)) await PublishAsync(first, [.. ShippedDocuments()]);
+        await using var c = await redis.ConnectAsync();
+        var db = c.GetDatabase();
+        var body = (await DumpAsync(redis, prefix)).Keys.Single(k => k.Contains("{rules}:body:tmall.late-shipment:1:", StringComparison.Ordinal));
+        var json = (string)(await db.StringGetAsync(body))!;
+        await db.KeyDeleteAsync(body);
+
+        // A host that has not cached the body: it cannot load the published rules, says why, and refuses to publish.
+        await using var host = await StartAsync(redis, prefix, PenaltiesServices.All, "--Penalties:Rules:RecheckInterval", "00:00:01");
+        var client = new RuleSets.RuleSetsClient(host.Channel);
+        var status = (await client.ListRuleSetsAsync(new ListRuleSetsRequest())).Status;
+        Assert.True(status.Degraded);
+        Assert.Contains("damaged", status.DegradedReason, StringComparison.Ordinal);
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await PublishAsync(host, TmallLateV2("2099-01-01")));
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        Assert.Contains("damaged", e.Status.Detail, StringComparison.Ordinal);
+
+        // The reload loop survived: once the body is back, the next re-check loads every version.
+        await db.StringSetAsync(body, json);
+        await Eventually(async () => !(await client.ListRuleSetsAsync(new ListRuleSetsRequest())).Status.Degraded, "the rules load once the body is back");
+        Assert.Equal(1, (await new LateShipment.LateShipmentClient(host.Channel).AssessAsync(new AssessLateShipmentRequest { Case = Cases.TmallLate() })).Decision.Rule.Version);
     }
 
     [Fact]

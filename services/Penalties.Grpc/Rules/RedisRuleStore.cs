@@ -66,7 +66,9 @@ public sealed class RedisRuleStore(RedisConnection redis)
     private string BodyPrefix => redis.Key("{rules}:body:");
 
     /// <summary>The pub/sub channel that carries change notices.</summary>
-    public RedisChannel Channel => RedisChannel.Literal(redis.Key("rules:changed"));
+    public RedisChannel Channel => RedisChannel.Literal(ChannelName);
+
+    private string ChannelName => redis.Key("rules:changed");
 
     public async Task<long> RevisionAsync()
     {
@@ -95,7 +97,7 @@ public sealed class RedisRuleStore(RedisConnection redis)
             var bodies = await redis.Database.StringGetAsync(missing);
             for (int i = 0; i < missing.Length; i++)
             {
-                if (bodies[i].IsNull) throw new InvalidOperationException($"Redis key {missing[i]} is missing: a published rule body was deleted by hand");
+                if (bodies[i].IsNull) throw new InvalidDataException($"Redis key {missing[i]} is missing: a published rule body was deleted by hand");
                 _bodies[missing[i]!] = bodies[i]!;
             }
         }
@@ -109,7 +111,7 @@ public sealed class RedisRuleStore(RedisConnection redis)
     /// </summary>
     public async Task<long?> TryWriteAsync(long expectedRevision, IReadOnlyList<(RuleSetVersion Version, string Json)> added, bool notify = true)
     {
-        var args = new List<RedisValue> { expectedRevision, notify ? redis.Key("rules:changed") : "", IndexPrefix, BodyPrefix };
+        var args = new List<RedisValue> { expectedRevision, notify ? ChannelName : "", IndexPrefix, BodyPrefix };
         foreach (var (v, json) in added)
         {
             args.Add(v.RuleSetId);

@@ -57,6 +57,9 @@ public sealed partial class RedisRuleSync(
         _signal.Dispose();
     }
 
+    /// <summary>The snapshot source name of rules read from Redis.</summary>
+    public const string RedisSource = "redis";
+
     /// <summary>Asks for a reload now (a change notice, a restored connection, or a publish by this process).</summary>
     public void Signal()
     {
@@ -80,7 +83,17 @@ public sealed partial class RedisRuleSync(
             }
             catch (OperationCanceledException) { return; }
             if (!_subscribed) await TrySubscribeAsync();
-            await TryReloadAsync();
+            try
+            {
+                await TryReloadAsync();
+            }
+#pragma warning disable CA1031 // the loop must outlive any one failed reload: it keeps the last good snapshot and says why
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogReloadFailed(logger, e);
+                source.SetDegraded($"reloading the published rules failed: {e.Message}");
+            }
         }
     }
 
@@ -104,13 +117,13 @@ public sealed partial class RedisRuleSync(
         {
             long revision = await store.RevisionAsync();
             var current = source.Snapshot;
-            if (current is not null && current.Source == "redis" && current.Revision == revision)
+            if (current is not null && current.Source == RedisSource && current.Revision == revision)
             {
                 source.SetDegraded(null);
                 return true;
             }
             var listing = await store.ReadAsync();
-            if (listing.Versions.Count == 0 && current is not null && current.Source != "redis")
+            if (listing.Versions.Count == 0 && current is not null && current.Source != RedisSource)
             {
                 source.SetDegraded("nothing is published in Redis yet: computing with the rules folder");
                 return true;
@@ -122,7 +135,7 @@ public sealed partial class RedisRuleSync(
                 source.SetDegraded($"the rules published in Redis at revision {listing.Revision} are invalid ({result.Errors.Count} problems)");
                 return false;
             }
-            source.Replace(new RuleSnapshot(new RuleCatalog(result.Versions), "redis", listing.Revision, DateTimeOffset.UtcNow));
+            source.Replace(new RuleSnapshot(new RuleCatalog(result.Versions), RedisSource, listing.Revision, DateTimeOffset.UtcNow));
             source.SetDegraded(null);
             return true;
         }
@@ -131,7 +144,16 @@ public sealed partial class RedisRuleSync(
             source.SetDegraded($"Redis unreachable: {e.Message}");
             return false;
         }
+        catch (InvalidDataException e)
+        {
+            LogReloadFailed(logger, e);
+            source.SetDegraded($"the rules published in Redis are damaged: {e.Message}");
+            return false;
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reloading the published rules failed; computing with the last good snapshot")]
+    private static partial void LogReloadFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Redis cannot be read and no fallback is configured (Penalties:Rules:FallbackToFiles): calculations are UNAVAILABLE until it answers")]
     private static partial void LogNoRules(ILogger logger);

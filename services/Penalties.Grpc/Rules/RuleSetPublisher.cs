@@ -31,84 +31,106 @@ public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync,
             throw new InvalidCaseException([new FieldViolation("documents", "at least one rule document is required")]);
         for (int attempt = 0; attempt < Attempts; attempt++)
         {
-            var listing = await store.ReadAsync();
-            var (published, added, after) = Validate(documents, listing);
-            if (added.Count == 0) return (published, listing.Revision);
-            if (!allowBackdated) RefuseBackdated(listing, after);
-            var revision = await store.TryWriteAsync(listing.Revision, added);
+            RuleListing listing;
+            try
+            {
+                listing = await store.ReadAsync();
+            }
+            catch (InvalidDataException e)
+            {
+                throw new PreconditionException($"the rules published in Redis are damaged, nothing was published: {e.Message}");
+            }
+            var check = Validate(documents, listing);
+            if (check.Added.Count == 0) return (check.Published, listing.Revision);
+            if (!allowBackdated) RefuseBackdated(check.Before, check.After);
+            var revision = await store.TryWriteAsync(listing.Revision, check.Added);
             if (revision is not null)
             {
                 sync?.Signal();
-                return (published, revision.Value);
+                return (check.Published, revision.Value);
             }
         }
         throw new UnavailableException("rules are being published concurrently; nothing was changed by this request; retry");
     }
 
-    private static (List<PublishedDocument>, List<(RuleSetVersion, string)>, IReadOnlyList<RuleSetVersion> After) Validate(IReadOnlyList<(string Name, string Json)> documents, RuleListing listing)
+    private sealed record Check(List<PublishedDocument> Published, List<(RuleSetVersion Version, string Json)> Added,
+        IReadOnlyList<RuleSetVersion> Before, IReadOnlyList<RuleSetVersion> After);
+
+    /// <summary>
+    /// Parses every document once, the stored ones and the new ones; refuses a new one whose id and version are
+    /// published with other content; then closes and validates the whole set, as the services will load it.
+    /// Before: the published versions as they stand; after: with the new ones.
+    /// </summary>
+    private static Check Validate(IReadOnlyList<(string Name, string Json)> documents, RuleListing listing)
     {
-        var names = documents.Select((d, i) => string.IsNullOrWhiteSpace(d.Name) ? $"documents[{i.ToString(CultureInfo.InvariantCulture)}]" : d.Name).ToList();
-        var stored = listing.Versions.ToDictionary(v => (v.RuleSetId, v.Version));
-        var violations = new ViolationList();
-        var conflicts = new List<string>();
-        var parseErrors = new List<RuleLoadError>(); // reported below by LoadPublished, which parses the new documents again
-        var candidate = listing.Versions.Select(v => (v.Name, v.Json)).ToList();
-        var parsed = new RuleSetVersion?[documents.Count];
+        // Each document's label in errors: its name, made unique (two documents may carry the same name).
+        var labels = new List<string>(documents.Count);
         for (int i = 0; i < documents.Count; i++)
         {
-            parsed[i] = RuleSetLoader.Parse(names[i], documents[i].Json ?? "", parseErrors);
-            if (parsed[i] is { } p && stored.TryGetValue((p.RuleSetId, p.Version), out var existing))
-            {
-                if (existing.ContentHash != p.ContentHash)
-                    conflicts.Add($"{names[i]}: version {p.Version} of '{p.RuleSetId}' is published with content {existing.ContentHash}; this document's content is {p.ContentHash} (a published version never changes: publish a new version)");
-                continue; // unchanged: the stored document stands
-            }
-            candidate.Add((names[i], documents[i].Json ?? ""));
+            var name = string.IsNullOrWhiteSpace(documents[i].Name) ? Field(i) : documents[i].Name;
+            labels.Add(labels.Contains(name) ? $"{name} ({Field(i)})" : name);
+        }
+        var errors = new List<RuleLoadError>();
+        var storedKeys = listing.Versions.ToDictionary(v => (v.RuleSetId, v.Version));
+        var stored = listing.Versions.Select(v => RuleSetLoader.Parse(v.Name, v.Json, errors)).OfType<RuleSetVersion>().ToList();
+        var conflicts = new List<string>();
+        var parsed = new RuleSetVersion?[documents.Count];
+        var fresh = new List<RuleSetVersion>();
+        for (int i = 0; i < documents.Count; i++)
+        {
+            if (RuleSetLoader.Parse(labels[i], documents[i].Json ?? "", errors) is not { } p) continue;
+            parsed[i] = p;
+            if (!storedKeys.TryGetValue((p.RuleSetId, p.Version), out var existing)) fresh.Add(p);
+            else if (existing.ContentHash != p.ContentHash)
+                conflicts.Add($"{labels[i]}: version {p.Version} of '{p.RuleSetId}' is published with content {existing.ContentHash}; this document's content is {p.ContentHash} (a published version never changes: publish a new version)");
         }
         if (conflicts.Count > 0) throw new ConflictException(string.Join("; ", conflicts));
 
-        var result = RuleSetLoader.LoadPublished(candidate);
-        foreach (var e in result.Errors) violations.Add(FieldOf(e.File, names), $"{e.File}: {e.Path}: {e.Reason}");
-        var byKey = result.Versions.GroupBy(v => (v.RuleSetId, v.Version)).ToDictionary(g => g.Key, g => g.First());
+        var result = RuleSetLoader.LoadPublished([.. stored, .. fresh]);
+        var violations = new ViolationList();
+        foreach (var e in errors.Concat(result.Errors))
+        {
+            int i = labels.IndexOf(e.File);
+            violations.Add(i < 0 ? "documents" : Field(i), $"{e.File}: {e.Path}: {e.Reason}");
+        }
+        violations.ThrowIfAny();
+
+        var byKey = result.Versions.ToDictionary(v => (v.RuleSetId, v.Version));
         var published = new List<PublishedDocument>();
         var added = new List<(RuleSetVersion, string)>();
         for (int i = 0; i < documents.Count; i++)
         {
-            if (parsed[i] is not { } p || !byKey.TryGetValue((p.RuleSetId, p.Version), out var final)) continue;
-            bool unchanged = stored.ContainsKey((p.RuleSetId, p.Version));
+            if (parsed[i] is not { } p) continue;
+            var final = byKey[(p.RuleSetId, p.Version)];
+            bool unchanged = storedKeys.ContainsKey((p.RuleSetId, p.Version));
             if (p.EffectiveTo is { } end && final.EffectiveTo != end)
-                violations.Add($"documents[{i.ToString(CultureInfo.InvariantCulture)}]", $"{names[i]}: effectiveTo: ends {ChinaTime.Format(end)}, but the published versions make it end {(final.EffectiveTo is { } f ? ChinaTime.Format(f) : "never (open-ended)")}: a version ends where its successor begins");
-            published.Add(new PublishedDocument(names[i], final, unchanged));
-            if (!unchanged && added.All(a => a.Item1.Reference != final.Reference)) added.Add((final, documents[i].Json));
+                violations.Add(Field(i), $"{labels[i]}: effectiveTo: ends {ChinaTime.Format(end)}, but the published versions make it end {(final.EffectiveTo is { } f ? ChinaTime.Format(f) : "never (open-ended)")}: a version ends where its successor begins");
+            published.Add(new PublishedDocument(labels[i], final, unchanged));
+            if (!unchanged) added.Add((final, documents[i].Json));
         }
         violations.ThrowIfAny();
-        return (published, added, result.Versions);
+        return new Check(published, added, RuleSetLoader.CloseBySuccessors(stored), result.Versions);
     }
 
     /// <summary>
     /// Refuses a publish that ends an already published version earlier than it ended before, at an instant
     /// before now: events between that instant and now were decided by it and would now resolve to another.
     /// </summary>
-    private void RefuseBackdated(RuleListing listing, IReadOnlyList<RuleSetVersion> after)
+    private void RefuseBackdated(IReadOnlyList<RuleSetVersion> before, IReadOnlyList<RuleSetVersion> after)
     {
         var now = _clock.GetUtcNow();
-        var before = RuleSetLoader.LoadPublished(listing.Versions.Select(v => (v.Name, v.Json))).Versions
-            .ToDictionary(v => (v.RuleSetId, v.Version));
+        var was = before.ToDictionary(v => (v.RuleSetId, v.Version));
         var problems = new List<string>();
         foreach (var v in after)
         {
-            if (!before.TryGetValue((v.RuleSetId, v.Version), out var was) || was.EffectiveTo == v.EffectiveTo || v.EffectiveTo is not { } end) continue;
-            if (end < now && (was.EffectiveTo is null || end < was.EffectiveTo))
+            if (!was.TryGetValue((v.RuleSetId, v.Version), out var old) || v.EffectiveTo is not { } end || end == old.EffectiveTo) continue;
+            if (end < now && (old.EffectiveTo is null || end < old.EffectiveTo))
                 problems.Add($"'{v.RuleSetId}' v{v.Version.ToString(CultureInfo.InvariantCulture)} would end {ChinaTime.Format(end)}, before now ({ChinaTime.Format(now)}), "
-                    + $"instead of {(was.EffectiveTo is { } e ? ChinaTime.Format(e) : "never")}: events from then until now would resolve to another version");
+                    + $"instead of {(old.EffectiveTo is { } e ? ChinaTime.Format(e) : "never")}: events from then until now would resolve to another version");
         }
         if (problems.Count > 0)
             throw new PreconditionException($"backdated publish refused, nothing was changed: {string.Join("; ", problems)}. Set allow_backdated to publish it on purpose (decisions already recorded keep their rule reference)");
     }
 
-    private static string FieldOf(string file, List<string> names)
-    {
-        int i = names.IndexOf(file);
-        return i < 0 ? "documents" : $"documents[{i.ToString(CultureInfo.InvariantCulture)}]";
-    }
+    private static string Field(int i) => $"documents[{i.ToString(CultureInfo.InvariantCulture)}]";
 }

@@ -47,8 +47,6 @@ public sealed class RulesOptions
 /// </summary>
 public sealed class AdminCredential(IConfiguration configuration)
 {
-    public bool Configured => Expected() is not null;
-
     /// <summary>Throws UNAUTHENTICATED unless <paramref name="authorization"/> is "Bearer &lt;the token&gt;".</summary>
     public void Demand(string? authorization)
     {

@@ -15,7 +15,7 @@ public sealed class RuleSetsService(RuleCatalogSource rules, RuleSetPublisher pu
     public override Task<ListRuleSetsResponse> ListRuleSets(ListRuleSetsRequest request, ServerCallContext context)
     {
         // Answers without a snapshot too: the status then says why there is none.
-        var response = new ListRuleSetsResponse { Status = Status() };
+        var response = new ListRuleSetsResponse { Status = Status(rules.Snapshot) };
         if (rules.Snapshot is { } snapshot) response.Versions.Add(All(snapshot.Catalog));
         return Task.FromResult(response);
     }
@@ -55,12 +55,13 @@ public sealed class RuleSetsService(RuleCatalogSource rules, RuleSetPublisher pu
         rules.Changed += OnChanged;
         try
         {
-            var first = new RuleSetsChange { Status = Status() };
-            if (rules.Snapshot is { } current) first.Versions.Add(All(current.Catalog));
+            var current = rules.Snapshot;
+            var first = new RuleSetsChange { Status = Status(current) };
+            if (current is not null) first.Versions.Add(All(current.Catalog));
             await responseStream.WriteAsync(first, context.CancellationToken);
             await foreach (var (before, after) in changes.Reader.ReadAllAsync(context.CancellationToken))
             {
-                var change = new RuleSetsChange { Status = Status() };
+                var change = new RuleSetsChange { Status = Status(after) }; // the status of the snapshot this message lists
                 change.Versions.Add(All(after.Catalog));
                 var known = before?.Catalog.All.Select(x => x.Reference).ToHashSet() ?? [];
                 change.Added.Add(after.Catalog.All.Where(x => !known.Contains(x.Reference)).OrderBy(x => x.RuleSetId, StringComparer.Ordinal).ThenBy(x => x.EffectiveFrom).Select(Summary));
@@ -77,9 +78,8 @@ public sealed class RuleSetsService(RuleCatalogSource rules, RuleSetPublisher pu
         }
     }
 
-    private RuleSnapshotStatus Status()
+    private RuleSnapshotStatus Status(RuleSnapshot? snapshot)
     {
-        var snapshot = rules.Snapshot;
         return new RuleSnapshotStatus
         {
             Source = rules.Source,

@@ -17,6 +17,15 @@ public static partial class RuleSetLoader
         return new RuleLoadResult(versions, errors);
     }
 
+    /// <summary>The same for versions already parsed (each by <see cref="Parse"/>): closed by their successors, then validated across each rule set.</summary>
+    public static RuleLoadResult LoadPublished(IReadOnlyList<RuleSetVersion> parsed)
+    {
+        var errors = new List<RuleLoadError>();
+        var versions = CloseBySuccessors(parsed);
+        ValidateAcrossVersions(versions, errors);
+        return new RuleLoadResult(versions, errors);
+    }
+
     /// <summary>Each open-ended version followed by another of its rule set ends where that one begins.</summary>
     public static List<RuleSetVersion> CloseBySuccessors(IReadOnlyList<RuleSetVersion> versions)
     {

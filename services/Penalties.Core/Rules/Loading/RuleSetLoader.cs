@@ -25,14 +25,17 @@ public static partial class RuleSetLoader
     {
         if (!Directory.Exists(directory))
             return new RuleLoadResult([], [new RuleLoadError(directory, "$", "rules directory does not exist")]);
-        var files = Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories)
-            .Select(f => (Path.GetRelativePath(directory, f).Replace('\\', '/'), File.ReadAllText(f)))
-            .OrderBy(f => f.Item1, StringComparer.Ordinal)
-            .ToList();
+        var files = ReadDocuments(directory);
         if (files.Count == 0)
             return new RuleLoadResult([], [new RuleLoadError(directory, "$", "no rule files (*.json) found")]);
         return Load(files);
     }
+
+    /// <summary>Every *.json file below <paramref name="directory"/> as (path relative to it with '/', text), in ordinal order of the paths.</summary>
+    public static List<(string File, string Json)> ReadDocuments(string directory) =>
+        [.. Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories)
+            .Select(f => (Path.GetRelativePath(directory, f).Replace('\\', '/'), File.ReadAllText(f)))
+            .OrderBy(f => f.Item1, StringComparer.Ordinal)];
 
     /// <summary>Loads a set of (file name, JSON text) documents as one catalog's worth of versions.</summary>
     public static RuleLoadResult Load(IEnumerable<(string File, string Json)> documents)
