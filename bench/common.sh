@@ -1,5 +1,6 @@
 # Sourced by the load scripts: a temporary folder and the processes to stop on exit, the Release builds,
-# and helpers to start the echo server and the all-in-one host and wait for their ports.
+# and helpers to start the echo server and the all-in-one host, wait for their ports, install what is missing
+# and print the host's memory.
 ECHO_URL=http://127.0.0.1:5190
 SVC_URL=http://127.0.0.1:5100
 work=$(mktemp -d)
@@ -18,4 +19,18 @@ start_servers() {
   wait_ports 5190 5100
 }
 
-wait_ports() { for port in "$@"; do for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done; done; }
+# wait_ports PORT...: waits up to 20 s for each port to accept a connection; fails saying which did not.
+wait_ports() {
+  local port
+  for port in "$@"; do
+    for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && continue 2; sleep 0.2; done
+    echo "nothing listens on 127.0.0.1:$port after 20 s" >&2
+    return 1
+  done
+}
+
+# need COMMAND PACKAGE: installs the Debian package if the command is missing.
+need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2"; }; }
+
+# service_rss: the all-in-one host's resident memory in MiB.
+service_rss() { echo $(($(ps -o rss= -p "$svc") / 1024)); }

@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-100000}
 ROUNDS=${ROUNDS:-3}
-command -v h2load >/dev/null || { apt-get update -qq && apt-get install -y -qq nghttp2-client; }
 source bench/common.sh
+need h2load nghttp2-client
 $LB write-requests "$work" >/dev/null
 start_servers
 
@@ -51,24 +51,24 @@ for streams in 64 256; do
     run LateShipment.Assess/basic "$SVC_URL/penalties.v1.LateShipment/Assess" "$work/late-shipment-basic.bin" "$streams" | tee -a "$results"
   done
 done
-echo "service RSS after the unary runs: $(($(ps -o rss= -p "$svc") / 1024)) MiB"
+echo "service RSS after the unary runs: $(service_rss) MiB"
 
 # Batch throughput: a .NET client with 8 AssessStream streams against an echo bidi stream (same message size).
 $LB stream "$SVC_URL" "$ECHO_URL" "${STREAM_N:-200000}"
-echo "service RSS after the streaming runs: $(($(ps -o rss= -p "$svc") / 1024)) MiB"
+echo "service RSS after the streaming runs: $(service_rss) MiB"
 
 echo
 echo "median over $ROUNDS rounds (req/s, p99 µs): the service against the echo of the same request size (the"
 echo "target's baseline), and against the sized echo (the same request and response sizes, no work):"
+# med NAME COLUMN: the median of a column of NAME's results at $streams streams.
+med() { grep "^$1 $streams " "$results" | awk -v c="$2" '{print $c}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for streams in 64 256; do
   for triple in "LateShipment.Assess echo-late sized-late" "PriceMatch.Assess echo-price sized-price"; do
     set -- $triple
-    med() { grep "^$1 $streams " "$results" | awk -v c="$2" '{print $c}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
     s_rps=$(med "$1" 3); e_rps=$(med "$2" 3); z_rps=$(med "$3" 3); s_p99=$(med "$1" 4); e_p99=$(med "$2" 4); z_p99=$(med "$3" 4)
     awk -v n="$1" -v s="$streams" -v sr="$s_rps" -v er="$e_rps" -v zr="$z_rps" -v sp="$s_p99" -v ep="$e_p99" -v zp="$z_p99" \
       'BEGIN { printf "%-20s streams %3d: %7.0f req/s (echo %7.0f) = %5.1f%%, p99 %5d µs (echo %5d) = %.2fx | sized echo %7.0f req/s = %5.1f%%, p99 %5d µs = %.2fx\n", n, s, sr, er, 100*sr/er, sp, ep, sp/ep, zr, 100*sr/zr, zp, sp/zp }'
   done
-  med() { grep "^$1 $streams " "$results" | awk -v c="$2" '{print $c}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
   awk -v s="$streams" -v sr="$(med LateShipment.Assess/basic 3)" -v er="$(med echo-late-basic 3)" -v sp="$(med LateShipment.Assess/basic 4)" -v ep="$(med echo-late-basic 4)" \
     'BEGIN { printf "%-20s streams %3d: %7.0f req/s (echo %7.0f) = %5.1f%%, p99 %5d µs (echo %5d) = %.2fx   (basic view: not a target)\n", "LateShipment basic", s, sr, er, 100*sr/er, sp, ep, sp/ep }'
 done

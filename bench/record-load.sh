@@ -10,8 +10,8 @@ CALLS=${CALLS:-150000}
 MERCHANTS=${MERCHANTS:-50000}
 REDIS_PORT=${REDIS_PORT:-6391}
 
-command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server; }
 source bench/common.sh
+need redis-server redis-server
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$work" --appendonly yes --appendfsync always --save "" \
   --daemonize no --logfile "$work/redis.log" & redis_pid=$!; pids+=($redis_pid)
 wait_ports "$REDIS_PORT"
@@ -19,4 +19,4 @@ start_servers --Penalties:Redis:Configuration "127.0.0.1:$REDIS_PORT" --Penaltie
 
 # The client reports each process's CPU per call for every run (from /proc), the client's own included.
 BENCH_PIDS="service:$svc,echo:$echo_pid,redis:$redis_pid" $LB record "$SVC_URL" "$ECHO_URL" "$CALLS" "$MERCHANTS"
-echo "service RSS: $(($(ps -o rss= -p "$svc") / 1024)) MiB; Redis: $(redis-cli -p "$REDIS_PORT" info memory | grep used_memory_human | tr -d '\r'), AOF $(du -h "$work"/appendonlydir 2>/dev/null | tail -1 | cut -f1)"
+echo "service RSS: $(service_rss) MiB; Redis: $(redis-cli -p "$REDIS_PORT" info memory | grep used_memory_human | tr -d '\r'), AOF $(du -h "$work"/appendonlydir 2>/dev/null | tail -1 | cut -f1)"

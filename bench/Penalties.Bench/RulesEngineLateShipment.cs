@@ -245,6 +245,30 @@ public sealed class RulesEngineLateShipment
     }
 
     /// <summary>
+    /// Checks every late-shipment version (Tmall and Taobao) in both layouts (a rule per outcome, one rule) with
+    /// <see cref="VerifyIdentical"/> and <paramref name="randomCount"/> cases of <see cref="VerifyRandom"/>;
+    /// throws at the first disagreement, and reports a line per version and layout to <paramref name="report"/>.
+    /// </summary>
+    public static void VerifyAll(RuleCatalog catalog, int randomCount, Action<string>? report = null)
+    {
+        foreach (var id in new[] { LateShipmentCalculator.TmallRuleSet, LateShipmentCalculator.TaobaoRuleSet })
+        {
+            foreach (var version in catalog.Versions(id))
+            {
+                foreach (bool singleRule in new[] { false, true })
+                {
+                    var engine = new RulesEngineLateShipment(version, singleRule);
+                    VerifyIdentical(version, engine);
+                    var outcomes = VerifyRandom(version, engine, randomCount);
+                    report?.Invoke($"{version.Reference} ({(singleRule ? "one rule" : "a rule per outcome")}): RulesEngine and Penalties agree on "
+                        + $"{VerificationTable(version).Count()} table inputs and {outcomes.Values.Sum()} random ones "
+                        + $"({string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}"))})");
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Checks that RulesEngine and the Penalties core give identical answers on a table of one-line cases covering
     /// every outcome, on time / not yet due / late / out of stock (by time and by each merchant act), the cap,
     /// the rounding and the points (and, for a Taobao version, the liability to the platform); throws listing

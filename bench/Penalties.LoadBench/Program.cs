@@ -5,8 +5,12 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Penalties.Contracts.V1;
 using Penalties.LoadBench.Echo;
 
-// penalties-loadbench write-requests DIR   writes pre-framed request bodies for h2load
-// penalties-loadbench echo [--urls URL]    runs the bare echo gRPC server (the baseline)
+// penalties-loadbench write-requests DIR                                          writes pre-framed request bodies for h2load
+// penalties-loadbench check URL FILE                                              sends one of them, requires grpc-status 0 (h2load sees only HTTP 200)
+// penalties-loadbench echo [--urls URL]                                           runs the bare echo gRPC server (the baseline)
+// penalties-loadbench served-path [BenchmarkDotNet args]                          the service's per-call work in-process, against the echo's
+// penalties-loadbench record SERVICE_URL ECHO_URL [CALLS_PER_ROUND] [MERCHANTS]   PenaltyPoints.Record on Redis against the echo
+// penalties-loadbench stream SERVICE_URL ECHO_URL [TOTAL]                         AssessStream batches against an echo stream
 if (args.Length >= 2 && args[0] == "write-requests")
 {
     Requests.Write(args[1]);
@@ -59,7 +63,8 @@ if (args.Length >= 1 && args[0] == "echo")
     app.Run();
     return;
 }
-Console.Error.WriteLine("usage: write-requests DIR | echo [--urls URL]");
+Console.Error.WriteLine("usage: write-requests DIR | check URL FILE | echo [--urls URL] | served-path [BenchmarkDotNet args]"
+    + " | record SERVICE_URL ECHO_URL [CALLS_PER_ROUND] [MERCHANTS] | stream SERVICE_URL ECHO_URL [TOTAL]");
 Environment.Exit(2);
 
 internal sealed class EchoService : Echo.EchoBase

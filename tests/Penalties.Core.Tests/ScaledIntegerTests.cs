@@ -1,3 +1,4 @@
+using System.Globalization;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -108,8 +109,8 @@ public class ScaledIntegerTests
     [InlineData("1", "0.015", "100", "0.015", false, "0.015", "0.02")]
     public void Worked_amounts_keep_the_decimal_scales(string rate, string amount, string cap, string raw, bool over, string capped, string payout)
     {
-        var money = Compensation.Of(decimal.Parse(rate), decimal.Parse(amount), decimal.Parse(cap), new RoundingRule(RoundingMode.HalfUp, 2));
-        Assert.Equal((raw, over, capped, payout), (money.Raw.ToString(), money.OverCap, money.Capped.ToString(), money.Payout.ToString()));
+        var money = Compensation.Of(D(rate), D(amount), D(cap), new RoundingRule(RoundingMode.HalfUp, 2));
+        Assert.Equal((raw, over, capped, payout), (Text(money.Raw), money.OverCap, Text(money.Capped), Text(money.Payout)));
     }
 
     [Theory]
@@ -122,10 +123,14 @@ public class ScaledIntegerTests
     [InlineData(RoundingMode.Down, "0.1200", "0.12")]
     public void Each_rounding_mode_at_its_boundary(RoundingMode mode, string value, string expected)
     {
-        var money = Compensation.Of(1m, decimal.Parse(value), 1_000m, new RoundingRule(mode, 2));
-        Assert.Equal(expected, money.Payout.ToString());
-        Assert.Equal(expected, RoundingRule.Round(decimal.Parse(value), mode, 2).ToString());
+        var money = Compensation.Of(1m, D(value), 1_000m, new RoundingRule(mode, 2));
+        Assert.Equal(expected, Text(money.Payout));
+        Assert.Equal(expected, Text(RoundingRule.Round(D(value), mode, 2)));
     }
+
+    private static decimal D(string text) => decimal.Parse(text, CultureInfo.InvariantCulture);
+
+    private static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
     [Fact]
     public void A_one_line_decision_has_the_line_a_multi_line_order_gives_it()

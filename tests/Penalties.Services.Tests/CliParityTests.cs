@@ -1,18 +1,13 @@
 using System.Text.Json;
-using Penalties.Cli;
 
 namespace Penalties.Services.Tests;
 
 /// <summary>The CLI's in-process and --server modes give identical decisions for the same batch (contract test).</summary>
 public class CliParityTests(AllInOneFixture fixture) : IClassFixture<AllInOneFixture>
 {
-    private static async Task<(int Code, string Out, string Err)> Run(string stdin, params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = await CommandLine.RunAsync([.. args, "--rules", RepoPaths.Rules], new StringReader(stdin), output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    /// <summary>The command line on the shipped rules folder.</summary>
+    private static Task<(int Code, string Out, string Err)> Run(string stdin, params string[] args) =>
+        CliRunner.RunAsync(stdin, [.. args, "--rules", RepoPaths.Rules]);
 
     private static string LateCase(int i, string paidAt, string? shippedAt, string platform = "Tmall", string reason = "NotShippedInAgreedTime") =>
         JsonSerializer.Serialize(new Dictionary<string, object?>

@@ -32,11 +32,11 @@ public sealed class RedisServer : IAsyncLifetime
         await StartAsync();
     }
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
         Kill();
-        await Task.Yield();
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        return Task.CompletedTask;
     }
 
     /// <summary>Starts redis-server (again) on the same port and directory, and waits until it answers PING.</summary>
@@ -137,7 +137,8 @@ public sealed class RedisServer : IAsyncLifetime
         throw new InvalidOperationException("redis-server not found on PATH: install it (Debian: apt-get install redis-server); .ci/run does");
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on at the time of the call.</summary>
+    internal static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -46,10 +46,12 @@ public class RuleHotReloadTests(RedisServer redis) : IClassFixture<RedisServer>
                 catch (RpcException e) { failures.Add(e.Status.ToString()); }
             }
         });
-        await Task.Delay(300);
+        Task<bool> AfterVersions(Func<List<int>, bool> condition) { lock (afterVersions) return Task.FromResult(condition(afterVersions)); }
+        // v2 is published once a 2025-order answer has come back (on v1), and the load stops once one has come back on v2.
+        await Eventually(() => AfterVersions(v => v.Count > 0), "a first 2025-order answer");
         await PublishAsync(rulesHost, TmallLateV2("2025-01-01"));
         await Eventually(async () => (await client.AssessAsync(new AssessLateShipmentRequest { Case = after })).Decision.Rule.Version == 2, "the calculator picks up v2");
-        await Task.Delay(300);
+        await Eventually(() => AfterVersions(v => v[^1] == 2), "a 2025-order answer of the load on v2");
         await stop.CancelAsync();
         await load;
 
@@ -148,14 +150,7 @@ public class RuleOutageTests(RedisServer redis) : IClassFixture<RedisServer>
 /// <summary>A host configured for Redis that cannot reach it at start-up (nothing listens on the port).</summary>
 public class RuleStartupWithoutRedisTests
 {
-    private static string DeadRedis()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return $"127.0.0.1:{port},connectTimeout=500,connectRetry=0";
-    }
+    private static string DeadRedis() => $"127.0.0.1:{RedisServer.FreePort()},connectTimeout=500,connectRetry=0";
 
     [Fact]
     public async Task With_fallback_configured_it_computes_from_the_rules_folder_and_says_so()

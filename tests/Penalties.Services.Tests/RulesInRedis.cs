@@ -13,14 +13,15 @@ internal static class RulesInRedis
 
     public static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..10] + ":";
 
+    /// <summary>The host arguments for rules and records in <paramref name="redis"/> under <paramref name="prefix"/>.</summary>
+    public static string[] RedisArgs(RedisServer redis, string prefix) =>
+    [
+        "--Penalties:Redis:Configuration", redis.Configuration + ",connectTimeout=1000,connectRetry=1",
+        "--Penalties:Redis:KeyPrefix", prefix,
+    ];
+
     public static Task<ServiceHost> StartAsync(RedisServer redis, string prefix, PenaltiesServices services = PenaltiesServices.All, params string[] extra) =>
-        ServiceHost.StartAsync(services,
-        [
-            "--Penalties:Redis:Configuration", redis.Configuration + ",connectTimeout=1000,connectRetry=1",
-            "--Penalties:Redis:KeyPrefix", prefix,
-            "--Penalties:Admin:Token", Token,
-            .. extra,
-        ]);
+        ServiceHost.StartAsync(services, [.. RedisArgs(redis, prefix), "--Penalties:Admin:Token", Token, .. extra]);
 
     public static Metadata Admin => new() { { "authorization", "Bearer " + Token } };
 

@@ -63,28 +63,4 @@ public class PriceMatchLookupsTests
         Assert.False(PriceMatchLookups.Has(changed.Lookups.AcceptedPlatforms, (int)ComparisonPlatform.PinduoduoTenBillionSubsidy));
         Assert.Equal(-1, changed.Lookups.BeansPowerOfTen);
     }
-
-    [Theory]
-    [InlineData("450.000", 2, "450.00")]
-    [InlineData("450.00", 2, "450.00")]
-    [InlineData("450", 2, "450")]
-    [InlineData("3.765", 2, "3.77")]
-    [InlineData("0.005", 2, "0.01")]
-    [InlineData("-2.5", 0, "-3")]
-    public void Rounding_a_value_that_already_fits_returns_it_unchanged_in_every_mode(string value, int scale, string halfUp)
-    {
-        decimal v = decimal.Parse(value, CultureInfo.InvariantCulture);
-        Assert.Equal(halfUp, Common.RoundingRule.Round(v, Common.RoundingMode.HalfUp, scale).ToString(CultureInfo.InvariantCulture));
-        foreach (var mode in Enum.GetValues<Common.RoundingMode>())
-        {
-            decimal expected = mode switch
-            {
-                Common.RoundingMode.HalfUp => decimal.Round(v, scale, MidpointRounding.AwayFromZero),
-                Common.RoundingMode.HalfEven => decimal.Round(v, scale, MidpointRounding.ToEven),
-                Common.RoundingMode.Down => decimal.Round(v, scale, MidpointRounding.ToZero),
-                _ => decimal.Round(v, scale, MidpointRounding.AwayFromZero) == v ? v : decimal.Round(v, scale, v >= 0 ? MidpointRounding.ToPositiveInfinity : MidpointRounding.ToNegativeInfinity),
-            };
-            Assert.Equal(expected.ToString(CultureInfo.InvariantCulture), Common.RoundingRule.Round(v, mode, scale).ToString(CultureInfo.InvariantCulture));
-        }
-    }
 }
