@@ -27,6 +27,9 @@ public sealed class PreconditionException(string message) : Exception(message);
 /// <summary>Something the caller named does not exist (NOT_FOUND).</summary>
 public sealed class NotFoundException(string message) : Exception(message);
 
+/// <summary>A write gave way to too many concurrent writes of the same records (ABORTED): nothing was changed; retry.</summary>
+public sealed class AbortedException(string message) : Exception(message);
+
 /// <summary>
 /// Maps what the core and the stores throw to gRPC statuses: the caller's mistakes are never INTERNAL.
 /// INVALID_ARGUMENT carries a google.rpc.BadRequest with every field violation.
@@ -40,12 +43,13 @@ public static class Errors
     /// condition such as an unreachable store. These are not logged as unexpected and never become INTERNAL.
     /// </summary>
     public static bool IsCallerError(Exception e) =>
-        e is InvalidCaseException or RuleResolutionException or ConflictException or NotFoundException
+        e is InvalidCaseException or RuleResolutionException or ConflictException or NotFoundException or AbortedException
             or UnavailableException or UnauthenticatedException or PreconditionException || IsStoreOutage(e);
 
     /// <summary>
     /// What an unreachable store looks like to the client: no connection, a timeout, or a Redis that is still
-    /// loading its AOF, read-only or refusing writes. Nothing was changed; the call can be retried (UNAVAILABLE).
+    /// loading its AOF, read-only or refusing writes (UNAVAILABLE). The call can be retried; only after a timeout
+    /// may a write have been recorded, and its retry is then answered as a replay.
     /// </summary>
     public static bool IsStoreOutage(Exception e) =>
         e is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException
@@ -87,8 +91,16 @@ public static class Errors
                 return new Status { Code = (int)Code.AlreadyExists, Message = c.Message };
             case NotFoundException n:
                 return new Status { Code = (int)Code.NotFound, Message = n.Message };
+            case AbortedException aborted:
+                return new Status { Code = (int)Code.Aborted, Message = aborted.Message };
             case UnavailableException u:
                 return new Status { Code = (int)Code.Unavailable, Message = u.Message };
+            case StackExchange.Redis.RedisTimeoutException timeout:
+                return new Status
+                {
+                    Code = (int)Code.Unavailable,
+                    Message = $"the store (Redis) did not answer in time ({timeout.Message}); a write may have been recorded: a retry returns it as a replay",
+                };
             case var outage when IsStoreOutage(outage):
                 return new Status { Code = (int)Code.Unavailable, Message = $"the store (Redis) cannot be reached now ({outage.Message}); nothing was changed; retry" };
             case UnauthenticatedException a:

@@ -190,6 +190,21 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_merchant_whose_history_alone_passes_MaxEntries_stays_cached_alone_and_drops_nothing_on_each_call()
+    {
+        await using var host = await fixture.StartHostAsync("--Penalties:State:HistoryCache:MaxEntries", "2");
+        var client = new PenaltyPoints.PenaltyPointsClient(host.Channel);
+        var store = (Penalties.Grpc.State.RedisPenaltyHistoryStore)host.App.Services.GetRequiredService<Penalties.Grpc.State.IPenaltyHistoryStore>();
+        var merchant = "alone-" + Guid.NewGuid().ToString("N")[..12];
+        for (int i = 0; i < 6; i++) Assert.False((await client.RecordAsync(Request(merchant, i))).Replay);
+        Assert.Equal(6, (await History(client, merchant)).Count);
+        Assert.Equal((0L, 1, 6L), store.CacheState);
+        // The next merchant added drops it: the cache never holds more than MaxEntries plus one merchant's log.
+        await client.RecordAsync(Request(merchant + "-next", 0));
+        Assert.Equal((1L, 1, 1L), store.CacheState);
+    }
+
+    [Fact]
     public void Cache_bounds_come_from_configuration_and_must_be_positive()
     {
         static Penalties.Grpc.State.HistoryCacheOptions Of(params (string Key, string Value)[] values) =>

@@ -16,9 +16,6 @@ namespace Penalties.Grpc.Services;
 /// </summary>
 public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistoryStore store, PenaltiesMetrics metrics) : PenaltyPoints.PenaltyPointsBase
 {
-    private const int DefaultPageSize = 100;
-    private const int MaxPageSize = 1000;
-
     public override Task<AssessPenaltyResponse> Assess(AssessPenaltyRequest request, ServerCallContext context) =>
         Task.FromResult(HandleAssess(request));
 
@@ -92,7 +89,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
             };
             decided = preview.Deduction;
             return (new HistoryRecord(0, request.RuleSetId, violation, Revocation: false, Reason: null, Response: result.ToByteArray()), result);
-        }, context.CancellationToken, answerFromCache: true); // a replay's answer is the stored one: final wherever it was read
+        }, context.CancellationToken);
         if (!response.Replay) Count(request.RuleSetId, decided);
         return response;
     }
@@ -105,8 +102,9 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
     /// </summary>
     private static RecordPenaltyResponse StoredAnswer(HistoryRecord existing, string merchantId, string ruleSetId, CoreViolation violation)
     {
-        var differences = Differences(existing, ruleSetId, violation);
-        if (differences.Count > 0)
+        // The same request again (the usual replay) needs no diff; the diff only words a conflict.
+        bool same = string.Equals(existing.RuleSetId, ruleSetId, StringComparison.Ordinal) && existing.Violation == violation;
+        if (!same && Differences(existing, ruleSetId, violation) is { Count: > 0 } differences)
             throw new ConflictException($"case '{violation.CaseId}' is already recorded for merchant '{merchantId}' with other content: {string.Join("; ", differences)}");
         var stored = existing.Response ?? throw new InvalidOperationException($"recorded case '{existing.Violation.CaseId}' has no stored answer");
         return existing.Parsed.Get(stored, static bytes =>
@@ -156,12 +154,11 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
     {
         var v = new ViolationList();
         v.Required("merchantId", request.MerchantId);
-        if (request.PageSize is < 0 or > MaxPageSize) v.Add("pageSize", $"must be within [0, {MaxPageSize}] (got {request.PageSize})");
+        int size = DecisionRecording.PageSize(request.PageSize, v);
         long start = 0;
         if (request.PageToken.Length > 0 && (!long.TryParse(request.PageToken, NumberStyles.None, CultureInfo.InvariantCulture, out start)))
             v.Add("pageToken", "is not a token returned by ListHistory");
         v.ThrowIfAny();
-        int size = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
         var records = await store.ReadAsync(request.MerchantId, context.CancellationToken);
         var response = new ListHistoryResponse();
         foreach (var r in records.Where(r => r.Sequence >= start).Take(size))

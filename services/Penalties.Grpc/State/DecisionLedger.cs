@@ -38,7 +38,11 @@ public sealed record LedgerEntry(string MerchantId, string Id, IReadOnlyList<str
 /// recorded already (<see cref="Recorded"/>: key → the entry holding it) and wrote nothing.
 /// <see cref="Owner"/> is set when the order is recorded for another merchant.
 /// </summary>
-public sealed record LedgerWrite(LedgerEntry? Written, IReadOnlyDictionary<string, LedgerEntry> Recorded, string? Owner = null);
+public sealed record LedgerWrite(LedgerEntry? Written, IReadOnlyDictionary<string, LedgerEntry> Recorded, string? Owner = null)
+{
+    /// <summary>Nothing written: the order is recorded for merchant <paramref name="owner"/>.</summary>
+    public static LedgerWrite OwnedBy(string owner) => new(null, new Dictionary<string, LedgerEntry>(), owner);
+}
 
 /// <summary>A page of a merchant's ledger in event-time order; <see cref="NextAfter"/> is the id to continue after.</summary>
 public sealed record LedgerPage(IReadOnlyList<LedgerEntry> Entries, string? NextAfter);
@@ -75,7 +79,7 @@ public sealed class InMemoryDecisionLedger : IDecisionLedger
     public Task<LedgerWrite> RecordAsync(string ledger, string merchantId, string order, IReadOnlyList<string> keys, Func<LedgerEntry> create, CancellationToken cancellationToken)
     {
         if (_owners.TryGetValue((ledger, order), out var owner) && !string.Equals(owner, merchantId, StringComparison.Ordinal))
-            return Task.FromResult(new LedgerWrite(null, new Dictionary<string, LedgerEntry>(), owner));
+            return Task.FromResult(LedgerWrite.OwnedBy(owner));
         var m = _merchants.GetOrAdd((ledger, merchantId), _ => new MerchantLedger());
         lock (m)
         {
@@ -88,7 +92,7 @@ public sealed class InMemoryDecisionLedger : IDecisionLedger
             var entry = create(); // decides: a request refused here has claimed nothing
             owner = _owners.GetOrAdd((ledger, order), merchantId);
             if (!string.Equals(owner, merchantId, StringComparison.Ordinal))
-                return Task.FromResult(new LedgerWrite(null, new Dictionary<string, LedgerEntry>(), owner));
+                return Task.FromResult(LedgerWrite.OwnedBy(owner));
             foreach (var k in keys) m.ByKey.Add(k, entry);
             m.ById.Add(entry.Id, entry);
             return Task.FromResult(new LedgerWrite(entry, recorded));

@@ -9,12 +9,19 @@ public sealed record Recorded<TDecision>(TDecision Decision, bool Replay, DateTi
 /// <summary>
 /// Recording a decision in an <see cref="IDecisionLedger"/>, the same way for every calculator: decide only when
 /// the keys are new; the same request again returns the original decision as a replay; anything else under a
-/// recorded key is ALREADY_EXISTS saying what differs. Plus the paging rules of ListRecorded.
+/// recorded key is ALREADY_EXISTS saying what differs. Plus the paging rules of ListRecorded (and of ListHistory: <see cref="PageSize"/>).
 /// </summary>
 public static class DecisionRecording
 {
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
+
+    /// <summary>The page size a List call asked for, 0 meaning <see cref="DefaultPageSize"/>; outside [0, <see cref="MaxPageSize"/>] it is a violation of "pageSize".</summary>
+    public static int PageSize(int requested, ViolationList v)
+    {
+        if (requested is < 0 or > MaxPageSize) v.Add("pageSize", $"must be within [0, {MaxPageSize}] (got {requested})");
+        return requested == 0 ? DefaultPageSize : requested;
+    }
 
     /// <summary>A business key from its parts; each part escaped, so "a/b"+"c" and "a"+"b/c" stay apart.</summary>
     public static string Key(params string[] parts) => string.Join('/', parts.Select(Uri.EscapeDataString));
@@ -77,7 +84,7 @@ public static class DecisionRecording
         var since = Mapping.Time(from, "from", v);
         var until = Mapping.Time(to, "to", v);
         if (since is not null && until is not null && since >= until) v.Add("to", "must be after from");
-        if (pageSize is < 0 or > MaxPageSize) v.Add("pageSize", $"must be within [0, {MaxPageSize}] (got {pageSize})");
+        int size = PageSize(pageSize, v);
         string? after = null;
         if (pageToken.Length > 0)
         {
@@ -85,7 +92,7 @@ public static class DecisionRecording
             if (after is null) v.Add("pageToken", "is not a token returned by ListRecorded");
         }
         v.ThrowIfAny();
-        var page = await ledger.ListAsync(kind, merchantId, since, until, after, pageSize == 0 ? DefaultPageSize : pageSize, cancellationToken);
+        var page = await ledger.ListAsync(kind, merchantId, since, until, after, size, cancellationToken);
         var records = page.Entries.Select(e => record(e, Parse<TRequest>(e.Request), Parse<TDecision>(e.Response))).ToList();
         return (records, EncodeToken(page.NextAfter));
     }

@@ -26,8 +26,6 @@ internal sealed class EntryWriter : IDisposable
         return this;
     }
 
-    public EntryWriter Long(long value) { _writer.Write(value); return this; }
-
     public EntryWriter Int(int value) { _writer.Write(value); return this; }
 
     public EntryWriter OptionalInt(int? value)
@@ -74,16 +72,12 @@ internal sealed class EntryReader : IDisposable
     public EntryReader(byte[] data)
     {
         _reader = new BinaryReader(new MemoryStream(data, writable: false), Encoding.UTF8);
-        Version = _reader.ReadByte();
+        _reader.ReadByte(); // the version: every entry so far is version 1
     }
-
-    public byte Version { get; }
 
     public string String() => _reader.ReadString();
 
     public string? OptionalString() => _reader.ReadBoolean() ? _reader.ReadString() : null;
-
-    public long Long() => _reader.ReadInt64();
 
     public int Int() => _reader.ReadInt32();
 

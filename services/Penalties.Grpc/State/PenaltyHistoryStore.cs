@@ -21,16 +21,12 @@ public sealed record HistoryRecord(long Sequence, string RuleSetId, Violation Vi
 /// A merchant's penalty history. <see cref="UpdateAsync{T}"/> decides and appends atomically per merchant:
 /// the decision function sees the whole history and what it returns to append is written only if no
 /// other write came in between, so two concurrent records can never both be "the 3rd".
-/// With <c>answerFromCache</c> a store that caches may answer from what it holds when the decision appends
-/// nothing (a replay of an entry it already has: entries never change, so that answer is final) or refuses
-/// (a conflict with such an entry); anything else is decided on the history as it is now.
 /// </summary>
 public interface IPenaltyHistoryStore
 {
     Task<IReadOnlyList<HistoryRecord>> ReadAsync(string merchantId, CancellationToken cancellationToken);
 
-    Task<T> UpdateAsync<T>(string merchantId, Func<IReadOnlyList<HistoryRecord>, (HistoryRecord? Append, T Result)> decide, CancellationToken cancellationToken,
-        bool answerFromCache = false);
+    Task<T> UpdateAsync<T>(string merchantId, Func<IReadOnlyList<HistoryRecord>, (HistoryRecord? Append, T Result)> decide, CancellationToken cancellationToken);
 
     /// <summary>
     /// The recorded entry (not a revocation) of <paramref name="caseId"/> if the store already holds it, without
@@ -40,16 +36,37 @@ public interface IPenaltyHistoryStore
     HistoryRecord? FindRecorded(string merchantId, string caseId);
 }
 
+/// <summary>
+/// One merchant's history as a store holds it: the entries in order, and the recorded cases by id (read without
+/// the merchant's lock by <see cref="IPenaltyHistoryStore.FindRecorded"/>). Changed only under the store's lock or gate.
+/// </summary>
+internal class MerchantHistory
+{
+    public readonly List<HistoryRecord> Records = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HistoryRecord> _byCase = new(StringComparer.Ordinal);
+
+    /// <summary><paramref name="append"/> numbered as the next entry.</summary>
+    public HistoryRecord Next(HistoryRecord append) => append with { Sequence = Records.Count };
+
+    public void Add(HistoryRecord record)
+    {
+        Records.Add(record);
+        if (!record.Revocation) _byCase.TryAdd(record.Violation.CaseId, record);
+    }
+
+    public HistoryRecord? FindRecorded(string caseId) => _byCase.TryGetValue(caseId, out var r) ? r : null;
+
+    public void Clear()
+    {
+        Records.Clear();
+        _byCase.Clear();
+    }
+}
+
 /// <summary>The embedded default: history in memory, one lock per merchant. Lost on restart (the Redis store is durable).</summary>
 public sealed class InMemoryPenaltyHistoryStore : IPenaltyHistoryStore
 {
-    private sealed class Merchant
-    {
-        public readonly List<HistoryRecord> Records = [];
-        public readonly System.Collections.Concurrent.ConcurrentDictionary<string, HistoryRecord> ByCase = new(StringComparer.Ordinal);
-    }
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Merchant> _merchants = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, MerchantHistory> _merchants = new(StringComparer.Ordinal);
 
     public Task<IReadOnlyList<HistoryRecord>> ReadAsync(string merchantId, CancellationToken cancellationToken)
     {
@@ -57,23 +74,17 @@ public sealed class InMemoryPenaltyHistoryStore : IPenaltyHistoryStore
         lock (m) return Task.FromResult<IReadOnlyList<HistoryRecord>>([.. m.Records]);
     }
 
-    public Task<T> UpdateAsync<T>(string merchantId, Func<IReadOnlyList<HistoryRecord>, (HistoryRecord? Append, T Result)> decide, CancellationToken cancellationToken,
-        bool answerFromCache = false)
+    public Task<T> UpdateAsync<T>(string merchantId, Func<IReadOnlyList<HistoryRecord>, (HistoryRecord? Append, T Result)> decide, CancellationToken cancellationToken)
     {
-        var m = _merchants.GetOrAdd(merchantId, _ => new Merchant());
+        var m = _merchants.GetOrAdd(merchantId, _ => new MerchantHistory());
         lock (m)
         {
             var (append, result) = decide(m.Records);
-            if (append is not null)
-            {
-                var record = append with { Sequence = m.Records.Count };
-                m.Records.Add(record);
-                if (!record.Revocation) m.ByCase.TryAdd(record.Violation.CaseId, record);
-            }
+            if (append is not null) m.Add(m.Next(append));
             return Task.FromResult(result);
         }
     }
 
     public HistoryRecord? FindRecorded(string merchantId, string caseId) =>
-        _merchants.TryGetValue(merchantId, out var m) && m.ByCase.TryGetValue(caseId, out var r) ? r : null;
+        _merchants.TryGetValue(merchantId, out var m) ? m.FindRecorded(caseId) : null;
 }

@@ -70,52 +70,62 @@ internal sealed class RedisAppendBatcher : IDisposable
         {
             batch.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var p)) batch.Add(p);
-            try
-            {
-                var outcomes = await RunAsync(batch).ConfigureAwait(false);
-                for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(outcomes[i]);
-            }
-            catch (Exception e)
-            {
-                foreach (var p in batch) p.Done.TrySetException(e);
-            }
+            if (batch.Count == 1 || IsCluster()) await Task.WhenAll(batch.Select(AppendOneAsync)).ConfigureAwait(false);
+            else await AppendTogetherAsync(batch).ConfigureAwait(false);
         }
     }
 
-    private async Task<long[]> RunAsync(List<Pending> batch)
+    /// <summary>One entry in its own script call, answered on its own: another entry's failed call does not fail it.</summary>
+    private async Task AppendOneAsync(Pending p)
     {
-        var db = _redis.Database;
-        if (batch.Count == 1 || IsCluster())
+        try
         {
-            return await Task.WhenAll(batch.Select(async p =>
-            {
-                var result = (RedisResult[])(await db.ScriptEvaluateAsync(BatchScript, [p.Log, p.Index], [p.Expected, p.Field, p.Entry]))!;
-                return (long)result[0];
-            }));
+            var result = (RedisResult[])(await _redis.Database.ScriptEvaluateAsync(BatchScript, [p.Log, p.Index], [p.Expected, p.Field, p.Entry]).ConfigureAwait(false))!;
+            p.Done.TrySetResult((long)result[0]);
         }
-        var keys = new RedisKey[batch.Count * 2];
-        var args = new RedisValue[batch.Count * 3];
-        for (int i = 0; i < batch.Count; i++)
+        catch (Exception e)
         {
-            var p = batch[i];
-            keys[2 * i] = p.Log;
-            keys[2 * i + 1] = p.Index;
-            args[3 * i] = p.Expected;
-            args[3 * i + 1] = p.Field;
-            args[3 * i + 2] = p.Entry;
+            p.Done.TrySetException(e);
         }
-        var results = (RedisResult[])(await db.ScriptEvaluateAsync(BatchScript, keys, args))!;
-        var outcomes = new long[results.Length];
-        for (int i = 0; i < results.Length; i++) outcomes[i] = (long)results[i];
-        return outcomes;
     }
+
+    /// <summary>The whole batch in one script call: it succeeds or fails as one, and so is answered.</summary>
+    private async Task AppendTogetherAsync(List<Pending> batch)
+    {
+        try
+        {
+            var keys = new RedisKey[batch.Count * 2];
+            var args = new RedisValue[batch.Count * 3];
+            for (int i = 0; i < batch.Count; i++)
+            {
+                var p = batch[i];
+                keys[2 * i] = p.Log;
+                keys[2 * i + 1] = p.Index;
+                args[3 * i] = p.Expected;
+                args[3 * i + 1] = p.Field;
+                args[3 * i + 2] = p.Entry;
+            }
+            var results = (RedisResult[])(await _redis.Database.ScriptEvaluateAsync(BatchScript, keys, args).ConfigureAwait(false))!;
+            for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult((long)results[i]);
+        }
+        catch (Exception e)
+        {
+            foreach (var p in batch) p.Done.TrySetException(e);
+        }
+    }
+
+    private bool? _cluster; // known once connected: whether Redis is a cluster does not change while the process runs
 
     private bool IsCluster()
     {
+        if (_cluster is { } known) return known;
+        bool cluster = false, connected = false;
         foreach (var server in _redis.Multiplexer.GetServers())
         {
-            if (server.ServerType == ServerType.Cluster) return true;
+            connected |= server.IsConnected;
+            cluster |= server.ServerType == ServerType.Cluster;
         }
-        return false;
+        if (connected) _cluster = cluster;
+        return cluster;
     }
 }

@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Penalties.Grpc.Redis;
 using StackExchange.Redis;
 
@@ -13,8 +12,6 @@ namespace Penalties.Grpc.State;
 /// </summary>
 public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
 {
-    private const int MaxAttempts = 20;
-
     // KEYS: keys hash, entries hash, by-event set. ARGV: entry id, entry, business keys...
     private const string WriteScript = """
         for i = 3, #ARGV do
@@ -26,57 +23,54 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
         return 1
         """;
 
-    private string MerchantKey(string ledger, string merchantId, string what) => redis.Key($"ledger:{ledger}:{{{merchantId}}}:{what}");
+    /// <summary>The prefix of the ledger's keys for one merchant ("…keys", "…entries", "…by-event").</summary>
+    private string MerchantPrefix(string ledger, string merchantId) => redis.Key($"ledger:{ledger}:{{{merchantId}}}:");
 
     public async Task<LedgerWrite> RecordAsync(string ledger, string merchantId, string order, IReadOnlyList<string> keys, Func<LedgerEntry> create, CancellationToken cancellationToken)
     {
         var db = redis.Database;
         RedisKey ownerKey = redis.Key($"ledger:{ledger}:order:{{{order}}}");
         string? owner = await db.StringGetAsync(ownerKey);
-        if (owner is not null && !string.Equals(owner, merchantId, StringComparison.Ordinal))
-            return new LedgerWrite(null, new Dictionary<string, LedgerEntry>(), owner);
-        RedisKey keysHash = MerchantKey(ledger, merchantId, "keys"), entriesHash = MerchantKey(ledger, merchantId, "entries");
-        RedisKey byEvent = MerchantKey(ledger, merchantId, "by-event");
+        if (owner is not null && !string.Equals(owner, merchantId, StringComparison.Ordinal)) return LedgerWrite.OwnedBy(owner);
+        var prefix = MerchantPrefix(ledger, merchantId);
+        RedisKey keysHash = prefix + "keys", entriesHash = prefix + "entries", byEvent = prefix + "by-event";
         var fields = keys.Select(k => (RedisValue)k).ToArray();
-        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        if (await RecordedAsync(db, keysHash, entriesHash, keys, fields) is { } recorded) return recorded;
+        cancellationToken.ThrowIfCancellationRequested();
+        var entry = create(); // decides: a request refused here has claimed nothing
+        // The order is claimed for this merchant once its decision is made, just before it is written (the
+        // claim is another slot than the merchant's keys, so it cannot be in the same script).
+        if (owner is null && !await db.StringSetAsync(ownerKey, merchantId, when: When.NotExists))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var ids = await db.HashGetAsync(keysHash, fields);
-            if (ids.Any(id => !id.IsNull))
-            {
-                var distinct = ids.Where(id => !id.IsNull).Distinct().ToArray();
-                var values = await db.HashGetAsync(entriesHash, distinct);
-                var entries = new Dictionary<RedisValue, LedgerEntry>();
-                for (int i = 0; i < distinct.Length; i++) entries[distinct[i]] = LedgerEntry.Decode((byte[])values[i]!);
-                var recorded = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
-                for (int i = 0; i < keys.Count; i++)
-                {
-                    if (!ids[i].IsNull) recorded[keys[i]] = entries[ids[i]];
-                }
-                return new LedgerWrite(null, recorded);
-            }
-            var entry = create(); // decides: a request refused here has claimed nothing
-            if (owner is null)
-            {
-                // The order is claimed for this merchant once its decision is made, just before it is written (the
-                // claim is another slot than the merchant's keys, so it cannot be in the same script).
-                if (!await db.StringSetAsync(ownerKey, merchantId, when: When.NotExists))
-                {
-                    owner = await db.StringGetAsync(ownerKey);
-                    if (owner is not null && !string.Equals(owner, merchantId, StringComparison.Ordinal))
-                        return new LedgerWrite(null, new Dictionary<string, LedgerEntry>(), owner);
-                }
-                owner = merchantId;
-            }
-            var args = new RedisValue[2 + keys.Count];
-            args[0] = entry.Id;
-            args[1] = entry.Encode();
-            fields.CopyTo(args, 2);
-            var written = (long)await db.ScriptEvaluateAsync(WriteScript, [keysHash, entriesHash, byEvent], args);
-            if (written == 1) return new LedgerWrite(entry, new Dictionary<string, LedgerEntry>());
-            // Another request recorded one of the keys in between: read what it wrote.
+            owner = await db.StringGetAsync(ownerKey);
+            if (owner is not null && !string.Equals(owner, merchantId, StringComparison.Ordinal)) return LedgerWrite.OwnedBy(owner);
         }
-        throw new RpcException(new Status(StatusCode.Aborted, $"could not record in the {ledger} ledger after {MaxAttempts} attempts (concurrent writes); retry"));
+        var args = new RedisValue[2 + keys.Count];
+        args[0] = entry.Id;
+        args[1] = entry.Encode();
+        fields.CopyTo(args, 2);
+        var written = (long)await db.ScriptEvaluateAsync(WriteScript, [keysHash, entriesHash, byEvent], args);
+        if (written == 1) return new LedgerWrite(entry, new Dictionary<string, LedgerEntry>());
+        // Another request recorded one of the keys in between; keys are never deleted, so one read finds what it wrote.
+        return await RecordedAsync(db, keysHash, entriesHash, keys, fields)
+            ?? throw new AbortedException($"the {ledger} ledger refused a write but holds none of its keys (changed meanwhile); retry");
+    }
+
+    /// <summary>What is recorded under any of <paramref name="keys"/> (key → its entry), or null when none is.</summary>
+    private static async Task<LedgerWrite?> RecordedAsync(IDatabase db, RedisKey keysHash, RedisKey entriesHash, IReadOnlyList<string> keys, RedisValue[] fields)
+    {
+        var ids = await db.HashGetAsync(keysHash, fields);
+        if (ids.All(id => id.IsNull)) return null;
+        var distinct = ids.Where(id => !id.IsNull).Distinct().ToArray();
+        var values = await db.HashGetAsync(entriesHash, distinct);
+        var entries = new Dictionary<RedisValue, LedgerEntry>();
+        for (int i = 0; i < distinct.Length; i++) entries[distinct[i]] = LedgerEntry.Decode((byte[])values[i]!);
+        var recorded = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
+        for (int i = 0; i < keys.Count; i++)
+        {
+            if (!ids[i].IsNull) recorded[keys[i]] = entries[ids[i]];
+        }
+        return new LedgerWrite(null, recorded);
     }
 
     public async Task<LedgerPage> ListAsync(string ledger, string merchantId, DateTimeOffset? since, DateTimeOffset? until, string? after, int pageSize, CancellationToken cancellationToken)
@@ -84,13 +78,14 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
         var db = redis.Database;
         var (lower, upper) = LedgerRange.Bounds(since, until, after);
         var exclude = Exclude.Stop | (lower is { Inclusive: false } ? Exclude.Start : Exclude.None);
-        var ids = await db.SortedSetRangeByValueAsync(MerchantKey(ledger, merchantId, "by-event"),
+        var prefix = MerchantPrefix(ledger, merchantId);
+        var ids = await db.SortedSetRangeByValueAsync(prefix + "by-event",
             lower is { } l ? (RedisValue)l.Id : RedisValue.Null, upper is null ? RedisValue.Null : (RedisValue)upper,
             exclude, Order.Ascending, 0, pageSize + 1);
         bool more = ids.Length > pageSize;
         var page = more ? ids[..pageSize] : ids;
         if (page.Length == 0) return new LedgerPage([], null);
-        var values = await db.HashGetAsync(MerchantKey(ledger, merchantId, "entries"), page);
+        var values = await db.HashGetAsync(prefix + "entries", page);
         var entries = values.Select(v => LedgerEntry.Decode((byte[])v!)).ToList();
         return new LedgerPage(entries, more ? entries[^1].Id : null);
     }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Grpc.Core;
 using Penalties.Core.PenaltyPoints;
 using Penalties.Grpc.Redis;
 using StackExchange.Redis;
@@ -18,6 +17,13 @@ namespace Penalties.Grpc.State;
 /// Calls for one merchant in this process queue on a gate, so they do not race each other through Redis;
 /// the appends of different merchants' calls are written together (<see cref="RedisAppendBatcher"/>).
 /// </para>
+/// <para>
+/// The cache is bounded by <see cref="HistoryCacheOptions"/>: it is dropped whole before a merchant is added past
+/// MaxMerchants or while it holds more than MaxEntries entries, and on any call while it holds more than MaxEntries
+/// entries and more than one merchant. A merchant whose log alone passes MaxEntries so stays cached while it is
+/// the only one (its whole log is needed for every decision anyway) rather than making each of its calls drop the
+/// cache; the next merchant added drops it.
+/// </para>
 /// </summary>
 public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCacheOptions cache) : IPenaltyHistoryStore, IDisposable
 {
@@ -28,32 +34,21 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
 
     public void Dispose() => _appends.Dispose();
 
-
     // The gate's wait handle is never used, so an undisposed SemaphoreSlim holds no kernel resource.
 #pragma warning disable CA1001
-    private sealed class MerchantLog
+    private sealed class MerchantLog(RedisKey logKey, RedisKey indexKey) : MerchantHistory
 #pragma warning restore CA1001
     {
-        public readonly List<HistoryRecord> Records = [];
         public readonly SemaphoreSlim Gate = new(1, 1);
-        public readonly ConcurrentDictionary<string, HistoryRecord> ByCase = new(StringComparer.Ordinal);
+        public readonly RedisKey LogKey = logKey;
+        public readonly RedisKey IndexKey = indexKey;
         public bool Loaded;
-
-        public void Add(HistoryRecord record)
-        {
-            Records.Add(record);
-            if (!record.Revocation) ByCase.TryAdd(record.Violation.CaseId, record);
-        }
     }
 
     public HistoryRecord? FindRecorded(string merchantId, string caseId) =>
-        _cache.TryGetValue(merchantId, out var log) && log.ByCase.TryGetValue(caseId, out var r) ? r : null;
+        _cache.TryGetValue(merchantId, out var log) ? log.FindRecorded(caseId) : null;
 
     private readonly ConcurrentDictionary<string, MerchantLog> _cache = new(StringComparer.Ordinal);
-
-    private RedisKey LogKey(string merchantId) => redis.Key($"history:{{{merchantId}}}:log");
-
-    private RedisKey IndexKey(string merchantId) => redis.Key($"history:{{{merchantId}}}:index");
 
     public async Task<IReadOnlyList<HistoryRecord>> ReadAsync(string merchantId, CancellationToken cancellationToken)
     {
@@ -61,7 +56,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
         await log.Gate.WaitAsync(cancellationToken);
         try
         {
-            await RefreshAsync(merchantId, log);
+            await RefreshAsync(log);
             return [.. log.Records];
         }
         finally
@@ -70,8 +65,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
         }
     }
 
-    public async Task<T> UpdateAsync<T>(string merchantId, Func<IReadOnlyList<HistoryRecord>, (HistoryRecord? Append, T Result)> decide, CancellationToken cancellationToken,
-        bool answerFromCache = false)
+    public async Task<T> UpdateAsync<T>(string merchantId, Func<IReadOnlyList<HistoryRecord>, (HistoryRecord? Append, T Result)> decide, CancellationToken cancellationToken)
     {
         var log = Log(merchantId);
         await log.Gate.WaitAsync(cancellationToken);
@@ -80,29 +74,28 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
             for (int attempt = 0; attempt < MaxAttempts; attempt++)
             {
                 // The first attempt decides on the cache when it has been read: in the usual case (one writer per
-                // merchant) it is current, and the append script refuses it if it is not. Only a decision that
-                // appends nothing is checked against the current log first, unless the caller says a cached
-                // answer is final.
+                // merchant) it is current, and the append script refuses it if it is not. A decision that appends
+                // nothing, or finds its case not recorded, is checked against the current log first.
                 bool fresh = !log.Loaded || attempt > 0;
-                if (fresh) await RefreshAsync(merchantId, log);
+                if (fresh) await RefreshAsync(log);
                 HistoryRecord? append;
                 T result;
                 try
                 {
                     (append, result) = decide(log.Records);
                 }
-                catch (Exception e) when (!fresh && e is not ConflictException)
+                catch (NotFoundException) when (!fresh)
                 {
-                    continue; // e.g. "not recorded": decide again on the current log
+                    continue; // "not recorded" on the cached log: decide again on the current log
                 }
                 if (append is null)
                 {
-                    if (fresh || answerFromCache) return result;
+                    if (fresh) return result;
                     continue;
                 }
-                var record = append with { Sequence = log.Records.Count };
+                var record = log.Next(append);
                 var field = (record.Revocation ? "revoke:" : "case:") + record.Violation.CaseId;
-                var outcome = await _appends.AppendAsync(LogKey(merchantId), IndexKey(merchantId), log.Records.Count, field, Encode(record));
+                var outcome = await _appends.AppendAsync(log.LogKey, log.IndexKey, log.Records.Count, field, Encode(record));
                 if (outcome == -1)
                 {
                     log.Add(record);
@@ -113,12 +106,12 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
                 // (shorter, or indexed differently): read it whole again.
                 if (outcome < log.Records.Count)
                 {
-                    log.Records.Clear();
-                    log.ByCase.Clear();
+                    Interlocked.Add(ref _cachedEntries, -log.Records.Count);
+                    log.Clear();
                     log.Loaded = false;
                 }
             }
-            throw new RpcException(new Status(StatusCode.Aborted, $"merchant '{merchantId}': too many concurrent writes, retry"));
+            throw new AbortedException($"merchant '{merchantId}': too many concurrent writes, retry");
         }
         finally
         {
@@ -131,11 +124,19 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
 
     private MerchantLog Log(string merchantId)
     {
-        // Both bounds are checked on every call: a few merchants with long histories fill the cache as surely as many merchants.
-        if (Interlocked.Read(ref _cachedEntries) > cache.MaxEntries) Evict();
-        if (_cache.TryGetValue(merchantId, out var log)) return log;
-        if (Interlocked.Increment(ref _cachedMerchants) > cache.MaxMerchants) Evict();
-        return _cache.GetOrAdd(merchantId, _ => new MerchantLog());
+        // The entries bound is checked on every call: a few merchants with long histories fill the cache as surely as many merchants.
+        if (Interlocked.Read(ref _cachedEntries) > cache.MaxEntries && Volatile.Read(ref _cachedMerchants) > 1) Evict();
+        while (true)
+        {
+            if (_cache.TryGetValue(merchantId, out var log)) return log;
+            if (Volatile.Read(ref _cachedMerchants) >= cache.MaxMerchants || Interlocked.Read(ref _cachedEntries) > cache.MaxEntries) Evict();
+            log = new MerchantLog(redis.Key($"history:{{{merchantId}}}:log"), redis.Key($"history:{{{merchantId}}}:index"));
+            if (_cache.TryAdd(merchantId, log))
+            {
+                Interlocked.Increment(ref _cachedMerchants);
+                return log;
+            }
+        }
     }
 
     /// <summary>Drops the whole cache (a merchant evicted is read whole again on its next call). Calls in flight keep their log; their appends stay checked by Redis.</summary>
@@ -153,13 +154,12 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
     internal (long Evictions, int Merchants, long Entries) CacheState => (Interlocked.Read(ref _evictions), _cache.Count, Interlocked.Read(ref _cachedEntries));
 
     /// <summary>Reads the entries appended since the cached length (the log is append-only).</summary>
-    private async Task<bool> RefreshAsync(string merchantId, MerchantLog log)
+    private async Task RefreshAsync(MerchantLog log)
     {
-        var tail = await redis.Database.ListRangeAsync(LogKey(merchantId), log.Records.Count, -1);
+        var tail = await redis.Database.ListRangeAsync(log.LogKey, log.Records.Count, -1);
         foreach (var value in tail) log.Add(Decode((byte[])value!, log.Records.Count));
         Interlocked.Add(ref _cachedEntries, tail.Length);
         log.Loaded = true;
-        return true;
     }
 
     internal static byte[] Encode(HistoryRecord r)
