@@ -66,7 +66,10 @@ public class ServedPathBenchmarks
     public int LateShipmentCallBasicView()
     {
         var request = AssessLateShipmentRequest.Parser.ParseFrom(_lateBasic);
-        var c = Mapping.CaseAndView(() => Mapping.LateShipmentCase(request.Case), request.View, out bool explain);
+        var v = new Penalties.Core.Common.ViolationList();
+        var c = Mapping.Case(v, Mapping.LateShipmentCase, request.Case)!;
+        bool explain = Mapping.Explain(request.View, v);
+        v.ThrowIfAny();
         var decision = LateShipmentCalculator.Assess(_catalog, c, Mapping.Pin(request.Pin));
         var response = new AssessLateShipmentResponse { Decision = Mapping.Decision(decision, explain) };
         _out.ResetWrittenCount();

@@ -35,15 +35,11 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, P
 
     private RpcException Map(Exception e, ServerCallContext context)
     {
-        var rpc = Errors.ToRpcException(e, PrefixFor(context.Method));
+        var rpc = Errors.ToRpcException(e);
         metrics.Error(context.Method, rpc.StatusCode.ToString());
         if (!Errors.IsCallerError(e)) LogUnexpected(logger, e, context.Method);
         return rpc;
     }
-
-    /// <summary>Where the case sits in each request message, so field paths point into the request.</summary>
-    internal static string PrefixFor(string method) =>
-        (method.Contains(".LateShipment/Assess", StringComparison.Ordinal) || method.Contains(".PriceMatch/Assess", StringComparison.Ordinal)) ? "case" : "";
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error in {Method}")]
     private static partial void LogUnexpected(ILogger logger, Exception e, string method);

@@ -57,7 +57,7 @@ public static class Errors
             || s.Message.StartsWith("MISCONF", StringComparison.Ordinal) || s.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
             || s.Message.StartsWith("READONLY", StringComparison.Ordinal)));
 
-    public static Status ToStatus(Exception e, string prefix = "case")
+    public static Status ToStatus(Exception e, string prefix = "")
     {
         switch (e)
         {
@@ -112,10 +112,10 @@ public static class Errors
         }
     }
 
-    public static RpcException ToRpcException(Exception e, string prefix = "case") => ToStatus(e, prefix).ToRpcException();
+    public static RpcException ToRpcException(Exception e, string prefix = "") => ToStatus(e, prefix).ToRpcException();
 
     /// <summary>The error of one stream item, with the same code and violations the unary call would give.</summary>
-    public static ItemError ToItemError(Exception e, string prefix = "request.case")
+    public static ItemError ToItemError(Exception e, string prefix = "request")
     {
         var status = ToStatus(e, prefix);
         var error = new ItemError { Code = status.Code, Message = status.Message };
@@ -129,17 +129,11 @@ public static class Errors
     }
 
     /// <summary>
-    /// "lines[0].shippedAt" → "case.lines[0].shipped_at": the core's paths in proto field names. A path that starts
-    /// with "../" names a field beside the case rather than in it: "../view" → "view" (or "request.view" in a stream).
+    /// "case.lines[0].shippedAt" → "case.lines[0].shipped_at": paths (relative to the request: the services put the
+    /// case's under "case.") in proto field names, under <paramref name="prefix"/> ("request" for a stream item).
     /// </summary>
     public static string FieldPath(string prefix, string corePath)
     {
-        while (corePath.StartsWith("../", StringComparison.Ordinal))
-        {
-            int dot = prefix.LastIndexOf('.');
-            prefix = dot < 0 ? "" : prefix[..dot];
-            corePath = corePath[3..];
-        }
         var sb = new StringBuilder(prefix.Length + corePath.Length + 8);
         if (prefix.Length > 0) sb.Append(prefix).Append('.');
         foreach (char ch in corePath)

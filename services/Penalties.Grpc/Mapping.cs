@@ -79,26 +79,34 @@ public static class Mapping
     }
 
     /// <summary>
-    /// Maps a request's case and reads its view (whether to explain): a problem with either is reported with every
-    /// problem of the other, as one INVALID_ARGUMENT.
+    /// Maps the request's case with <paramref name="map"/>; its violations (the core's paths are relative to the case)
+    /// are added to <paramref name="v"/> under "case.", beside the request's other fields. Null when the case is invalid.
     /// </summary>
-    public static T CaseAndView<T>(Func<T> mapCase, C.DecisionView view, out bool explain)
+    public static T? Case<TCase, T>(ViolationList v, Func<TCase?, T> map, TCase? contractCase) where T : class
     {
-        FieldViolation? viewProblem = view is C.DecisionView.Unspecified or C.DecisionView.Full or C.DecisionView.Basic
-            ? null
-            : new FieldViolation("../view", $"unknown view {(int)view} (DECISION_VIEW_FULL or DECISION_VIEW_BASIC)"); // beside the case, not in it
-        explain = view != C.DecisionView.Basic;
-        T mapped;
         try
         {
-            mapped = mapCase();
+            return map(contractCase);
         }
-        catch (InvalidCaseException e) when (viewProblem is not null)
+        catch (InvalidCaseException e)
         {
-            throw new InvalidCaseException([.. e.Violations, viewProblem]);
+            foreach (var f in e.Violations) v.Add(InCase(f.Field), f.Description);
+            return null;
         }
-        if (viewProblem is not null) throw new InvalidCaseException([viewProblem]);
-        return mapped;
+    }
+
+    /// <summary>A violation the core found in the case while deciding, with its paths under "case." as the request names them.</summary>
+    public static InvalidCaseException InCase(InvalidCaseException e) =>
+        new([.. e.Violations.Select(f => new FieldViolation(InCase(f.Field), f.Description))]);
+
+    private static string InCase(string field) => field.Length == 0 ? "case" : "case." + field;
+
+    /// <summary>Whether the response explains the decision (every view but the basic one); an unknown view is a violation of "view".</summary>
+    public static bool Explain(C.DecisionView view, ViolationList v)
+    {
+        if (view is not (C.DecisionView.Unspecified or C.DecisionView.Full or C.DecisionView.Basic))
+            v.Add("view", $"unknown view {(int)view} (DECISION_VIEW_FULL or DECISION_VIEW_BASIC)");
+        return view != C.DecisionView.Basic;
     }
 
     private static void Throw(ViolationList mapping, IReadOnlyList<FieldViolation> core)

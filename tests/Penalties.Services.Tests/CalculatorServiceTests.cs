@@ -129,6 +129,26 @@ public class CalculatorServiceTests(AllInOneFixture fixture) : IClassFixture<All
         Assert.Equal(basic, stream.ResponseStream.Current.Decision);
     }
 
+    [Fact]
+    public async Task A_case_problem_found_while_deciding_names_the_case_field_in_Assess_Record_and_a_stream()
+    {
+        var c = TmallLate();
+        c.Platform = Platform.Taobao;                       // valid on its own; the Taobao rule states no Juhuasuan deadline
+        c.Channel = ShippingChannel.Juhuasuan;
+        static string Field(RpcException e) => Assert.Single(e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field;
+
+        var assess = await Assert.ThrowsAsync<RpcException>(() => Late.AssessAsync(new AssessLateShipmentRequest { Case = c }).ResponseAsync);
+        Assert.Equal((StatusCode.InvalidArgument, "case.channel"), (assess.StatusCode, Field(assess)));
+        var record = await Assert.ThrowsAsync<RpcException>(() => Late.RecordAsync(new RecordLateShipmentRequest { MerchantId = "m-channel", Case = c }).ResponseAsync);
+        Assert.Equal((StatusCode.InvalidArgument, "case.channel"), (record.StatusCode, Field(record)));
+
+        using var stream = Late.AssessStream();
+        await stream.RequestStream.WriteAsync(new AssessLateShipmentStreamRequest { CorrelationId = "j", Request = new AssessLateShipmentRequest { Case = c } });
+        await stream.RequestStream.CompleteAsync();
+        Assert.True(await stream.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal("request.case.channel", Assert.Single(stream.ResponseStream.Current.Error.FieldViolations).Field);
+    }
+
     private static LateShipmentDecision WithoutSteps(LateShipmentDecision d)
     {
         var copy = d.Clone();

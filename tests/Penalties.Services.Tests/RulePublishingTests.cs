@@ -32,7 +32,7 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
     {
         var prefix = NewPrefix();
         await using var host = await ServiceHost.StartAsync(PenaltiesServices.RuleSets,
-            "--Penalties:Redis:Configuration", redis.Configuration, "--Penalties:Redis:KeyPrefix", prefix);
+            RedisArgs(redis, prefix));
         var e = await Assert.ThrowsAsync<RpcException>(() => new RuleSets.RuleSetsClient(host.Channel)
             .PublishAsync(new PublishRuleSetsRequest { Documents = { ShippedDocuments() } }, Admin).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
@@ -46,7 +46,7 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
         var secret = Path.Combine(redis.Directory, "admin-token-" + Guid.NewGuid().ToString("N")[..8]);
         await File.WriteAllTextAsync(secret, "from-the-secret\n");
         await using var host = await ServiceHost.StartAsync(PenaltiesServices.RuleSets,
-            "--Penalties:Redis:Configuration", redis.Configuration, "--Penalties:Redis:KeyPrefix", prefix, "--Penalties:Admin:TokenFile", secret);
+            [.. RedisArgs(redis, prefix), "--Penalties:Admin:TokenFile", secret]);
         var client = new RuleSets.RuleSetsClient(host.Channel);
         var request = new PublishRuleSetsRequest { Documents = { ShippedDocuments() } };
 
@@ -249,13 +249,7 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
 /// <summary>`penalties rules publish DIR --server URL` against a RuleSets service on a real Redis.</summary>
 public class CliRulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
 {
-    private static async Task<(int Code, string Out, string Err)> Cli(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = await Penalties.Cli.CommandLine.RunAsync(args, new StringReader(""), output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Cli(params string[] args) => CliRunner.RunAsync("", args);
 
     [Fact]
     public async Task Publishes_a_folder_then_reports_it_unchanged_refuses_without_the_token_and_lists_every_problem_of_a_bad_folder()

@@ -30,29 +30,44 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
 
     private AssessLateShipmentResponse Handle(AssessLateShipmentRequest request)
     {
-        var c = Mapping.CaseAndView(() => Mapping.LateShipmentCase(request.Case), request.View, out bool explain);
-        return new() { Decision = Decide(c, request.Pin, explain) };
+        var v = new ViolationList();
+        var c = Mapping.Case(v, Mapping.LateShipmentCase, request.Case);
+        bool explain = Mapping.Explain(request.View, v);
+        v.ThrowIfAny();
+        var decision = Decide(c!, request.Pin, explain);
+        Count(decision);
+        return new() { Decision = decision };
     }
 
     private Contracts.V1.LateShipmentDecision Decide(CoreCase c, RulePin? pin, bool explain = true)
     {
-        var decision = LateShipmentCalculator.Assess(rules.Current, c, Mapping.Pin(pin));
-        metrics.Decision(decision.Rule.RuleSetId, decision.Rule.Version, decision.Outcome.ToString());
-        return Mapping.Decision(decision, explain);
+        try
+        {
+            return Mapping.Decision(LateShipmentCalculator.Assess(rules.Current, c, Mapping.Pin(pin)), explain);
+        }
+        catch (InvalidCaseException e)
+        {
+            throw Mapping.InCase(e); // found while deciding: still a field of the request's case
+        }
     }
+
+    /// <summary>Counts a decision that was answered: assessed, or newly recorded (not a replay, not one lost to a concurrent record).</summary>
+    private void Count(Contracts.V1.LateShipmentDecision d) => metrics.Decision(d.Rule.RuleSetId, d.Rule.Version, d.Outcome.ToString());
 
     public override async Task<RecordLateShipmentResponse> Record(RecordLateShipmentRequest request, ServerCallContext context)
     {
         var v = new ViolationList();
         v.Required("merchantId", request.MerchantId);
-        var c = DecisionRecording.ReadCase(v, () => Mapping.LateShipmentCase(request.Case));
+        var c = Mapping.Case(v, Mapping.LateShipmentCase, request.Case);
         var eventAt = c?.PaidAt ?? c?.PlacedAt;
         if (c is not null && eventAt is null) v.Add("case.paidAt", "is required to record (or placed_at, when the order was not paid)");
         v.ThrowIfAny();
-        var order = DecisionRecording.Key(request.Case.Platform.ToString(), c!.OrderId);
-        var keys = c.Lines.Select(l => DecisionRecording.Key(request.Case.Platform.ToString(), c.OrderId, l.LineId)).ToArray();
+        var platform = EnumName<Contracts.V1.Platform>.Of(request.Case.Platform);
+        var order = DecisionRecording.Key(platform, c!.OrderId);
+        var keys = c.Lines.Select(l => DecisionRecording.Key(platform, c.OrderId, l.LineId)).ToArray();
         var recorded = await DecisionRecording.RecordAsync(ledger, Ledger, $"late-shipment order '{c.OrderId}'", request.MerchantId, order, keys, eventAt!.Value,
             request, () => Decide(c, request.Pin), context.CancellationToken);
+        if (!recorded.Replay) Count(recorded.Decision);
         return new RecordLateShipmentResponse { Decision = recorded.Decision, Replay = recorded.Replay, RecordedAt = Mapping.Time(recorded.RecordedAt) };
     }
 

@@ -31,28 +31,42 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
 
     private AssessPriceMatchResponse Handle(AssessPriceMatchRequest request)
     {
-        var c = Mapping.CaseAndView(() => Mapping.PriceMatchCase(request.Case), request.View, out bool explain);
-        return new() { Decision = Decide(c, request.Pin, explain) };
+        var v = new ViolationList();
+        var c = Mapping.Case(v, Mapping.PriceMatchCase, request.Case);
+        bool explain = Mapping.Explain(request.View, v);
+        v.ThrowIfAny();
+        var decision = Decide(c!, request.Pin, explain);
+        Count(decision);
+        return new() { Decision = decision };
     }
 
     private Contracts.V1.PriceMatchDecision Decide(CoreCase c, RulePin? pin, bool explain = true)
     {
-        var decision = PriceMatchCalculator.Assess(rules.Current, c, Mapping.Pin(pin));
-        metrics.Decision(decision.Rule.RuleSetId, decision.Rule.Version, decision.Outcome.ToString());
-        return Mapping.Decision(decision, explain);
+        try
+        {
+            return Mapping.Decision(PriceMatchCalculator.Assess(rules.Current, c, Mapping.Pin(pin)), explain);
+        }
+        catch (InvalidCaseException e)
+        {
+            throw Mapping.InCase(e); // found while deciding: still a field of the request's case
+        }
     }
+
+    /// <summary>Counts a decision that was answered: assessed, or newly recorded (not a replay, not one lost to a concurrent record).</summary>
+    private void Count(Contracts.V1.PriceMatchDecision d) => metrics.Decision(d.Rule.RuleSetId, d.Rule.Version, d.Outcome.ToString());
 
     public override async Task<RecordPriceMatchResponse> Record(RecordPriceMatchRequest request, ServerCallContext context)
     {
         var v = new ViolationList();
         v.Required("merchantId", request.MerchantId);
         v.Required("itemId", request.ItemId);
-        var c = DecisionRecording.ReadCase(v, () => Mapping.PriceMatchCase(request.Case));
+        var c = Mapping.Case(v, Mapping.PriceMatchCase, request.Case);
         v.ThrowIfAny();
         var order = DecisionRecording.Key(Platform, c!.OrderId);
         var keys = new[] { DecisionRecording.Key(Platform, c.OrderId, request.ItemId) };
         var recorded = await DecisionRecording.RecordAsync(ledger, Ledger, $"price-match claim on order '{c.OrderId}' item '{request.ItemId}'",
             request.MerchantId, order, keys, c.OrderedAt, request, () => Decide(c, request.Pin), context.CancellationToken);
+        if (!recorded.Replay) Count(recorded.Decision);
         return new RecordPriceMatchResponse { Decision = recorded.Decision, Replay = recorded.Replay, RecordedAt = Mapping.Time(recorded.RecordedAt) };
     }
 

@@ -26,20 +26,6 @@ public static class DecisionRecording
     /// <summary>A business key from its parts; each part escaped, so "a/b"+"c" and "a"+"b/c" stay apart.</summary>
     public static string Key(params string[] parts) => string.Join('/', parts.Select(Uri.EscapeDataString));
 
-    /// <summary>Reads the case with <paramref name="read"/>, its field violations moved under "case.".</summary>
-    public static T? ReadCase<T>(ViolationList v, Func<T> read) where T : class
-    {
-        try
-        {
-            return read();
-        }
-        catch (InvalidCaseException e)
-        {
-            foreach (var f in e.Violations) v.Add(f.Field.Length == 0 ? "case" : "case." + f.Field, f.Description);
-            return null;
-        }
-    }
-
     public static async Task<Recorded<TDecision>> RecordAsync<TRequest, TDecision>(
         IDecisionLedger ledger, string kind, string what, string merchantId, string order, IReadOnlyList<string> keys, DateTimeOffset eventAt,
         TRequest request, Func<TDecision> decide, CancellationToken cancellationToken)
