@@ -44,7 +44,8 @@ internal static class RulePublishing
             await stdout.WriteLineAsync($"revision {response.Revision}");
             return 0;
         }
-        catch (RpcException e) when (e.StatusCode is StatusCode.FailedPrecondition && e.Status.Detail.StartsWith("backdated", StringComparison.Ordinal))
+        catch (RpcException e) when (e.StatusCode is StatusCode.FailedPrecondition
+            && e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason == Penalties.Grpc.Rules.RuleSetPublisher.BackdatedReason)
         {
             await stderr.WriteLineAsync($"refused: {e.Status.Detail}");
             await stderr.WriteLineAsync("nothing was published; run again with --allow-backdated to publish it on purpose");

@@ -21,8 +21,14 @@ public sealed class UnavailableException(string message, Exception? inner = null
 /// <summary>The caller is not allowed to do this: no or a wrong credential (UNAUTHENTICATED).</summary>
 public sealed class UnauthenticatedException(string message) : Exception(message);
 
-/// <summary>The call cannot be carried out in the service's current configuration or state (FAILED_PRECONDITION).</summary>
-public sealed class PreconditionException(string message) : Exception(message);
+/// <summary>
+/// The call cannot be carried out in the service's current configuration or state (FAILED_PRECONDITION). A
+/// <paramref name="reason"/> (e.g. "BACKDATED_PUBLISH") is sent as a google.rpc.ErrorInfo, for clients to act on.
+/// </summary>
+public sealed class PreconditionException(string message, string? reason = null) : Exception(message)
+{
+    public string? Reason { get; } = reason;
+}
 
 /// <summary>Something the caller named does not exist (NOT_FOUND).</summary>
 public sealed class NotFoundException(string message) : Exception(message);
@@ -106,7 +112,11 @@ public static class Errors
             case UnauthenticatedException a:
                 return new Status { Code = (int)Code.Unauthenticated, Message = a.Message };
             case PreconditionException p:
-                return new Status { Code = (int)Code.FailedPrecondition, Message = p.Message };
+            {
+                var status = new Status { Code = (int)Code.FailedPrecondition, Message = p.Message };
+                if (p.Reason is not null) status.Details.Add(Any.Pack(new ErrorInfo { Domain = Domain, Reason = p.Reason }));
+                return status;
+            }
             default:
                 return new Status { Code = (int)Code.Internal, Message = "internal error" };
         }

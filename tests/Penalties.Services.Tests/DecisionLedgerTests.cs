@@ -138,6 +138,11 @@ public abstract class DecisionLedgerTests
         var e = await Assert.ThrowsAsync<RpcException>(() => LateShipment.RecordAsync(new RecordLateShipmentRequest { Case = c }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Equal(["merchant_id", "case.lines[1].line_id"], e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
+        // Nothing was recorded: the same order, corrected, is a first record, not a replay or a conflict.
+        c.Lines[1].LineId = "2";
+        var merchant = NewId("m-");
+        Assert.False((await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = c })).Replay);
+        Assert.Single(await ListAll(merchant));
 
         var pm = await Assert.ThrowsAsync<RpcException>(() => PriceMatch.RecordAsync(new RecordPriceMatchRequest { MerchantId = " " }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, pm.StatusCode);

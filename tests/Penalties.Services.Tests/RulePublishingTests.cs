@@ -156,6 +156,7 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
         Assert.Contains("'tmall.late-shipment' v1 would end 2025-01-01 00:00:00.000 +08:00, before now", e.Status.Detail, StringComparison.Ordinal);
         Assert.Contains("instead of never", e.Status.Detail, StringComparison.Ordinal);
         Assert.Contains("allow_backdated", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("BACKDATED_PUBLISH", e.GetRpcStatus()!.GetDetail<ErrorInfo>()!.Reason);
         Assert.Equal(before, await DumpAsync(redis, prefix));
         Assert.Equal(1, (await client.ResolveRuleSetAsync(new ResolveRuleSetRequest { RuleSetId = "tmall.late-shipment", At = Cases.At("2025-06-01 00:00") })).Summary.Rule.Version);
 

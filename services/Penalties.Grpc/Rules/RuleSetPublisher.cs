@@ -22,6 +22,9 @@ public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync,
 
     private const int Attempts = 5;
 
+    /// <summary>The google.rpc.ErrorInfo reason of a refused backdated publish.</summary>
+    public const string BackdatedReason = "BACKDATED_PUBLISH";
+
     public async Task<(IReadOnlyList<PublishedDocument> Documents, long Revision)> PublishAsync(IReadOnlyList<(string Name, string Json)> documents,
         bool allowBackdated = false)
     {
@@ -129,7 +132,8 @@ public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync,
                     + $"instead of {(old.EffectiveTo is { } e ? ChinaTime.Format(e) : "never")}: events from then until now would resolve to another version");
         }
         if (problems.Count > 0)
-            throw new PreconditionException($"backdated publish refused, nothing was changed: {string.Join("; ", problems)}. Set allow_backdated to publish it on purpose (decisions already recorded keep their rule reference)");
+            throw new PreconditionException($"backdated publish refused, nothing was changed: {string.Join("; ", problems)}. Set allow_backdated to publish it on purpose (decisions already recorded keep their rule reference)",
+                BackdatedReason);
     }
 
     private static string Field(int i) => $"documents[{i.ToString(CultureInfo.InvariantCulture)}]";
