@@ -266,6 +266,7 @@ internal readonly struct Compensation
     }
 
     /// <summary>The steps and reason after the product's own step: capped (with <paramref name="capReason"/>) or not reached, then rounded.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] // deciding without explaining, it is a branch
     public void Explain<TExplain>(decimal? cap, RoundingRule rounding, string capReason, ref TExplain x) where TExplain : struct, IExplain
     {
         if (OverCap)
