@@ -54,14 +54,27 @@ public static class Errors
 
     /// <summary>
     /// What an unreachable store looks like to the client: no connection, a timeout, or a Redis that is still
-    /// loading its AOF, read-only or refusing writes (UNAVAILABLE). The call can be retried; only after a timeout
-    /// may a write have been recorded, and its retry is then answered as a replay.
+    /// loading its AOF, read-only or refusing writes (UNAVAILABLE). The call can be retried; a write may have been
+    /// recorded only when its command had reached Redis (<see cref="OutcomeUnknown"/>), and its retry is then
+    /// answered as a replay.
     /// </summary>
     public static bool IsStoreOutage(Exception e) =>
         e is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException
         || (e is StackExchange.Redis.RedisServerException s && (s.Message.StartsWith("LOADING", StringComparison.Ordinal)
             || s.Message.StartsWith("MISCONF", StringComparison.Ordinal) || s.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
             || s.Message.StartsWith("READONLY", StringComparison.Ordinal)));
+
+    /// <summary>
+    /// Whether a store failure leaves a write's outcome unknown: its command was sent to Redis (or the client
+    /// cannot say) before the connection dropped or the answer timed out. A command still waiting to be sent, or
+    /// refused by Redis (loading, read-only), changed nothing.
+    /// </summary>
+    public static bool OutcomeUnknown(Exception e) => e switch
+    {
+        StackExchange.Redis.RedisTimeoutException t => t.Commandstatus is not (StackExchange.Redis.CommandStatus.WaitingToBeSent or StackExchange.Redis.CommandStatus.WaitingInBacklog),
+        StackExchange.Redis.RedisConnectionException c => c.CommandStatus is not (StackExchange.Redis.CommandStatus.WaitingToBeSent or StackExchange.Redis.CommandStatus.WaitingInBacklog),
+        _ => false,
+    };
 
     public static Status ToStatus(Exception e, string prefix = "")
     {
@@ -101,14 +114,21 @@ public static class Errors
                 return new Status { Code = (int)Code.Aborted, Message = aborted.Message };
             case UnavailableException u:
                 return new Status { Code = (int)Code.Unavailable, Message = u.Message };
-            case StackExchange.Redis.RedisTimeoutException timeout:
+            case var outage when IsStoreOutage(outage):
+            {
+                bool unknown = OutcomeUnknown(outage);
+                var info = new ErrorInfo { Domain = Domain, Reason = "STORE_UNAVAILABLE" };
+                info.Metadata.Add("outcome", unknown ? "UNKNOWN" : "NOT_APPLIED");
+                string what = outage is StackExchange.Redis.RedisTimeoutException ? "did not answer in time" : "cannot be reached now";
                 return new Status
                 {
                     Code = (int)Code.Unavailable,
-                    Message = $"the store (Redis) did not answer in time ({timeout.Message}); a write may have been recorded: a retry returns it as a replay",
+                    Message = unknown
+                        ? $"the store (Redis) {what} ({outage.Message}); the request had reached it, so a write may have been recorded: a retry returns it as a replay"
+                        : $"the store (Redis) {what} ({outage.Message}); nothing was changed; retry",
+                    Details = { Any.Pack(info) },
                 };
-            case var outage when IsStoreOutage(outage):
-                return new Status { Code = (int)Code.Unavailable, Message = $"the store (Redis) cannot be reached now ({outage.Message}); nothing was changed; retry" };
+            }
             case UnauthenticatedException a:
                 return new Status { Code = (int)Code.Unauthenticated, Message = a.Message };
             case PreconditionException p:

@@ -263,7 +263,8 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
             conflict.Violation.Code = "MISDESCRIBED_MINOR";
             Assert.Equal(StatusCode.AlreadyExists, (await Assert.ThrowsAsync<RpcException>(() => client.RecordAsync(conflict).ResponseAsync)).StatusCode);
             var fresh = await Assert.ThrowsAsync<RpcException>(() => client.RecordAsync(Request(merchant, 2), deadline: DateTime.UtcNow.AddSeconds(20)).ResponseAsync);
-            Assert.Equal(StatusCode.Unavailable, fresh.StatusCode);
+            Assert.Equal("NOT_APPLIED", Outcome(fresh)); // never sent: nothing was changed
+            Assert.Contains("nothing was changed", fresh.Status.Detail, StringComparison.Ordinal);
         }
         finally
         {
@@ -271,6 +272,75 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         }
         Assert.False((await RecordWithRetries(client, Request(merchant, 2))).Replay);
         Assert.Equal(["c0001", "c0002"], (await History(client, merchant)).Select(e => e.Violation.CaseId));
+    }
+
+    /// <summary>The ErrorInfo of a store outage: reason STORE_UNAVAILABLE and whether the write may have been recorded.</summary>
+    private static string Outcome(RpcException e)
+    {
+        Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+        var info = e.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>();
+        Assert.NotNull(info);
+        Assert.Equal("STORE_UNAVAILABLE", info.Reason);
+        return info.Metadata["outcome"];
+    }
+
+    [Fact]
+    public async Task A_record_Redis_holds_past_the_timeout_is_UNAVAILABLE_with_outcome_UNKNOWN_and_its_retry_is_the_replay_of_what_landed()
+    {
+        await using var host = await fixture.StartHostAsync("--Penalties:Redis:Configuration", fixture.Redis.Configuration + ",asyncTimeout=300");
+        var client = new PenaltyPoints.PenaltyPointsClient(host.Channel);
+        var merchant = "held-" + Guid.NewGuid().ToString("N")[..12];
+        Assert.False((await RecordWithRetries(client, Request(merchant, 0))).Replay);
+        await using var admin = await fixture.Redis.ConnectAsync();
+        var server = admin.GetServer(System.Net.IPAddress.Loopback, fixture.Redis.Port);
+        // Redis holds every write (scripts included) for 5 s: the append script is sent, and not answered in time.
+        await server.ExecuteAsync("CLIENT", "PAUSE", "5000", "WRITE");
+        RpcException e;
+        try
+        {
+            e = await Assert.ThrowsAsync<RpcException>(() => client.RecordAsync(Request(merchant, 1)).ResponseAsync);
+        }
+        finally
+        {
+            await server.ExecuteAsync("CLIENT", "UNPAUSE");
+        }
+        Assert.Equal("UNKNOWN", Outcome(e));
+        Assert.Contains("may have been recorded", e.Status.Detail, StringComparison.Ordinal);
+        // Redis ran the held script once unpaused: the record landed, and the retry answers it as a replay.
+        var retry = await RecordWithRetries(client, Request(merchant, 1));
+        Assert.True(retry.Replay);
+        Assert.Equal("2nd MISDESCRIBED_SEVERE: general, 12", retry.Deduction.Explanation);
+        Assert.Equal(["c0000", "c0001"], (await History(client, merchant)).Select(h => h.Violation.CaseId));
+    }
+
+    [Fact]
+    public async Task A_record_sent_to_a_Redis_that_dies_before_running_it_is_UNAVAILABLE_with_outcome_UNKNOWN_and_its_retry_records_it_once()
+    {
+        await using var host = await fixture.StartHostAsync();
+        var client = new PenaltyPoints.PenaltyPointsClient(host.Channel);
+        var merchant = "died-" + Guid.NewGuid().ToString("N")[..12];
+        Assert.False((await RecordWithRetries(client, Request(merchant, 0))).Replay);
+        fixture.Redis.Freeze(); // the connection stays up: the next append script is sent and waits in the frozen server's socket
+        RpcException e;
+        try
+        {
+            var call = client.RecordAsync(Request(merchant, 1)).ResponseAsync;
+            await Task.Delay(500);
+            Assert.False(call.IsCompleted);
+            fixture.Redis.Kill(); // dies without having run it
+            e = await Assert.ThrowsAsync<RpcException>(() => call);
+        }
+        finally
+        {
+            fixture.Redis.Kill();
+            await fixture.Redis.StartAsync();
+        }
+        Assert.Equal("UNKNOWN", Outcome(e));
+        // It had not landed: the retry records it, once, as the merchant's 2nd.
+        var retry = await RecordWithRetries(client, Request(merchant, 1));
+        Assert.False(retry.Replay);
+        Assert.Equal("2nd MISDESCRIBED_SEVERE: general, 12", retry.Deduction.Explanation);
+        Assert.Equal(["c0000", "c0001"], (await History(client, merchant)).Select(h => h.Violation.CaseId));
     }
 
     [Fact]

@@ -80,6 +80,21 @@ public sealed class RedisServer : IAsyncLifetime
         _process = null;
     }
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open, and what is sent to it waits unanswered until <see cref="Resume"/> or <see cref="Kill"/>.</summary>
+    public void Freeze() => Signal(19);
+
+    /// <summary>Lets a frozen server run again (SIGCONT).</summary>
+    public void Resume() => Signal(18);
+
+    private void Signal(int signal)
+    {
+        if (_process is not { HasExited: false } p || SendSignal(p.Id, signal) != 0)
+            throw new InvalidOperationException($"could not send signal {signal} to redis-server");
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     /// <summary>A fresh client connection for assertions (INFO, key reads).</summary>
     public async Task<ConnectionMultiplexer> ConnectAsync() =>
         await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { { IPAddress.Loopback, Port } }, AllowAdmin = true, AbortOnConnectFail = true });
