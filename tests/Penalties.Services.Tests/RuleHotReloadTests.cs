@@ -161,6 +161,7 @@ public class RuleStartupWithoutRedisTests
         Assert.StartsWith("files:", status.Source, StringComparison.Ordinal);
         Assert.Contains("fallback", status.Source, StringComparison.Ordinal);
         Assert.True(status.Degraded);
+        Assert.Contains("Redis unreachable", status.DegradedReason, StringComparison.Ordinal);
         Assert.Equal(450.00m, Value((await new LateShipment.LateShipmentClient(host.Channel).AssessAsync(new AssessLateShipmentRequest { Case = TmallLate() })).Decision.BuyerPayout));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await new Health.HealthClient(host.Channel).CheckAsync(new HealthCheckRequest())).Status);
     }
@@ -171,6 +172,7 @@ public class RuleStartupWithoutRedisTests
         await using var host = await ServiceHost.StartAsync(PenaltiesServices.All, "--Penalties:Redis:Configuration", DeadRedis());
         var e = await Assert.ThrowsAsync<RpcException>(() => new LateShipment.LateShipmentClient(host.Channel).AssessAsync(new AssessLateShipmentRequest { Case = TmallLate() }).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+        Assert.Contains("Redis unreachable", e.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await new Health.HealthClient(host.Channel).CheckAsync(new HealthCheckRequest())).Status);
         var status = (await new RuleSets.RuleSetsClient(host.Channel).ListRuleSetsAsync(new ListRuleSetsRequest())).Status;
         Assert.True(status.Degraded);

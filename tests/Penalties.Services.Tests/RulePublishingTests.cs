@@ -198,6 +198,20 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
         var e = await Assert.ThrowsAsync<RpcException>(async () => await PublishAsync(host, TmallLateV2("2099-01-01")));
         Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
         Assert.Contains("damaged", e.Status.Detail, StringComparison.Ordinal);
+        // Nothing to compute with (no fallback): calculations are UNAVAILABLE, saying why.
+        var unavailable = await Assert.ThrowsAsync<RpcException>(() => new LateShipment.LateShipmentClient(host.Channel).AssessAsync(new AssessLateShipmentRequest { Case = Cases.TmallLate() }).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, unavailable.StatusCode);
+        Assert.Contains("damaged", unavailable.Status.Detail, StringComparison.Ordinal);
+
+        // With the fallback configured, a host computes from the rules folder and says why: damaged, not unreachable.
+        await using (var fallback = await StartAsync(redis, prefix, PenaltiesServices.All, "--Penalties:Rules:FallbackToFiles", "true"))
+        {
+            var fallbackStatus = (await new RuleSets.RuleSetsClient(fallback.Channel).ListRuleSetsAsync(new ListRuleSetsRequest())).Status;
+            Assert.Contains("fallback", fallbackStatus.Source, StringComparison.Ordinal);
+            Assert.Contains("damaged", fallbackStatus.DegradedReason, StringComparison.Ordinal);
+            Assert.DoesNotContain("unreachable", fallbackStatus.DegradedReason, StringComparison.Ordinal);
+            Assert.Equal(450.00m, Cases.Value((await new LateShipment.LateShipmentClient(fallback.Channel).AssessAsync(new AssessLateShipmentRequest { Case = Cases.TmallLate() })).Decision.BuyerPayout));
+        }
 
         // The reload loop survived: once the body is back, the next re-check loads every version.
         await db.StringSetAsync(body, json);

@@ -30,14 +30,16 @@ public sealed partial class RedisRuleSync(
         await TrySubscribeAsync();
         if (!await TryReloadAsync() && source.Snapshot is null)
         {
+            // Why the published rules could not be used (unreachable, damaged or invalid), as the failed load said.
+            var why = source.DegradedReason ?? "Redis could not be read";
             if (source.Options.FallbackToFiles)
             {
                 source.Replace(RuleCatalogSource.LoadFiles(configuration, logger, fallback: true));
-                source.SetDegraded("Redis unreachable at start-up: computing with the rules folder until it answers");
+                source.SetDegraded($"{why}, at start-up: computing with the rules folder until the published rules can be loaded");
             }
             else
             {
-                LogNoRules(logger);
+                LogNoRules(logger, why);
             }
         }
         _loop = Task.Run(LoopAsync, CancellationToken.None);
@@ -155,8 +157,8 @@ public sealed partial class RedisRuleSync(
     [LoggerMessage(Level = LogLevel.Error, Message = "Reloading the published rules failed; computing with the last good snapshot")]
     private static partial void LogReloadFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Redis cannot be read and no fallback is configured (Penalties:Rules:FallbackToFiles): calculations are UNAVAILABLE until it answers")]
-    private static partial void LogNoRules(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The published rules cannot be loaded ({Reason}) and no fallback is configured (Penalties:Rules:FallbackToFiles): calculations are UNAVAILABLE until they can")]
+    private static partial void LogNoRules(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Published rule data problem: {File}: {Path}: {Reason}")]
     private static partial void LogInvalid(ILogger logger, string file, string path, string reason);

@@ -35,7 +35,7 @@ public sealed partial class RuleCatalogSource
 
     /// <summary>The catalog to compute with; UNAVAILABLE while no snapshot has been loaded.</summary>
     public RuleCatalog Current => _snapshot?.Catalog ?? throw new UnavailableException(
-        "rule versions are not loaded yet (Redis has not answered since start-up); retry");
+        $"rule versions are not loaded yet ({_degradedReason ?? "Redis has not answered since start-up"}); retry");
 
     /// <summary>The current snapshot, or null before the first load.</summary>
     public RuleSnapshot? Snapshot => _snapshot;
@@ -83,7 +83,7 @@ public sealed partial class RuleCatalogSource
             foreach (var e in result.Errors) LogRuleError(logger, e.File, e.Path, e.Reason);
             throw new RuleLoadException(result.Errors);
         }
-        var source = $"files:{Path.GetFullPath(directory)}" + (fallback ? " (fallback: Redis unreachable at start-up)" : "");
+        var source = $"files:{Path.GetFullPath(directory)}" + (fallback ? " (fallback: the rules in Redis could not be used at start-up)" : "");
         return new RuleSnapshot(result.ToCatalog(), source, 0, DateTimeOffset.UtcNow);
     }
 
