@@ -33,6 +33,12 @@ public sealed class PreconditionException(string message, string? reason = null)
 /// <summary>Something the caller named does not exist (NOT_FOUND).</summary>
 public sealed class NotFoundException(string message) : Exception(message);
 
+/// <summary>
+/// Stored data is not what the service wrote (DATA_LOSS): e.g. a key changed by hand to another type. Not the
+/// caller's doing, so it is logged as an error; nothing was changed by the call.
+/// </summary>
+public sealed class DataLossException(string message) : Exception(message);
+
 /// <summary>A write gave way to too many concurrent writes of the same records (ABORTED): nothing was changed; retry.</summary>
 public sealed class AbortedException(string message) : Exception(message);
 
@@ -129,6 +135,10 @@ public static class Errors
                     Details = { Any.Pack(info) },
                 };
             }
+            case DataLossException d:
+                return new Status { Code = (int)Code.DataLoss, Message = d.Message };
+            case StackExchange.Redis.RedisServerException wrongType when wrongType.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal):
+                return new Status { Code = (int)Code.DataLoss, Message = $"stored data is damaged: a Redis key holds another type than the service wrote ({wrongType.Message})" };
             case UnauthenticatedException a:
                 return new Status { Code = (int)Code.Unauthenticated, Message = a.Message };
             case PreconditionException p:

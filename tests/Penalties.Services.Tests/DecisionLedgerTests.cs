@@ -225,4 +225,24 @@ public sealed class RedisDecisionLedgerTests(RedisHostFixture fixture) : Decisio
         Assert.Equal(first.Decision, again.Decision);
         Assert.Single((await client.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant })).Records);
     }
+
+    [Fact]
+    public async Task A_merchant_whose_stored_ledger_is_damaged_gets_DATA_LOSS_and_nothing_is_written()
+    {
+        var merchant = "dmg-" + Guid.NewGuid().ToString("N")[..12];
+        await using var admin = await fixture.Redis.ConnectAsync();
+        var db = admin.GetDatabase();
+        // The by-event set changed by hand into a string: it is written last, so a write would fail halfway.
+        await db.StringSetAsync($"penalties:ledger:late-shipment:{{{merchant}}}:by-event", "overwritten by hand");
+        var request = new RecordLateShipmentRequest { MerchantId = merchant, Case = TmallLate() };
+        request.Case.OrderId = "T-" + merchant;
+        var e = await Assert.ThrowsAsync<RpcException>(() => new LateShipment.LateShipmentClient(fixture.Host.Channel).RecordAsync(request).ResponseAsync);
+        Assert.Equal(StatusCode.DataLoss, e.StatusCode);
+        Assert.Contains("damaged", e.Status.Detail, StringComparison.Ordinal);
+        Assert.False(await db.KeyExistsAsync($"penalties:ledger:late-shipment:{{{merchant}}}:keys"));
+        Assert.False(await db.KeyExistsAsync($"penalties:ledger:late-shipment:{{{merchant}}}:entries"));
+        // Reading it is DATA_LOSS too, not INTERNAL.
+        var read = await Assert.ThrowsAsync<RpcException>(() => new LateShipment.LateShipmentClient(fixture.Host.Channel).ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant }).ResponseAsync);
+        Assert.Equal(StatusCode.DataLoss, read.StatusCode);
+    }
 }

@@ -18,15 +18,22 @@ internal sealed class RedisAppendBatcher : IDisposable
     private const int MaxBatch = 128;
 
     // KEYS: log, index per entry. ARGV: expected length, index field, entry per entry.
-    // Returns per entry: -1 appended, -2 already indexed, else the log's actual length (a stale expectation).
+    // Returns per entry: -1 appended, -2 already indexed, -3 damaged (the log is not a list or the index not a
+    // hash: nothing written), else the log's actual length (a stale expectation). The two reads are protected
+    // calls, so one merchant's damaged keys fail only its own entry, not the others' in the same call (a script
+    // stopped by an error would keep the writes it had made and fail them all); once both read without error,
+    // the writes to the same keys cannot fail on their types.
     private const string BatchScript = """
         local out = {}
         for i = 1, #KEYS, 2 do
           local a = (i - 1) / 2 * 3 + 1
-          local n = redis.call('LLEN', KEYS[i])
-          if n ~= tonumber(ARGV[a]) then
+          local n = redis.pcall('LLEN', KEYS[i])
+          local indexed = type(n) == 'number' and redis.pcall('HEXISTS', KEYS[i + 1], ARGV[a + 1])
+          if type(n) ~= 'number' or type(indexed) ~= 'number' then
+            out[#out + 1] = -3
+          elseif n ~= tonumber(ARGV[a]) then
             out[#out + 1] = n
-          elseif redis.call('HEXISTS', KEYS[i + 1], ARGV[a + 1]) == 1 then
+          elseif indexed == 1 then
             out[#out + 1] = -2
           else
             redis.call('RPUSH', KEYS[i], ARGV[a + 2])

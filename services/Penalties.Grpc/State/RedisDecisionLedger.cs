@@ -13,7 +13,11 @@ namespace Penalties.Grpc.State;
 public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
 {
     // KEYS: keys hash, entries hash, by-event set. ARGV: entry id, entry, business keys...
+    // Returns 1 written, 0 a key is recorded already, -1 damaged (a key holds another type: nothing written,
+    // where an error halfway would have kept the writes made before it).
     private const string WriteScript = """
+        local t1, t2, t3 = redis.call('TYPE', KEYS[1]).ok, redis.call('TYPE', KEYS[2]).ok, redis.call('TYPE', KEYS[3]).ok
+        if (t1 ~= 'none' and t1 ~= 'hash') or (t2 ~= 'none' and t2 ~= 'hash') or (t3 ~= 'none' and t3 ~= 'zset') then return -1 end
         for i = 3, #ARGV do
           if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then return 0 end
         end
@@ -51,6 +55,7 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
         fields.CopyTo(args, 2);
         var written = (long)await db.ScriptEvaluateAsync(WriteScript, [keysHash, entriesHash, byEvent], args);
         if (written == 1) return new LedgerWrite(entry, new Dictionary<string, LedgerEntry>());
+        if (written == -1) throw new DataLossException($"merchant '{merchantId}': the stored {ledger} ledger is damaged (its Redis keys hold another type); nothing was recorded");
         // Another request recorded one of the keys in between; keys are never deleted, so one read finds what it wrote.
         return await RecordedAsync(db, keysHash, entriesHash, keys, fields)
             ?? throw new AbortedException($"the {ledger} ledger refused a write but holds none of its keys (changed meanwhile); retry");

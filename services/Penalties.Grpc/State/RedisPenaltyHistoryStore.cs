@@ -96,6 +96,8 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
                 var record = log.Next(append);
                 var field = (record.Revocation ? "revoke:" : "case:") + record.Violation.CaseId;
                 var outcome = await _appends.AppendAsync(log.LogKey, log.IndexKey, log.Records.Count, field, Encode(record));
+                if (outcome == -3)
+                    throw new DataLossException($"merchant '{merchantId}': the stored history is damaged (its Redis keys hold another type); nothing was recorded");
                 if (outcome == -1)
                 {
                     log.Add(record);
