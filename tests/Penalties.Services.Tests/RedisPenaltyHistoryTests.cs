@@ -314,6 +314,30 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_record_Redis_refuses_for_memory_is_UNAVAILABLE_not_INTERNAL_and_goes_through_once_memory_is_back()
+    {
+        var client = new PenaltyPoints.PenaltyPointsClient(fixture.Host.Channel);
+        var merchant = "oom-" + Guid.NewGuid().ToString("N")[..12];
+        Assert.False((await RecordWithRetries(client, Request(merchant, 0))).Replay);
+        await using var admin = await fixture.Redis.ConnectAsync();
+        var server = admin.GetServer(System.Net.IPAddress.Loopback, fixture.Redis.Port);
+        await server.ConfigSetAsync("maxmemory", "1"); // below what Redis already uses: every write is refused
+        RpcException e;
+        try
+        {
+            e = await Assert.ThrowsAsync<RpcException>(() => client.RecordAsync(Request(merchant, 1)).ResponseAsync);
+        }
+        finally
+        {
+            await server.ConfigSetAsync("maxmemory", "0");
+        }
+        Assert.Equal("UNKNOWN", Outcome(e)); // a batch stopped at its first refused write keeps the writes before it
+        Assert.Contains("OOM", e.Status.Detail, StringComparison.Ordinal);
+        Assert.False((await RecordWithRetries(client, Request(merchant, 1))).Replay);
+        Assert.Equal(["c0000", "c0001"], (await History(client, merchant)).Select(h => h.Violation.CaseId));
+    }
+
+    [Fact]
     public async Task A_record_sent_to_a_Redis_that_dies_before_running_it_is_UNAVAILABLE_with_outcome_UNKNOWN_and_its_retry_records_it_once()
     {
         await using var host = await fixture.StartHostAsync();
