@@ -17,8 +17,10 @@ public sealed class RedisCluster : IAsyncLifetime
     // Each node's cluster bus port, set explicitly: the default (port + 10,000) can be past 65,535 for a free port.
     private readonly int[] _busPorts = [.. Enumerable.Range(0, 3).Select(_ => RedisServer.FreePort())];
 
-    public RedisCluster() => Nodes = [.. _busPorts.Select(bus => new RedisServer(
-        ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000", "--cluster-port", bus.ToString(System.Globalization.CultureInfo.InvariantCulture)]))];
+    public RedisCluster() => Nodes = [.. _busPorts.Select(bus => new RedisServer
+    {
+        ExtraArgs = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000", "--cluster-port", bus.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+    })];
 
     public RedisServer[] Nodes { get; }
 

@@ -10,10 +10,10 @@ namespace Penalties.Services.Tests;
 /// persistence settings the README recommends (AOF on, fsync on every write), and stopped and removed
 /// afterwards. Tests can stop it, SIGKILL it and start it again from the same directory.
 /// </summary>
-public sealed class RedisServer(string[] extraArgs) : IAsyncLifetime
+public sealed class RedisServer : IAsyncLifetime
 {
-    /// <summary>A standalone server (the test fixture's default).</summary>
-    public RedisServer() : this([]) { }
+    /// <summary>More redis-server arguments (e.g. cluster mode), after the durable settings.</summary>
+    public string[] ExtraArgs { get; init; } = [];
 
     /// <summary>The durability settings of the README's "Redis" section: an acknowledged write is on disk.</summary>
     public static readonly string[] DurableSettings = ["--appendonly", "yes", "--appendfsync", "always", "--save", ""];
@@ -56,7 +56,7 @@ public sealed class RedisServer(string[] extraArgs) : IAsyncLifetime
         foreach (var a in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
                      "--dir", Directory, "--daemonize", "no", "--logfile", Path.Combine(Directory, "redis.log") })
             start.ArgumentList.Add(a);
-        foreach (var a in DurableSettings.Concat(extraArgs)) start.ArgumentList.Add(a);
+        foreach (var a in DurableSettings.Concat(ExtraArgs)) start.ArgumentList.Add(a);
         _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline)
