@@ -28,6 +28,56 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
     }
 
     [Fact]
+    public async Task With_nothing_published_calculations_are_UNAVAILABLE_saying_so_the_host_stays_ready_and_the_first_publish_serves()
+    {
+        var prefix = NewPrefix();
+        await using var host = await StartAsync(redis, prefix);
+        var late = new LateShipment.LateShipmentClient(host.Channel);
+        var e = await Assert.ThrowsAsync<RpcException>(() => late.AssessAsync(new AssessLateShipmentRequest { Case = Cases.TmallLate() }).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, e.StatusCode); // not NOT_FOUND, as if the caller had named an unknown rule set
+        Assert.Contains("nothing is published in Redis yet", e.Status.Detail, StringComparison.Ordinal);
+        // Up and ready (a readiness probe lets the rules be published through it), and saying why it cannot compute.
+        var health = new global::Grpc.Health.V1.Health.HealthClient(host.Channel);
+        Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new global::Grpc.Health.V1.HealthCheckRequest())).Status);
+        var status = (await new RuleSets.RuleSetsClient(host.Channel).ListRuleSetsAsync(new ListRuleSetsRequest())).Status;
+        Assert.True(status.Degraded);
+        Assert.Contains("nothing is published", status.DegradedReason, StringComparison.Ordinal);
+
+        await PublishAsync(host, [.. ShippedDocuments()]);
+        await Eventually(async () => Cases.Value((await late.AssessAsync(new AssessLateShipmentRequest { Case = Cases.TmallLate() })).Decision.BuyerPayout) == 450.00m,
+            "the first publish is computed with");
+        Assert.False((await new RuleSets.RuleSetsClient(host.Channel).ListRuleSetsAsync(new ListRuleSetsRequest())).Status.Degraded);
+    }
+
+    [Fact]
+    public async Task With_nothing_published_and_the_fallback_configured_a_host_computes_from_the_rules_folder()
+    {
+        await using var host = await StartAsync(redis, NewPrefix(), PenaltiesServices.All, "--Penalties:Rules:FallbackToFiles", "true");
+        var status = (await new RuleSets.RuleSetsClient(host.Channel).ListRuleSetsAsync(new ListRuleSetsRequest())).Status;
+        Assert.Contains("fallback", status.Source, StringComparison.Ordinal);
+        Assert.Contains("nothing is published in Redis yet", status.DegradedReason, StringComparison.Ordinal);
+        Assert.Equal(450.00m, Cases.Value((await new LateShipment.LateShipmentClient(host.Channel).AssessAsync(new AssessLateShipmentRequest { Case = Cases.TmallLate() })).Decision.BuyerPayout));
+    }
+
+    [Fact]
+    public async Task Published_rules_removed_from_Redis_by_hand_leave_the_last_rules_read_in_use_and_the_service_degraded()
+    {
+        var prefix = NewPrefix();
+        await using var host = await StartAsync(redis, prefix, PenaltiesServices.All, "--Penalties:Rules:RecheckInterval", "00:00:01");
+        await PublishAsync(host, [.. ShippedDocuments()]);
+        var late = new LateShipment.LateShipmentClient(host.Channel);
+        await Eventually(async () => (await late.AssessAsync(new AssessLateShipmentRequest { Case = Cases.TmallLate() })).Decision.BuyerPayout is not null, "loaded");
+        await using (var c = await redis.ConnectAsync())
+        {
+            foreach (var key in (await DumpAsync(redis, prefix)).Keys) await c.GetDatabase().KeyDeleteAsync(key);
+        }
+        var rules = new RuleSets.RuleSetsClient(host.Channel);
+        await Eventually(async () => (await rules.ListRuleSetsAsync(new ListRuleSetsRequest())).Status.DegradedReason.Contains("any more", StringComparison.Ordinal),
+            "the re-check notices that nothing is published any more");
+        Assert.Equal(450.00m, Cases.Value((await late.AssessAsync(new AssessLateShipmentRequest { Case = Cases.TmallLate() })).Decision.BuyerPayout));
+    }
+
+    [Fact]
     public async Task Publishing_is_refused_when_no_admin_token_is_configured()
     {
         var prefix = NewPrefix();

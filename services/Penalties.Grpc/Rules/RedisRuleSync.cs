@@ -125,9 +125,19 @@ public sealed partial class RedisRuleSync(
                 return true;
             }
             var listing = await store.ReadAsync();
-            if (listing.Versions.Count == 0 && current is not null && current.Source != RedisSource)
+            if (listing.Versions.Count == 0)
             {
-                source.SetDegraded("nothing is published in Redis yet: computing with the rules folder");
+                // Nothing to compute with in Redis. An empty catalog would answer every calculation NOT_FOUND as if
+                // the caller had named an unknown rule set: keep what there is (the folder, or the last snapshot
+                // read from Redis, whose keys were removed by hand), or none (calculations UNAVAILABLE, saying why).
+                if (current is null)
+                {
+                    source.AwaitPublish("nothing is published in Redis yet");
+                    return false;
+                }
+                source.SetDegraded(current.Source == RedisSource
+                    ? $"nothing is published in Redis any more (revision {listing.Revision}; were its keys removed?): computing with the last rules read from it"
+                    : "nothing is published in Redis yet: computing with the rules folder");
                 return true;
             }
             var result = RuleSetLoader.LoadPublished(listing.Versions.Select(v => (v.Name, v.Json)));

@@ -63,9 +63,26 @@ public sealed partial class RuleCatalogSource
         Changed?.Invoke(previous, snapshot);
     }
 
+    /// <summary>
+    /// True while the source answers but holds no rule versions at all, and nothing else was loaded: the service
+    /// is up (and its RuleSets API can publish) but calculations are UNAVAILABLE. Health reports it Degraded
+    /// rather than NOT_SERVING, so that a fresh installation behind a readiness probe can be given its rules.
+    /// </summary>
+    public bool AwaitingPublish => _awaitingPublish && _snapshot is null;
+
+    private volatile bool _awaitingPublish;
+
+    /// <summary>Says that the source is reachable and empty (<paramref name="reason"/>): see <see cref="AwaitingPublish"/>.</summary>
+    public void AwaitPublish(string reason)
+    {
+        SetDegraded(reason);
+        _awaitingPublish = true;
+    }
+
     /// <summary>Marks the snapshot stale (with why), or fresh again (null).</summary>
     public void SetDegraded(string? reason)
     {
+        _awaitingPublish = false; // any other news (loaded, unreachable, damaged) ends the wait for a first publish
         var before = _degradedReason;
         _degradedReason = reason;
         if (reason is not null && before is null) LogDegraded(_logger, reason, Source);

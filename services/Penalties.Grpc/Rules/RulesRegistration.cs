@@ -42,12 +42,17 @@ public static class RulesRegistration
     }
 }
 
-/// <summary>Healthy with a fresh snapshot, Degraded with a stale one (still computing), Unhealthy without one.</summary>
+/// <summary>
+/// Healthy with a fresh snapshot, Degraded with a stale one (still computing) or while nothing is published yet (up,
+/// ready to be given its rules), Unhealthy without one otherwise.
+/// </summary>
 public sealed class RulesHealthCheck(RuleCatalogSource rules) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var snapshot = rules.Snapshot;
+        if (snapshot is null && rules.AwaitingPublish)
+            return Task.FromResult(HealthCheckResult.Degraded($"{rules.DegradedReason}: calculations are UNAVAILABLE until rule versions are published"));
         if (snapshot is null) return Task.FromResult(HealthCheckResult.Unhealthy("no rule versions loaded yet"));
         var where = $"{snapshot.Source}, revision {snapshot.Revision}, loaded {snapshot.LoadedAt:O}";
         return Task.FromResult(rules.DegradedReason is { } reason
