@@ -11,6 +11,23 @@ namespace Penalties.Services.Tests;
 public class TelemetryTests
 {
     [Fact]
+    public async Task Per_request_hosting_logs_and_their_scope_are_off_by_default_and_come_back_when_configured_while_the_services_errors_are_logged()
+    {
+        static (bool Hosting, bool Errors) Enabled(ServiceHost host)
+        {
+            var factory = host.App.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>();
+            // ASP.NET Core opens a scope and an Activity per request while this category is enabled at any level.
+            return (factory.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(Microsoft.Extensions.Logging.LogLevel.Critical),
+                Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<ErrorInterceptor>(factory).IsEnabled(Microsoft.Extensions.Logging.LogLevel.Error));
+        }
+
+        await using (var host = await ServiceHost.StartAsync(PenaltiesServices.LateShipment))
+            Assert.Equal((false, true), Enabled(host));
+        await using (var host = await ServiceHost.StartAsync(PenaltiesServices.LateShipment, "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", "Information"))
+            Assert.Equal((true, true), Enabled(host));
+    }
+
+    [Fact]
     public async Task Decisions_and_errors_are_counted_with_their_rule_set_outcome_and_code()
     {
         await using var host = await ServiceHost.StartAsync(PenaltiesServices.All);
