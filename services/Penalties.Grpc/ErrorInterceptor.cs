@@ -8,11 +8,26 @@ namespace Penalties.Grpc;
 /// <summary>Turns the caller's mistakes into their gRPC statuses; anything else is logged and INTERNAL without a stack trace.</summary>
 public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, PenaltiesMetrics metrics) : Interceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        Task<TResponse> call;
+        try
+        {
+            call = continuation(request, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Map(e, context);
+        }
+        // The calculators answer synchronously: no state machine for a call already answered.
+        return call.IsCompletedSuccessfully ? call : AwaitAsync(call, context);
+    }
+
+    private async Task<TResponse> AwaitAsync<TResponse>(Task<TResponse> call, ServerCallContext context)
     {
         try
         {
-            return await continuation(request, context);
+            return await call;
         }
         catch (Exception e) when (e is not RpcException)
         {
