@@ -152,6 +152,56 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_host_shut_down_during_a_recording_run_answers_or_refuses_each_call_and_loses_no_acknowledged_record()
+    {
+        const int callers = 16;
+        var host = await fixture.StartHostAsync();
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(host.Address); // the callers' own, not closed with the host
+        var client = new PenaltyPoints.PenaltyPointsClient(channel);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var acknowledged = new ConcurrentBag<(string Merchant, string Case)>();
+        var refused = new ConcurrentBag<StatusCode>();
+        var recording = Enumerable.Range(0, callers).Select(c => Task.Run(async () =>
+        {
+            var merchant = $"stop-{run}-{c}";
+            for (int i = 0; i < 10_000; i++)
+            {
+                var request = Request(merchant, i);
+                try
+                {
+                    await client.RecordAsync(request);
+                    acknowledged.Add((merchant, request.Violation.CaseId));
+                }
+                catch (RpcException e)
+                {
+                    refused.Add(e.StatusCode);
+                    return; // the host is gone: this caller stops
+                }
+            }
+        })).ToList();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (acknowledged.Count < 300 && DateTime.UtcNow < deadline) await Task.Delay(5);
+
+        // What Kubernetes does to a pod (SIGTERM): the host stops gracefully while calls are in flight.
+        await host.DisposeAsync();
+        await Task.WhenAll(recording);
+
+        Assert.InRange(acknowledged.Count, 300, callers * 10_000 - 1);
+        // A call in flight was answered, or refused as the server went away: never INTERNAL.
+        Assert.All(refused, code => Assert.Contains(code, new[] { StatusCode.Unavailable, StatusCode.Cancelled }));
+        await using var fresh = await fixture.StartHostAsync();
+        var reader = new PenaltyPoints.PenaltyPointsClient(fresh.Channel);
+        foreach (var group in acknowledged.GroupBy(a => a.Merchant))
+        {
+            var recorded = (await History(reader, group.Key)).Select(h => h.Violation.CaseId).ToList();
+            Assert.Equal(recorded.Count, recorded.Distinct().Count());
+            // Every acknowledged record is there; at most the one call in flight at the stop may have landed unacknowledged.
+            Assert.Empty(group.Select(a => a.Case).Except(recorded, StringComparer.Ordinal));
+            Assert.InRange(recorded.Count - group.Count(), 0, 1);
+        }
+    }
+
+    [Fact]
     public async Task A_cache_past_its_bounds_is_dropped_and_records_replays_and_escalation_stay_exact()
     {
         // At most 5 cached entries and 2 merchants: the cache is dropped again and again during the run.
