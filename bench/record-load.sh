@@ -15,7 +15,7 @@ need redis-server redis-server
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$work" --appendonly yes --appendfsync always --save "" \
   --daemonize no --logfile "$work/redis.log" & redis_pid=$!; pids+=($redis_pid)
 wait_ports "$REDIS_PORT"
-start_servers --Penalties:Redis:Configuration "127.0.0.1:$REDIS_PORT" --Penalties:Rules:Source files
+start_servers --Penalties:Redis:Configuration "127.0.0.1:$REDIS_PORT" --Penalties:Rules:Source files ${HOST_ARGS:-}
 
 # The client reports each process's CPU per call for every run (from /proc), the client's own included.
 BENCH_PIDS="service:$svc,echo:$echo_pid,redis:$redis_pid" $LB record "$SVC_URL" "$ECHO_URL" "$CALLS" "$MERCHANTS"

@@ -262,8 +262,8 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
             Penalties.Grpc.State.HistoryCacheOptions.From(new ConfigurationBuilder()
                 .AddInMemoryCollection(values.Select(v => KeyValuePair.Create("Penalties:State:HistoryCache:" + v.Key, (string?)v.Value))).Build());
 
-        Assert.Equal(new Penalties.Grpc.State.HistoryCacheOptions(100_000, 500_000), Of());
-        Assert.Equal(new Penalties.Grpc.State.HistoryCacheOptions(7, 500_000), Of(("MaxMerchants", "7")));
+        Assert.Equal(new Penalties.Grpc.State.HistoryCacheOptions(100_000, 1_000_000), Of());
+        Assert.Equal(new Penalties.Grpc.State.HistoryCacheOptions(7, 1_000_000), Of(("MaxMerchants", "7")));
         Assert.Contains("at least 1", Assert.Throws<InvalidOperationException>(() => Of(("MaxEntries", "0"))).Message, StringComparison.Ordinal);
     }
 

@@ -1,7 +1,7 @@
 namespace Penalties.Core.Common;
 
 /// <summary>
-/// A value derived from a source object (a record's own fields, or an entry's stored bytes), computed once and kept
+/// A value derived from a source object (e.g. a record's own fields), computed once and kept
 /// beside it. It is tied to the source it was derived from (compared by reference), so a copy made with a
 /// <c>with</c> expression, which shares this cache, derives its own value; and it is no part of its owner's value
 /// (every cache equals every other), so a record holding one compares and hashes as its published fields do.

@@ -96,9 +96,9 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
 
     /// <summary>
     /// What was first answered for a recorded case, exactly, marked replay (even if the rules changed since),
-    /// or ALREADY_EXISTS when the request differs from what was recorded. The parsed answer is kept with the
-    /// entry (entries never change), so a replay costs no parsing; the parsed answer is shared by every replay
-    /// of the entry and never modified (responses are only serialized).
+    /// or ALREADY_EXISTS when the request differs from what was recorded. The stored bytes are parsed for each
+    /// replay: keeping the parsed answer with every cached entry doubled the cache's memory per entry (about 1.6
+    /// against 0.85 KB) and made replays slower, not faster, under load (bench/RESULTS.md).
     /// </summary>
     private static RecordPenaltyResponse StoredAnswer(HistoryRecord existing, string merchantId, string ruleSetId, CoreViolation violation)
     {
@@ -107,12 +107,9 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         if (!same && Differences(existing, ruleSetId, violation) is { Count: > 0 } differences)
             throw new ConflictException($"case '{violation.CaseId}' is already recorded for merchant '{merchantId}' with other content: {string.Join("; ", differences)}");
         var stored = existing.Response ?? throw new InvalidOperationException($"recorded case '{existing.Violation.CaseId}' has no stored answer");
-        return existing.Parsed.Get(stored, static bytes =>
-        {
-            var answer = DecisionRecording.Parse<RecordPenaltyResponse>(bytes);
-            answer.Replay = true;
-            return answer;
-        });
+        var answer = DecisionRecording.Parse<RecordPenaltyResponse>(stored);
+        answer.Replay = true;
+        return answer;
     }
 
     public override async Task<RevokePenaltyResponse> Revoke(RevokePenaltyRequest request, ServerCallContext context)

@@ -7,15 +7,7 @@ namespace Penalties.Grpc.State;
 /// One recorded entry of a merchant's history: a violation, or the revocation of one. Never rewritten.
 /// <paramref name="Response"/> is the answer first given to the record (protobuf bytes), returned unchanged on a replay.
 /// </summary>
-public sealed record HistoryRecord(long Sequence, string RuleSetId, Violation Violation, bool Revocation, string? Reason, byte[]? Response = null)
-{
-    /// <summary>
-    /// The stored answer, parsed once and kept with the entry (entries never change): a replay parses nothing. A field
-    /// rather than a ConditionalWeakTable: hundreds of thousands of cached entries would be as many dependent
-    /// handles for every garbage collection to scan.
-    /// </summary>
-    internal DerivedCache<byte[], Penalties.Contracts.V1.RecordPenaltyResponse> Parsed { get; } = new();
-}
+public sealed record HistoryRecord(long Sequence, string RuleSetId, Violation Violation, bool Revocation, string? Reason, byte[]? Response = null);
 
 /// <summary>
 /// A merchant's penalty history. <see cref="UpdateAsync{T}"/> decides and appends atomically per merchant:

@@ -7,12 +7,12 @@ namespace Penalties.Grpc.State;
 
 /// <summary>
 /// Bounds of a process's cache of merchants' penalty histories (Redis-backed state): "Penalties:State:HistoryCache:MaxMerchants"
-/// (default 100,000) and "…:MaxEntries" (default 500,000 entries; an entry with its stored and parsed answer takes
-/// about 1.6 KB, so the default is about 0.8 GB: size it to the container's memory limit). Past either bound the
+/// (default 100,000) and "…:MaxEntries" (default 1,000,000 entries; an entry with its stored answer takes about
+/// 0.85 KB, so the default is about 0.85 GB: size it to the container's memory limit). Past either bound the
 /// cache is dropped and merchants are read again from Redis as they come (a lone merchant whose log alone passes
 /// MaxEntries stays cached until another merchant is added: see RedisPenaltyHistoryStore).
 /// </summary>
-public sealed record HistoryCacheOptions(int MaxMerchants = 100_000, long MaxEntries = 500_000)
+public sealed record HistoryCacheOptions(int MaxMerchants = 100_000, long MaxEntries = 1_000_000)
 {
     public static HistoryCacheOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
