@@ -150,6 +150,10 @@ internal static class Requests
         var lateBasic = new AssessLateShipmentRequest { Case = LateCase(), View = DecisionView.Basic };
         Frame(Path.Combine(dir, "late-shipment-basic.bin"), lateBasic);
         Frame(Path.Combine(dir, "echo-late-shipment-basic.bin"), EchoOfSize(lateBasic.CalculateSize()));
+        // One PenaltyPoints.Record request (sent again and again by h2load, every call after the first is a replay), and its echo.
+        var record = Penalties.LoadBench.RecordBench.Request("h2load", 0, 1);
+        Frame(Path.Combine(dir, "record.bin"), record);
+        Frame(Path.Combine(dir, "echo-record.bin"), EchoOfSize(record.CalculateSize()));
         // Sized echo requests: the real request's size, asking for the real response's size.
         var catalog = Penalties.Core.Rules.Loading.RuleSetLoader.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "rules")).ToCatalog();
         int lateResponse = new AssessLateShipmentResponse { Decision = Penalties.Grpc.Mapping.Decision(

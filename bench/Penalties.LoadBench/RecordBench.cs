@@ -86,7 +86,7 @@ internal static class RecordBench
 
     private static string Merchant(int m) => $"bench-merchant-{m}";
 
-    private static RecordPenaltyRequest Request(string round, int i, int merchants) => new()
+    internal static RecordPenaltyRequest Request(string round, int i, int merchants) => new()
     {
         MerchantId = Merchant(i % merchants),
         RuleSetId = "tmall.penalty-points",

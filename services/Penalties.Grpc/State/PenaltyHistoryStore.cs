@@ -37,8 +37,21 @@ internal class MerchantHistory
     public readonly List<HistoryRecord> Records = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HistoryRecord> _byCase = new(StringComparer.Ordinal);
 
-    /// <summary><paramref name="append"/> numbered as the next entry.</summary>
-    public HistoryRecord Next(HistoryRecord append) => append with { Sequence = Records.Count };
+    /// <summary>
+    /// <paramref name="append"/> numbered as the next entry, its rule-set id and violation code shared (<see cref="Shared"/>).
+    /// </summary>
+    public HistoryRecord Next(HistoryRecord append) => append with
+    {
+        Sequence = Records.Count,
+        RuleSetId = Shared(append.RuleSetId),
+        Violation = append.Violation with { Code = Shared(append.Violation.Code) },
+    };
+
+    /// <summary>
+    /// One instance per distinct rule-set id and violation code among all cached entries (interned: only ids and
+    /// codes of the published rules are ever recorded, so the set is small), instead of a copy in every entry.
+    /// </summary>
+    public static string Shared(string value) => string.Intern(value);
 
     public void Add(HistoryRecord record)
     {

@@ -175,8 +175,8 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
     internal static HistoryRecord Decode(byte[] data, long sequence)
     {
         using var r = new EntryReader(data);
-        var ruleSetId = r.String();
-        var violation = new Violation { CaseId = r.String(), Code = r.String(), OccurredAt = r.Time(), Revoked = r.Bool(), AssessedPoints = r.OptionalInt() };
+        var ruleSetId = MerchantHistory.Shared(r.String());
+        var violation = new Violation { CaseId = r.String(), Code = MerchantHistory.Shared(r.String()), OccurredAt = r.Time(), Revoked = r.Bool(), AssessedPoints = r.OptionalInt() };
         return new HistoryRecord(sequence, ruleSetId, violation, r.Bool(), r.OptionalString(), r.Bytes());
     }
 }
