@@ -18,19 +18,6 @@ $LB check "$SVC_URL/penalties.v1.LateShipment/Assess" "$work/late-shipment-basic
 $LB check "$ECHO_URL/bench.echo.Echo/Echo" "$work/echo-late-shipment.bin"
 $LB check "$ECHO_URL/bench.echo.Echo/Sized" "$work/sized-late-shipment.bin"
 
-# run NAME URL FILE STREAMS -> prints "NAME STREAMS req/s p99_us"
-run() {
-  local name=$1 url=$2 file=$3 streams=$4 clients=4
-  local per=$((streams / clients))
-  rm -f "$work/log"  # h2load appends to its log file
-  h2load -n "$N" -c "$clients" -m "$per" -d "$file" -H 'content-type: application/grpc' -H 'te: trailers' \
-    --log-file="$work/log" "$url" > "$work/out"
-  local rps failed p99
-  rps=$(grep -oE 'finished in [0-9.]+[a-z]+, [0-9.]+ req/s' "$work/out" | grep -oE '[0-9.]+ req/s' | cut -d' ' -f1)
-  failed=$(grep -oE '[0-9]+ failed' "$work/out" | head -1 | cut -d' ' -f1)
-  p99=$(cut -f3 "$work/log" | sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; print a[i]}')
-  echo "$name $streams $rps $p99 $failed"
-}
 
 results="$work/results"
 : > "$results"

@@ -19,4 +19,20 @@ start_servers --Penalties:Redis:Configuration "127.0.0.1:$REDIS_PORT" --Penaltie
 
 # The client reports each process's CPU per call for every run (from /proc), the client's own included.
 BENCH_PIDS="service:$svc,echo:$echo_pid,redis:$redis_pid" $LB record "$SVC_URL" "$ECHO_URL" "$CALLS" "$MERCHANTS"
+# The replay path under h2load as well (the unary load generator of bench/load.sh): one recorded case sent again
+# and again (every call a replay of it), against the echo with a request of the same size, 64 streams, 3 rounds,
+# with the cache as the run above left it. A best case beside the run above: one entry, always in the CPU's cache.
+need h2load nghttp2-client
+N=${REPLAY_N:-300000}
+$LB write-requests "$work" >/dev/null
+$LB check "$SVC_URL/penalties.v1.PenaltyPoints/Record" "$work/record.bin" >/dev/null
+N=50000 run warm "$SVC_URL/penalties.v1.PenaltyPoints/Record" "$work/record.bin" 64 >/dev/null
+: > "$work/replays"
+for round in 1 2 3; do
+  run echo-record "$ECHO_URL/bench.echo.Echo/Echo" "$work/echo-record.bin" 64 | tee -a "$work/replays"
+  run Record.replay "$SVC_URL/penalties.v1.PenaltyPoints/Record" "$work/record.bin" 64 | tee -a "$work/replays"
+done
+med() { grep "^$1 " "$work/replays" | awk -v c="$2" '{print $c}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+awk -v sr="$(med Record.replay 3)" -v er="$(med echo-record 3)" -v sp="$(med Record.replay 4)" -v ep="$(med echo-record 4)" \
+  'BEGIN { printf "PenaltyPoints.Record replay of one case (h2load, 64 streams): %.0f req/s (echo %.0f) = %.1f%%, p99 %d µs (echo %d) = %.2fx\n", sr, er, 100*sr/er, sp, ep, sp/ep }'
 echo "service RSS: $(service_rss) MiB; Redis: $(redis-cli -p "$REDIS_PORT" info memory | grep used_memory_human | tr -d '\r'), AOF $(du -h "$work"/appendonlydir 2>/dev/null | tail -1 | cut -f1)"

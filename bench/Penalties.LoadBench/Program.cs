@@ -152,6 +152,7 @@ internal static class Requests
         Frame(Path.Combine(dir, "echo-late-shipment-basic.bin"), EchoOfSize(lateBasic.CalculateSize()));
         // One PenaltyPoints.Record request (sent again and again by h2load, every call after the first is a replay), and its echo.
         var record = Penalties.LoadBench.RecordBench.Request("h2load", 0, 1);
+        record.MerchantId = "h2load-merchant"; // none of the record benchmark's merchants, whose histories it reads back
         Frame(Path.Combine(dir, "record.bin"), record);
         Frame(Path.Combine(dir, "echo-record.bin"), EchoOfSize(record.CalculateSize()));
         // Sized echo requests: the real request's size, asking for the real response's size.
