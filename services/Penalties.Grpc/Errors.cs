@@ -128,7 +128,12 @@ public static class Errors
                 bool unknown = OutcomeUnknown(outage);
                 var info = new ErrorInfo { Domain = Domain, Reason = "STORE_UNAVAILABLE" };
                 info.Metadata.Add("outcome", unknown ? "UNKNOWN" : "NOT_APPLIED");
-                string what = outage is StackExchange.Redis.RedisTimeoutException ? "did not answer in time" : "cannot be reached now";
+                string what = outage switch
+                {
+                    StackExchange.Redis.RedisTimeoutException => "did not answer in time",
+                    StackExchange.Redis.RedisServerException => "refused the request",
+                    _ => "cannot be reached now",
+                };
                 return new Status
                 {
                     Code = (int)Code.Unavailable,

@@ -382,7 +382,7 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
             await server.ConfigSetAsync("maxmemory", "0");
         }
         Assert.Equal("UNKNOWN", Outcome(e)); // a batch stopped at its first refused write keeps the writes before it
-        Assert.Contains("OOM", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("the store (Redis) refused the request (OOM", e.Status.Detail, StringComparison.Ordinal);
         Assert.False((await RecordWithRetries(client, Request(merchant, 1))).Replay);
         Assert.Equal(["c0000", "c0001"], (await History(client, merchant)).Select(h => h.Violation.CaseId));
     }
