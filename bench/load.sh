@@ -41,7 +41,8 @@ done
 echo "service RSS after the unary runs: $(service_rss) MiB"
 
 # Batch throughput: a .NET client with 8 AssessStream streams against an echo bidi stream (same message size).
-$LB stream "$SVC_URL" "$ECHO_URL" "${STREAM_N:-200000}"
+# (with each process's CPU per message: the client's, the service's, the echo server's)
+BENCH_PIDS="service:$svc,echo:$echo_pid" $LB stream "$SVC_URL" "$ECHO_URL" "${STREAM_N:-200000}"
 echo "service RSS after the streaming runs: $(service_rss) MiB"
 
 echo

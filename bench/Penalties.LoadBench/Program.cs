@@ -105,8 +105,11 @@ internal static class StreamBench
         var e = new List<double>();
         for (int round = 1; round <= 3; round++)
         {
+            var cpu = Penalties.LoadBench.ProcessCpu.Snapshot();
             e.Add(await Run(() => echoClient.EchoStream(), echo, total));
+            cpu = Penalties.LoadBench.ProcessCpu.Report($"round {round} echo stream", total, cpu);
             s.Add(await Run(() => late.AssessStream(), item, total));
+            Penalties.LoadBench.ProcessCpu.Report($"round {round} AssessStream", total, cpu);
             Console.WriteLine($"round {round}: echo stream {e[^1]:0} msg/s, LateShipment.AssessStream {s[^1]:0} msg/s");
         }
         double ms = s.Order().ElementAt(1), me = e.Order().ElementAt(1);

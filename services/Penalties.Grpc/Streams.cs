@@ -5,11 +5,25 @@ namespace Penalties.Grpc;
 /// <summary>Bidirectional batch streams: one response per request, in order; a bad item gets an error response and the stream goes on.</summary>
 internal static class Streams
 {
+    /// <summary>Most responses held back before they are sent anyway, so that a long burst is answered as it goes.</summary>
+    private const int MaxHeldBack = 32;
+
+    private static readonly WriteOptions HoldBack = new(WriteFlags.BufferHint);
+    private static readonly WriteOptions Send = new();
+
+    /// <summary>
+    /// Answers each request in order. A response is held back (buffered, not yet flushed to the socket) while the next
+    /// request has already arrived, up to <see cref="MaxHeldBack"/> of them, and sent with those before it as soon as
+    /// the stream has to wait for input: a caller sending a batch gets its answers in few writes, and a caller waiting
+    /// for each answer gets it at once. Whatever is held back when the stream ends goes out with its end.
+    /// </summary>
     public static async Task Run<TRequest, TResponse>(IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, ServerCallContext context,
         Func<TRequest, TResponse> handle, Func<TRequest, Exception, TResponse> error)
     {
         var token = context.CancellationToken;
-        while (await requests.MoveNext(token))
+        int heldBack = 0;
+        var next = requests.MoveNext(token);
+        while (await next)
         {
             var request = requests.Current;
             TResponse response;
@@ -21,6 +35,10 @@ internal static class Streams
             {
                 response = error(request, e);
             }
+            next = requests.MoveNext(token);
+            bool holdBack = next.IsCompleted && ++heldBack < MaxHeldBack;
+            if (!holdBack) heldBack = 0;
+            responses.WriteOptions = holdBack ? HoldBack : Send;
             await responses.WriteAsync(response, token);
         }
     }

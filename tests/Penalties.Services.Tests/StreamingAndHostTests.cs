@@ -41,6 +41,38 @@ public class StreamingAndHostTests(AllInOneFixture fixture) : IClassFixture<AllI
     }
 
     [Fact]
+    public async Task A_stream_caller_that_waits_for_each_answer_before_sending_the_next_gets_it_at_once()
+    {
+        // Responses are held back only while the next request is already there: a caller in lock step is never kept waiting.
+        var client = new LateShipment.LateShipmentClient(fixture.Host.Channel);
+        using var call = client.AssessStream(deadline: DateTime.UtcNow.AddMinutes(1));
+        for (int i = 0; i < 50; i++)
+        {
+            await call.RequestStream.WriteAsync(new AssessLateShipmentStreamRequest { CorrelationId = $"step-{i}", Request = new AssessLateShipmentRequest { Case = TmallLate(100m + i) } });
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            Assert.True(await call.ResponseStream.MoveNext(wait.Token), $"no answer to step {i}");
+            Assert.Equal($"step-{i}", call.ResponseStream.Current.CorrelationId);
+        }
+        await call.RequestStream.CompleteAsync();
+        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_burst_sent_before_any_answer_is_read_is_answered_in_order_and_in_full()
+    {
+        // The whole batch is written first (responses are held back in groups while requests keep coming), then read.
+        var client = new LateShipment.LateShipmentClient(fixture.Host.Channel);
+        using var call = client.AssessStream(deadline: DateTime.UtcNow.AddMinutes(1));
+        const int count = 1_000;
+        for (int i = 0; i < count; i++)
+            await call.RequestStream.WriteAsync(new AssessLateShipmentStreamRequest { CorrelationId = $"b-{i}", Request = new AssessLateShipmentRequest { Case = TmallLate(100m + i) } });
+        await call.RequestStream.CompleteAsync();
+        var ids = new List<string>(count);
+        await foreach (var r in call.ResponseStream.ReadAllAsync()) ids.Add(r.CorrelationId);
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"b-{i}"), ids);
+    }
+
+    [Fact]
     public async Task PriceMatch_stream_answers_each_item_with_its_correlation_id()
     {
         var client = new PriceMatch.PriceMatchClient(fixture.Host.Channel);
