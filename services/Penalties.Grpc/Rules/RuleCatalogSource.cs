@@ -73,18 +73,17 @@ public sealed partial class RuleCatalogSource
     private volatile bool _awaitingPublish;
 
     /// <summary>Says that the source is reachable and empty (<paramref name="reason"/>): see <see cref="AwaitingPublish"/>.</summary>
-    public void AwaitPublish(string reason)
-    {
-        SetDegraded(reason);
-        _awaitingPublish = true;
-    }
+    public void AwaitPublish(string reason) => Degrade(reason, awaitingPublish: true);
 
     /// <summary>Marks the snapshot stale (with why), or fresh again (null).</summary>
-    public void SetDegraded(string? reason)
+    public void SetDegraded(string? reason) => Degrade(reason, awaitingPublish: false);
+
+    /// <summary>One write of the flag (a health check never sees it cleared in between two calls that both set it).</summary>
+    private void Degrade(string? reason, bool awaitingPublish)
     {
-        _awaitingPublish = false; // any other news (loaded, unreachable, damaged) ends the wait for a first publish
         var before = _degradedReason;
         _degradedReason = reason;
+        _awaitingPublish = awaitingPublish; // any other news (loaded, unreachable, damaged) ends the wait for a first publish
         if (reason is not null && before is null) LogDegraded(_logger, reason, Source);
         if (reason is null && before is not null) LogRecovered(_logger, Source);
     }
