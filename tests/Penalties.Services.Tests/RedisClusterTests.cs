@@ -75,19 +75,24 @@ public sealed class RedisClusterTests(RedisCluster cluster) : IClassFixture<Redi
     private Task<ServiceHost> StartAsync() => ServiceHost.StartAsync(PenaltiesServices.All,
         "--Penalties:Redis:Configuration", cluster.Configuration, "--Penalties:Admin:Token", RulesInRedis.Token);
 
+    /// <summary>Publishes the shipped rules to the cluster (again: unchanged the second time) and waits until the host computes with them.</summary>
+    private static async Task<PublishRuleSetsResponse> PublishAsync(ServiceHost host)
+    {
+        var published = await new RuleSets.RuleSetsClient(host.Channel).PublishAsync(
+            new PublishRuleSetsRequest { Documents = { RulesInRedis.ShippedDocuments() }, AllowBackdated = true }, RulesInRedis.Admin);
+        var late = new LateShipment.LateShipmentClient(host.Channel);
+        await RulesInRedis.Eventually(async () => Value((await late.AssessAsync(new AssessLateShipmentRequest { Case = TmallLate() })).Decision.BuyerPayout) == 450.00m,
+            "the published rules are loaded from the cluster");
+        return published;
+    }
+
     [Fact]
     public async Task Rules_are_published_and_computed_with_and_records_of_merchants_on_every_node_are_kept_exactly_once()
     {
         await using var host = await StartAsync();
-        var published = await new RuleSets.RuleSetsClient(host.Channel).PublishAsync(
-            new PublishRuleSetsRequest { Documents = { RulesInRedis.ShippedDocuments() }, AllowBackdated = true }, RulesInRedis.Admin);
-        Assert.All(published.Versions, v => Assert.Equal(PublishOutcome.Published, v.Outcome));
+        var published = await PublishAsync(host);
+        Assert.All(published.Versions, v => Assert.Contains(v.Outcome, new[] { PublishOutcome.Published, PublishOutcome.Unchanged }));
         var late = new LateShipment.LateShipmentClient(host.Channel);
-        await RulesInRedis.Eventually(async () =>
-        {
-            try { return Value((await late.AssessAsync(new AssessLateShipmentRequest { Case = TmallLate() })).Decision.BuyerPayout) == 450.00m; }
-            catch (RpcException) { return false; }
-        }, "the published rules are loaded from the cluster");
 
         // 60 merchants (their keys spread over the three nodes), 3 cases each, every case sent twice at once.
         var points = new PenaltyPoints.PenaltyPointsClient(host.Channel);
@@ -136,5 +141,39 @@ public sealed class RedisClusterTests(RedisCluster cluster) : IClassFixture<Redi
         });
         Assert.True(again.Replay);
         Assert.Equal("2nd MISDESCRIBED_SEVERE: general, 12", again.Deduction.Explanation);
+    }
+
+    [Fact]
+    public async Task On_a_cluster_each_append_is_answered_on_its_own_a_damaged_merchant_fails_alone()
+    {
+        await using var host = await StartAsync();
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(cluster.Configuration);
+        var points = new PenaltyPoints.PenaltyPointsClient(host.Channel);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var damaged = $"cl-damaged-{run}";
+        RecordPenaltyRequest Request(string merchant, string caseId = "c1") => new()
+        {
+            MerchantId = merchant, RuleSetId = "tmall.penalty-points",
+            Violation = new Violation { CaseId = caseId, Code = "MISDESCRIBED_SEVERE", OccurredAt = At("2024-01-01 00:00") },
+        };
+        await PublishAsync(host);
+        // Recorded once, so the host holds its log and the next record goes straight to the append script; then damaged.
+        Assert.False((await points.RecordAsync(Request(damaged, "c0"))).Replay);
+        var log = $"penalties:history:{{{damaged}}}:log";
+        await admin.GetDatabase().KeyDeleteAsync(log);
+        await admin.GetDatabase().StringSetAsync(log, "overwritten by hand");
+        const int others = 40;
+        var calls = Enumerable.Range(0, others + 1)
+            .Select(i => points.RecordAsync(Request(i == others / 2 ? damaged : $"cl-beside-{run}-{i}")).ResponseAsync).ToList();
+        await Task.WhenAll(calls.Select(c => c.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        var e = Assert.IsType<RpcException>(calls[others / 2].Exception?.InnerException);
+        Assert.Equal(StatusCode.DataLoss, e.StatusCode);
+        for (int i = 0; i <= others; i++)
+        {
+            if (i == others / 2) continue;
+            Assert.False((await calls[i]).Replay);
+            Assert.Single((await points.ListHistoryAsync(new ListHistoryRequest { MerchantId = $"cl-beside-{run}-{i}" })).Entries);
+        }
     }
 }
