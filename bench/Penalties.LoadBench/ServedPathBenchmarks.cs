@@ -94,6 +94,43 @@ public class ServedPathBenchmarks
     [Benchmark]
     public object LateBuildResponse() => Mapping.Decision(LateShipmentCalculator.Assess(_catalog, Requests.CoreLateCase, null));
 
+    /// <summary>
+    /// A new PenaltyPoints.Record's own work for a merchant with 14 recorded cases, without the network and Redis:
+    /// parse the request, map it, gather the merchant's violations, decide (the 15th), build the answer and its stored
+    /// bytes, serialize the answer.
+    /// </summary>
+    [Benchmark]
+    public int RecordNewDecision()
+    {
+        var request = RecordPenaltyRequest.Parser.ParseFrom(_record);
+        var v = new Penalties.Core.Common.ViolationList();
+        var violation = Mapping.Violation(request.Violation, "violation", v);
+        v.ThrowIfAny();
+        var history = new List<Penalties.Core.PenaltyPoints.Violation>(_history.Length);
+        foreach (var h in _history) history.Add(h);
+        var preview = Penalties.Core.PenaltyPoints.PenaltyPointsCalculator.Preview(_catalog, request.RuleSetId, history, violation, violation.OccurredAt);
+        var response = new RecordPenaltyResponse
+        {
+            Deduction = preview.Deduction is null ? null : Mapping.Deduction(preview.Deduction, violation.OccurredAt),
+            NewSanctions = { preview.NewSanctions.Select(x => Mapping.Sanction(x, violation.OccurredAt)) },
+        };
+        var stored = response.ToByteArray();
+        _out.ResetWrittenCount();
+        response.WriteTo(_out);
+        return _out.WrittenCount + stored.Length;
+    }
+
+    private byte[] _record = null!;
+    private Penalties.Core.PenaltyPoints.Violation[] _history = null!;
+
+    [GlobalSetup(Target = nameof(RecordNewDecision))]
+    public void SetupRecord()
+    {
+        Setup();
+        _record = RecordBench.Request("r1", 14 * 50_000, 50_000).ToByteArray();
+        _history = [.. Enumerable.Range(0, 14).Select(i => Mapping.Violation(RecordBench.Request("r0", i * 50_000, 50_000).Violation, "violation", new Penalties.Core.Common.ViolationList()))];
+    }
+
     [Benchmark]
     public int LateSerialize()
     {
