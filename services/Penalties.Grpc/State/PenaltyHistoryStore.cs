@@ -40,12 +40,16 @@ internal class MerchantHistory
     /// <summary>
     /// <paramref name="append"/> numbered as the next entry, its rule-set id and violation code shared (<see cref="Shared"/>).
     /// </summary>
-    public HistoryRecord Next(HistoryRecord append) => append with
+    public HistoryRecord Next(HistoryRecord append)
     {
-        Sequence = Records.Count,
-        RuleSetId = Shared(append.RuleSetId),
-        Violation = append.Violation with { Code = Shared(append.Violation.Code) },
-    };
+        var code = Shared(append.Violation.Code);
+        return append with
+        {
+            Sequence = Records.Count,
+            RuleSetId = Shared(append.RuleSetId),
+            Violation = ReferenceEquals(code, append.Violation.Code) ? append.Violation : append.Violation with { Code = code },
+        };
+    }
 
     /// <summary>
     /// One instance per distinct rule-set id and violation code among all cached entries, instead of a copy in every
