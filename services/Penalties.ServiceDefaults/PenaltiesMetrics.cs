@@ -4,7 +4,7 @@ using System.Diagnostics.Metrics;
 namespace Penalties.ServiceDefaults;
 
 /// <summary>
-/// The services' own telemetry: decisions counted per rule set and outcome, and an activity source
+/// The services' own telemetry: decisions counted per rule set and outcome, records and their replays per store, and an activity source
 /// for spans around calculations. Request count and latency come from the ASP.NET Core instrumentation.
 /// </summary>
 public sealed class PenaltiesMetrics : IDisposable
@@ -15,12 +15,15 @@ public sealed class PenaltiesMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _decisions;
     private readonly Counter<long> _itemErrors;
+    private readonly Counter<long> _records;
 
     public PenaltiesMetrics(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(MeterName);
         _decisions = _meter.CreateCounter<long>("penalties.decisions", unit: "{decision}", description: "Decisions made, by rule set, version and outcome.");
         _itemErrors = _meter.CreateCounter<long>("penalties.errors", unit: "{error}", description: "Requests or stream items refused, by service and status code.");
+        _records = _meter.CreateCounter<long>("penalties.records", unit: "{record}",
+            description: "Record calls answered, by store (penalty-history, late-shipment, price-match) and result (recorded, or replay of what was recorded).");
     }
 
     public void Decision(string ruleSetId, int version, string outcome) =>
@@ -29,6 +32,10 @@ public sealed class PenaltiesMetrics : IDisposable
 
     public void Error(string service, string code) =>
         _itemErrors.Add(1, new KeyValuePair<string, object?>("service", service), new KeyValuePair<string, object?>("code", code));
+
+    /// <summary>A Record call answered: <paramref name="replay"/> when it returned what was recorded before (a retry).</summary>
+    public void Record(string store, bool replay) =>
+        _records.Add(1, new KeyValuePair<string, object?>("store", store), new KeyValuePair<string, object?>("result", replay ? "replay" : "recorded"));
 
     public void Dispose() => _meter.Dispose();
 }

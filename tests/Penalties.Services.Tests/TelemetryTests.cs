@@ -60,5 +60,18 @@ public class TelemetryTests
         });
         var error = Assert.Single(seen, m => m.Instrument == "penalties.errors");
         Assert.Equal("InvalidArgument", error.Tags["code"]);
+
+        // Records and their replays, per store: a penalty recorded and sent again twice, a late-shipment claim recorded once.
+        var points = new PenaltyPoints.PenaltyPointsClient(host.Channel);
+        var record = new RecordPenaltyRequest
+        {
+            MerchantId = "telemetry", RuleSetId = "tmall.penalty-points",
+            Violation = new Violation { CaseId = "c1", Code = "MISDESCRIBED_SEVERE", OccurredAt = At("2024-01-01 00:00") },
+        };
+        for (int i = 0; i < 3; i++) await points.RecordAsync(record);
+        var claim = new RecordLateShipmentRequest { MerchantId = "telemetry", Case = TmallLate() };
+        await client.RecordAsync(claim);
+        var records = seen.Where(m => m.Instrument == "penalties.records").Select(m => $"{m.Tags["store"]} {m.Tags["result"]}").Order(StringComparer.Ordinal);
+        Assert.Equal(["late-shipment recorded", "penalty-history recorded", "penalty-history replay", "penalty-history replay"], records);
     }
 }

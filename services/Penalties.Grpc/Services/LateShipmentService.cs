@@ -68,6 +68,7 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
         var recorded = await DecisionRecording.RecordAsync(ledger, Ledger, $"late-shipment order '{c.OrderId}'", request.MerchantId, order, keys, eventAt!.Value,
             request, () => Decide(c, request.Pin), context.CancellationToken);
         if (!recorded.Replay) Count(recorded.Decision);
+        metrics.Record(Ledger, recorded.Replay);
         return new RecordLateShipmentResponse { Decision = recorded.Decision, Replay = recorded.Replay, RecordedAt = Mapping.Time(recorded.RecordedAt) };
     }
 

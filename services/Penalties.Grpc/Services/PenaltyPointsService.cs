@@ -16,6 +16,9 @@ namespace Penalties.Grpc.Services;
 /// </summary>
 public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistoryStore store, PenaltiesMetrics metrics) : PenaltyPoints.PenaltyPointsBase
 {
+    /// <summary>The store name of penalty records in the <c>penalties.records</c> metric.</summary>
+    private const string HistoryStore = "penalty-history";
+
     public override Task<AssessPenaltyResponse> Assess(AssessPenaltyRequest request, ServerCallContext context) =>
         Task.FromResult(HandleAssess(request));
 
@@ -73,7 +76,11 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         v.ThrowIfAny();
         // A case this replica already holds is answered at once: a replay of the stored answer, or a conflict.
         if (store.FindRecorded(request.MerchantId, violation.CaseId) is { } known)
-            return StoredAnswer(known, request.MerchantId, request.RuleSetId, violation);
+        {
+            var replay = StoredAnswer(known, request.MerchantId, request.RuleSetId, violation);
+            metrics.Record(HistoryStore, replay: true);
+            return replay;
+        }
         var catalog = rules.Current;
         Penalties.Core.PenaltyPoints.Deduction? decided = null; // of the attempt that was written (a lost race decides again)
         var response = await store.UpdateAsync(request.MerchantId, records =>
@@ -91,6 +98,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
             return (new HistoryRecord(0, request.RuleSetId, violation, Revocation: false, Reason: null, Response: result.ToByteArray()), result);
         }, context.CancellationToken);
         if (!response.Replay) Count(request.RuleSetId, decided);
+        metrics.Record(HistoryStore, response.Replay);
         return response;
     }
 

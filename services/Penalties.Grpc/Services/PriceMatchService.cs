@@ -67,6 +67,7 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
         var recorded = await DecisionRecording.RecordAsync(ledger, Ledger, $"price-match claim on order '{c.OrderId}' item '{request.ItemId}'",
             request.MerchantId, order, keys, c.OrderedAt, request, () => Decide(c, request.Pin), context.CancellationToken);
         if (!recorded.Replay) Count(recorded.Decision);
+        metrics.Record(Ledger, recorded.Replay);
         return new RecordPriceMatchResponse { Decision = recorded.Decision, Replay = recorded.Replay, RecordedAt = Mapping.Time(recorded.RecordedAt) };
     }
 
