@@ -12,11 +12,22 @@ dotnet build -c Release services/Penalties.AllInOne -v q -nologo >/dev/null
 dotnet build -c Release bench/Penalties.LoadBench -v q -nologo >/dev/null
 LB="dotnet bench/Penalties.LoadBench/bin/Release/net10.0/Penalties.LoadBench.dll"
 
-# start_servers [extra host arguments...]: the echo on 5190 and the all-in-one host on 5100 ($svc is its pid).
+# start_servers [extra host arguments...]: the echo on 5190 and the all-in-one host on 5100 ($echo_pid, $svc).
 start_servers() {
+  start_echo
+  start_host "$@"
+}
+
+# start_echo: the bare echo gRPC server on 5190 ($echo_pid).
+start_echo() {
   $LB echo --urls "$ECHO_URL" >/dev/null 2>&1 & echo_pid=$!; pids+=($echo_pid)
+  wait_ports 5190
+}
+
+# start_host [extra host arguments...]: the all-in-one host on 5100 ($svc is its pid).
+start_host() {
   dotnet services/Penalties.AllInOne/bin/Release/net10.0/Penalties.AllInOne.dll --urls "$SVC_URL" --Logging:LogLevel:Default=Warning "$@" >/dev/null 2>&1 & svc=$!; pids+=($svc)
-  wait_ports 5190 5100
+  wait_ports 5100
 }
 
 # wait_ports PORT...: waits up to 20 s for each port to accept a connection; fails saying which did not.
@@ -35,17 +46,23 @@ need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -
 # service_rss: the all-in-one host's resident memory in MiB.
 service_rss() { echo $(($(ps -o rss= -p "$svc") / 1024)); }
 
-# run NAME URL FILE STREAMS -> prints "NAME STREAMS req/s p99_us failed": h2load sends $N unary calls of the
-# pre-framed FILE over 4 connections (STREAMS in all), and the p99 comes from its per-request log.
+# cpu_ticks PID: the process's CPU time so far (user + system), in 1/100 s.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# run NAME URL FILE STREAMS [PID] -> prints "NAME STREAMS req/s p99_us failed [server_cpu_us_per_call]": h2load sends
+# $N unary calls of the pre-framed FILE over 4 connections (STREAMS in all), the p99 comes from its per-request log,
+# and with PID the server's CPU per call from /proc before and after.
 run() {
-  local name=$1 url=$2 file=$3 streams=$4 clients=4
-  local per=$((streams / clients))
+  local name=$1 url=$2 file=$3 streams=$4 pid=${5:-} clients=4
+  local per=$((streams / clients)) before=0
   rm -f "$work/log"  # h2load appends to its log file
+  [ -n "$pid" ] && before=$(cpu_ticks "$pid")
   h2load -n "$N" -c "$clients" -m "$per" -d "$file" -H 'content-type: application/grpc' -H 'te: trailers' \
     --log-file="$work/log" "$url" > "$work/out"
-  local rps failed p99
+  local rps failed p99 cpu=""
+  [ -n "$pid" ] && cpu=$(awk -v t=$(($(cpu_ticks "$pid") - before)) -v n="$N" 'BEGIN { printf " %.2f", t * 10000 / n }')
   rps=$(grep -oE 'finished in [0-9.]+[a-z]+, [0-9.]+ req/s' "$work/out" | grep -oE '[0-9.]+ req/s' | cut -d' ' -f1)
   failed=$(grep -oE '[0-9]+ failed' "$work/out" | head -1 | cut -d' ' -f1)
   p99=$(cut -f3 "$work/log" | sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; print a[i]}')
-  echo "$name $streams $rps $p99 $failed"
+  echo "$name $streams $rps $p99 $failed$cpu"
 }
