@@ -334,33 +334,57 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         return info.Metadata["outcome"];
     }
 
+    /// <summary>
+    /// Records the merchant's case 0, then sends case 1 with a fault in place (<paramref name="fault"/>, undone by
+    /// <paramref name="repair"/> whatever happens; <paramref name="whilePending"/>, if given, runs once the call has
+    /// waited half a second unanswered) and returns the error case 1 got.
+    /// </summary>
+    private static async Task<RpcException> SecondRecordFails(PenaltyPoints.PenaltyPointsClient client, string merchant,
+        Func<Task> fault, Func<Task> repair, Func<Task>? whilePending = null)
+    {
+        Assert.False((await RecordWithRetries(client, Request(merchant, 0))).Replay);
+        await fault();
+        try
+        {
+            var call = client.RecordAsync(Request(merchant, 1)).ResponseAsync;
+            if (whilePending is not null)
+            {
+                await Task.Delay(500);
+                Assert.False(call.IsCompleted);
+                await whilePending();
+            }
+            return await Assert.ThrowsAsync<RpcException>(() => call);
+        }
+        finally
+        {
+            await repair();
+        }
+    }
+
+    /// <summary>Case 1 sent again: its replay when the failed call had landed, else recorded now; either way the merchant's 2nd, once.</summary>
+    private static async Task RetryRecordsSecondOnce(PenaltyPoints.PenaltyPointsClient client, string merchant, bool landed)
+    {
+        var retry = await RecordWithRetries(client, Request(merchant, 1));
+        Assert.Equal(landed, retry.Replay);
+        Assert.Equal("2nd MISDESCRIBED_SEVERE: general, 12", retry.Deduction.Explanation);
+        Assert.Equal(["c0000", "c0001"], (await History(client, merchant)).Select(h => h.Violation.CaseId));
+    }
+
     [Fact]
     public async Task A_record_Redis_holds_past_the_timeout_is_UNAVAILABLE_with_outcome_UNKNOWN_and_its_retry_is_the_replay_of_what_landed()
     {
         await using var host = await fixture.StartHostAsync("--Penalties:Redis:Configuration", fixture.Redis.Configuration + ",asyncTimeout=300");
         var client = new PenaltyPoints.PenaltyPointsClient(host.Channel);
         var merchant = "held-" + Guid.NewGuid().ToString("N")[..12];
-        Assert.False((await RecordWithRetries(client, Request(merchant, 0))).Replay);
         await using var admin = await fixture.Redis.ConnectAsync();
         var server = admin.GetServer(System.Net.IPAddress.Loopback, fixture.Redis.Port);
         // Redis holds every write (scripts included) for 5 s: the append script is sent, and not answered in time.
-        await server.ExecuteAsync("CLIENT", "PAUSE", "5000", "WRITE");
-        RpcException e;
-        try
-        {
-            e = await Assert.ThrowsAsync<RpcException>(() => client.RecordAsync(Request(merchant, 1)).ResponseAsync);
-        }
-        finally
-        {
-            await server.ExecuteAsync("CLIENT", "UNPAUSE");
-        }
+        var e = await SecondRecordFails(client, merchant,
+            () => server.ExecuteAsync("CLIENT", "PAUSE", "5000", "WRITE"), () => server.ExecuteAsync("CLIENT", "UNPAUSE"));
         Assert.Equal("UNKNOWN", Outcome(e));
         Assert.Contains("may have been recorded", e.Status.Detail, StringComparison.Ordinal);
         // Redis ran the held script once unpaused: the record landed, and the retry answers it as a replay.
-        var retry = await RecordWithRetries(client, Request(merchant, 1));
-        Assert.True(retry.Replay);
-        Assert.Equal("2nd MISDESCRIBED_SEVERE: general, 12", retry.Deduction.Explanation);
-        Assert.Equal(["c0000", "c0001"], (await History(client, merchant)).Select(h => h.Violation.CaseId));
+        await RetryRecordsSecondOnce(client, merchant, landed: true);
     }
 
     [Fact]
@@ -368,23 +392,13 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
     {
         var client = new PenaltyPoints.PenaltyPointsClient(fixture.Host.Channel);
         var merchant = "oom-" + Guid.NewGuid().ToString("N")[..12];
-        Assert.False((await RecordWithRetries(client, Request(merchant, 0))).Replay);
         await using var admin = await fixture.Redis.ConnectAsync();
         var server = admin.GetServer(System.Net.IPAddress.Loopback, fixture.Redis.Port);
-        await server.ConfigSetAsync("maxmemory", "1"); // below what Redis already uses: every write is refused
-        RpcException e;
-        try
-        {
-            e = await Assert.ThrowsAsync<RpcException>(() => client.RecordAsync(Request(merchant, 1)).ResponseAsync);
-        }
-        finally
-        {
-            await server.ConfigSetAsync("maxmemory", "0");
-        }
+        // maxmemory below what Redis already uses: every write is refused.
+        var e = await SecondRecordFails(client, merchant, () => server.ConfigSetAsync("maxmemory", "1"), () => server.ConfigSetAsync("maxmemory", "0"));
         Assert.Equal("UNKNOWN", Outcome(e)); // a batch stopped at its first refused write keeps the writes before it
         Assert.Contains("the store (Redis) refused the request (OOM", e.Status.Detail, StringComparison.Ordinal);
-        Assert.False((await RecordWithRetries(client, Request(merchant, 1))).Replay);
-        Assert.Equal(["c0000", "c0001"], (await History(client, merchant)).Select(h => h.Violation.CaseId));
+        await RetryRecordsSecondOnce(client, merchant, landed: false);
     }
 
     [Fact]
@@ -393,28 +407,13 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         await using var host = await fixture.StartHostAsync();
         var client = new PenaltyPoints.PenaltyPointsClient(host.Channel);
         var merchant = "died-" + Guid.NewGuid().ToString("N")[..12];
-        Assert.False((await RecordWithRetries(client, Request(merchant, 0))).Replay);
-        fixture.Redis.Freeze(); // the connection stays up: the next append script is sent and waits in the frozen server's socket
-        RpcException e;
-        try
-        {
-            var call = client.RecordAsync(Request(merchant, 1)).ResponseAsync;
-            await Task.Delay(500);
-            Assert.False(call.IsCompleted);
-            fixture.Redis.Kill(); // dies without having run it
-            e = await Assert.ThrowsAsync<RpcException>(() => call);
-        }
-        finally
-        {
-            fixture.Redis.Kill();
-            await fixture.Redis.StartAsync();
-        }
+        // Frozen, the connection stays up: the append script is sent and waits in its socket; then Redis dies without running it.
+        var e = await SecondRecordFails(client, merchant,
+            fault: () => { fixture.Redis.Freeze(); return Task.CompletedTask; },
+            repair: () => { fixture.Redis.Kill(); return fixture.Redis.StartAsync(); },
+            whilePending: () => { fixture.Redis.Kill(); return Task.CompletedTask; });
         Assert.Equal("UNKNOWN", Outcome(e));
-        // It had not landed: the retry records it, once, as the merchant's 2nd.
-        var retry = await RecordWithRetries(client, Request(merchant, 1));
-        Assert.False(retry.Replay);
-        Assert.Equal("2nd MISDESCRIBED_SEVERE: general, 12", retry.Deduction.Explanation);
-        Assert.Equal(["c0000", "c0001"], (await History(client, merchant)).Select(h => h.Violation.CaseId));
+        await RetryRecordsSecondOnce(client, merchant, landed: false);
     }
 
     [Fact]
