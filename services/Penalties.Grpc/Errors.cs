@@ -73,15 +73,12 @@ public static class Errors
     /// <summary>
     /// Whether a store failure leaves a write's outcome unknown: its command was sent to Redis (or the client
     /// cannot say) before the connection dropped or the answer timed out. A command still waiting to be sent, or
-    /// refused by Redis (loading, read-only), changed nothing; a script refused for memory may have written part of a batch.
+    /// refused by Redis (loading, read-only, out of memory: the write scripts are refused whole, never stopped halfway), changed nothing.
     /// </summary>
     public static bool OutcomeUnknown(Exception e) => e switch
     {
         StackExchange.Redis.RedisTimeoutException t => t.Commandstatus is not (StackExchange.Redis.CommandStatus.WaitingToBeSent or StackExchange.Redis.CommandStatus.WaitingInBacklog),
         StackExchange.Redis.RedisConnectionException c => c.CommandStatus is not (StackExchange.Redis.CommandStatus.WaitingToBeSent or StackExchange.Redis.CommandStatus.WaitingInBacklog),
-        // Out of memory (maxmemory): a script stopped at its first refused write keeps the writes made before it,
-        // those of other merchants' entries batched in the same call.
-        StackExchange.Redis.RedisServerException s => s.Message.StartsWith("OOM", StringComparison.Ordinal),
         _ => false,
     };
 

@@ -106,7 +106,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
     /// What was first answered for a recorded case, exactly, marked replay (even if the rules changed since),
     /// or ALREADY_EXISTS when the request differs from what was recorded. The stored bytes are parsed for each
     /// replay: keeping the parsed answer with every cached entry doubled the cache's memory per entry (about 1.6
-    /// against 0.85 KB) and made replays slower, not faster, under load (bench/RESULTS.md).
+    /// against 0.85 KB, 0.7 KB once ids and codes were shared) and made replays slower, not faster, under load (bench/RESULTS.md).
     /// </summary>
     private static RecordPenaltyResponse StoredAnswer(HistoryRecord existing, string merchantId, string ruleSetId, CoreViolation violation)
     {

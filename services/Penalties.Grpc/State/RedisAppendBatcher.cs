@@ -23,7 +23,10 @@ internal sealed class RedisAppendBatcher : IDisposable
     // calls, so one merchant's damaged keys fail only its own entry, not the others' in the same call (a script
     // stopped by an error would keep the writes it had made and fail them all); once both read without error,
     // the writes to the same keys cannot fail on their types.
+    // The shebang makes Redis (7+) refuse the whole script up front when it is out of memory (maxmemory), rather than
+    // stop it at its first write with the writes before it kept: a refusal then changed nothing.
     private const string BatchScript = """
+        #!lua
         local out = {}
         for i = 1, #KEYS, 2 do
           local a = (i - 1) / 2 * 3 + 1

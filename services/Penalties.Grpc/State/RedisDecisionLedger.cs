@@ -15,7 +15,9 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
     // KEYS: keys hash, entries hash, by-event set. ARGV: entry id, entry, business keys...
     // Returns 1 written, 0 a key is recorded already, -1 damaged (a key holds another type: nothing written,
     // where an error halfway would have kept the writes made before it).
+    // The shebang: refused whole when Redis is out of memory, never stopped halfway (see RedisAppendBatcher).
     private const string WriteScript = """
+        #!lua
         local t1, t2, t3 = redis.call('TYPE', KEYS[1]).ok, redis.call('TYPE', KEYS[2]).ok, redis.call('TYPE', KEYS[3]).ok
         if (t1 ~= 'none' and t1 ~= 'hash') or (t2 ~= 'none' and t2 ~= 'hash') or (t3 ~= 'none' and t3 ~= 'zset') then return -1 end
         for i = 3, #ARGV do

@@ -8,7 +8,7 @@ namespace Penalties.Grpc.State;
 /// <summary>
 /// Bounds of a process's cache of merchants' penalty histories (Redis-backed state): "Penalties:State:HistoryCache:MaxMerchants"
 /// (default 100,000) and "…:MaxEntries" (default 1,000,000 entries; an entry with its stored answer takes about
-/// 0.85 KB, so the default is about 0.85 GB: size it to the container's memory limit). Past either bound the
+/// 0.7 KB, so the default is about 0.7 GB: size it to the container's memory limit). Past either bound the
 /// cache is dropped and merchants are read again from Redis as they come (a lone merchant whose log alone passes
 /// MaxEntries stays cached until another merchant is added: see RedisPenaltyHistoryStore).
 /// </summary>
