@@ -336,8 +336,8 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
 
     /// <summary>
     /// Records the merchant's case 0, then sends case 1 with a fault in place (<paramref name="fault"/>, undone by
-    /// <paramref name="repair"/> whatever happens; <paramref name="whilePending"/>, if given, runs once the call has
-    /// waited half a second unanswered) and returns the error case 1 got.
+    /// <paramref name="repair"/> whatever happens; <paramref name="whilePending"/>, if given, runs while the call is
+    /// unanswered) and returns the error case 1 got.
     /// </summary>
     private static async Task<RpcException> SecondRecordFails(PenaltyPoints.PenaltyPointsClient client, string merchant,
         Func<Task> fault, Func<Task> repair, Func<Task>? whilePending = null)
@@ -347,12 +347,7 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         try
         {
             var call = client.RecordAsync(Request(merchant, 1)).ResponseAsync;
-            if (whilePending is not null)
-            {
-                await Task.Delay(500);
-                Assert.False(call.IsCompleted);
-                await whilePending();
-            }
+            if (whilePending is not null) await whilePending();
             return await Assert.ThrowsAsync<RpcException>(() => call);
         }
         finally
@@ -396,7 +391,7 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         var server = admin.GetServer(System.Net.IPAddress.Loopback, fixture.Redis.Port);
         // maxmemory below what Redis already uses: every write is refused.
         var e = await SecondRecordFails(client, merchant, () => server.ConfigSetAsync("maxmemory", "1"), () => server.ConfigSetAsync("maxmemory", "0"));
-        Assert.Equal("UNKNOWN", Outcome(e)); // a batch stopped at its first refused write keeps the writes before it
+        Assert.Equal("NOT_APPLIED", Outcome(e)); // the append script is refused whole, before any write
         Assert.Contains("the store (Redis) refused the request (OOM", e.Status.Detail, StringComparison.Ordinal);
         await RetryRecordsSecondOnce(client, merchant, landed: false);
     }
@@ -411,7 +406,18 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         var e = await SecondRecordFails(client, merchant,
             fault: () => { fixture.Redis.Freeze(); return Task.CompletedTask; },
             repair: () => { fixture.Redis.Kill(); return fixture.Redis.StartAsync(); },
-            whilePending: () => { fixture.Redis.Kill(); return Task.CompletedTask; });
+            whilePending: async () =>
+            {
+                // Killed once the host's Redis client has the script sent and awaiting its answer (not on a timer).
+                var redis = host.App.Services.GetRequiredService<Penalties.Grpc.Redis.RedisConnection>().Multiplexer;
+                var deadline = DateTime.UtcNow.AddSeconds(20);
+                while (redis.GetCounters().Interactive.SentItemsAwaitingResponse == 0)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, "the append script was never sent");
+                    await Task.Delay(10);
+                }
+                fixture.Redis.Kill();
+            });
         Assert.Equal("UNKNOWN", Outcome(e));
         await RetryRecordsSecondOnce(client, merchant, landed: false);
     }
