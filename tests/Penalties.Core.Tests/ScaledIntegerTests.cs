@@ -119,7 +119,7 @@ public class ScaledIntegerTests
     [InlineData(RoundingMode.HalfEven, "0.135", "0.14")]
     [InlineData(RoundingMode.Down, "0.129", "0.12")]
     [InlineData(RoundingMode.Up, "0.121", "0.13")]
-    [InlineData(RoundingMode.Up, "0.1200", "0.1200")] // already a multiple of the unit: returned as it is, as RoundingRule.Round does
+    [InlineData(RoundingMode.Up, "0.1200", "0.12")] // already a multiple of the unit: the rule's decimals, as in every mode
     [InlineData(RoundingMode.Down, "0.1200", "0.12")]
     public void Each_rounding_mode_at_its_boundary(RoundingMode mode, string value, string expected)
     {

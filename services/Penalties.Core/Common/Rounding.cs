@@ -29,9 +29,7 @@ public sealed record RoundingRule(RoundingMode Mode, int Scale)
         RoundingMode.HalfUp => decimal.Round(value, scale, MidpointRounding.AwayFromZero),
         RoundingMode.HalfEven => decimal.Round(value, scale, MidpointRounding.ToEven),
         RoundingMode.Down => decimal.Round(value, scale, MidpointRounding.ToZero),
-        RoundingMode.Up => decimal.Round(value, scale, MidpointRounding.AwayFromZero) == value
-            ? value
-            : decimal.Round(value, scale, value >= 0 ? MidpointRounding.ToPositiveInfinity : MidpointRounding.ToNegativeInfinity),
+        RoundingMode.Up => decimal.Round(value, scale, value >= 0 ? MidpointRounding.ToPositiveInfinity : MidpointRounding.ToNegativeInfinity),
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown rounding mode"),
     };
 
@@ -44,9 +42,6 @@ public sealed record RoundingRule(RoundingMode Mode, int Scale)
         RoundingMode.Up => "up",
         _ => mode.ToString(),
     };
-
-    /// <summary>The unit this rule rounds to: scale 2 → "0.01", scale 0 → "1".</summary>
-    public string Unit => UnitOf(Scale);
 
     private static readonly string[] Units = [.. Enumerable.Range(0, 11).Select(s => s == 0 ? "1" : (1m / Pow10(s)).ToString(CultureInfo.InvariantCulture))];
 

@@ -86,7 +86,7 @@ internal readonly struct ScaledInteger
         }
     }
 
-    /// <summary>The integer part, when the value is whole (a rounding to scale 0 may keep trailing zeros: see <see cref="TryRound"/>).</summary>
+    /// <summary>The integer part, when the value is whole (1.00 → 1; 1.50 → false).</summary>
     public bool TryWholePart(out long whole)
     {
         if (Scale == 0)
@@ -158,9 +158,8 @@ internal readonly struct ScaledInteger
 
     /// <summary>
     /// Rounds as <see cref="RoundingRule.Round"/> does: a value with no more decimals than <paramref name="scale"/> is
-    /// returned as it is; otherwise the result has exactly <paramref name="scale"/> decimals, except that rounding up
-    /// (<see cref="RoundingMode.Up"/>) a value that is already a multiple of the unit returns it unchanged. False for
-    /// a shift of more than 18 places, an unknown mode or an invalid scale.
+    /// returned as it is; otherwise the result has exactly <paramref name="scale"/> decimals. False for a shift of
+    /// more than 18 places, an unknown mode or an invalid scale.
     /// </summary>
     public static bool TryRound(ScaledInteger value, RoundingMode mode, int scale, out ScaledInteger result)
     {
@@ -189,11 +188,6 @@ internal readonly struct ScaledInteger
             RoundingMode.Down => false,
             _ => remainder != 0,
         };
-        if (mode == RoundingMode.Up && remainder == 0)
-        {
-            result = value;
-            return true;
-        }
         result = new ScaledInteger(up ? quotient + 1 : quotient, scale);
         return true;
     }
@@ -219,8 +213,10 @@ internal readonly struct Compensation
 {
     private readonly ScaledInteger _payout;
     private readonly bool _exact;
+    private readonly decimal? _cap;
+    private readonly RoundingRule _rounding;
 
-    private Compensation(decimal raw, bool overCap, decimal capped, decimal payout, ScaledInteger exactPayout, bool exact)
+    private Compensation(decimal raw, bool overCap, decimal capped, decimal payout, ScaledInteger exactPayout, bool exact, decimal? cap, RoundingRule rounding)
     {
         Raw = raw;
         OverCap = overCap;
@@ -228,6 +224,8 @@ internal readonly struct Compensation
         Payout = payout;
         _payout = exactPayout;
         _exact = exact;
+        _cap = cap;
+        _rounding = rounding;
     }
 
     /// <summary>factor × base, exactly.</summary>
@@ -256,50 +254,48 @@ internal readonly struct Compensation
             if (ScaledInteger.TryRound(over ? c : raw, rounding.Mode, rounding.Scale, out var rounded))
             {
                 decimal rawValue = raw.ToDecimal();
-                return new Compensation(rawValue, over, over ? cap!.Value : rawValue, rounded.ToDecimal(), rounded, exact: true);
+                return new Compensation(rawValue, over, over ? cap!.Value : rawValue, rounded.ToDecimal(), rounded, exact: true, cap, rounding);
             }
         }
         decimal exact = factor * amount;
         bool overCap = cap is { } max && exact > max;
         decimal cappedValue = overCap ? cap!.Value : exact;
-        return new Compensation(exact, overCap, cappedValue, rounding.Apply(cappedValue), default, exact: false);
+        return new Compensation(exact, overCap, cappedValue, rounding.Apply(cappedValue), default, exact: false, cap, rounding);
     }
 
     /// <summary>The steps and reason after the product's own step: capped (with <paramref name="capReason"/>) or not reached, then rounded.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] // deciding without explaining, it is a branch
-    public void Explain<TExplain>(decimal? cap, RoundingRule rounding, string capReason, ref TExplain x) where TExplain : struct, IExplain
+    public void Explain<TExplain>(string capReason, ref TExplain x) where TExplain : struct, IExplain
     {
         if (OverCap)
         {
             x.Reason(capReason);
-            if (x.Enabled) x.Step(new ExplanationStep(StepKind.Capped, Raw, cap!.Value));
+            if (x.Enabled) x.Step(new ExplanationStep(StepKind.Capped, Raw, _cap!.Value));
         }
-        else if (cap is { } limit && x.Enabled)
+        else if (_cap is { } limit && x.Enabled)
         {
             x.Step(new ExplanationStep(StepKind.CapNotReached, limit));
         }
-        if (x.Enabled) x.Step(new ExplanationStep(StepKind.Rounded, Capped, Payout, rounding.Scale, Subject: RoundingRule.Describe(rounding.Mode)));
+        if (x.Enabled) x.Step(new ExplanationStep(StepKind.Rounded, Capped, Payout, _rounding.Scale, Subject: RoundingRule.Describe(_rounding.Mode)));
     }
 
     /// <summary>The payout × <paramref name="perYuan"/> rounded to a whole number by <paramref name="mode"/>: the Tmall points, as <c>(long)RoundingRule.Round(payout × perYuan, mode, 0)</c>.</summary>
-    public long Points(decimal perYuan, RoundingMode mode)
-    {
-        if (_exact && ScaledInteger.TryFrom(perYuan, out var f) && ScaledInteger.TryMultiply(_payout, f, out var product)
-            && ScaledInteger.TryRound(product, mode, 0, out var rounded) && rounded.TryWholePart(out long whole))
-        {
-            return whole;
-        }
-        return (long)RoundingRule.Round(Payout * perYuan, mode, 0);
-    }
+    public long Points(decimal perYuan, RoundingMode mode) =>
+        _exact && TryMultiplyRound(_payout, perYuan, mode, 0, out var rounded) && rounded.TryWholePart(out long whole)
+            ? whole
+            : (long)RoundingRule.Round(Payout * perYuan, mode, 0);
 
     /// <summary>round(value × factor) to <paramref name="scale"/> decimals by <paramref name="mode"/>, exactly as <see cref="RoundingRule.Round"/> of the decimal product.</summary>
-    public static decimal MultiplyRounded(decimal value, decimal factor, RoundingMode mode, int scale)
+    public static decimal MultiplyRounded(decimal value, decimal factor, RoundingMode mode, int scale) =>
+        ScaledInteger.TryFrom(value, out var v) && TryMultiplyRound(v, factor, mode, scale, out var rounded)
+            ? rounded.ToDecimal()
+            : RoundingRule.Round(value * factor, mode, scale);
+
+    /// <summary>round(value × factor) in integers; false where <see cref="ScaledInteger"/> cannot hold a number.</summary>
+    private static bool TryMultiplyRound(ScaledInteger value, decimal factor, RoundingMode mode, int scale, out ScaledInteger rounded)
     {
-        if (ScaledInteger.TryFrom(value, out var v) && ScaledInteger.TryFrom(factor, out var f)
-            && ScaledInteger.TryMultiply(v, f, out var product) && ScaledInteger.TryRound(product, mode, scale, out var rounded))
-        {
-            return rounded.ToDecimal();
-        }
-        return RoundingRule.Round(value * factor, mode, scale);
+        rounded = default;
+        return ScaledInteger.TryFrom(factor, out var f) && ScaledInteger.TryMultiply(value, f, out var product)
+            && ScaledInteger.TryRound(product, mode, scale, out rounded);
     }
 }

@@ -221,7 +221,7 @@ public static class LateShipmentCalculator
         var terms = lateness == Lateness.OutOfStock ? p.OutOfStock : p.Late;
         var money = Compensation.Of(terms.Rate, line.Amount, terms.Cap, p.Rounding);
         if (x.Enabled) x.Step(new ExplanationStep(StepKind.RateApplied, terms.Rate, line.Amount, money.Raw));
-        money.Explain(terms.Cap, p.Rounding, LateShipmentReasons.CapApplied, ref x);
+        money.Explain(LateShipmentReasons.CapApplied, ref x);
         decimal payout = money.Payout;
 
         long? points = null;

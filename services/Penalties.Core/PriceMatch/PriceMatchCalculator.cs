@@ -68,7 +68,7 @@ public static class PriceMatchCalculator
     {
         var money = Compensation.Of(p.PayoutMultiple, difference, p.Cap, p.Rounding);
         if (x.Enabled) x.Step(new ExplanationStep(StepKind.Multiplied, p.PayoutMultiple, difference, money.Raw));
-        money.Explain(p.Cap, p.Rounding, PriceMatchConditions.CapApplied, ref x);
+        money.Explain(PriceMatchConditions.CapApplied, ref x);
         return money.Payout;
     }
 
