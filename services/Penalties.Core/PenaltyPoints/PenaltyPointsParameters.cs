@@ -82,8 +82,10 @@ public sealed record PenaltyPointsParameters(
 {
     private readonly DerivedCache<PenaltyPointsParameters, ViolationCodeTable> _codes = new();
 
-    /// <summary>The catalog's codes interned to small integers, built once with the parameters (derived from <see cref="Violations"/> and <see cref="Thresholds"/>).</summary>
+    /// <summary>The catalog's codes interned to small integers, built once when the catalog is made (derived from <see cref="Violations"/> and <see cref="Thresholds"/>).</summary>
     internal ViolationCodeTable Codes => _codes.Get(this, static p => new ViolationCodeTable(p.Violations, p.Thresholds));
+
+    internal override void Prepare() => _ = Codes;
 }
 
 /// <summary>

@@ -66,6 +66,8 @@ public sealed record PriceMatchParameters(
 
     /// <summary>The lists as bit sets and arrays, and the bean conversion, precomputed once with the parameters (derived data).</summary>
     internal PriceMatchLookups Lookups => _lookups.Get(this, static p => new PriceMatchLookups(p));
+
+    internal override void Prepare() => _ = Lookups;
 }
 
 /// <summary>

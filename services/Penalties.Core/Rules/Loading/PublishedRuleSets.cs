@@ -12,15 +12,14 @@ public static partial class RuleSetLoader
     public static RuleLoadResult LoadPublished(IEnumerable<(string File, string Json)> documents)
     {
         var errors = new List<RuleLoadError>();
-        var versions = CloseBySuccessors(ParseAll(documents, errors));
-        ValidateAcrossVersions(versions, errors);
-        return new RuleLoadResult(versions, errors);
+        return LoadPublished(ParseAll(documents, errors), errors);
     }
 
     /// <summary>The same for versions already parsed (each by <see cref="Parse"/>): closed by their successors, then validated across each rule set.</summary>
-    public static RuleLoadResult LoadPublished(IReadOnlyList<RuleSetVersion> parsed)
+    public static RuleLoadResult LoadPublished(IReadOnlyList<RuleSetVersion> parsed) => LoadPublished(parsed, []);
+
+    private static RuleLoadResult LoadPublished(IReadOnlyList<RuleSetVersion> parsed, List<RuleLoadError> errors)
     {
-        var errors = new List<RuleLoadError>();
         var versions = CloseBySuccessors(parsed);
         ValidateAcrossVersions(versions, errors);
         return new RuleLoadResult(versions, errors);
