@@ -70,12 +70,22 @@ public static class Errors
             || s.Message.StartsWith("MISCONF", StringComparison.Ordinal) || s.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
             || s.Message.StartsWith("READONLY", StringComparison.Ordinal) || s.Message.StartsWith("OOM", StringComparison.Ordinal)));
 
+    private const string WriteMark = "penalties.write";
+
+    /// <summary>Marks a store failure as that of a write command (a read that fails changed nothing, whatever its status); returns it.</summary>
+    public static Exception OfWrite(Exception e)
+    {
+        e.Data[WriteMark] = true;
+        return e;
+    }
+
     /// <summary>
-    /// Whether a store failure leaves a write's outcome unknown: its command was sent to Redis (or the client
-    /// cannot say) before the connection dropped or the answer timed out. A command still waiting to be sent, or
-    /// refused by Redis (loading, read-only, out of memory: the write scripts are refused whole, never stopped halfway), changed nothing.
+    /// Whether a store failure leaves a write's outcome unknown: a write command (<see cref="OfWrite"/>) was sent to
+    /// Redis (or the client cannot say) before the connection dropped or the answer timed out. A read, a command still
+    /// waiting to be sent, or one refused by Redis (loading, read-only, out of memory: the write scripts are refused
+    /// whole, never stopped halfway), changed nothing.
     /// </summary>
-    public static bool OutcomeUnknown(Exception e) => e switch
+    public static bool OutcomeUnknown(Exception e) => e.Data.Contains(WriteMark) && e switch
     {
         StackExchange.Redis.RedisTimeoutException t => t.Commandstatus is not (StackExchange.Redis.CommandStatus.WaitingToBeSent or StackExchange.Redis.CommandStatus.WaitingInBacklog),
         StackExchange.Redis.RedisConnectionException c => c.CommandStatus is not (StackExchange.Redis.CommandStatus.WaitingToBeSent or StackExchange.Redis.CommandStatus.WaitingInBacklog),

@@ -383,6 +383,27 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_read_Redis_holds_past_the_timeout_is_UNAVAILABLE_with_outcome_NOT_APPLIED_a_read_changes_nothing()
+    {
+        await using var host = await fixture.StartHostAsync("--Penalties:Redis:Configuration", fixture.Redis.Configuration + ",asyncTimeout=300");
+        await using var admin = await fixture.Redis.ConnectAsync();
+        var server = admin.GetServer(System.Net.IPAddress.Loopback, fixture.Redis.Port);
+        await server.ExecuteAsync("CLIENT", "PAUSE", "3000", "ALL"); // every command held, reads too: sent, not answered in time
+        RpcException e;
+        try
+        {
+            e = await Assert.ThrowsAsync<RpcException>(() => new PenaltyPoints.PenaltyPointsClient(host.Channel)
+                .ListHistoryAsync(new ListHistoryRequest { MerchantId = "read-" + Guid.NewGuid().ToString("N")[..12] }).ResponseAsync);
+        }
+        finally
+        {
+            await server.ExecuteAsync("CLIENT", "UNPAUSE");
+        }
+        Assert.Equal("NOT_APPLIED", Outcome(e));
+        Assert.Contains("nothing was changed", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_record_Redis_refuses_for_memory_is_UNAVAILABLE_not_INTERNAL_and_goes_through_once_memory_is_back()
     {
         var client = new PenaltyPoints.PenaltyPointsClient(fixture.Host.Channel);

@@ -95,7 +95,7 @@ internal sealed class RedisAppendBatcher : IDisposable
         }
         catch (Exception e)
         {
-            p.Done.TrySetException(e);
+            p.Done.TrySetException(Errors.OfWrite(e));
         }
     }
 
@@ -120,7 +120,7 @@ internal sealed class RedisAppendBatcher : IDisposable
         }
         catch (Exception e)
         {
-            foreach (var p in batch) p.Done.TrySetException(e);
+            foreach (var p in batch) p.Done.TrySetException(Errors.OfWrite(e));
         }
     }
 

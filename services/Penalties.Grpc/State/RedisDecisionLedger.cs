@@ -36,12 +36,17 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
     {
         var db = redis.Database;
         RedisKey ownerKey = redis.Key($"ledger:{ledger}:order:{{{order}}}");
-        string? owner = await db.StringGetAsync(ownerKey);
-        if (owner is not null && !string.Equals(owner, merchantId, StringComparison.Ordinal)) return LedgerWrite.OwnedBy(owner);
         var prefix = MerchantPrefix(ledger, merchantId);
         RedisKey keysHash = prefix + "keys", entriesHash = prefix + "entries", byEvent = prefix + "by-event";
         var fields = keys.Select(k => (RedisValue)k).ToArray();
-        if (await RecordedAsync(db, keysHash, entriesHash, keys, fields) is { } recorded) return recorded;
+        // Who owns the order and what is recorded under the keys: two reads that do not depend on each other, sent at once.
+        var ownerRead = db.StringGetAsync(ownerKey);
+        var recordedRead = RecordedAsync(db, keysHash, entriesHash, keys, fields);
+        await Task.WhenAll(ownerRead, recordedRead); // both observed, even when both fail
+        string? owner = await ownerRead;
+        var recorded = await recordedRead;
+        if (owner is not null && !string.Equals(owner, merchantId, StringComparison.Ordinal)) return LedgerWrite.OwnedBy(owner);
+        if (recorded is not null) return recorded;
         cancellationToken.ThrowIfCancellationRequested();
         var entry = create(); // decides: a request refused here has claimed nothing
         // The order is claimed for this merchant once its decision is made, just before it is written (the
@@ -55,7 +60,15 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
         args[0] = entry.Id;
         args[1] = entry.Encode();
         fields.CopyTo(args, 2);
-        var written = (long)await db.ScriptEvaluateAsync(WriteScript, [keysHash, entriesHash, byEvent], args);
+        long written;
+        try
+        {
+            written = (long)await db.ScriptEvaluateAsync(WriteScript, [keysHash, entriesHash, byEvent], args);
+        }
+        catch (Exception e) when (Errors.IsStoreOutage(e))
+        {
+            throw Errors.OfWrite(e);
+        }
         if (written == 1) return new LedgerWrite(entry, new Dictionary<string, LedgerEntry>());
         if (written == -1) throw new DataLossException($"merchant '{merchantId}': the stored {ledger} ledger is damaged (its Redis keys hold another type); nothing was recorded");
         // Another request recorded one of the keys in between; keys are never deleted, so one read finds what it wrote.
