@@ -85,17 +85,7 @@ public sealed partial class RedisRuleSync(
             }
             catch (OperationCanceledException) { return; }
             if (!_subscribed) await TrySubscribeAsync();
-            try
-            {
-                await TryReloadAsync();
-            }
-#pragma warning disable CA1031 // the loop must outlive any one failed reload: it keeps the last good snapshot and says why
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                LogReloadFailed(logger, e);
-                source.SetDegraded($"reloading the published rules failed: {e.Message}");
-            }
+            await TryReloadAsync(); // never throws: a failed load is a degraded state
         }
     }
 
@@ -112,7 +102,7 @@ public sealed partial class RedisRuleSync(
         }
     }
 
-    /// <summary>Reads the revision and, if it moved, everything published; swaps the snapshot. False when Redis could not be read.</summary>
+    /// <summary>Reads the revision and, if it moved, everything published; swaps the snapshot. False, degraded with the reason, when it could not (never throws).</summary>
     internal async Task<bool> TryReloadAsync()
     {
         try
@@ -151,15 +141,23 @@ public sealed partial class RedisRuleSync(
             source.SetDegraded(null);
             return true;
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (Errors.IsStoreOutage(e) || e is TimeoutException)
         {
             source.SetDegraded($"Redis unreachable: {e.Message}");
             return false;
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or RedisServerException)
         {
             LogReloadFailed(logger, e);
             source.SetDegraded($"the rules published in Redis are damaged: {e.Message}");
+            return false;
+        }
+#pragma warning disable CA1031 // at start-up and in the loop alike, a failed load keeps the last good snapshot (or the fallback) and says why
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogReloadFailed(logger, e);
+            source.SetDegraded($"reloading the published rules failed: {e.Message}");
             return false;
         }
     }

@@ -20,7 +20,9 @@ public sealed partial class RuleCatalogSource
     private readonly ILogger<RuleCatalogSource> _logger;
     private readonly object _gate = new();
     private volatile RuleSnapshot? _snapshot;
-    private volatile string? _degradedReason;
+    private volatile Degradation? _degraded; // why, and whether it is the wait for a first publish: one value, written whole
+
+    private sealed record Degradation(string Reason, bool AwaitingPublish);
 
     public RuleCatalogSource(IConfiguration configuration, ILogger<RuleCatalogSource> logger, Rules.RulesOptions options)
     {
@@ -35,7 +37,7 @@ public sealed partial class RuleCatalogSource
 
     /// <summary>The catalog to compute with; UNAVAILABLE while no snapshot has been loaded.</summary>
     public RuleCatalog Current => _snapshot?.Catalog ?? throw new UnavailableException(
-        $"rule versions are not loaded yet ({_degradedReason ?? "Redis has not answered since start-up"}); retry");
+        $"rule versions are not loaded yet ({_degraded?.Reason ?? "Redis has not answered since start-up"}); retry");
 
     /// <summary>The current snapshot, or null before the first load.</summary>
     public RuleSnapshot? Snapshot => _snapshot;
@@ -44,7 +46,7 @@ public sealed partial class RuleCatalogSource
     public string Source => _snapshot?.Source ?? "none";
 
     /// <summary>Why the snapshot may be stale (the source cannot be reached), or null.</summary>
-    public string? DegradedReason => _degradedReason;
+    public string? DegradedReason => _degraded?.Reason;
 
     /// <summary>Raised after a new snapshot replaced the previous one (which is null for the first).</summary>
     public event Action<RuleSnapshot?, RuleSnapshot>? Changed;
@@ -64,28 +66,32 @@ public sealed partial class RuleCatalogSource
     }
 
     /// <summary>
-    /// True while the source answers but holds no rule versions at all, and nothing else was loaded: the service
-    /// is up (and its RuleSets API can publish) but calculations are UNAVAILABLE. Health reports it Degraded
-    /// rather than NOT_SERVING, so that a fresh installation behind a readiness probe can be given its rules.
+    /// The state read whole: the current snapshot, and why it is stale or missing (null when fresh), and whether that
+    /// is the wait for a first publish — the source answers but holds no rule versions at all, and nothing else was
+    /// loaded: the service is up (its RuleSets API can publish) but calculations are UNAVAILABLE, and health says
+    /// Degraded rather than NOT_SERVING so that a fresh installation behind a readiness probe can be given its rules.
     /// </summary>
-    public bool AwaitingPublish => _awaitingPublish && _snapshot is null;
+    public (RuleSnapshot? Snapshot, string? DegradedReason, bool AwaitingPublish) State
+    {
+        get
+        {
+            var snapshot = _snapshot;
+            var degraded = _degraded;
+            return (snapshot, degraded?.Reason, snapshot is null && degraded is { AwaitingPublish: true });
+        }
+    }
 
-    private volatile bool _awaitingPublish;
-
-    /// <summary>Says that the source is reachable and empty (<paramref name="reason"/>): see <see cref="AwaitingPublish"/>.</summary>
-    public void AwaitPublish(string reason) => Degrade(reason, awaitingPublish: true);
+    /// <summary>Says that the source is reachable and empty (<paramref name="reason"/>): see <see cref="State"/>.</summary>
+    public void AwaitPublish(string reason) => Degrade(new Degradation(reason, AwaitingPublish: true));
 
     /// <summary>Marks the snapshot stale (with why), or fresh again (null).</summary>
-    public void SetDegraded(string? reason) => Degrade(reason, awaitingPublish: false);
+    public void SetDegraded(string? reason) => Degrade(reason is null ? null : new Degradation(reason, AwaitingPublish: false));
 
-    /// <summary>One write of the flag (a health check never sees it cleared in between two calls that both set it).</summary>
-    private void Degrade(string? reason, bool awaitingPublish)
+    private void Degrade(Degradation? degraded)
     {
-        var before = _degradedReason;
-        _degradedReason = reason;
-        _awaitingPublish = awaitingPublish; // any other news (loaded, unreachable, damaged) ends the wait for a first publish
-        if (reason is not null && before is null) LogDegraded(_logger, reason, Source);
-        if (reason is null && before is not null) LogRecovered(_logger, Source);
+        var before = Interlocked.Exchange(ref _degraded, degraded);
+        if (degraded is not null && before is null) LogDegraded(_logger, degraded.Reason, Source);
+        if (degraded is null && before is not null) LogRecovered(_logger, Source);
     }
 
     /// <summary>Loads the rules folder ("Penalties:RulesDirectory", default the rules/ copied beside the host).</summary>

@@ -50,12 +50,12 @@ public sealed class RulesHealthCheck(RuleCatalogSource rules) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var snapshot = rules.Snapshot;
-        if (snapshot is null && rules.AwaitingPublish)
-            return Task.FromResult(HealthCheckResult.Degraded($"{rules.DegradedReason}: calculations are UNAVAILABLE until rule versions are published"));
+        var (snapshot, degradedReason, awaitingPublish) = rules.State;
+        if (awaitingPublish)
+            return Task.FromResult(HealthCheckResult.Degraded($"{degradedReason}: calculations are UNAVAILABLE until rule versions are published"));
         if (snapshot is null) return Task.FromResult(HealthCheckResult.Unhealthy("no rule versions loaded yet"));
         var where = $"{snapshot.Source}, revision {snapshot.Revision}, loaded {snapshot.LoadedAt:O}";
-        return Task.FromResult(rules.DegradedReason is { } reason
+        return Task.FromResult(degradedReason is { } reason
             ? HealthCheckResult.Degraded($"{reason}; computing with {where}")
             : HealthCheckResult.Healthy(where));
     }

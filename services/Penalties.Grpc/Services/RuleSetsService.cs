@@ -15,8 +15,9 @@ public sealed class RuleSetsService(RuleCatalogSource rules, RuleSetPublisher pu
     public override Task<ListRuleSetsResponse> ListRuleSets(ListRuleSetsRequest request, ServerCallContext context)
     {
         // Answers without a snapshot too: the status then says why there is none.
-        var response = new ListRuleSetsResponse { Status = Status(rules.Snapshot) };
-        if (rules.Snapshot is { } snapshot) response.Versions.Add(All(snapshot.Catalog));
+        var (current, reason, _) = rules.State;
+        var response = new ListRuleSetsResponse { Status = Status(current, reason) };
+        if (current is { } snapshot) response.Versions.Add(All(snapshot.Catalog));
         return Task.FromResult(response);
     }
 
@@ -55,13 +56,13 @@ public sealed class RuleSetsService(RuleCatalogSource rules, RuleSetPublisher pu
         rules.Changed += OnChanged;
         try
         {
-            var current = rules.Snapshot;
-            var first = new RuleSetsChange { Status = Status(current) };
+            var (current, reason, _) = rules.State;
+            var first = new RuleSetsChange { Status = Status(current, reason) };
             if (current is not null) first.Versions.Add(All(current.Catalog));
             await responseStream.WriteAsync(first, context.CancellationToken);
             await foreach (var (before, after) in changes.Reader.ReadAllAsync(context.CancellationToken))
             {
-                var change = new RuleSetsChange { Status = Status(after) }; // the status of the snapshot this message lists
+                var change = new RuleSetsChange { Status = Status(after, rules.DegradedReason) }; // the status of the snapshot this message lists
                 change.Versions.Add(All(after.Catalog));
                 var known = before?.Catalog.All.Select(x => x.Reference).ToHashSet() ?? [];
                 change.Added.Add(after.Catalog.All.Where(x => !known.Contains(x.Reference)).OrderBy(x => x.RuleSetId, StringComparer.Ordinal).ThenBy(x => x.EffectiveFrom).Select(Summary));
@@ -78,17 +79,15 @@ public sealed class RuleSetsService(RuleCatalogSource rules, RuleSetPublisher pu
         }
     }
 
-    private RuleSnapshotStatus Status(RuleSnapshot? snapshot)
+    /// <summary>The status of <paramref name="snapshot"/> (its own source, not the current one's), stale for <paramref name="degradedReason"/>.</summary>
+    private static RuleSnapshotStatus Status(RuleSnapshot? snapshot, string? degradedReason) => new()
     {
-        return new RuleSnapshotStatus
-        {
-            Source = rules.Source,
-            Revision = snapshot?.Revision ?? 0,
-            LoadedAt = snapshot is null ? null : Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(snapshot.LoadedAt),
-            Degraded = rules.DegradedReason is not null || snapshot is null,
-            DegradedReason = rules.DegradedReason ?? (snapshot is null ? "no rule versions loaded yet" : ""),
-        };
-    }
+        Source = snapshot?.Source ?? "none",
+        Revision = snapshot?.Revision ?? 0,
+        LoadedAt = snapshot is null ? null : Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(snapshot.LoadedAt),
+        Degraded = degradedReason is not null || snapshot is null,
+        DegradedReason = degradedReason ?? (snapshot is null ? "no rule versions loaded yet" : ""),
+    };
 
     private static IEnumerable<RuleSetVersionSummary> All(RuleCatalog catalog) =>
         catalog.RuleSetIds.SelectMany(id => catalog.Versions(id)).Select(Summary);
