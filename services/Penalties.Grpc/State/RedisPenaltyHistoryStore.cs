@@ -36,9 +36,11 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
 
     // The gate's wait handle is never used, so an undisposed SemaphoreSlim holds no kernel resource.
 #pragma warning disable CA1001
-    private sealed class MerchantLog(RedisKey logKey, RedisKey indexKey) : MerchantHistory
+    private sealed class MerchantLog(RedisKey logKey, RedisKey indexKey, int generation) : MerchantHistory
 #pragma warning restore CA1001
     {
+        /// <summary>The cache generation it was added in: its entries count towards the bound only while that is current.</summary>
+        public readonly int Generation = generation;
         public readonly SemaphoreSlim Gate = new(1, 1);
         public readonly RedisKey LogKey = logKey;
         public readonly RedisKey IndexKey = indexKey;
@@ -101,14 +103,14 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
                 if (outcome == -1)
                 {
                     log.Add(record);
-                    Interlocked.Increment(ref _cachedEntries);
+                    Counted(log, 1);
                     return result;
                 }
                 // Lost a race (re-read the tail and decide again), or the log is not what the cache holds
                 // (shorter, or indexed differently): read it whole again.
                 if (outcome < log.Records.Count)
                 {
-                    Interlocked.Add(ref _cachedEntries, -log.Records.Count);
+                    Counted(log, -log.Records.Count);
                     log.Clear();
                     log.Loaded = false;
                 }
@@ -123,6 +125,13 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
 
     private int _cachedMerchants; // about _cache.Count, which would take every lock of the dictionary on each call
     private long _cachedEntries;
+    private int _generation;
+
+    /// <summary>Adds <paramref name="delta"/> entries of <paramref name="log"/> to the count, unless the log was dropped from the cache since it was added.</summary>
+    private void Counted(MerchantLog log, long delta)
+    {
+        if (log.Generation == Volatile.Read(ref _generation)) Interlocked.Add(ref _cachedEntries, delta);
+    }
 
     private MerchantLog Log(string merchantId)
     {
@@ -132,7 +141,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
         {
             if (_cache.TryGetValue(merchantId, out var log)) return log;
             if (Volatile.Read(ref _cachedMerchants) >= cache.MaxMerchants || Interlocked.Read(ref _cachedEntries) > cache.MaxEntries) Evict();
-            log = new MerchantLog(redis.Key($"history:{{{merchantId}}}:log"), redis.Key($"history:{{{merchantId}}}:index"));
+            log = new MerchantLog(redis.Key($"history:{{{merchantId}}}:log"), redis.Key($"history:{{{merchantId}}}:index"), Volatile.Read(ref _generation));
             if (_cache.TryAdd(merchantId, log))
             {
                 Interlocked.Increment(ref _cachedMerchants);
@@ -144,6 +153,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
     /// <summary>Drops the whole cache (a merchant evicted is read whole again on its next call). Calls in flight keep their log; their appends stay checked by Redis.</summary>
     private void Evict()
     {
+        Interlocked.Increment(ref _generation); // calls still running on a dropped log no longer count its entries
         Interlocked.Exchange(ref _cachedEntries, 0);
         _cache.Clear();
         Interlocked.Exchange(ref _cachedMerchants, 0);
@@ -160,7 +170,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
     {
         var tail = await redis.Database.ListRangeAsync(log.LogKey, log.Records.Count, -1);
         foreach (var value in tail) log.Add(Decode((byte[])value!, log.Records.Count));
-        Interlocked.Add(ref _cachedEntries, tail.Length);
+        Counted(log, tail.Length);
         log.Loaded = true;
     }
 
