@@ -63,7 +63,7 @@ internal abstract class Assessor : IDisposable
             }
             catch (Exception e) when (Errors.IsCallerError(e))
             {
-                return new ItemResult(line, null, Errors.ToItemError(e, "request.case")); // the core's paths are relative to the case
+                return new ItemResult(line, null, Errors.ToItemError(e is Penalties.Core.Common.InvalidCaseException invalid ? Mapping.InCase(invalid) : e)); // as the service puts them
             }
         }
     }

@@ -167,7 +167,7 @@ public static class Errors
         }
     }
 
-    public static RpcException ToRpcException(Exception e, string prefix = "") => ToStatus(e, prefix).ToRpcException();
+    public static RpcException ToRpcException(Exception e) => ToStatus(e).ToRpcException();
 
     /// <summary>The error of one stream item, with the same code and violations the unary call would give.</summary>
     public static ItemError ToItemError(Exception e, string prefix = "request")

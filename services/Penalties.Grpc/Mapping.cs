@@ -390,7 +390,7 @@ public static class Mapping
     public static C.Sanction Sanction(Core.PenaltyPoints.SanctionDecision s, DateTimeOffset asOf) => new()
     {
         Trigger = s.Trigger,
-        Actions = { s.Actions.Select(a => a.ToString()) },
+        Actions = { s.Actions.Select(a => EnumName<Core.PenaltyPoints.SanctionAction>.Of(a)) },
         StartsAt = Time(s.StartsAt),
         EndsAt = Time(s.EndsAt),
         Rule = Rule(s.Rule),
@@ -406,7 +406,7 @@ public static class Mapping
         Occurrence = d.Occurrence,
         Points = d.Points,
         Category = d.Category == Core.PenaltyPoints.PointCategory.Serious ? C.PointCategory.Serious : C.PointCategory.General,
-        ItemAction = d.ItemAction.ToString(),
+        ItemAction = EnumName<Core.PenaltyPoints.ItemAction>.Of(d.ItemAction),
         Sanction = d.Sanction is null ? null : Sanction(d.Sanction, asOf),
         Explanation = d.Explanation,
     };

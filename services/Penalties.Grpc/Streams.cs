@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Penalties.Contracts.V1;
+using Penalties.ServiceDefaults;
 
 namespace Penalties.Grpc;
 
@@ -17,8 +19,10 @@ internal static class Streams
     /// the stream has to wait for input: a caller sending a batch gets its answers in few writes, and a caller waiting
     /// for each answer gets it at once. Whatever is held back when the stream ends goes out with its end.
     /// </summary>
+    /// <para>An item refused (a caller's error) is answered with <paramref name="error"/> given its item error, and
+    /// counted under <paramref name="name"/> in the error metric.</para>
     public static async Task Run<TRequest, TResponse>(IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, ServerCallContext context,
-        Func<TRequest, TResponse> handle, Func<TRequest, Exception, TResponse> error)
+        PenaltiesMetrics metrics, string name, Func<TRequest, TResponse> handle, Func<TRequest, ItemError, TResponse> error)
     {
         var token = context.CancellationToken;
         int heldBack = 0;
@@ -33,7 +37,9 @@ internal static class Streams
             }
             catch (Exception e) when (Errors.IsCallerError(e))
             {
-                response = error(request, e);
+                var item = Errors.ToItemError(e);
+                metrics.Error(name, EnumName<StatusCode>.Of((StatusCode)item.Code));
+                response = error(request, item);
             }
             next = requests.MoveNext(token);
             bool holdBack = next.IsCompleted && ++heldBack < MaxHeldBack;

@@ -47,8 +47,10 @@ public static class ServiceDefaultsExtensions
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // While this category is enabled at any level, ASP.NET Core opens a logging scope and starts an Activity for
         // every request (about 0.7 µs of a call's 8–10 µs of server CPU, measured under load: bench/RESULTS.md). It
-        // only logs request start and finish (Information); the services log their own errors with the method
-        // name. Configure the category (e.g. Information) to have the requests logged, with their scope, again.
+        // logs request start and finish (Information); the services log their own errors with the method name. The
+        // web host also logs its own start-up failures under this category: those still end the process with the
+        // exception on stderr, and the generic host logs them too. Configure the category (e.g. Information) to have
+        // the requests logged, with their scope, again.
         if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] is null)
             builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddJsonConsole(o =>

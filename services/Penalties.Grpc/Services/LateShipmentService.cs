@@ -20,13 +20,9 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
         Task.FromResult(Handle(request));
 
     public override Task AssessStream(IAsyncStreamReader<AssessLateShipmentStreamRequest> requestStream, IServerStreamWriter<AssessLateShipmentStreamResponse> responseStream, ServerCallContext context) =>
-        Streams.Run(requestStream, responseStream, context,
+        Streams.Run(requestStream, responseStream, context, metrics, "LateShipment.AssessStream",
             r => new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Decision = Handle(r.Request ?? new AssessLateShipmentRequest()).Decision },
-            (r, e) =>
-            {
-                metrics.Error("LateShipment.AssessStream", ((StatusCode)Errors.ToStatus(e).Code).ToString());
-                return new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Error = Errors.ToItemError(e) };
-            });
+            (r, error) => new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Error = error });
 
     private AssessLateShipmentResponse Handle(AssessLateShipmentRequest request)
     {
@@ -52,7 +48,7 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
     }
 
     /// <summary>Counts a decision that was answered: assessed, or newly recorded (not a replay, not one lost to a concurrent record).</summary>
-    private void Count(Contracts.V1.LateShipmentDecision d) => metrics.Decision(d.Rule.RuleSetId, d.Rule.Version, d.Outcome.ToString());
+    private void Count(Contracts.V1.LateShipmentDecision d) => metrics.Decision(d.Rule.RuleSetId, d.Rule.Version, EnumName<Contracts.V1.LateShipmentOutcome>.Of(d.Outcome));
 
     public override async Task<RecordLateShipmentResponse> Record(RecordLateShipmentRequest request, ServerCallContext context)
     {

@@ -23,13 +23,9 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         Task.FromResult(HandleAssess(request));
 
     public override Task AssessStream(IAsyncStreamReader<AssessPenaltyStreamRequest> requestStream, IServerStreamWriter<AssessPenaltyStreamResponse> responseStream, ServerCallContext context) =>
-        Streams.Run(requestStream, responseStream, context,
+        Streams.Run(requestStream, responseStream, context, metrics, "PenaltyPoints.AssessStream",
             r => new AssessPenaltyStreamResponse { CorrelationId = r.CorrelationId, Response = HandleAssess(r.Request ?? new AssessPenaltyRequest()) },
-            (r, e) =>
-            {
-                metrics.Error("PenaltyPoints.AssessStream", ((StatusCode)Errors.ToStatus(e).Code).ToString());
-                return new AssessPenaltyStreamResponse { CorrelationId = r.CorrelationId, Error = Errors.ToItemError(e, "request") };
-            });
+            (r, error) => new AssessPenaltyStreamResponse { CorrelationId = r.CorrelationId, Error = error });
 
     private AssessPenaltyResponse HandleAssess(AssessPenaltyRequest request)
     {
@@ -185,7 +181,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
 
     private void Count(string ruleSetId, Penalties.Core.PenaltyPoints.Deduction? deduction)
     {
-        if (deduction is not null) metrics.Decision(ruleSetId, deduction.Rule.Version, deduction.Category.ToString());
+        if (deduction is not null) metrics.Decision(ruleSetId, deduction.Rule.Version, EnumName<Penalties.Core.PenaltyPoints.PointCategory>.Of(deduction.Category));
     }
 
     private static HistoryRecord? Find(IReadOnlyList<HistoryRecord> records, string caseId)

@@ -21,13 +21,9 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
         Task.FromResult(Handle(request));
 
     public override Task AssessStream(IAsyncStreamReader<AssessPriceMatchStreamRequest> requestStream, IServerStreamWriter<AssessPriceMatchStreamResponse> responseStream, ServerCallContext context) =>
-        Streams.Run(requestStream, responseStream, context,
+        Streams.Run(requestStream, responseStream, context, metrics, "PriceMatch.AssessStream",
             r => new AssessPriceMatchStreamResponse { CorrelationId = r.CorrelationId, Decision = Handle(r.Request ?? new AssessPriceMatchRequest()).Decision },
-            (r, e) =>
-            {
-                metrics.Error("PriceMatch.AssessStream", ((StatusCode)Errors.ToStatus(e).Code).ToString());
-                return new AssessPriceMatchStreamResponse { CorrelationId = r.CorrelationId, Error = Errors.ToItemError(e) };
-            });
+            (r, error) => new AssessPriceMatchStreamResponse { CorrelationId = r.CorrelationId, Error = error });
 
     private AssessPriceMatchResponse Handle(AssessPriceMatchRequest request)
     {
@@ -53,7 +49,7 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
     }
 
     /// <summary>Counts a decision that was answered: assessed, or newly recorded (not a replay, not one lost to a concurrent record).</summary>
-    private void Count(Contracts.V1.PriceMatchDecision d) => metrics.Decision(d.Rule.RuleSetId, d.Rule.Version, d.Outcome.ToString());
+    private void Count(Contracts.V1.PriceMatchDecision d) => metrics.Decision(d.Rule.RuleSetId, d.Rule.Version, EnumName<Contracts.V1.PriceMatchOutcome>.Of(d.Outcome));
 
     public override async Task<RecordPriceMatchResponse> Record(RecordPriceMatchRequest request, ServerCallContext context)
     {
