@@ -46,8 +46,10 @@ need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -
 # service_rss: the all-in-one host's resident memory in MiB.
 service_rss() { echo $(($(ps -o rss= -p "$svc") / 1024)); }
 
-# cpu_ticks PID: the process's CPU time so far (user + system), in 1/100 s.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# cpu_ticks PID: the process's CPU time so far (user + system), in clock ticks (fields 14 and 15 of /proc/PID/stat,
+# counted after the command name in parentheses, which may hold spaces).
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+TICKS_PER_SECOND=$(getconf CLK_TCK)
 
 # run NAME URL FILE STREAMS [PID] -> prints "NAME STREAMS req/s p99_us failed [server_cpu_us_per_call]": h2load sends
 # $N unary calls of the pre-framed FILE over 4 connections (STREAMS in all), the p99 comes from its per-request log,
@@ -60,7 +62,7 @@ run() {
   h2load -n "$N" -c "$clients" -m "$per" -d "$file" -H 'content-type: application/grpc' -H 'te: trailers' \
     --log-file="$work/log" "$url" > "$work/out"
   local rps failed p99 cpu=""
-  [ -n "$pid" ] && cpu=$(awk -v t=$(($(cpu_ticks "$pid") - before)) -v n="$N" 'BEGIN { printf " %.2f", t * 10000 / n }')
+  [ -n "$pid" ] && cpu=$(awk -v t=$(($(cpu_ticks "$pid") - before)) -v hz="$TICKS_PER_SECOND" -v n="$N" 'BEGIN { printf " %.2f", t * 1e6 / hz / n }')
   rps=$(grep -oE 'finished in [0-9.]+[a-z]+, [0-9.]+ req/s' "$work/out" | grep -oE '[0-9.]+ req/s' | cut -d' ' -f1)
   failed=$(grep -oE '[0-9]+ failed' "$work/out" | head -1 | cut -d' ' -f1)
   p99=$(cut -f3 "$work/log" | sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; print a[i]}')

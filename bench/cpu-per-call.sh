@@ -21,6 +21,9 @@ for round in $(seq 1 "$ROUNDS"); do
     args_var="HOST_ARGS_$c"
     # shellcheck disable=SC2086 # the host arguments are split on purpose
     start_host ${!args_var:-}
+    # h2load sees only HTTP 200: a configuration that breaks the call would otherwise be timed on its error path.
+    $LB check "$SVC_URL/penalties.v1.LateShipment/Assess" "$work/late-shipment.bin" >/dev/null
+    $LB check "$SVC_URL/penalties.v1.LateShipment/Assess" "$work/late-shipment-basic.bin" >/dev/null
     N=100000 run warm "$SVC_URL/penalties.v1.LateShipment/Assess" "$work/late-shipment.bin" 64 >/dev/null
     N=100000 run warm "$ECHO_URL/bench.echo.Echo/Echo" "$work/echo-late-shipment.bin" 64 >/dev/null
     run "round-$round-echo" "$ECHO_URL/bench.echo.Echo/Echo" "$work/echo-late-shipment.bin" 64 "$echo_pid"
