@@ -56,10 +56,6 @@ public class LateShipmentBenchmarks
     [Benchmark(Description = "Penalties Assess(version, case)")]
     public LateShipmentDecision Penalties() => LateShipmentCalculator.Assess(_version, _case);
 
-    /// <summary>The same, and then the line decision read (made on first read for a one-line order): what a caller that reads the lines pays.</summary>
-    [Benchmark(Description = "Penalties Assess(version, case), then its line read")]
-    public LateShipmentLineDecision PenaltiesWithLine() => LateShipmentCalculator.Assess(_version, _case).Lines[0];
-
     [Benchmark(Description = "Penalties Assess(catalog, case)")]
     public LateShipmentDecision PenaltiesViaCatalog() => LateShipmentCalculator.Assess(_catalog, _case);
 }

@@ -56,8 +56,11 @@ public static class LateShipmentCalculator
         var quiet = new NoExplain();
         if (c.Lines.Count == 1)
         {
+            // A one-line order: the line's outcome and amounts are the order's.
             var line = c.Lines[0];
-            return new LateShipmentDecision(version.Reference, p, c, line, AssessLine(p, c, line, deadline, outOfStockAt, ref quiet));
+            var r = AssessLine(p, c, line, deadline, outOfStockAt, ref quiet);
+            return new LateShipmentDecision(version.Reference, c.OrderId, r.Outcome, p.Payout.Instrument, r.Payout, r.Points, r.Platform, null,
+                [new LateShipmentLineDecision(p, c, line, r.Outcome, r.Lateness, deadline, r.Payout, r.Points, r.Platform)]);
         }
 
         var lines = new LateShipmentLineDecision[c.Lines.Count];

@@ -99,14 +99,6 @@ public sealed class LateShipmentDecision
 {
     private IReadOnlyList<string>? _orderReasons;
     private readonly IReadOnlyList<ExplanationStep>? _orderSteps;
-    private IReadOnlyList<LateShipmentLineDecision>? _lines;
-
-    // A one-line order (the common case) keeps its line's facts here and makes its line decision when Lines is first
-    // read: a caller that reads only the outcome and the totals (a reconciliation job) allocates nothing more.
-    private readonly LateShipmentParameters? _parameters;
-    private readonly LateShipmentCase? _case;
-    private readonly OrderLine? _line; // the line decided on, even if the caller's list of lines changes later
-    private readonly Lateness _lateness;
 
     internal LateShipmentDecision(RuleReference rule, string orderId, LateShipmentOutcome outcome, PayoutInstrument instrument,
         decimal buyerPayout, long? buyerPoints, decimal platformLiability, ViolationReferral? referral,
@@ -120,26 +112,9 @@ public sealed class LateShipmentDecision
         BuyerPoints = buyerPoints;
         PlatformLiability = platformLiability;
         Referral = referral;
-        _lines = lines;
+        Lines = lines;
         _orderReasons = reasons;
         _orderSteps = steps;
-    }
-
-    /// <summary>The decision on a one-line order: the line's outcome and amounts are the order's.</summary>
-    internal LateShipmentDecision(RuleReference rule, LateShipmentParameters parameters, LateShipmentCase c, OrderLine orderLine,
-        in LateShipmentCalculator.LineResult line)
-    {
-        Rule = rule;
-        OrderId = c.OrderId;
-        Outcome = line.Outcome;
-        Instrument = parameters.Payout.Instrument;
-        BuyerPayout = line.Payout;
-        BuyerPoints = line.Points;
-        PlatformLiability = line.Platform;
-        _parameters = parameters;
-        _case = c;
-        _line = orderLine;
-        _lateness = line.Lateness;
     }
 
     public RuleReference Rule { get; }
@@ -153,19 +128,7 @@ public sealed class LateShipmentDecision
     public ViolationReferral? Referral { get; }
 
     /// <summary>The decision on each line, in the order's line order (empty when the merchant refused before payment).</summary>
-    public IReadOnlyList<LateShipmentLineDecision> Lines => _lines ?? SingleLine();
-
-    private LateShipmentLineDecision[] SingleLine()
-    {
-        var p = _parameters!;
-        var c = _case!;
-        var deadline = LateShipmentCalculator.Deadline(p, c); // a pure function of the two: nothing kept for it
-        LateShipmentLineDecision[] lines =
-            [new LateShipmentLineDecision(p, c, _line!, Outcome, _lateness, deadline, BuyerPayout, BuyerPoints, PlatformLiability)];
-        // Two readers racing may each make the list (equal ones, each complete when published); later reads see one of them.
-        Volatile.Write(ref _lines, lines);
-        return lines;
-    }
+    public IReadOnlyList<LateShipmentLineDecision> Lines { get; }
 
     /// <summary>The order's reason codes: the line's for a one-line order, the union of the lines' otherwise.</summary>
     public IReadOnlyList<string> ReasonCodes => _orderReasons ??= Lines.Count == 1
