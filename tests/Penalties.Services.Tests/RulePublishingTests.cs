@@ -270,6 +270,23 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
     }
 
     [Fact]
+    public async Task A_published_rule_body_overwritten_by_hand_makes_publishing_FAILED_PRECONDITION_not_the_callers_INVALID_ARGUMENT()
+    {
+        var prefix = NewPrefix();
+        await using (var first = await StartAsync(redis, prefix, PenaltiesServices.RuleSets)) await PublishAsync(first, [.. ShippedDocuments()]);
+        await using var c = await redis.ConnectAsync();
+        var body = (await DumpAsync(redis, prefix)).Keys.Single(k => k.Contains("{rules}:body:tmall.late-shipment:1:", StringComparison.Ordinal));
+        await c.GetDatabase().StringSetAsync(body, "not json");
+        var before = await DumpAsync(redis, prefix);
+        await using var host = await StartAsync(redis, prefix, PenaltiesServices.RuleSets); // one that has not cached the body
+
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await PublishAsync(host, TmallLateV2("2099-01-01")));
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        Assert.Contains("damaged", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(before, await DumpAsync(redis, prefix)); // nothing published
+    }
+
+    [Fact]
     public async Task ListVersions_of_an_unknown_rule_set_is_NOT_FOUND_and_without_an_id_INVALID_ARGUMENT()
     {
         var prefix = NewPrefix();

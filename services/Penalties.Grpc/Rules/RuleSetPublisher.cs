@@ -75,7 +75,12 @@ public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync,
         }
         var errors = new List<RuleLoadError>();
         var storedKeys = listing.Versions.ToDictionary(v => (v.RuleSetId, v.Version));
-        var stored = listing.Versions.Select(v => RuleSetLoader.Parse(v.Name, v.Json, errors)).OfType<RuleSetVersion>().ToList();
+        // What is already published must parse: if not, the store is damaged (not the caller's documents).
+        var storedErrors = new List<RuleLoadError>();
+        var stored = listing.Versions.Select(v => RuleSetLoader.Parse(v.Name, v.Json, storedErrors)).OfType<RuleSetVersion>().ToList();
+        if (storedErrors.Count > 0)
+            throw new PreconditionException("the rules published in Redis are damaged, nothing was published: "
+                + string.Join("; ", storedErrors.Select(e => $"{e.File}: {e.Path}: {e.Reason}")));
         var conflicts = new List<string>();
         var parsed = new RuleSetVersion?[documents.Count];
         var fresh = new List<RuleSetVersion>();
