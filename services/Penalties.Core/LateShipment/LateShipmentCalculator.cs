@@ -200,14 +200,16 @@ public static class LateShipmentCalculator
             return new LineResult(lateness == Lateness.OnTime ? LateShipmentOutcome.NotLate : LateShipmentOutcome.NotYetDue, lateness, 0m, zeroPoints, 0m);
         }
 
-        // 2. Late or out of stock: is it enforced, exempt, and claimed for a compensable reason?
-        if (ConditionHolds(p.NotEnforcedWhen, c, deadline, out var notEnforced))
+        // 2. Late or out of stock: is it enforced, exempt, and claimed for a compensable reason? (A case that states
+        // none of the circumstances a condition reads has none to look up.)
+        bool circumstances = c.BuyerAbuse || c.PlatformStopShipOrder || c.ForceMajeureReports is { Count: > 0 };
+        if (circumstances && ConditionHolds(p.NotEnforcedWhen, c, deadline, out var notEnforced))
         {
             x.Reason(ReasonOf(notEnforced));
             if (x.Enabled) x.Step(new ExplanationStep(StepKind.Note, Subject: $"{ConditionText(notEnforced)}: the platform does not enforce compensation; the parties negotiate"));
             return new LineResult(LateShipmentOutcome.NotEnforced, lateness, 0m, zeroPoints, 0m);
         }
-        if (ConditionHolds(p.ExemptWhen, c, deadline, out var exempt))
+        if (circumstances && ConditionHolds(p.ExemptWhen, c, deadline, out var exempt))
         {
             x.Reason(ReasonOf(exempt));
             if (x.Enabled) x.Step(new ExplanationStep(StepKind.Note, Subject: $"{ConditionText(exempt)}: the merchant is exempt"));
