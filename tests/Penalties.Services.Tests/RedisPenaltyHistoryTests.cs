@@ -202,9 +202,9 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task A_cache_past_its_bounds_is_dropped_and_records_replays_and_escalation_stay_exact()
+    public async Task A_cache_past_its_bounds_evicts_and_records_replays_and_escalation_stay_exact()
     {
-        // At most 5 cached entries and 2 merchants: the cache is dropped again and again during the run.
+        // At most 5 cached entries and 2 merchants: merchants are evicted again and again during the run.
         await using var host = await fixture.StartHostAsync("--Penalties:State:HistoryCache:MaxEntries", "5", "--Penalties:State:HistoryCache:MaxMerchants", "2");
         var client = new PenaltyPoints.PenaltyPointsClient(host.Channel);
         var store = (Penalties.Grpc.State.RedisPenaltyHistoryStore)host.App.Services.GetRequiredService<Penalties.Grpc.State.IPenaltyHistoryStore>();
@@ -217,7 +217,7 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         }
 
         var (evictions, cachedMerchants, cachedEntries) = store.CacheState;
-        Assert.True(evictions >= 3, $"the cache was dropped {evictions} times");
+        Assert.True(evictions >= 3, $"{evictions} merchants were evicted");
         Assert.InRange(cachedMerchants, 0, 2);
         Assert.InRange(cachedEntries, 0, 5 + 6);
         // The same six cases for one merchant on a host with the default bounds (nothing evicted) give the reference ladder.
@@ -250,9 +250,37 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         for (int i = 0; i < 6; i++) Assert.False((await client.RecordAsync(Request(merchant, i))).Replay);
         Assert.Equal(6, (await History(client, merchant)).Count);
         Assert.Equal((0L, 1, 6L), store.CacheState);
-        // The next merchant added drops it: the cache never holds more than MaxEntries plus one merchant's log.
+        // The next merchant added evicts it: the cache never holds more than MaxEntries plus one merchant's log.
         await client.RecordAsync(Request(merchant + "-next", 0));
         Assert.Equal((1L, 1, 1L), store.CacheState);
+    }
+
+    [Fact]
+    public async Task A_full_cache_evicts_the_least_recently_used_merchant_and_keeps_the_others()
+    {
+        await using var host = await fixture.StartHostAsync("--Penalties:State:HistoryCache:MaxMerchants", "10");
+        var client = new PenaltyPoints.PenaltyPointsClient(host.Channel);
+        var store = (Penalties.Grpc.State.RedisPenaltyHistoryStore)host.App.Services.GetRequiredService<Penalties.Grpc.State.IPenaltyHistoryStore>();
+        var run = Guid.NewGuid().ToString("N")[..8];
+        string[] merchants = [.. Enumerable.Range(0, 12).Select(m => $"lru-{run}-{m}")];
+        for (int m = 0; m < 10; m++) await client.RecordAsync(Request(merchants[m], 0));
+        await client.RecordAsync(Request(merchants[0], 1)); // merchant 0 is now the most recently used; merchant 1 the least
+        Assert.Equal((0L, 10, 11L), store.CacheState);
+
+        // The eleventh merchant takes the cache past MaxMerchants: only merchant 1 is evicted (down to 90% of the bound).
+        await client.RecordAsync(Request(merchants[10], 0));
+        Assert.Equal((1L, 10, 11L), store.CacheState);
+        Assert.False(store.IsCached(merchants[1]));
+        Assert.All(merchants.Take(11).Where((_, m) => m != 1), id => Assert.True(store.IsCached(id), id));
+
+        // An evicted merchant is read whole again: its escalation counts the entry recorded before the eviction.
+        var second = await client.RecordAsync(Request(merchants[1], 1));
+        Assert.False(second.Replay);
+        Assert.StartsWith("2nd ", second.Deduction.Explanation);
+        Assert.Equal(["c0000", "c0001"], (await History(client, merchants[1])).Select(h => h.Violation.CaseId));
+        // Re-adding it evicted the least recently used one left, merchant 2, and the count of entries stays exact.
+        Assert.False(store.IsCached(merchants[2]));
+        Assert.Equal((2L, 10, 12L), store.CacheState);
     }
 
     [Fact]

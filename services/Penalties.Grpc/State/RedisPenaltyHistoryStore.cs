@@ -18,11 +18,11 @@ namespace Penalties.Grpc.State;
 /// the appends of different merchants' calls are written together (<see cref="RedisAppendBatcher"/>).
 /// </para>
 /// <para>
-/// The cache is bounded by <see cref="HistoryCacheOptions"/>: it is dropped whole before a merchant is added past
-/// MaxMerchants or while it holds more than MaxEntries entries, and on any call while it holds more than MaxEntries
-/// entries and more than one merchant. A merchant whose log alone passes MaxEntries so stays cached while it is
-/// the only one (its whole log is needed for every decision anyway) rather than making each of its calls drop the
-/// cache; the next merchant added drops it.
+/// The cache is bounded by <see cref="HistoryCacheOptions"/>. Before a merchant is added at MaxMerchants, or on any
+/// call while it holds more than MaxEntries entries, the least recently used merchants are evicted until it is back
+/// to 90% of both bounds (so eviction does not run on every call); the merchant of the call is kept. A merchant
+/// whose log alone passes MaxEntries so stays cached while it is the only one (its whole log is needed for every
+/// decision anyway); calls for other merchants evict it when it is the least recently used.
 /// </para>
 /// </summary>
 public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCacheOptions cache) : IPenaltyHistoryStore, IDisposable
@@ -36,12 +36,17 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
 
     // The gate's wait handle is never used, so an undisposed SemaphoreSlim holds no kernel resource.
 #pragma warning disable CA1001
-    private sealed class MerchantLog(RedisKey logKey, RedisKey indexKey, int generation) : MerchantHistory
+    private sealed class MerchantLog(RedisKey logKey, RedisKey indexKey) : MerchantHistory
 #pragma warning restore CA1001
     {
-        /// <summary>The cache generation it was added in: its entries count towards the bound only while that is current.</summary>
-        public readonly int Generation = generation;
         public readonly SemaphoreSlim Gate = new(1, 1);
+        /// <summary>Guards <see cref="Entries"/> and <see cref="Evicted"/>: a call in flight and an eviction do not count the same entries twice.</summary>
+        public readonly Lock Counting = new();
+        /// <summary>The entries this log adds to the cache's count; once evicted, its calls in flight count nothing more.</summary>
+        public long Entries;
+        public bool Evicted;
+        /// <summary>When it was last used, on the store's use clock: the least recently used are evicted first.</summary>
+        public long LastUsed;
         public readonly RedisKey LogKey = logKey;
         public readonly RedisKey IndexKey = indexKey;
         public bool Loaded;
@@ -125,23 +130,35 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
 
     private int _cachedMerchants; // about _cache.Count, which would take every lock of the dictionary on each call
     private long _cachedEntries;
-    private int _generation;
+    private long _useClock;
+    private readonly Lock _evicting = new();
+    private long _evictions;
 
-    /// <summary>Adds <paramref name="delta"/> entries of <paramref name="log"/> to the count, unless the log was dropped from the cache since it was added.</summary>
+    /// <summary>Adds <paramref name="delta"/> entries of <paramref name="log"/> to the count, unless the log was evicted since it was added.</summary>
     private void Counted(MerchantLog log, long delta)
     {
-        if (log.Generation == Volatile.Read(ref _generation)) Interlocked.Add(ref _cachedEntries, delta);
+        lock (log.Counting)
+        {
+            if (log.Evicted) return;
+            log.Entries += delta;
+            Interlocked.Add(ref _cachedEntries, delta);
+        }
     }
 
     private MerchantLog Log(string merchantId)
     {
-        // The entries bound is checked on every call: a few merchants with long histories fill the cache as surely as many merchants.
-        if (Interlocked.Read(ref _cachedEntries) > cache.MaxEntries && Volatile.Read(ref _cachedMerchants) > 1) Evict();
+        long now = Interlocked.Increment(ref _useClock);
         while (true)
         {
-            if (_cache.TryGetValue(merchantId, out var log)) return log;
-            if (Volatile.Read(ref _cachedMerchants) >= cache.MaxMerchants || Interlocked.Read(ref _cachedEntries) > cache.MaxEntries) Evict();
-            log = new MerchantLog(redis.Key($"history:{{{merchantId}}}:log"), redis.Key($"history:{{{merchantId}}}:index"), Volatile.Read(ref _generation));
+            if (_cache.TryGetValue(merchantId, out var log))
+            {
+                log.LastUsed = now;
+                // The entries bound is checked on every call: a few merchants with long histories fill the cache as surely as many merchants.
+                if (Interlocked.Read(ref _cachedEntries) > cache.MaxEntries && Volatile.Read(ref _cachedMerchants) > 1) EvictLeastRecentlyUsed(keep: log);
+                return log;
+            }
+            if (Volatile.Read(ref _cachedMerchants) >= cache.MaxMerchants || Interlocked.Read(ref _cachedEntries) > cache.MaxEntries) EvictLeastRecentlyUsed(keep: null);
+            log = new MerchantLog(redis.Key($"history:{{{merchantId}}}:log"), redis.Key($"history:{{{merchantId}}}:index")) { LastUsed = now };
             if (_cache.TryAdd(merchantId, log))
             {
                 Interlocked.Increment(ref _cachedMerchants);
@@ -150,20 +167,44 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
         }
     }
 
-    /// <summary>Drops the whole cache (a merchant evicted is read whole again on its next call). Calls in flight keep their log; their appends stay checked by Redis.</summary>
-    private void Evict()
+    /// <summary>
+    /// Evicts the least recently used merchants (never <paramref name="keep"/>) until the cache is at 90% of both bounds;
+    /// an evicted merchant is read whole again on its next call. Calls in flight keep their log; their appends stay
+    /// checked by Redis. One call evicts at a time; the others go on meanwhile.
+    /// </summary>
+    private void EvictLeastRecentlyUsed(MerchantLog? keep)
     {
-        Interlocked.Increment(ref _generation); // calls still running on a dropped log no longer count its entries
-        Interlocked.Exchange(ref _cachedEntries, 0);
-        _cache.Clear();
-        Interlocked.Exchange(ref _cachedMerchants, 0);
-        Interlocked.Increment(ref _evictions);
+        if (!_evicting.TryEnter()) return;
+        try
+        {
+            long entriesTarget = cache.MaxEntries - cache.MaxEntries / 10;
+            int merchantsTarget = cache.MaxMerchants - Math.Max(1, cache.MaxMerchants / 10);
+            var oldestFirst = _cache.ToArray();
+            Array.Sort(oldestFirst.Select(e => e.Value.LastUsed).ToArray(), oldestFirst);
+            foreach (var entry in oldestFirst)
+            {
+                if (Interlocked.Read(ref _cachedEntries) <= entriesTarget && Volatile.Read(ref _cachedMerchants) <= merchantsTarget) break;
+                if (ReferenceEquals(entry.Value, keep) || !_cache.TryRemove(entry)) continue;
+                Interlocked.Decrement(ref _cachedMerchants);
+                Interlocked.Increment(ref _evictions);
+                lock (entry.Value.Counting)
+                {
+                    entry.Value.Evicted = true;
+                    Interlocked.Add(ref _cachedEntries, -entry.Value.Entries);
+                }
+            }
+        }
+        finally
+        {
+            _evicting.Exit();
+        }
     }
 
-    private long _evictions;
-
-    /// <summary>How many times the cache was dropped for its bounds, and what it holds now (merchants, entries): for tests and diagnostics.</summary>
+    /// <summary>How many merchants were evicted for the bounds, and what the cache holds now (merchants, entries): for tests and diagnostics.</summary>
     internal (long Evictions, int Merchants, long Entries) CacheState => (Interlocked.Read(ref _evictions), _cache.Count, Interlocked.Read(ref _cachedEntries));
+
+    /// <summary>Whether the merchant's log is cached: for tests.</summary>
+    internal bool IsCached(string merchantId) => _cache.ContainsKey(merchantId);
 
     /// <summary>Reads the entries appended since the cached length (the log is append-only).</summary>
     private async Task RefreshAsync(MerchantLog log)

@@ -9,8 +9,8 @@ namespace Penalties.Grpc.State;
 /// Bounds of a process's cache of merchants' penalty histories (Redis-backed state): "Penalties:State:HistoryCache:MaxMerchants"
 /// (default 100,000) and "…:MaxEntries" (default 1,000,000 entries; an entry with its stored answer takes about
 /// 0.7 KB, so the default is about 0.7 GB: size it to the container's memory limit). Past either bound the
-/// cache is dropped and merchants are read again from Redis as they come (a lone merchant whose log alone passes
-/// MaxEntries stays cached until another merchant is added: see RedisPenaltyHistoryStore).
+/// least recently used merchants are evicted, down to 90% of both bounds, and read again from Redis on their next
+/// call (a lone merchant whose log alone passes MaxEntries stays cached while it is the only one: see RedisPenaltyHistoryStore).
 /// </summary>
 public sealed record HistoryCacheOptions(int MaxMerchants = 100_000, long MaxEntries = 1_000_000)
 {
