@@ -70,6 +70,13 @@ public static class Errors
             || s.Message.StartsWith("MISCONF", StringComparison.Ordinal) || s.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
             || s.Message.StartsWith("READONLY", StringComparison.Ordinal) || s.Message.StartsWith("OOM", StringComparison.Ordinal)));
 
+    /// <summary>
+    /// A Redis older than 7.0 refusing a write script: it does not know the "#!lua" line the scripts start with, and
+    /// says "Error compiling script … unexpected symbol near '#'" before running anything.
+    /// </summary>
+    public static bool IsScriptRefused(StackExchange.Redis.RedisServerException e) =>
+        e.Message.Contains("Error compiling script", StringComparison.Ordinal);
+
     private const string WriteMark = "penalties.write";
 
     /// <summary>Marks a store failure as that of a write command (a read that fails changed nothing, whatever its status); returns it.</summary>
@@ -152,6 +159,12 @@ public static class Errors
             }
             case DataLossException d:
                 return new Status { Code = (int)Code.DataLoss, Message = d.Message };
+            case StackExchange.Redis.RedisServerException script when IsScriptRefused(script):
+                return new Status
+                {
+                    Code = (int)Code.FailedPrecondition,
+                    Message = $"the store (Redis) cannot run the service's write script: Redis {Redis.RedisConnection.RequiredVersion} or later is needed; nothing was changed ({script.Message})",
+                };
             case StackExchange.Redis.RedisServerException wrongType when wrongType.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal):
                 return new Status { Code = (int)Code.DataLoss, Message = $"stored data is damaged: a Redis key holds another type than the service wrote ({wrongType.Message})" };
             case UnauthenticatedException a:

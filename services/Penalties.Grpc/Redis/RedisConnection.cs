@@ -39,8 +39,31 @@ public sealed partial class RedisConnection : IDisposable
         if (config.ConnectTimeout > 5000) config.ConnectTimeout = 5000;
         _multiplexer = ConnectionMultiplexer.Connect(config);
         _multiplexer.ConnectionFailed += (_, e) => LogConnectionFailed(logger, e.EndPoint, e.FailureType, e.Exception);
-        _multiplexer.ConnectionRestored += (_, e) => LogConnectionRestored(logger, e.EndPoint);
+        _multiplexer.ConnectionRestored += (_, e) =>
+        {
+            LogConnectionRestored(logger, e.EndPoint);
+            if (VersionProblem() is { } problem) LogTooOld(logger, problem);
+        };
+        if (VersionProblem() is { } problem) LogTooOld(logger, problem);
     }
+
+    /// <summary>The oldest Redis the write scripts run on: they declare themselves with a "#!lua" line (Redis 7.0).</summary>
+    public static readonly Version RequiredVersion = new(7, 0);
+
+    /// <summary>Why a connected server cannot run the write scripts (it is older than <see cref="RequiredVersion"/>), or null.</summary>
+    public string? VersionProblem()
+    {
+        foreach (var server in _multiplexer.GetServers())
+        {
+            if (server.IsConnected && VersionProblemOf(server.EndPoint, server.Version) is { } problem) return problem;
+        }
+        return null;
+    }
+
+    internal static string? VersionProblemOf(System.Net.EndPoint endPoint, Version version) =>
+        version < RequiredVersion
+            ? $"Redis at {endPoint} is version {version}; recording needs Redis {RequiredVersion} or later (calculations go on)"
+            : null;
 
     public RedisOptions Options { get; }
 
@@ -57,6 +80,9 @@ public sealed partial class RedisConnection : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis connection to {EndPoint} failed ({FailureType})")]
     private static partial void LogConnectionFailed(ILogger logger, System.Net.EndPoint? endPoint, ConnectionFailureType failureType, Exception? exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Problem}")]
+    private static partial void LogTooOld(ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis connection to {EndPoint} restored")]
     private static partial void LogConnectionRestored(ILogger logger, System.Net.EndPoint? endPoint);

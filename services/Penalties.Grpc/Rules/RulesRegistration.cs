@@ -61,9 +61,11 @@ public sealed class RulesHealthCheck(RuleCatalogSource rules) : IHealthCheck
     }
 }
 
-/// <summary>Unhealthy while the Redis connection is down.</summary>
+/// <summary>Unhealthy while the Redis connection is down, or while it leads to a server too old for the write scripts.</summary>
 public sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(redis.IsConnected ? HealthCheckResult.Healthy("connected") : HealthCheckResult.Unhealthy("Redis cannot be reached"));
+        Task.FromResult(!redis.IsConnected ? HealthCheckResult.Unhealthy("Redis cannot be reached")
+            : redis.VersionProblem() is { } problem ? HealthCheckResult.Unhealthy(problem)
+            : HealthCheckResult.Healthy("connected"));
 }
