@@ -56,7 +56,8 @@ public static class Errors
     /// </summary>
     public static bool IsCallerError(Exception e) =>
         e is InvalidCaseException or RuleResolutionException or ConflictException or NotFoundException or AbortedException
-            or UnavailableException or UnauthenticatedException or PreconditionException || IsStoreOutage(e);
+            or UnavailableException or UnauthenticatedException or PreconditionException || IsStoreOutage(e)
+        || (e is StackExchange.Redis.RedisServerException s && IsScriptRefused(s)); // logged once, on connecting
 
     /// <summary>
     /// What an unreachable store looks like to the client: no connection, a timeout, or a Redis that is still
