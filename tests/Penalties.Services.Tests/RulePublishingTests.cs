@@ -228,14 +228,20 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
         Assert.Equal(PublishOutcome.Published, Assert.Single((await client.PublishAsync(new PublishRuleSetsRequest { Documents = { fresh } }, Admin)).Versions).Outcome);
     }
 
+    /// <summary>Publishes the shipped rules under <paramref name="prefix"/>; returns the one Redis key whose name contains <paramref name="keyPart"/>.</summary>
+    private async Task<string> PublishShippedAsync(string prefix, string keyPart)
+    {
+        await using (var first = await StartAsync(redis, prefix, PenaltiesServices.RuleSets)) await PublishAsync(first, [.. ShippedDocuments()]);
+        return (await DumpAsync(redis, prefix)).Keys.Single(k => k.Contains(keyPart, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_rule_body_deleted_by_hand_degrades_the_service_refuses_publishing_and_reloading_goes_on_once_it_is_back()
     {
         var prefix = NewPrefix();
-        await using (var first = await StartAsync(redis, prefix, PenaltiesServices.RuleSets)) await PublishAsync(first, [.. ShippedDocuments()]);
+        var body = await PublishShippedAsync(prefix, "{rules}:body:tmall.late-shipment:1:");
         await using var c = await redis.ConnectAsync();
         var db = c.GetDatabase();
-        var body = (await DumpAsync(redis, prefix)).Keys.Single(k => k.Contains("{rules}:body:tmall.late-shipment:1:", StringComparison.Ordinal));
         var json = (string)(await db.StringGetAsync(body))!;
         await db.KeyDeleteAsync(body);
 
@@ -273,9 +279,8 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
     public async Task A_published_rule_body_overwritten_by_hand_makes_publishing_FAILED_PRECONDITION_not_the_callers_INVALID_ARGUMENT()
     {
         var prefix = NewPrefix();
-        await using (var first = await StartAsync(redis, prefix, PenaltiesServices.RuleSets)) await PublishAsync(first, [.. ShippedDocuments()]);
+        var body = await PublishShippedAsync(prefix, "{rules}:body:tmall.late-shipment:1:");
         await using var c = await redis.ConnectAsync();
-        var body = (await DumpAsync(redis, prefix)).Keys.Single(k => k.Contains("{rules}:body:tmall.late-shipment:1:", StringComparison.Ordinal));
         await c.GetDatabase().StringSetAsync(body, "not json");
         var before = await DumpAsync(redis, prefix);
         await using var host = await StartAsync(redis, prefix, PenaltiesServices.RuleSets); // one that has not cached the body
@@ -284,6 +289,54 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
         Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
         Assert.Contains("damaged", e.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(before, await DumpAsync(redis, prefix)); // nothing published
+    }
+
+    [Fact]
+    public async Task A_published_rule_body_changed_by_hand_to_other_content_is_damaged_and_never_computed_with_under_its_old_hash()
+    {
+        var prefix = NewPrefix();
+        var body = await PublishShippedAsync(prefix, "{rules}:body:tmall.late-shipment:1:");
+        await using var c = await redis.ConnectAsync();
+        var db = c.GetDatabase();
+        var json = (string)(await db.StringGetAsync(body))!;
+        // Valid rules, one number changed (30% → 40%), under the key that names the published content hash.
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        node["parameters"]!["compensation"]!["late"]!["rate"] = 0.4m;
+        await db.StringSetAsync(body, node.ToJsonString());
+
+        await using var host = await StartAsync(redis, prefix, PenaltiesServices.All, "--Penalties:Rules:RecheckInterval", "00:00:01");
+        var status = (await new RuleSets.RuleSetsClient(host.Channel).ListRuleSetsAsync(new ListRuleSetsRequest())).Status;
+        Assert.True(status.Degraded);
+        Assert.Contains("no longer matches the content hash", status.DegradedReason, StringComparison.Ordinal);
+        // Not 600.00 (40%) under the hash of the 30% version: no answer until the body is what was published.
+        var late = new LateShipment.LateShipmentClient(host.Channel);
+        var unavailable = await Assert.ThrowsAsync<RpcException>(() => late.AssessAsync(new AssessLateShipmentRequest { Case = Cases.TmallLate() }).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, unavailable.StatusCode);
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await PublishAsync(host, TmallLateV2("2099-01-01")));
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        Assert.Contains("damaged", e.Status.Detail, StringComparison.Ordinal);
+
+        await db.StringSetAsync(body, json);
+        await Eventually(async () => !(await new RuleSets.RuleSetsClient(host.Channel).ListRuleSetsAsync(new ListRuleSetsRequest())).Status.Degraded, "the rules load once the body is back");
+        Assert.Equal(450.00m, Cases.Value((await late.AssessAsync(new AssessLateShipmentRequest { Case = Cases.TmallLate() })).Decision.BuyerPayout));
+    }
+
+    [Fact]
+    public async Task A_rules_key_of_another_type_is_damaged_like_a_changed_body_FAILED_PRECONDITION_not_DATA_LOSS()
+    {
+        var prefix = NewPrefix();
+        var ids = await PublishShippedAsync(prefix, "{rules}:ids");
+        await using var c = await redis.ConnectAsync();
+        var db = c.GetDatabase();
+        await db.KeyDeleteAsync(ids);
+        await db.StringSetAsync(ids, "a string where a set was");
+
+        await using var host = await StartAsync(redis, prefix, PenaltiesServices.All);
+        var status = (await new RuleSets.RuleSetsClient(host.Channel).ListRuleSetsAsync(new ListRuleSetsRequest())).Status;
+        Assert.Contains("damaged", status.DegradedReason, StringComparison.Ordinal);
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await PublishAsync(host, TmallLateV2("2099-01-01")));
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        Assert.Contains("another type", e.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Penalties.Core.Rules;
+using Penalties.Core.Rules.Loading;
 using Penalties.Grpc.Redis;
 using StackExchange.Redis;
 
@@ -76,10 +77,23 @@ public sealed class RedisRuleStore(RedisConnection redis)
         return value.IsNull ? 0 : (long)value;
     }
 
-    /// <summary>Every published version with its document, at one revision (bodies are immutable, so they are cached).</summary>
+    /// <summary>
+    /// Every published version with its document, at one revision (bodies are immutable, so they are cached once
+    /// read). <see cref="InvalidDataException"/> when what is stored is not what was published: a body missing, not
+    /// JSON, or no longer matching the content hash its key names (changed by hand: decisions would name a hash whose
+    /// rules they were not computed with), or a rules key of another type.
+    /// </summary>
     public async Task<RuleListing> ReadAsync()
     {
-        var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(ListingScript, [RevisionKey, IdsKey], [IndexPrefix]))!;
+        RedisResult[] result;
+        try
+        {
+            result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(ListingScript, [RevisionKey, IdsKey], [IndexPrefix]))!;
+        }
+        catch (RedisServerException e) when (e.Message.Contains("WRONGTYPE", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"a rules key holds another type than the service wrote ({e.Message})", e);
+        }
         long revision = long.Parse((string)result[0]!, CultureInfo.InvariantCulture);
         var entries = new List<(string Id, int Version, string Hash, string BodyKey)>();
         for (int i = 1; i + 1 < result.Length; i += 2)
@@ -98,7 +112,12 @@ public sealed class RedisRuleStore(RedisConnection redis)
             for (int i = 0; i < missing.Length; i++)
             {
                 if (bodies[i].IsNull) throw new InvalidDataException($"Redis key {missing[i]} is missing: a published rule body was deleted by hand");
-                _bodies[missing[i]!] = bodies[i]!;
+                string body = bodies[i]!;
+                var named = entries.First(e => e.BodyKey == missing[i]).Hash;
+                var actual = CanonicalJson.ContentHashOf(body) ?? throw new InvalidDataException($"Redis key {missing[i]} is not a JSON document: a published rule body was overwritten by hand");
+                if (actual != named)
+                    throw new InvalidDataException($"Redis key {missing[i]} no longer matches the content hash it was published with ({named}; it now hashes to {actual}): a published rule body was changed by hand");
+                _bodies[missing[i]!] = body;
             }
         }
         var versions = entries.Select(e => new StoredRuleVersion(e.Id, e.Version, e.Hash, _bodies[e.BodyKey])).ToList();
