@@ -203,10 +203,8 @@ public static class Mapping
     /// <summary>The decision as the contract's message; without its explanation steps when <paramref name="explain"/> is false (the basic view).</summary>
     public static C.LateShipmentDecision Decision(Core.LateShipment.LateShipmentDecision d, bool explain = true)
     {
-        // A one-line order's explanation is its line's: render it once and share the messages.
-        var lineSteps = new C.ExplanationStep[d.Lines.Count][];
-        for (int i = 0; i < lineSteps.Length; i++) lineSteps[i] = explain ? Steps(d.Lines[i].Steps).ToArray() : [];
-        var orderSteps = !explain ? [] : d.Lines.Count == 1 && ReferenceEquals(d.Steps, d.Lines[0].Steps) ? lineSteps[0] : Steps(d.Steps).ToArray();
+        // An order with lines is explained per line (a one-line order too: its explanation is its line's, sent
+        // once, not twice); only an order without lines (refused before payment) is explained at the order.
         var result = new C.LateShipmentDecision
         {
             Rule = Rule(d.Rule),
@@ -219,8 +217,8 @@ public static class Mapping
             ReferralRuleSetId = d.Referral?.RuleSetId ?? "",
             ReferralViolationCode = d.Referral?.ViolationCode ?? "",
             ReasonCodes = { d.ReasonCodes },
-            Steps = { orderSteps },
         };
+        if (explain && d.Lines.Count == 0) result.Steps.AddRange(Steps(d.Steps));
         if (d.BuyerPoints is { } points) result.BuyerPoints = points;
         for (int i = 0; i < d.Lines.Count; i++)
         {
@@ -236,8 +234,8 @@ public static class Mapping
                 PlatformLiability = Money(l.PlatformLiability),
                 MerchantTotal = Money(l.MerchantTotal),
                 ReasonCodes = { l.ReasonCodes },
-                Steps = { lineSteps[i] },
             };
+            if (explain) line.Steps.AddRange(Steps(l.Steps));
             if (l.BuyerPoints is { } p) line.BuyerPoints = p;
             result.Lines.Add(line);
         }

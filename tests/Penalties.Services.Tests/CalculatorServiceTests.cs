@@ -22,8 +22,23 @@ public class CalculatorServiceTests(AllInOneFixture fixture) : IClassFixture<All
         Assert.Equal(45_000, d.BuyerPoints);
         Assert.Equal(("tmall.late-shipment", 1), (d.Rule.RuleSetId, d.Rule.Version));
         Assert.StartsWith("sha256:", d.Rule.ContentHash, StringComparison.Ordinal);
-        Assert.Contains(d.Steps, s => s.Text == "30% × 1,500.00 = 450.00" && s.Kind == "RateApplied");
+        // Explained once, on its line: the order's own steps are for an order without lines.
+        Assert.Contains(Assert.Single(d.Lines).Steps, s => s.Text == "30% × 1,500.00 = 450.00" && s.Kind == "RateApplied");
+        Assert.Empty(d.Steps);
         Assert.Contains("SHIPPED_LATE", d.ReasonCodes);
+    }
+
+    [Fact]
+    public async Task An_order_refused_before_payment_has_no_lines_and_is_explained_at_the_order()
+    {
+        var refused = TmallLate();
+        refused.PlacedAt = refused.PaidAt;
+        refused.PaidAt = null;
+        refused.RefusedBeforePayment = true;
+        var d = (await Late.AssessAsync(new AssessLateShipmentRequest { Case = refused })).Decision;
+        Assert.Equal(LateShipmentOutcome.RefusedBeforePayment, d.Outcome);
+        Assert.Empty(d.Lines);
+        Assert.Contains("refused before payment", Assert.Single(d.Steps).Text, StringComparison.Ordinal);
     }
 
     [Fact]
