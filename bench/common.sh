@@ -24,9 +24,10 @@ start_echo() {
   wait_ports 5190
 }
 
-# start_host [extra host arguments...]: the all-in-one host on 5100 ($svc is its pid).
+# start_host [extra host arguments...]: the all-in-one host on 5100 ($svc is its pid); $HOST_DLL, if set, is another
+# build of it (e.g. of an earlier commit, built in a git worktree) to start instead.
 start_host() {
-  dotnet services/Penalties.AllInOne/bin/Release/net10.0/Penalties.AllInOne.dll --urls "$SVC_URL" --Logging:LogLevel:Default=Warning "$@" >/dev/null 2>&1 & svc=$!; pids+=($svc)
+  dotnet "${HOST_DLL:-services/Penalties.AllInOne/bin/Release/net10.0/Penalties.AllInOne.dll}" --urls "$SVC_URL" --Logging:LogLevel:Default=Warning "$@" >/dev/null 2>&1 & svc=$!; pids+=($svc)
   wait_ports 5100
 }
 
