@@ -12,6 +12,13 @@ internal static class Cases
 
     public static decimal Value(Money m) => m.Units + m.Nanos / 1_000_000_000m;
 
+    /// <summary>What the shipped rules pay for <see cref="TmallLate"/>: 30% of 1,500.00.</summary>
+    public const decimal TmallLatePayout = 450.00m;
+
+    /// <summary>The buyer payout <paramref name="client"/> answers for <see cref="TmallLate"/>.</summary>
+    public static async Task<decimal> TmallLatePayoutOf(LateShipment.LateShipmentClient client, CancellationToken cancellationToken = default) =>
+        Value((await client.AssessAsync(new AssessLateShipmentRequest { Case = TmallLate() }, cancellationToken: cancellationToken)).Decision.BuyerPayout);
+
     /// <summary>Tmall, 1,500.00 paid 2024-03-01 10:00, shipped 2024-03-05 09:30: late, 450.00.</summary>
     public static LateShipmentCase TmallLate(decimal amount = 1500.00m) => new()
     {

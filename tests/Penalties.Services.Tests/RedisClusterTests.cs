@@ -80,7 +80,7 @@ public sealed class RedisClusterTests(RedisCluster cluster) : IClassFixture<Redi
     {
         var published = await RulesInRedis.PublishAsync(host, [.. RulesInRedis.ShippedDocuments()]);
         var late = new LateShipment.LateShipmentClient(host.Channel);
-        await RulesInRedis.Eventually(async () => Value((await late.AssessAsync(new AssessLateShipmentRequest { Case = TmallLate() })).Decision.BuyerPayout) == 450.00m,
+        await RulesInRedis.Eventually(async () => await TmallLatePayoutOf(late) == TmallLatePayout,
             "the published rules are loaded from the cluster");
         return published;
     }

@@ -101,7 +101,7 @@ public class RuleHotReloadTests(RedisServer redis) : IClassFixture<RedisServer>
         var beforeStats = await redis.CommandStatsAsync(admin);
         await Parallel.ForAsync(0, 10_000, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {
-            if (i % 2 == 0) Assert.Equal(450.00m, Value((await late.AssessAsync(new AssessLateShipmentRequest { Case = TmallLate() }, cancellationToken: ct)).Decision.BuyerPayout));
+            if (i % 2 == 0) Assert.Equal(TmallLatePayout, await TmallLatePayoutOf(late, ct));
             else Assert.Equal(42.00m, Value((await price.AssessAsync(new AssessPriceMatchRequest { Case = JdPayable() }, cancellationToken: ct)).Decision.Payout));
         });
         var afterStats = await redis.CommandStatsAsync(admin);
@@ -133,7 +133,7 @@ public class RuleOutageTests(RedisServer redis) : IClassFixture<RedisServer>
         await Eventually(async () => (await rules.ListRuleSetsAsync(new ListRuleSetsRequest())).Status.Degraded, "snapshot marked degraded");
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
         for (int i = 0; i < 200; i++)
-            Assert.Equal(450.00m, Value((await late.AssessAsync(new AssessLateShipmentRequest { Case = TmallLate() })).Decision.BuyerPayout));
+            Assert.Equal(TmallLatePayout, await TmallLatePayoutOf(late));
 
         await redis.StartAsync(); // from its AOF: what was published is still there
         await using var publisher = await StartAsync(redis, prefix, PenaltiesServices.RuleSets);
@@ -162,7 +162,7 @@ public class RuleStartupWithoutRedisTests
         Assert.Contains("fallback", status.Source, StringComparison.Ordinal);
         Assert.True(status.Degraded);
         Assert.Contains("Redis unreachable", status.DegradedReason, StringComparison.Ordinal);
-        Assert.Equal(450.00m, Value((await new LateShipment.LateShipmentClient(host.Channel).AssessAsync(new AssessLateShipmentRequest { Case = TmallLate() })).Decision.BuyerPayout));
+        Assert.Equal(TmallLatePayout, await TmallLatePayoutOf(new LateShipment.LateShipmentClient(host.Channel)));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await new Health.HealthClient(host.Channel).CheckAsync(new HealthCheckRequest())).Status);
     }
 

@@ -44,7 +44,7 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
         Assert.Contains("nothing is published", status.DegradedReason, StringComparison.Ordinal);
 
         await PublishAsync(host, [.. ShippedDocuments()]);
-        await Eventually(async () => Cases.Value((await late.AssessAsync(new AssessLateShipmentRequest { Case = Cases.TmallLate() })).Decision.BuyerPayout) == 450.00m,
+        await Eventually(async () => await Cases.TmallLatePayoutOf(late) == Cases.TmallLatePayout,
             "the first publish is computed with");
         Assert.False((await new RuleSets.RuleSetsClient(host.Channel).ListRuleSetsAsync(new ListRuleSetsRequest())).Status.Degraded);
     }
@@ -56,7 +56,7 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
         var status = (await new RuleSets.RuleSetsClient(host.Channel).ListRuleSetsAsync(new ListRuleSetsRequest())).Status;
         Assert.Contains("fallback", status.Source, StringComparison.Ordinal);
         Assert.Contains("nothing is published in Redis yet", status.DegradedReason, StringComparison.Ordinal);
-        Assert.Equal(450.00m, Cases.Value((await new LateShipment.LateShipmentClient(host.Channel).AssessAsync(new AssessLateShipmentRequest { Case = Cases.TmallLate() })).Decision.BuyerPayout));
+        Assert.Equal(Cases.TmallLatePayout, await Cases.TmallLatePayoutOf(new LateShipment.LateShipmentClient(host.Channel)));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
         var rules = new RuleSets.RuleSetsClient(host.Channel);
         await Eventually(async () => (await rules.ListRuleSetsAsync(new ListRuleSetsRequest())).Status.DegradedReason.Contains("any more", StringComparison.Ordinal),
             "the re-check notices that nothing is published any more");
-        Assert.Equal(450.00m, Cases.Value((await late.AssessAsync(new AssessLateShipmentRequest { Case = Cases.TmallLate() })).Decision.BuyerPayout));
+        Assert.Equal(Cases.TmallLatePayout, await Cases.TmallLatePayoutOf(late));
     }
 
     [Fact]
@@ -266,7 +266,7 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
             Assert.Contains("fallback", fallbackStatus.Source, StringComparison.Ordinal);
             Assert.Contains("damaged", fallbackStatus.DegradedReason, StringComparison.Ordinal);
             Assert.DoesNotContain("unreachable", fallbackStatus.DegradedReason, StringComparison.Ordinal);
-            Assert.Equal(450.00m, Cases.Value((await new LateShipment.LateShipmentClient(fallback.Channel).AssessAsync(new AssessLateShipmentRequest { Case = Cases.TmallLate() })).Decision.BuyerPayout));
+            Assert.Equal(Cases.TmallLatePayout, await Cases.TmallLatePayoutOf(new LateShipment.LateShipmentClient(fallback.Channel)));
         }
 
         // The reload loop survived: once the body is back, the next re-check loads every version.
@@ -318,7 +318,7 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
 
         await db.StringSetAsync(body, json);
         await Eventually(async () => !(await new RuleSets.RuleSetsClient(host.Channel).ListRuleSetsAsync(new ListRuleSetsRequest())).Status.Degraded, "the rules load once the body is back");
-        Assert.Equal(450.00m, Cases.Value((await late.AssessAsync(new AssessLateShipmentRequest { Case = Cases.TmallLate() })).Decision.BuyerPayout));
+        Assert.Equal(Cases.TmallLatePayout, await Cases.TmallLatePayoutOf(late));
     }
 
     [Fact]

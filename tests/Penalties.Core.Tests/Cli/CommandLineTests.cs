@@ -8,13 +8,9 @@ public class CommandLineTests
 {
     private static readonly string Root = Path.GetDirectoryName(Rules.Directory)!;
 
-    private static async Task<(int Code, string Out, string Err)> Run(string stdin, params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = await CommandLine.RunAsync([.. args, "--rules", Rules.Directory], new StringReader(stdin), output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    /// <summary>The command with the repository's rules.</summary>
+    private static Task<(int Code, string Out, string Err)> Run(string stdin, params string[] args) =>
+        CliRunner.RunAsync(stdin, [.. args, "--rules", Rules.Directory]);
 
     [Theory]
     [InlineData("late-shipment", "examples/late-shipment.tmall.json", "buyerPayout", "450")]
@@ -115,12 +111,10 @@ public class CommandLineTests
         {
             var text = await File.ReadAllTextAsync(Path.Combine(Rules.Directory, "tmall.late-shipment/v1.json"));
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, "a.json"), text.Replace("\"rate\": 0.30", "\"rate\": 1.30", StringComparison.Ordinal));
-            var output = new StringWriter();
-            var error = new StringWriter();
-            int code = await CommandLine.RunAsync(["rules", "validate", "--rules", dir.FullName], new StringReader(""), output, error);
+            var (code, _, error) = await CliRunner.RunAsync("", "rules", "validate", "--rules", dir.FullName);
             Assert.Equal(2, code);
-            Assert.Contains("a.json: parameters.compensation.late.rate: rate must be within [0, 1] (got 1.30)", error.ToString(), StringComparison.Ordinal);
-            Assert.Contains("a.json: parameters.compensation.outOfStock.rate: rate must be within [0, 1] (got 1.30)", error.ToString(), StringComparison.Ordinal);
+            Assert.Contains("a.json: parameters.compensation.late.rate: rate must be within [0, 1] (got 1.30)", error, StringComparison.Ordinal);
+            Assert.Contains("a.json: parameters.compensation.outOfStock.rate: rate must be within [0, 1] (got 1.30)", error, StringComparison.Ordinal);
         }
         finally
         {

@@ -1,8 +1,8 @@
 using Penalties.Cli;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Tests.Shared;
 
-/// <summary>The command line run in-process, as a user runs it: its exit code and what it wrote.</summary>
+/// <summary>The command line run in-process, as a user runs it: its exit code and what it wrote. Compiled into both test projects.</summary>
 internal static class CliRunner
 {
     /// <summary>Runs <c>penalties ARGS</c> with <paramref name="stdin"/> as its standard input.</summary>
