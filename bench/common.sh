@@ -44,6 +44,9 @@ wait_ports() {
 # need COMMAND PACKAGE: installs the Debian package if the command is missing.
 need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2"; }; }
 
+# median_of FILE PREFIX COLUMN: the median of COLUMN over the lines of FILE that start with PREFIX.
+median_of() { grep "^$2" "$1" | awk -v c="$3" '{print $c}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
 # service_rss: the all-in-one host's resident memory in MiB.
 service_rss() { echo $(($(ps -o rss= -p "$svc") / 1024)); }
 

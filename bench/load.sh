@@ -49,7 +49,7 @@ echo
 echo "median over $ROUNDS rounds (req/s, p99 µs): the service against the echo of the same request size (the"
 echo "target's baseline), and against the sized echo (the same request and response sizes, no work):"
 # med NAME COLUMN: the median of a column of NAME's results at $streams streams.
-med() { grep "^$1 $streams " "$results" | awk -v c="$2" '{print $c}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+med() { median_of "$results" "$1 $streams " "$2"; }
 for streams in 64 256; do
   for triple in "LateShipment.Assess echo-late sized-late" "PriceMatch.Assess echo-price sized-price"; do
     set -- $triple

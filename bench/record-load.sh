@@ -32,7 +32,7 @@ for round in 1 2 3; do
   run echo-record "$ECHO_URL/bench.echo.Echo/Echo" "$work/echo-record.bin" 64 | tee -a "$work/replays"
   run Record.replay "$SVC_URL/penalties.v1.PenaltyPoints/Record" "$work/record.bin" 64 | tee -a "$work/replays"
 done
-med() { grep "^$1 " "$work/replays" | awk -v c="$2" '{print $c}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+med() { median_of "$work/replays" "$1 " "$2"; }
 awk -v sr="$(med Record.replay 3)" -v er="$(med echo-record 3)" -v sp="$(med Record.replay 4)" -v ep="$(med echo-record 4)" \
   'BEGIN { printf "PenaltyPoints.Record replay of one case (h2load, 64 streams): %.0f req/s (echo %.0f) = %.1f%%, p99 %d µs (echo %d) = %.2fx\n", sr, er, 100*sr/er, sp, ep, sp/ep }'
 echo "service RSS: $(service_rss) MiB; Redis: $(redis-cli -p "$REDIS_PORT" info memory | grep used_memory_human | tr -d '\r'), AOF $(du -h "$work"/appendonlydir 2>/dev/null | tail -1 | cut -f1)"
