@@ -52,8 +52,12 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
         public bool Loaded;
     }
 
-    public HistoryRecord? FindRecorded(string merchantId, string caseId) =>
-        _cache.TryGetValue(merchantId, out var log) ? log.FindRecorded(caseId) : null;
+    public HistoryRecord? FindRecorded(string merchantId, string caseId)
+    {
+        if (!_cache.TryGetValue(merchantId, out var log)) return null;
+        log.LastUsed = Interlocked.Increment(ref _useClock); // a replay is a use: a merchant only replayed is not the least recently used
+        return log.FindRecorded(caseId);
+    }
 
     private readonly ConcurrentDictionary<string, MerchantLog> _cache = new(StringComparer.Ordinal);
 
