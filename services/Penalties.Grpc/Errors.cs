@@ -73,10 +73,12 @@ public static class Errors
 
     /// <summary>
     /// A Redis older than 7.0 refusing a write script: it does not know the "#!lua" line the scripts start with, and
-    /// says "Error compiling script … unexpected symbol near '#'" before running anything.
+    /// says "Error compiling script (new function): user_script:1: unexpected symbol near '#'" before running anything.
+    /// Any other compile error is a bug in a script (INTERNAL, logged), not the server's age.
     /// </summary>
     public static bool IsScriptRefused(StackExchange.Redis.RedisServerException e) =>
-        e.Message.Contains("Error compiling script", StringComparison.Ordinal);
+        e.Message.Contains("Error compiling script", StringComparison.Ordinal)
+        && e.Message.Contains("user_script:1: unexpected symbol near '#'", StringComparison.Ordinal);
 
     private const string WriteMark = "penalties.write";
 
@@ -164,7 +166,7 @@ public static class Errors
                 return new Status
                 {
                     Code = (int)Code.FailedPrecondition,
-                    Message = $"the store (Redis) cannot run the service's write script: Redis {Redis.RedisConnection.RequiredVersion} or later is needed; nothing was changed ({script.Message})",
+                    Message = $"the store (Redis) cannot run the service's write script: Redis {Redis.RedisConnection.RequiredVersion} or later is needed; nothing was recorded ({script.Message})",
                 };
             case StackExchange.Redis.RedisServerException wrongType when wrongType.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal):
                 return new Status { Code = (int)Code.DataLoss, Message = $"stored data is damaged: a Redis key holds another type than the service wrote ({wrongType.Message})" };

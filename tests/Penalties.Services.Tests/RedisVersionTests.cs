@@ -16,16 +16,19 @@ public class RedisVersionTests
 {
     private static readonly EndPoint Server = new DnsEndPoint("redis", 6379);
 
+    /// <summary>What StackExchange.Redis assumes for a server whose INFO and HELLO are disabled.</summary>
+    private static readonly Version Unknown = new ConfigurationOptions().DefaultVersion;
+
     /// <summary>An error reply as the client raises it.</summary>
     private static RedisServerException Refusal(string message) => new(RedisErrorKind.UnknownError, CommandFlags.None, message);
 
     [Theory]
     [InlineData("6.2.14")]
-    [InlineData("6.0.0")]
+    [InlineData("6.0.16")]
     [InlineData("5.0.7")]
     public void A_Redis_older_than_7_is_reported_by_endpoint_and_version(string version)
     {
-        var problem = RedisConnection.VersionProblemOf(Server, Version.Parse(version));
+        var problem = RedisConnection.VersionProblemOf(Server, Version.Parse(version), Unknown);
         Assert.NotNull(problem);
         Assert.Contains(version, problem);
         Assert.Contains("redis:6379", problem);
@@ -38,7 +41,11 @@ public class RedisVersionTests
     [InlineData("7.2.4")]
     [InlineData("8.0.1")]
     public void Redis_7_and_later_are_accepted(string version) =>
-        Assert.Null(RedisConnection.VersionProblemOf(Server, Version.Parse(version)));
+        Assert.Null(RedisConnection.VersionProblemOf(Server, Version.Parse(version), Unknown));
+
+    [Fact]
+    public void The_version_the_client_assumes_when_the_server_does_not_say_is_not_reported() =>
+        Assert.Null(RedisConnection.VersionProblemOf(Server, Unknown, Unknown));
 
     [Fact]
     public void Redis_6_refusing_a_write_script_per_its_documented_EVAL_error_is_FAILED_PRECONDITION_naming_the_version_needed_not_INTERNAL()
@@ -47,13 +54,17 @@ public class RedisVersionTests
         var status = Errors.ToStatus(Errors.OfWrite(refused));
         Assert.Equal((int)Code.FailedPrecondition, status.Code);
         Assert.Contains("Redis 7.0 or later is needed", status.Message);
-        Assert.Contains("nothing was changed", status.Message);
+        Assert.Contains("nothing was recorded", status.Message);
         Assert.True(Errors.IsCallerError(refused)); // not logged with a stack trace per call: the host logs the version once on connecting
     }
 
     [Fact]
     public void Other_script_errors_stay_what_they_were()
     {
+        // Redis 7's answer to a script with a syntax error further down: a bug in the script, not the server's age.
+        var bug = Refusal("ERR Error compiling script (new function): user_script:2: unexpected symbol near '<eof>'");
+        Assert.Equal((int)Code.Internal, Errors.ToStatus(Errors.OfWrite(bug)).Code);
+        Assert.False(Errors.IsCallerError(bug));
         Assert.Equal((int)Code.DataLoss, Errors.ToStatus(Refusal("WRONGTYPE Operation against a key holding the wrong kind of value")).Code);
         Assert.Equal((int)Code.Unavailable, Errors.ToStatus(Refusal("OOM command not allowed when used memory > 'maxmemory'.")).Code);
     }

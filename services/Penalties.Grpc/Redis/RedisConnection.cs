@@ -37,12 +37,14 @@ public sealed partial class RedisConnection : IDisposable
         config.AbortOnConnectFail = false;
         config.ClientName ??= "penalties";
         if (config.ConnectTimeout > 5000) config.ConnectTimeout = 5000;
+        _unknownVersion = config.DefaultVersion;
         _multiplexer = ConnectionMultiplexer.Connect(config);
         _multiplexer.ConnectionFailed += (_, e) => LogConnectionFailed(logger, e.EndPoint, e.FailureType, e.Exception);
         _multiplexer.ConnectionRestored += (_, e) =>
         {
             LogConnectionRestored(logger, e.EndPoint);
-            if (VersionProblem() is { } problem) LogTooOld(logger, problem);
+            // Once per reconnect (the subscription connection is restored too).
+            if (e.ConnectionType == ConnectionType.Interactive && VersionProblem() is { } problem) LogTooOld(logger, problem);
         };
         if (VersionProblem() is { } problem) LogTooOld(logger, problem);
     }
@@ -50,18 +52,22 @@ public sealed partial class RedisConnection : IDisposable
     /// <summary>The oldest Redis the write scripts run on: they declare themselves with a "#!lua" line (Redis 7.0).</summary>
     public static readonly Version RequiredVersion = new(7, 0);
 
-    /// <summary>Why a connected server cannot run the write scripts (it is older than <see cref="RequiredVersion"/>), or null.</summary>
+    // The version the client assumes when the server does not say (INFO and HELLO disabled or renamed): not a finding.
+    private readonly Version _unknownVersion;
+
+    /// <summary>Why a connected server cannot run the write scripts (it reports a version older than <see cref="RequiredVersion"/>), or null.</summary>
     public string? VersionProblem()
     {
         foreach (var server in _multiplexer.GetServers())
         {
-            if (server.IsConnected && VersionProblemOf(server.EndPoint, server.Version) is { } problem) return problem;
+            if (server.IsConnected && VersionProblemOf(server.EndPoint, server.Version, _unknownVersion) is { } problem) return problem;
         }
         return null;
     }
 
-    internal static string? VersionProblemOf(System.Net.EndPoint endPoint, Version version) =>
-        version < RequiredVersion
+    /// <summary>The problem with a server of <paramref name="version"/>, unless it is <paramref name="unknown"/>, the version the client assumes when not told.</summary>
+    internal static string? VersionProblemOf(System.Net.EndPoint endPoint, Version version, Version unknown) =>
+        version < RequiredVersion && version != unknown
             ? $"Redis at {endPoint} is version {version}; recording needs Redis {RequiredVersion} or later (calculations go on)"
             : null;
 
