@@ -191,6 +191,22 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
     }
 
     [Fact]
+    public async Task A_document_with_text_that_is_not_valid_UTF16_is_INVALID_ARGUMENT_not_INTERNAL_and_nothing_is_published()
+    {
+        var prefix = NewPrefix();
+        await using var host = await StartAsync(redis, prefix, PenaltiesServices.RuleSets);
+        await PublishAsync(host, [.. ShippedDocuments()]);
+        var before = await DumpAsync(redis, prefix);
+        var json = TmallLateV2("2099-01-01").Json.Replace("\"title\":\"", "\"title\":\"\\ud800", StringComparison.Ordinal);
+        Assert.Contains("\\ud800", json, StringComparison.Ordinal);
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => PublishAsync(host, new RuleDocument { Name = "lone surrogate", Json = json }));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains("title: text that is not valid UTF-16", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(before, await DumpAsync(redis, prefix));
+    }
+
+    [Fact]
     public async Task A_version_that_would_end_a_published_one_before_now_is_refused_unless_backdating_is_allowed()
     {
         var prefix = NewPrefix();

@@ -103,18 +103,20 @@ public class CommandLineTests
         Assert.Contains("FailedPrecondition: rule set 'tmall.late-shipment' version 1 has content hash", error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Rules_validate_reports_every_problem_with_file_and_field()
+    [Theory]
+    [InlineData("\"rate\": 0.30", "\"rate\": 1.30",
+        "a.json: parameters.compensation.late.rate: rate must be within [0, 1] (got 1.30)|a.json: parameters.compensation.outOfStock.rate: rate must be within [0, 1] (got 1.30)")]
+    [InlineData("\"title\": \"", "\"title\": \"\\ud800", "a.json: title: text that is not valid UTF-16")] // unreadable text: reported, not a crash
+    public async Task Rules_validate_reports_every_problem_with_file_and_field(string find, string replace, string expected)
     {
         var dir = Directory.CreateTempSubdirectory();
         try
         {
             var text = await File.ReadAllTextAsync(Path.Combine(Rules.Directory, "tmall.late-shipment/v1.json"));
-            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "a.json"), text.Replace("\"rate\": 0.30", "\"rate\": 1.30", StringComparison.Ordinal));
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "a.json"), text.Replace(find, replace, StringComparison.Ordinal));
             var (code, _, error) = await CliRunner.RunAsync("", "rules", "validate", "--rules", dir.FullName);
             Assert.Equal(2, code);
-            Assert.Contains("a.json: parameters.compensation.late.rate: rate must be within [0, 1] (got 1.30)", error, StringComparison.Ordinal);
-            Assert.Contains("a.json: parameters.compensation.outOfStock.rate: rate must be within [0, 1] (got 1.30)", error, StringComparison.Ordinal);
+            Assert.All(expected.Split('|'), e => Assert.Contains(e, error, StringComparison.Ordinal));
         }
         finally
         {

@@ -422,6 +422,18 @@ public class FieldValidationTests
         AssertOnlyError(result, FileName, "parameters.compensation.late.rate", "field given more than once");
     }
 
+    [Theory]
+    [InlineData("\"title\": \"", "\"title\": \"\\ud800", "title")]                             // a lone surrogate in a value
+    [InlineData("\"version\": 1,", "\"version\": 1, \"x\\udc00\": 1,", "(root)")]          // in a member name
+    public void Text_that_is_not_valid_UTF16_is_a_field_error_not_an_exception(string find, string replace, string path)
+    {
+        var text = ShippedText(TmallLate).Replace(find, replace, StringComparison.Ordinal);
+        Assert.NotEqual(ShippedText(TmallLate), text);
+        var result = RuleSetLoader.Load([(FileName, text)]);
+        AssertOnlyError(result, FileName, path, "text that is not valid UTF-16 (an escaped lone surrogate such as \\ud800)");
+        Assert.Null(CanonicalJson.ContentHashOf(text));
+    }
+
     [Fact]
     public void Comments_are_allowed_and_ignored()
     {

@@ -29,7 +29,7 @@ public static class CanonicalJson
     /// <summary>How rule documents are read: comments allowed (skipped), no trailing commas.</summary>
     public static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false };
 
-    /// <summary>The content hash of a rule document's text, read as the loader reads it; null if it is not JSON.</summary>
+    /// <summary>The content hash of a rule document's text, read as the loader reads it; null if it is not JSON or holds unreadable text.</summary>
     public static string? ContentHashOf(string json)
     {
         try
@@ -37,7 +37,7 @@ public static class CanonicalJson
             using var doc = JsonDocument.Parse(json, DocumentOptions);
             return ContentHash(doc.RootElement);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException) // not JSON, or text it cannot read (a lone surrogate)
         {
             return null;
         }

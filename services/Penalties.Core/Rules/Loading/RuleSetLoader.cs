@@ -75,7 +75,7 @@ public static partial class RuleSetLoader
         using (doc)
         {
             int before = errors.Count;
-            ReportDuplicateMembers(ctx, doc.RootElement, "");
+            if (ReportDuplicateMembers(ctx, doc.RootElement, "")) return null;
             var root = ObjectReader.For(ctx, doc.RootElement, "");
             if (root is null) return null;
             root.String("$schema", required: false);
@@ -166,22 +166,56 @@ public static partial class RuleSetLoader
     /// Reports every member name given twice in one object. JSON text allows it, but only one of the values
     /// would be read while the content hash covers both.
     /// </summary>
-    private static void ReportDuplicateMembers(LoadContext ctx, JsonElement element, string path)
+    /// <summary>
+    /// Reports members given twice, and text that cannot be read: an escaped lone surrogate such as "\ud800" is valid
+    /// JSON syntax, but System.Text.Json refuses to read it as a string. True when any text is unreadable (the
+    /// document cannot be read further).
+    /// </summary>
+    private static bool ReportDuplicateMembers(LoadContext ctx, JsonElement element, string path)
     {
+        bool unreadable = false;
         if (element.ValueKind == JsonValueKind.Object)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var member in element.EnumerateObject())
             {
-                var child = path.Length == 0 ? member.Name : path + "." + member.Name;
-                if (!seen.Add(member.Name)) ctx.Error(child, "field given more than once");
-                ReportDuplicateMembers(ctx, member.Value, child);
+                if (!TryRead(() => member.Name, out var name))
+                {
+                    ctx.Error(path.Length == 0 ? "(root)" : path, UnreadableText);
+                    unreadable = true;
+                    continue;
+                }
+                var child = path.Length == 0 ? name : path + "." + name;
+                if (!seen.Add(name)) ctx.Error(child, "field given more than once");
+                unreadable |= ReportDuplicateMembers(ctx, member.Value, child);
             }
         }
         else if (element.ValueKind == JsonValueKind.Array)
         {
             int i = 0;
-            foreach (var item in element.EnumerateArray()) ReportDuplicateMembers(ctx, item, $"{path}[{i++}]");
+            foreach (var item in element.EnumerateArray()) unreadable |= ReportDuplicateMembers(ctx, item, $"{path}[{i++}]");
+        }
+        else if (element.ValueKind == JsonValueKind.String && !TryRead(element.GetString, out _))
+        {
+            ctx.Error(path, UnreadableText);
+            unreadable = true;
+        }
+        return unreadable;
+    }
+
+    private const string UnreadableText = "text that is not valid UTF-16 (an escaped lone surrogate such as \\ud800)";
+
+    private static bool TryRead(Func<string?> read, out string value)
+    {
+        try
+        {
+            value = read() ?? "";
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = "";
+            return false;
         }
     }
 
