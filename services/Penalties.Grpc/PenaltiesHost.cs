@@ -32,6 +32,7 @@ public static class PenaltiesHost
         if (redis.Enabled) builder.Services.AddSingleton<RedisConnection>();
         builder.AddPenaltiesRules(redis);
         builder.AddPenaltiesState(services, redis);
+        builder.Services.AnswerMalformedRequestsAsInvalidArgument(); // last: it replaces the method binder the AddGrpc* calls registered
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<RuleCatalogSource>(); // load the rules now: a bad rules folder stops the start

@@ -167,3 +167,45 @@ public class StreamingAndHostTests(AllInOneFixture fixture) : IClassFixture<AllI
         }
     }
 }
+
+/// <summary>Request bodies that are not protobuf messages of the method's request type, sent as raw bytes.</summary>
+public class MalformedRequestTests(AllInOneFixture fixture) : IClassFixture<AllInOneFixture>
+{
+    private static readonly Marshaller<byte[]> Raw = new(b => b, b => b);
+
+    // Field 1 (the case), length-delimited, claiming 127 bytes where 2 follow: not a message of any type.
+    private static readonly byte[] Truncated = [0x0A, 0x7F, 0x01, 0x02];
+
+    private static Method<byte[], byte[]> Method(string service, string name, MethodType type) =>
+        new(type, service, name, Raw, Raw);
+
+    [Fact]
+    public async Task A_unary_request_that_is_not_a_protobuf_message_is_INVALID_ARGUMENT_with_a_BadRequest_not_UNKNOWN()
+    {
+        var invoker = fixture.Host.Channel.CreateCallInvoker();
+        foreach (var (service, name) in new[] { ("penalties.v1.LateShipment", "Assess"), ("penalties.v1.PenaltyPoints", "Record"), ("penalties.v1.RuleSets", "Publish") })
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(async () =>
+                await invoker.AsyncUnaryCall(Method(service, name, MethodType.Unary), null, new CallOptions(), Truncated));
+            Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+            Assert.Contains("request body is not a valid", e.Status.Detail, StringComparison.Ordinal);
+            var violation = Assert.Single(Assert.IsType<Google.Rpc.BadRequest>(e.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()).FieldViolations);
+            Assert.Equal("request", violation.Field);
+        }
+        // The same host still answers well-formed calls.
+        Assert.Equal(TmallLatePayout, await TmallLatePayoutOf(new LateShipment.LateShipmentClient(fixture.Host.Channel)));
+    }
+
+    [Fact]
+    public async Task A_malformed_message_in_a_stream_ends_it_INVALID_ARGUMENT_after_answering_the_ones_before()
+    {
+        var method = Method("penalties.v1.LateShipment", "AssessStream", MethodType.DuplexStreaming);
+        using var call = fixture.Host.Channel.CreateCallInvoker().AsyncDuplexStreamingCall(method, null, new CallOptions());
+        await call.RequestStream.WriteAsync(Google.Protobuf.MessageExtensions.ToByteArray(new AssessLateShipmentStreamRequest { CorrelationId = "ok", Request = new AssessLateShipmentRequest { Case = TmallLate() } }));
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal("ok", AssessLateShipmentStreamResponse.Parser.ParseFrom(call.ResponseStream.Current).CorrelationId);
+        await call.RequestStream.WriteAsync(Truncated);
+        var e = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+    }
+}
