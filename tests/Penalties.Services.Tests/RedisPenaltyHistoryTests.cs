@@ -220,6 +220,7 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         Assert.True(evictions >= 3, $"{evictions} merchants were evicted");
         Assert.InRange(cachedMerchants, 0, 2);
         Assert.InRange(cachedEntries, 0, 5 + 6);
+        Assert.Equal(store.RecountEntries(), cachedEntries); // the running count has not drifted through the evictions
         // The same six cases for one merchant on a host with the default bounds (nothing evicted) give the reference ladder.
         var reference = new PenaltyPoints.PenaltyPointsClient(fixture.Host.Channel);
         var expected = new List<string>();
@@ -282,6 +283,7 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         // Re-adding it evicted the least recently used one left, merchant 2, and the count of entries stays exact.
         Assert.False(store.IsCached(merchants[2]));
         Assert.Equal((2L, 10, 11L), store.CacheState);
+        Assert.Equal(11L, store.RecountEntries());
     }
 
     [Fact]

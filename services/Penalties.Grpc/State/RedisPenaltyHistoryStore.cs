@@ -22,7 +22,8 @@ namespace Penalties.Grpc.State;
 /// call while it holds more than MaxEntries entries, the least recently used merchants are evicted until it is back
 /// to 90% of both bounds (so eviction does not run on every call); the merchant of the call is kept. A merchant
 /// whose log alone passes MaxEntries so stays cached while it is the only one (its whole log is needed for every
-/// decision anyway); calls for other merchants evict it when it is the least recently used.
+/// decision anyway); calls for other merchants evict it when it is the least recently used. The bounds are checked
+/// when a call starts, so the cache may pass them by the log that call reads.
 /// </para>
 /// </summary>
 public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCacheOptions cache) : IPenaltyHistoryStore, IDisposable
@@ -45,7 +46,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
         /// <summary>The entries this log adds to the cache's count; once evicted, its calls in flight count nothing more.</summary>
         public long Entries;
         public bool Evicted;
-        /// <summary>When it was last used, on the store's use clock: the least recently used are evicted first.</summary>
+        /// <summary>When it was last used (<see cref="System.Diagnostics.Stopwatch"/> ticks, a per-core clock read, no shared counter): the least recently used are evicted first.</summary>
         public long LastUsed;
         public readonly RedisKey LogKey = logKey;
         public readonly RedisKey IndexKey = indexKey;
@@ -55,7 +56,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
     public HistoryRecord? FindRecorded(string merchantId, string caseId)
     {
         if (!_cache.TryGetValue(merchantId, out var log)) return null;
-        log.LastUsed = Interlocked.Increment(ref _useClock); // a replay is a use: a merchant only replayed is not the least recently used
+        log.LastUsed = System.Diagnostics.Stopwatch.GetTimestamp(); // a replay is a use: a merchant only replayed is not the least recently used
         return log.FindRecorded(caseId);
     }
 
@@ -134,7 +135,6 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
 
     private int _cachedMerchants; // about _cache.Count, which would take every lock of the dictionary on each call
     private long _cachedEntries;
-    private long _useClock;
     private readonly Lock _evicting = new();
     private long _evictions;
 
@@ -151,7 +151,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
 
     private MerchantLog Log(string merchantId)
     {
-        long now = Interlocked.Increment(ref _useClock);
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
         while (true)
         {
             if (_cache.TryGetValue(merchantId, out var log))
@@ -181,7 +181,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
         if (!_evicting.TryEnter()) return;
         try
         {
-            long entriesTarget = cache.MaxEntries - cache.MaxEntries / 10;
+            long entriesTarget = cache.MaxEntries - Math.Max(1, cache.MaxEntries / 10);
             int merchantsTarget = cache.MaxMerchants - Math.Max(1, cache.MaxMerchants / 10);
             var oldestFirst = _cache.ToArray();
             Array.Sort(oldestFirst.Select(e => e.Value.LastUsed).ToArray(), oldestFirst);
@@ -207,6 +207,9 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
     /// <summary>How many merchants were evicted for the bounds, and what the cache holds now (merchants, entries): for tests and diagnostics.</summary>
     internal (long Evictions, int Merchants, long Entries) CacheState => (Interlocked.Read(ref _evictions), _cache.Count, Interlocked.Read(ref _cachedEntries));
 
+    /// <summary>The entries the cached logs hold, counted one by one (when no call runs, what the running count must equal): for tests.</summary>
+    internal long RecountEntries() => _cache.Values.Sum(l => (long)l.Records.Count);
+
     /// <summary>Whether the merchant's log is cached: for tests.</summary>
     internal bool IsCached(string merchantId) => _cache.ContainsKey(merchantId);
 
@@ -214,8 +217,19 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
     private async Task RefreshAsync(MerchantLog log)
     {
         var tail = await redis.Database.ListRangeAsync(log.LogKey, log.Records.Count, -1);
-        foreach (var value in tail) log.Add(Decode((byte[])value!, log.Records.Count));
-        Counted(log, tail.Length);
+        int added = 0;
+        try
+        {
+            foreach (var value in tail)
+            {
+                log.Add(Decode((byte[])value!, log.Records.Count));
+                added++;
+            }
+        }
+        finally
+        {
+            Counted(log, added); // what was added, even when an entry further on does not decode
+        }
         log.Loaded = true;
     }
 
