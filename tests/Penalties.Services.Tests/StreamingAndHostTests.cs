@@ -38,6 +38,8 @@ public class StreamingAndHostTests(AllInOneFixture fixture) : IClassFixture<AllI
         Assert.Equal("request.case.paid_at", Assert.Single(bad.Error.FieldViolations).Field);
         Assert.All(responses.Where((_, i) => i != malformed), r => Assert.Equal(AssessLateShipmentStreamResponse.ResultOneofCase.Decision, r.ResultCase));
         Assert.Equal(Math.Min(0.3m * 5100m, 500m), Value(responses[5_000 + 1].Decision.BuyerPayout));
+        // Streamed decisions have the unary shape: a one-line order is explained once, on its line.
+        Assert.All(responses.Where((_, i) => i != malformed), r => Assert.True(r.Decision.Steps.Count == 0 && r.Decision.Lines.Single().Steps.Count > 0));
     }
 
     [Fact]
