@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Google.Rpc;
 using Grpc.Core;
 using Penalties.Contracts.V1;
@@ -224,6 +225,30 @@ public sealed class RedisDecisionLedgerTests(RedisHostFixture fixture) : Decisio
         Assert.True(again.Replay);
         Assert.Equal(first.Decision, again.Decision);
         Assert.Single((await client.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant })).Records);
+    }
+
+    [Fact]
+    public async Task On_a_Redis_too_old_for_the_write_script_a_record_is_FAILED_PRECONDITION_before_the_order_is_claimed()
+    {
+        // No Redis 6 runs here: the host is told what its version check finds on one (RedisConnection.VersionProblemOf).
+        await using var host = await fixture.StartHostAsync();
+        var redis = host.App.Services.GetRequiredService<Penalties.Grpc.Redis.RedisConnection>();
+        redis.TooOld = Penalties.Grpc.Redis.RedisConnection.VersionProblemOf(new System.Net.DnsEndPoint("redis", 6379), new Version(6, 2, 14), new Version(6, 0, 0));
+        var merchant = "old-" + Guid.NewGuid().ToString("N")[..12];
+        var request = new RecordLateShipmentRequest { MerchantId = merchant, Case = TmallLate() };
+        request.Case.OrderId = "T-" + merchant;
+        var e = await Assert.ThrowsAsync<RpcException>(() => new LateShipment.LateShipmentClient(host.Channel).RecordAsync(request).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        Assert.Contains("6.2.14", e.Status.Detail, StringComparison.Ordinal);
+        await using var admin = await fixture.Redis.ConnectAsync();
+        var server = admin.GetServers().Single();
+        bool Claimed() => server.Keys(pattern: $"penalties:ledger:late-shipment:order:*T-{merchant}*").Any();
+        Assert.False(Claimed());
+
+        // Once the server is new enough, the same request records (and claims its order).
+        redis.TooOld = null;
+        Assert.False((await new LateShipment.LateShipmentClient(host.Channel).RecordAsync(request)).Replay);
+        Assert.True(Claimed());
     }
 
     [Fact]

@@ -44,10 +44,22 @@ public sealed partial class RedisConnection : IDisposable
         {
             LogConnectionRestored(logger, e.EndPoint);
             // Once per reconnect (the subscription connection is restored too).
-            if (e.ConnectionType == ConnectionType.Interactive && VersionProblem() is { } problem) LogTooOld(logger, problem);
+            if (e.ConnectionType == ConnectionType.Interactive) CheckVersion(logger);
         };
-        if (VersionProblem() is { } problem) LogTooOld(logger, problem);
+        CheckVersion(logger);
     }
+
+    private void CheckVersion(ILogger logger)
+    {
+        TooOld = VersionProblem();
+        if (TooOld is { } problem) LogTooOld(logger, problem);
+    }
+
+    /// <summary>
+    /// The version problem found when the connection was last made (<see cref="VersionProblem"/>), or null: read by
+    /// writes before they change anything, so a write to a Redis too old for its script is refused whole.
+    /// </summary>
+    public string? TooOld { get; internal set; }
 
     /// <summary>The oldest Redis the write scripts run on: they declare themselves with a "#!lua" line (Redis 7.0).</summary>
     public static readonly Version RequiredVersion = new(7, 0);
