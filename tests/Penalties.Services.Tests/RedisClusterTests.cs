@@ -158,23 +158,7 @@ public sealed class RedisClusterTests(RedisCluster cluster) : IClassFixture<Redi
             Violation = new Violation { CaseId = caseId, Code = "MISDESCRIBED_SEVERE", OccurredAt = At("2024-01-01 00:00") },
         };
         await PublishAsync(host);
-        // Recorded once, so the host holds its log and the next record goes straight to the append script; then damaged.
-        Assert.False((await points.RecordAsync(Request(damaged, "c0"))).Replay);
-        var log = $"penalties:history:{{{damaged}}}:log";
-        await admin.GetDatabase().KeyDeleteAsync(log);
-        await admin.GetDatabase().StringSetAsync(log, "overwritten by hand");
-        const int others = 40;
-        var calls = Enumerable.Range(0, others + 1)
-            .Select(i => points.RecordAsync(Request(i == others / 2 ? damaged : $"cl-beside-{run}-{i}")).ResponseAsync).ToList();
-        await Task.WhenAll(calls.Select(c => c.ContinueWith(_ => { }, TaskScheduler.Default)));
-
-        var e = Assert.IsType<RpcException>(calls[others / 2].Exception?.InnerException);
-        Assert.Equal(StatusCode.DataLoss, e.StatusCode);
-        for (int i = 0; i <= others; i++)
-        {
-            if (i == others / 2) continue;
-            Assert.False((await calls[i]).Replay);
-            Assert.Single((await points.ListHistoryAsync(new ListHistoryRequest { MerchantId = $"cl-beside-{run}-{i}" })).Entries);
-        }
+        await DamagedHistory.RecordAmongOthersAsync(points, admin.GetDatabase(), damaged,
+            [.. Enumerable.Range(0, 40).Select(i => $"cl-beside-{run}-{i}")], (m, i) => Request(m, $"c{i}"));
     }
 }

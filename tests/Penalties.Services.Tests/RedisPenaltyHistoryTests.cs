@@ -481,30 +481,11 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         var client = new PenaltyPoints.PenaltyPointsClient(replica.Channel);
         var run = Guid.NewGuid().ToString("N")[..8];
         var damaged = $"damaged-{run}";
-        Assert.False((await RecordWithRetries(client, Request(damaged, 0))).Replay); // cached: its next record goes straight to the append
         await using var admin = await fixture.Redis.ConnectAsync();
-        var db = admin.GetDatabase();
-        var log = $"penalties:history:{{{damaged}}}:log";
-        await db.KeyDeleteAsync(log);
-        await db.StringSetAsync(log, "overwritten by hand");
-
-        // The damaged merchant's record in the middle of 100 others sent at once: appends are written together.
-        const int others = 100;
-        var calls = Enumerable.Range(0, others + 1).Select(i => i == others / 2
-            ? client.RecordAsync(Request(damaged, 1)).ResponseAsync
-            : client.RecordAsync(Request($"beside-{run}-{i}", 1)).ResponseAsync).ToList();
-        await Task.WhenAll(calls.Select(c => c.ContinueWith(_ => { }, TaskScheduler.Default)));
-
-        var e = Assert.IsType<RpcException>(calls[others / 2].Exception?.InnerException);
-        Assert.Equal(StatusCode.DataLoss, e.StatusCode);
+        // Its record in the middle of 100 others sent at once: appends are written together.
+        var e = await DamagedHistory.RecordAmongOthersAsync(client, admin.GetDatabase(), damaged,
+            [.. Enumerable.Range(0, 100).Select(i => $"beside-{run}-{i}")], Request);
         Assert.Contains($"merchant '{damaged}'", e.Status.Detail, StringComparison.Ordinal);
-        Assert.Equal("overwritten by hand", (string?)await db.StringGetAsync(log)); // nothing written to it
-        for (int i = 0; i <= others; i++)
-        {
-            if (i == others / 2) continue;
-            Assert.False((await calls[i]).Replay);
-            Assert.Equal("c0001", Assert.Single(await History(client, $"beside-{run}-{i}")).Violation.CaseId);
-        }
         // A host that has not cached the merchant reads its history: DATA_LOSS as well, not INTERNAL.
         await using var fresh = await fixture.StartHostAsync();
         var read = await Assert.ThrowsAsync<RpcException>(() => new PenaltyPoints.PenaltyPointsClient(fresh.Channel).ListHistoryAsync(new ListHistoryRequest { MerchantId = damaged }).ResponseAsync);
