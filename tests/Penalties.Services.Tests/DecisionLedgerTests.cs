@@ -224,6 +224,9 @@ public sealed class RedisDecisionLedgerTests(RedisHostFixture fixture) : Decisio
         var again = await client.RecordAsync(request);
         Assert.True(again.Replay);
         Assert.Equal(first.Decision, again.Decision);
+        // A recorded one-line order has the unary shape: explained once, on its line.
+        Assert.Empty(first.Decision.Steps);
+        Assert.NotEmpty(Assert.Single(first.Decision.Lines).Steps);
         Assert.Single((await client.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant })).Records);
     }
 
