@@ -44,6 +44,12 @@ wait_ports() {
 # need COMMAND PACKAGE: installs the Debian package if the command is missing.
 need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2"; }; }
 
+# h2load_requests: installs h2load if missing and writes the pre-framed request files into $work.
+h2load_requests() {
+  need h2load nghttp2-client
+  $LB write-requests "$work" >/dev/null
+}
+
 # median_of FILE PREFIX COLUMN: the median of COLUMN over the lines of FILE that start with PREFIX.
 median_of() { grep "^$2" "$1" | awk -v c="$3" '{print $c}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 

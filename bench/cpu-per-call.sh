@@ -13,8 +13,7 @@ cd "$(dirname "$0")/.."
 N=${N:-300000}
 ROUNDS=${ROUNDS:-2}
 source bench/common.sh
-need h2load nghttp2-client
-$LB write-requests "$work" >/dev/null
+h2load_requests
 start_echo
 
 echo "name streams calls/s p99_us failed server_cpu_us_per_call"

@@ -8,8 +8,7 @@ cd "$(dirname "$0")/.."
 N=${N:-100000}
 ROUNDS=${ROUNDS:-3}
 source bench/common.sh
-need h2load nghttp2-client
-$LB write-requests "$work" >/dev/null
+h2load_requests
 start_servers
 
 $LB check "$SVC_URL/penalties.v1.LateShipment/Assess" "$work/late-shipment.bin"

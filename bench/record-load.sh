@@ -22,9 +22,8 @@ BENCH_PIDS="service:$svc,echo:$echo_pid,redis:$redis_pid" $LB record "$SVC_URL" 
 # The replay path under h2load as well (the unary load generator of bench/load.sh): one recorded case sent again
 # and again (every call a replay of it), against the echo with a request of the same size, 64 streams, 3 rounds,
 # with the cache as the run above left it. A best case beside the run above: one entry, always in the CPU's cache.
-need h2load nghttp2-client
 N=${REPLAY_N:-300000}
-$LB write-requests "$work" >/dev/null
+h2load_requests
 $LB check "$SVC_URL/penalties.v1.PenaltyPoints/Record" "$work/record.bin" >/dev/null
 N=50000 run warm "$SVC_URL/penalties.v1.PenaltyPoints/Record" "$work/record.bin" 64 >/dev/null
 : > "$work/replays"
