@@ -51,7 +51,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, P
     private RpcException Map(Exception e, ServerCallContext context)
     {
         var rpc = Errors.ToRpcException(e);
-        metrics.Error(context.Method, rpc.StatusCode.ToString());
+        metrics.Error(context.Method, EnumName<StatusCode>.Of(rpc.StatusCode));
         if (!Errors.IsCallerError(e)) LogUnexpected(logger, e, context.Method);
         return rpc;
     }

@@ -162,12 +162,10 @@ public static class Errors
             }
             case DataLossException d:
                 return new Status { Code = (int)Code.DataLoss, Message = d.Message };
-            case StackExchange.Redis.RedisServerException script when IsScriptRefused(script):
-                return new Status
-                {
-                    Code = (int)Code.FailedPrecondition,
-                    Message = $"the store (Redis) cannot run the service's write script: Redis {Redis.RedisConnection.RequiredVersion} or later is needed; nothing was recorded ({script.Message})",
-                };
+            case StackExchange.Redis.RedisServerException script when IsScriptRefused(script): // a Redis whose version was not known to be too old
+                return ToStatus(new PreconditionException(
+                    $"the store (Redis) cannot run the service's write script: Redis {Redis.RedisConnection.RequiredVersion} or later is needed; nothing was recorded ({script.Message})",
+                    Redis.RedisConnection.StoreVersionReason));
             case StackExchange.Redis.RedisServerException wrongType when wrongType.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal):
                 return new Status { Code = (int)Code.DataLoss, Message = $"stored data is damaged: a Redis key holds another type than the service wrote ({wrongType.Message})" };
             case UnauthenticatedException a:

@@ -20,9 +20,9 @@ internal static class Streams
     /// for each answer gets it at once. Whatever is held back when the stream ends goes out with its end.
     /// </summary>
     /// <para>An item refused (a caller's error) is answered with <paramref name="error"/> given its item error, and
-    /// counted under <paramref name="name"/> in the error metric.</para>
+    /// counted in the error metric under the stream's method, as the interceptor counts a refused call.</para>
     public static async Task Run<TRequest, TResponse>(IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, ServerCallContext context,
-        PenaltiesMetrics metrics, string name, Func<TRequest, TResponse> handle, Func<TRequest, ItemError, TResponse> error)
+        PenaltiesMetrics metrics, Func<TRequest, TResponse> handle, Func<TRequest, ItemError, TResponse> error)
     {
         var token = context.CancellationToken;
         int heldBack = 0;
@@ -38,7 +38,7 @@ internal static class Streams
             catch (Exception e) when (Errors.IsCallerError(e))
             {
                 var item = Errors.ToItemError(e);
-                metrics.Error(name, EnumName<StatusCode>.Of((StatusCode)item.Code));
+                metrics.Error(context.Method, EnumName<StatusCode>.Of((StatusCode)item.Code));
                 response = error(request, item);
             }
             next = requests.MoveNext(token);

@@ -231,7 +231,7 @@ public sealed class RedisDecisionLedgerTests(RedisHostFixture fixture) : Decisio
     }
 
     [Fact]
-    public async Task On_a_Redis_too_old_for_the_write_script_a_record_is_FAILED_PRECONDITION_before_the_order_is_claimed()
+    public async Task On_a_Redis_too_old_for_the_write_scripts_records_are_FAILED_PRECONDITION_STORE_VERSION_before_anything_is_written_and_health_says_so()
     {
         // No Redis 6 runs here: the host is told what its version check finds on one (RedisConnection.VersionProblemOf).
         await using var host = await fixture.StartHostAsync();
@@ -240,18 +240,34 @@ public sealed class RedisDecisionLedgerTests(RedisHostFixture fixture) : Decisio
         var merchant = "old-" + Guid.NewGuid().ToString("N")[..12];
         var request = new RecordLateShipmentRequest { MerchantId = merchant, Case = TmallLate() };
         request.Case.OrderId = "T-" + merchant;
-        var e = await Assert.ThrowsAsync<RpcException>(() => new LateShipment.LateShipmentClient(host.Channel).RecordAsync(request).ResponseAsync);
-        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
-        Assert.Contains("6.2.14", e.Status.Detail, StringComparison.Ordinal);
+        var points = new PenaltyPoints.PenaltyPointsClient(host.Channel);
+        var penalty = new RecordPenaltyRequest
+        {
+            MerchantId = merchant, RuleSetId = "tmall.penalty-points",
+            Violation = new Violation { CaseId = "c1", Code = "MISDESCRIBED_SEVERE", OccurredAt = At("2024-01-01 00:00") },
+        };
+        // The ledger and the penalty history refuse alike, and the Redis health service says why.
+        foreach (var call in new Func<Task>[] { () => new LateShipment.LateShipmentClient(host.Channel).RecordAsync(request).ResponseAsync, () => points.RecordAsync(penalty).ResponseAsync })
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(call);
+            Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+            Assert.Contains("6.2.14", e.Status.Detail, StringComparison.Ordinal);
+            Assert.Equal("STORE_VERSION", e.GetRpcStatus()!.GetDetail<ErrorInfo>()!.Reason);
+        }
+        var health = new global::Grpc.Health.V1.Health.HealthClient(host.Channel);
+        Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.NotServing,
+            (await health.CheckAsync(new global::Grpc.Health.V1.HealthCheckRequest { Service = "penalties.redis" })).Status);
         await using var admin = await fixture.Redis.ConnectAsync();
         var server = admin.GetServers().Single();
         bool Claimed() => server.Keys(pattern: $"penalties:ledger:late-shipment:order:*T-{merchant}*").Any();
         Assert.False(Claimed());
+        Assert.False(server.Keys(pattern: $"penalties:history:{{{merchant}}}:*").Any());
 
         // Once the server is new enough, the same request records (and claims its order).
         redis.TooOld = null;
         Assert.False((await new LateShipment.LateShipmentClient(host.Channel).RecordAsync(request)).Replay);
         Assert.True(Claimed());
+        Assert.False((await points.RecordAsync(penalty)).Replay);
     }
 
     [Fact]

@@ -56,10 +56,19 @@ public sealed partial class RedisConnection : IDisposable
     }
 
     /// <summary>
-    /// The version problem found when the connection was last made (<see cref="VersionProblem"/>), or null: read by
-    /// writes before they change anything, so a write to a Redis too old for its script is refused whole.
+    /// Why the server found when the connection was last made cannot run the write scripts (it reports a version older
+    /// than <see cref="RequiredVersion"/>), or null. Read by the health check and by every write before it changes anything.
     /// </summary>
     public string? TooOld { get; internal set; }
+
+    /// <summary>The ErrorInfo reason of a write refused because Redis is too old for its script.</summary>
+    public const string StoreVersionReason = "STORE_VERSION";
+
+    /// <summary>Refuses a write (FAILED_PRECONDITION, <see cref="StoreVersionReason"/>) while <see cref="TooOld"/> says why.</summary>
+    public void ThrowIfTooOld()
+    {
+        if (TooOld is { } problem) throw new PreconditionException($"{problem}; nothing was recorded", StoreVersionReason);
+    }
 
     /// <summary>The oldest Redis the write scripts run on: they declare themselves with a "#!lua" line (Redis 7.0).</summary>
     public static readonly Version RequiredVersion = new(7, 0);
@@ -67,8 +76,7 @@ public sealed partial class RedisConnection : IDisposable
     // The version the client assumes when the server does not say (INFO and HELLO disabled or renamed): not a finding.
     private readonly Version _unknownVersion;
 
-    /// <summary>Why a connected server cannot run the write scripts (it reports a version older than <see cref="RequiredVersion"/>), or null.</summary>
-    public string? VersionProblem()
+    private string? VersionProblem()
     {
         foreach (var server in _multiplexer.GetServers())
         {

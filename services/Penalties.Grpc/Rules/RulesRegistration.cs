@@ -66,6 +66,6 @@ public sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(!redis.IsConnected ? HealthCheckResult.Unhealthy("Redis cannot be reached")
-            : redis.VersionProblem() is { } problem ? HealthCheckResult.Unhealthy(problem)
+            : redis.TooOld is { } problem ? HealthCheckResult.Unhealthy(problem)
             : HealthCheckResult.Healthy("connected"));
 }

@@ -20,7 +20,7 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
         Task.FromResult(Handle(request));
 
     public override Task AssessStream(IAsyncStreamReader<AssessLateShipmentStreamRequest> requestStream, IServerStreamWriter<AssessLateShipmentStreamResponse> responseStream, ServerCallContext context) =>
-        Streams.Run(requestStream, responseStream, context, metrics, "LateShipment.AssessStream",
+        Streams.Run(requestStream, responseStream, context, metrics,
             r => new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Decision = Handle(r.Request ?? new AssessLateShipmentRequest()).Decision },
             (r, error) => new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Error = error });
 

@@ -23,7 +23,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         Task.FromResult(HandleAssess(request));
 
     public override Task AssessStream(IAsyncStreamReader<AssessPenaltyStreamRequest> requestStream, IServerStreamWriter<AssessPenaltyStreamResponse> responseStream, ServerCallContext context) =>
-        Streams.Run(requestStream, responseStream, context, metrics, "PenaltyPoints.AssessStream",
+        Streams.Run(requestStream, responseStream, context, metrics,
             r => new AssessPenaltyStreamResponse { CorrelationId = r.CorrelationId, Response = HandleAssess(r.Request ?? new AssessPenaltyRequest()) },
             (r, error) => new AssessPenaltyStreamResponse { CorrelationId = r.CorrelationId, Error = error });
 

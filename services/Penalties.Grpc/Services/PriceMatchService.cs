@@ -21,7 +21,7 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
         Task.FromResult(Handle(request));
 
     public override Task AssessStream(IAsyncStreamReader<AssessPriceMatchStreamRequest> requestStream, IServerStreamWriter<AssessPriceMatchStreamResponse> responseStream, ServerCallContext context) =>
-        Streams.Run(requestStream, responseStream, context, metrics, "PriceMatch.AssessStream",
+        Streams.Run(requestStream, responseStream, context, metrics,
             r => new AssessPriceMatchStreamResponse { CorrelationId = r.CorrelationId, Decision = Handle(r.Request ?? new AssessPriceMatchRequest()).Decision },
             (r, error) => new AssessPriceMatchStreamResponse { CorrelationId = r.CorrelationId, Error = error });
 

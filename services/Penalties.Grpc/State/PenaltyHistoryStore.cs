@@ -1,4 +1,3 @@
-using Penalties.Core.Common;
 using Penalties.Core.PenaltyPoints;
 
 namespace Penalties.Grpc.State;

@@ -105,6 +105,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
                     if (fresh) return result;
                     continue;
                 }
+                redis.ThrowIfTooOld(); // before the append: a replay or a refusal still answers
                 var record = log.Next(append);
                 var field = (record.Revocation ? "revoke:" : "case:") + record.Violation.CaseId;
                 var outcome = await _appends.AppendAsync(log.LogKey, log.IndexKey, log.Records.Count, field, Encode(record));
