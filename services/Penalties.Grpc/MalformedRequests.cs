@@ -1,6 +1,6 @@
 using System.Reflection;
 using Google.Protobuf;
-using Google.Rpc;
+using Penalties.Core.Common;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,17 +26,8 @@ public static class MalformedRequests
     }
 
     /// <summary>The status of a request body that does not parse as <typeparamref name="TRequest"/>.</summary>
-    internal static RpcException Malformed<TRequest>(Exception e)
-    {
-        var description = $"the request body is not a valid {typeof(TRequest).Name} message ({e.Message})";
-        var badRequest = new BadRequest { FieldViolations = { new BadRequest.Types.FieldViolation { Field = "request", Description = description } } };
-        return new Google.Rpc.Status
-        {
-            Code = (int)Code.InvalidArgument,
-            Message = $"invalid request: {description}",
-            Details = { Google.Protobuf.WellKnownTypes.Any.Pack(badRequest) },
-        }.ToRpcException();
-    }
+    internal static RpcException Malformed<TRequest>(Exception e) =>
+        Errors.ToRpcException(new InvalidCaseException([new FieldViolation("request", $"the request body is not a valid {typeof(TRequest).Name} message ({e.Message})")]));
 
     internal static Method<TRequest, TResponse> Parsing<TRequest, TResponse>(Method<TRequest, TResponse> method)
     {

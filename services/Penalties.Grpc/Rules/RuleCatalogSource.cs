@@ -43,7 +43,7 @@ public sealed partial class RuleCatalogSource
     public RuleSnapshot? Snapshot => _snapshot;
 
     /// <summary>Where the current snapshot came from, e.g. "files:/app/rules" or "redis".</summary>
-    public string Source => _snapshot?.Source ?? "none";
+    private string Source => _snapshot?.Source ?? "none";
 
     /// <summary>Why the snapshot may be stale (the source cannot be reached), or null.</summary>
     public string? DegradedReason => _degraded?.Reason;

@@ -70,29 +70,25 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         var violation = Mapping.Violation(request.Violation, "violation", v);
         if (violation.Revoked) v.Add("violation.revoked", "must be false when recording; revoke with Revoke");
         v.ThrowIfAny();
-        // A case this replica already holds is answered at once: a replay of the stored answer, or a conflict.
-        if (store.FindRecorded(request.MerchantId, violation.CaseId) is { } known)
-        {
-            var replay = StoredAnswer(known, request.MerchantId, request.RuleSetId, violation);
-            metrics.Record(HistoryStore, replay: true);
-            return replay;
-        }
         var catalog = rules.Current;
         Penalties.Core.PenaltyPoints.Deduction? decided = null; // of the attempt that was written (a lost race decides again)
-        var response = await store.UpdateAsync(request.MerchantId, records =>
-        {
-            if (Find(records, violation.CaseId) is { } existing)
-                return ((HistoryRecord?)null, StoredAnswer(existing, request.MerchantId, request.RuleSetId, violation));
-            var preview = PenaltyPointsCalculator.Preview(catalog, request.RuleSetId, Violations(records, request.RuleSetId), violation, violation.OccurredAt);
-            var result = new RecordPenaltyResponse
+        // A case this replica already holds is answered at once: a replay of the stored answer, or a conflict.
+        var response = store.FindRecorded(request.MerchantId, violation.CaseId) is { } known
+            ? StoredAnswer(known, request.MerchantId, request.RuleSetId, violation)
+            : await store.UpdateAsync(request.MerchantId, records =>
             {
-                Replay = false,
-                Deduction = preview.Deduction is null ? null : Mapping.Deduction(preview.Deduction, violation.OccurredAt),
-                NewSanctions = { preview.NewSanctions.Select(s => Mapping.Sanction(s, violation.OccurredAt)) },
-            };
-            decided = preview.Deduction;
-            return (new HistoryRecord(0, request.RuleSetId, violation, Revocation: false, Reason: null, Response: result.ToByteArray()), result);
-        }, context.CancellationToken);
+                if (Find(records, violation.CaseId) is { } existing)
+                    return ((HistoryRecord?)null, StoredAnswer(existing, request.MerchantId, request.RuleSetId, violation));
+                var preview = PenaltyPointsCalculator.Preview(catalog, request.RuleSetId, Violations(records, request.RuleSetId), violation, violation.OccurredAt);
+                var result = new RecordPenaltyResponse
+                {
+                    Replay = false,
+                    Deduction = preview.Deduction is null ? null : Mapping.Deduction(preview.Deduction, violation.OccurredAt),
+                    NewSanctions = { preview.NewSanctions.Select(s => Mapping.Sanction(s, violation.OccurredAt)) },
+                };
+                decided = preview.Deduction;
+                return (new HistoryRecord(0, request.RuleSetId, violation, Revocation: false, Reason: null, Response: result.ToByteArray()), result);
+            }, context.CancellationToken);
         if (!response.Replay) Count(request.RuleSetId, decided);
         metrics.Record(HistoryStore, response.Replay);
         return response;

@@ -75,7 +75,7 @@ public static partial class RuleSetLoader
         using (doc)
         {
             int before = errors.Count;
-            if (ReportDuplicateMembers(ctx, doc.RootElement, "")) return null;
+            if (CheckMembersAndText(ctx, doc.RootElement, "")) return null;
             var root = ObjectReader.For(ctx, doc.RootElement, "");
             if (root is null) return null;
             root.String("$schema", required: false);
@@ -163,15 +163,12 @@ public static partial class RuleSetLoader
     }
 
     /// <summary>
-    /// Reports every member name given twice in one object. JSON text allows it, but only one of the values
-    /// would be read while the content hash covers both.
+    /// Reports every member name given twice in one object (JSON text allows it, but only one of the values would be
+    /// read while the content hash covers both), and text that cannot be read: an escaped lone surrogate such as
+    /// "\ud800" is valid JSON syntax, but System.Text.Json refuses to read it as a string. True when any text is
+    /// unreadable (the document cannot be read further).
     /// </summary>
-    /// <summary>
-    /// Reports members given twice, and text that cannot be read: an escaped lone surrogate such as "\ud800" is valid
-    /// JSON syntax, but System.Text.Json refuses to read it as a string. True when any text is unreadable (the
-    /// document cannot be read further).
-    /// </summary>
-    private static bool ReportDuplicateMembers(LoadContext ctx, JsonElement element, string path)
+    private static bool CheckMembersAndText(LoadContext ctx, JsonElement element, string path)
     {
         bool unreadable = false;
         if (element.ValueKind == JsonValueKind.Object)
@@ -179,7 +176,12 @@ public static partial class RuleSetLoader
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var member in element.EnumerateObject())
             {
-                if (!TryRead(() => member.Name, out var name))
+                string name;
+                try
+                {
+                    name = member.Name;
+                }
+                catch (InvalidOperationException)
                 {
                     ctx.Error(path.Length == 0 ? "(root)" : path, UnreadableText);
                     unreadable = true;
@@ -187,37 +189,30 @@ public static partial class RuleSetLoader
                 }
                 var child = path.Length == 0 ? name : path + "." + name;
                 if (!seen.Add(name)) ctx.Error(child, "field given more than once");
-                unreadable |= ReportDuplicateMembers(ctx, member.Value, child);
+                unreadable |= CheckMembersAndText(ctx, member.Value, child);
             }
         }
         else if (element.ValueKind == JsonValueKind.Array)
         {
             int i = 0;
-            foreach (var item in element.EnumerateArray()) unreadable |= ReportDuplicateMembers(ctx, item, $"{path}[{i++}]");
+            foreach (var item in element.EnumerateArray()) unreadable |= CheckMembersAndText(ctx, item, $"{path}[{i++}]");
         }
-        else if (element.ValueKind == JsonValueKind.String && !TryRead(element.GetString, out _))
+        else if (element.ValueKind == JsonValueKind.String)
         {
-            ctx.Error(path, UnreadableText);
-            unreadable = true;
+            try
+            {
+                _ = element.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                ctx.Error(path, UnreadableText);
+                unreadable = true;
+            }
         }
         return unreadable;
     }
 
     private const string UnreadableText = "text that is not valid UTF-16 (an escaped lone surrogate such as \\ud800)";
-
-    private static bool TryRead(Func<string?> read, out string value)
-    {
-        try
-        {
-            value = read() ?? "";
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            value = "";
-            return false;
-        }
-    }
 
     /// <summary>True when a dotted path such as "parameters.ladder[0].points" names a member of the document.</summary>
     internal static bool PathExists(JsonElement document, string path)
