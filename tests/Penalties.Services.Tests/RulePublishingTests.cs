@@ -352,7 +352,7 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
         Assert.Contains("damaged", status.DegradedReason, StringComparison.Ordinal);
         var e = await Assert.ThrowsAsync<RpcException>(async () => await PublishAsync(host, TmallLateV2("2099-01-01")));
         Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
-        Assert.Contains("another type", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("WRONGTYPE", e.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -7,15 +7,8 @@ using StackExchange.Redis;
 
 namespace Penalties.Grpc.Rules;
 
-/// <summary>One published version as stored: its identity and the JSON document exactly as published.</summary>
-public sealed record StoredRuleVersion(string RuleSetId, int Version, string ContentHash, string Json)
-{
-    /// <summary>The name errors use for a version already in Redis.</summary>
-    public string Name => $"published {RuleSetId} v{Version.ToString(CultureInfo.InvariantCulture)}";
-}
-
 /// <summary>Everything published, read atomically at one revision.</summary>
-public sealed record RuleListing(long Revision, IReadOnlyList<StoredRuleVersion> Versions);
+public sealed record RuleListing(long Revision, IReadOnlyList<RuleSetVersion> Versions);
 
 /// <summary>
 /// Published rule versions in Redis. Every key shares the hash tag {rules}, so the scripts below touch one slot:
@@ -59,7 +52,7 @@ public sealed class RedisRuleStore(RedisConnection redis)
         return new
         """;
 
-    private readonly ConcurrentDictionary<string, string> _bodies = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RuleSetVersion> _parsed = new(StringComparer.Ordinal); // by body key: immutable once checked
 
     private RedisKey RevisionKey => redis.Key("{rules}:revision");
     private RedisKey IdsKey => redis.Key("{rules}:ids");
@@ -78,22 +71,15 @@ public sealed class RedisRuleStore(RedisConnection redis)
     }
 
     /// <summary>
-    /// Every published version with its document, at one revision (bodies are immutable, so they are cached once
-    /// read). <see cref="InvalidDataException"/> when what is stored is not what was published: a body missing, not
-    /// JSON, or no longer matching the content hash its key names (changed by hand: decisions would name a hash whose
-    /// rules they were not computed with), or a rules key of another type.
+    /// Every published version, parsed, at one revision. A body is read, parsed and checked once (bodies are immutable)
+    /// and kept only if it is what was published. <see cref="InvalidDataException"/> (damaged) for a body deleted by
+    /// hand, or changed by hand: it no longer parses, or no longer hashes to the content hash its key names (it was
+    /// validated when published, and decisions would name a hash whose rules they were not computed with). A rules key
+    /// of another type is Redis's WRONGTYPE (<see cref="IsDamage"/>).
     /// </summary>
     public async Task<RuleListing> ReadAsync()
     {
-        RedisResult[] result;
-        try
-        {
-            result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(ListingScript, [RevisionKey, IdsKey], [IndexPrefix]))!;
-        }
-        catch (RedisServerException e) when (e.Message.Contains("WRONGTYPE", StringComparison.Ordinal))
-        {
-            throw new InvalidDataException($"a rules key holds another type than the service wrote ({e.Message})", e);
-        }
+        var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(ListingScript, [RevisionKey, IdsKey], [IndexPrefix]))!;
         long revision = long.Parse((string)result[0]!, CultureInfo.InvariantCulture);
         var entries = new List<(string Id, int Version, string Hash, string BodyKey)>();
         for (int i = 1; i + 1 < result.Length; i += 2)
@@ -105,23 +91,24 @@ public sealed class RedisRuleStore(RedisConnection redis)
             var hash = member[(bar + 1)..];
             entries.Add((id, version, hash, BodyPrefix + BodySuffix(id, version, hash)));
         }
-        var missing = entries.Where(e => !_bodies.ContainsKey(e.BodyKey)).Select(e => (RedisKey)e.BodyKey).ToArray();
+        var missing = entries.Where(e => !_parsed.ContainsKey(e.BodyKey)).ToArray();
         if (missing.Length > 0)
         {
-            var bodies = await redis.Database.StringGetAsync(missing);
+            var bodies = await redis.Database.StringGetAsync([.. missing.Select(e => (RedisKey)e.BodyKey)]);
             for (int i = 0; i < missing.Length; i++)
             {
-                if (bodies[i].IsNull) throw new InvalidDataException($"Redis key {missing[i]} is missing: a published rule body was deleted by hand");
-                string body = bodies[i]!;
-                var named = entries.First(e => e.BodyKey == missing[i]).Hash;
-                var actual = CanonicalJson.ContentHashOf(body) ?? throw new InvalidDataException($"Redis key {missing[i]} is not a JSON document: a published rule body was overwritten by hand");
-                if (actual != named)
-                    throw new InvalidDataException($"Redis key {missing[i]} no longer matches the content hash it was published with ({named}; it now hashes to {actual}): a published rule body was changed by hand");
-                _bodies[missing[i]!] = body;
+                var (id, version, hash, key) = missing[i];
+                if (bodies[i].IsNull) throw new InvalidDataException($"Redis key {key} is missing: a published rule body was deleted by hand");
+                var name = $"published {id} v{version.ToString(CultureInfo.InvariantCulture)}";
+                var errors = new List<RuleLoadError>();
+                var parsed = RuleSetLoader.Parse(name, bodies[i]!, errors)
+                    ?? throw new InvalidDataException($"Redis key {key} no longer parses: a published rule body was overwritten by hand ({string.Join("; ", errors.Select(e => $"{e.Path}: {e.Reason}"))})");
+                if (parsed.ContentHash != hash)
+                    throw new InvalidDataException($"Redis key {key} no longer matches the content hash it was published with ({hash}; it now hashes to {parsed.ContentHash}): a published rule body was changed by hand");
+                _parsed[key] = parsed;
             }
         }
-        var versions = entries.Select(e => new StoredRuleVersion(e.Id, e.Version, e.Hash, _bodies[e.BodyKey])).ToList();
-        return new RuleListing(revision, versions);
+        return new RuleListing(revision, [.. entries.Select(e => _parsed[e.BodyKey])]);
     }
 
     /// <summary>
@@ -142,6 +129,10 @@ public sealed class RedisRuleStore(RedisConnection redis)
         var result = (long)(await redis.Database.ScriptEvaluateAsync(WriteScript, [RevisionKey, IdsKey], [.. args]));
         return result < 0 ? null : result;
     }
+
+    /// <summary>Whether a failure reading or parsing the published rules means they are damaged (changed by hand), not unreachable.</summary>
+    public static bool IsDamage(Exception e) =>
+        e is InvalidDataException || (e is RedisServerException s && s.Message.Contains("WRONGTYPE", StringComparison.Ordinal));
 
     private static string BodySuffix(string id, int version, string hash) =>
         $"{id}:{version.ToString(CultureInfo.InvariantCulture)}:{hash}";

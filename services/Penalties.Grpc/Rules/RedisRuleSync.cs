@@ -130,7 +130,7 @@ public sealed partial class RedisRuleSync(
                     : "nothing is published in Redis yet: computing with the rules folder");
                 return true;
             }
-            var result = RuleSetLoader.LoadPublished(listing.Versions.Select(v => (v.Name, v.Json)));
+            var result = RuleSetLoader.LoadPublished(listing.Versions);
             if (!result.Ok)
             {
                 foreach (var e in result.Errors) LogInvalid(logger, e.File, e.Path, e.Reason);
@@ -146,7 +146,7 @@ public sealed partial class RedisRuleSync(
             source.SetDegraded($"Redis unreachable: {e.Message}");
             return false;
         }
-        catch (Exception e) when (e is InvalidDataException or RedisServerException)
+        catch (Exception e) when (RedisRuleStore.IsDamage(e))
         {
             LogReloadFailed(logger, e);
             source.SetDegraded($"the rules published in Redis are damaged: {e.Message}");

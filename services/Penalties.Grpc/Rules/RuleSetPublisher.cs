@@ -39,7 +39,7 @@ public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync,
             {
                 listing = await store.ReadAsync();
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (RedisRuleStore.IsDamage(e)) // the store's, not the caller's documents
             {
                 throw new PreconditionException($"the rules published in Redis are damaged, nothing was published: {e.Message}");
             }
@@ -60,7 +60,7 @@ public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync,
         IReadOnlyList<RuleSetVersion> Before, IReadOnlyList<RuleSetVersion> After);
 
     /// <summary>
-    /// Parses every document once, the stored ones and the new ones; refuses a new one whose id and version are
+    /// Parses every new document once (the stored ones come parsed and checked from the store); refuses a new one whose id and version are
     /// published with other content; then closes and validates the whole set, as the services will load it.
     /// Before: the published versions as they stand; after: with the new ones.
     /// </summary>
@@ -75,12 +75,6 @@ public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync,
         }
         var errors = new List<RuleLoadError>();
         var storedKeys = listing.Versions.ToDictionary(v => (v.RuleSetId, v.Version));
-        // What is already published must parse: if not, the store is damaged (not the caller's documents).
-        var storedErrors = new List<RuleLoadError>();
-        var stored = listing.Versions.Select(v => RuleSetLoader.Parse(v.Name, v.Json, storedErrors)).OfType<RuleSetVersion>().ToList();
-        if (storedErrors.Count > 0)
-            throw new PreconditionException("the rules published in Redis are damaged, nothing was published: "
-                + string.Join("; ", storedErrors.Select(e => $"{e.File}: {e.Path}: {e.Reason}")));
         var conflicts = new List<string>();
         var parsed = new RuleSetVersion?[documents.Count];
         var fresh = new List<RuleSetVersion>();
@@ -94,6 +88,7 @@ public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync,
         }
         if (conflicts.Count > 0) throw new ConflictException(string.Join("; ", conflicts));
 
+        var stored = listing.Versions;
         var result = RuleSetLoader.LoadPublished([.. stored, .. fresh]);
         var violations = new ViolationList();
         foreach (var e in errors.Concat(result.Errors))

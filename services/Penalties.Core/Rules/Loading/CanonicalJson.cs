@@ -26,23 +26,6 @@ public static class CanonicalJson
         return buffer.ToArray();
     }
 
-    /// <summary>How rule documents are read: comments allowed (skipped), no trailing commas.</summary>
-    public static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false };
-
-    /// <summary>The content hash of a rule document's text, read as the loader reads it; null if it is not JSON or holds unreadable text.</summary>
-    public static string? ContentHashOf(string json)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(json, DocumentOptions);
-            return ContentHash(doc.RootElement);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException) // not JSON, or text it cannot read (a lone surrogate)
-        {
-            return null;
-        }
-    }
-
     /// <summary>SHA-256 of a rule document's canonical form, without its top-level <c>effectiveTo</c>.</summary>
     public static string ContentHash(JsonElement element) =>
         "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Canonicalize(element, ExcludedFromHash)));

@@ -65,7 +65,7 @@ public static partial class RuleSetLoader
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(json, CanonicalJson.DocumentOptions);
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false });
         }
         catch (JsonException e)
         {
