@@ -56,7 +56,8 @@ public static class LateShipmentCalculator
         var quiet = new NoExplain();
         if (c.Lines.Count == 1)
         {
-            // A one-line order: the line's outcome and amounts are the order's.
+            // A one-line order: the line's outcome and amounts are the order's. The loop below gives the same decision;
+            // this path skips its decimal sums and precedence, about 10 ns of a 60 ns decision (bench/RESULTS.md).
             var line = c.Lines[0];
             var r = AssessLine(p, c, line, deadline, outOfStockAt, ref quiet);
             return new LateShipmentDecision(version.Reference, c.OrderId, r.Outcome, p.Payout.Instrument, r.Payout, r.Points, r.Platform, null,
@@ -200,16 +201,15 @@ public static class LateShipmentCalculator
             return new LineResult(lateness == Lateness.OnTime ? LateShipmentOutcome.NotLate : LateShipmentOutcome.NotYetDue, lateness, 0m, zeroPoints, 0m);
         }
 
-        // 2. Late or out of stock: is it enforced, exempt, and claimed for a compensable reason? (A case that states
-        // none of the circumstances a condition reads has none to look up.)
-        bool circumstances = c.BuyerAbuse || c.PlatformStopShipOrder || c.ForceMajeureReports is { Count: > 0 };
-        if (circumstances && ConditionHolds(p.NotEnforcedWhen, c, deadline, out var notEnforced))
+        // 2. Late or out of stock: is it enforced, exempt, and claimed for a compensable reason?
+        int circumstances = Circumstances(c, deadline);
+        if (ConditionHolds(p.NotEnforcedWhen, circumstances, out var notEnforced))
         {
             x.Reason(ReasonOf(notEnforced));
             if (x.Enabled) x.Step(new ExplanationStep(StepKind.Note, Subject: $"{ConditionText(notEnforced)}: the platform does not enforce compensation; the parties negotiate"));
             return new LineResult(LateShipmentOutcome.NotEnforced, lateness, 0m, zeroPoints, 0m);
         }
-        if (circumstances && ConditionHolds(p.ExemptWhen, c, deadline, out var exempt))
+        if (ConditionHolds(p.ExemptWhen, circumstances, out var exempt))
         {
             x.Reason(ReasonOf(exempt));
             if (x.Enabled) x.Step(new ExplanationStep(StepKind.Note, Subject: $"{ConditionText(exempt)}: the merchant is exempt"));
@@ -259,21 +259,20 @@ public static class LateShipmentCalculator
         return new LineResult(LateShipmentOutcome.Compensable, lateness, payout, points, platform);
     }
 
-    private static bool ConditionHolds(IReadOnlyList<LateShipmentCondition> conditions, LateShipmentCase c, DateTimeOffset deadline, out LateShipmentCondition holding)
+    /// <summary>The conditions that hold for the case, a bit per <see cref="LateShipmentCondition"/>: the one place that says which fact of the case each condition reads.</summary>
+    private static int Circumstances(LateShipmentCase c, DateTimeOffset deadline) =>
+        (c.BuyerAbuse ? 1 << (int)LateShipmentCondition.BuyerAbuse : 0)
+        | (c.PlatformStopShipOrder ? 1 << (int)LateShipmentCondition.PlatformStopShipOrder : 0)
+        | (ReportCovers(c.ForceMajeureReports, deadline) ? 1 << (int)LateShipmentCondition.ForceMajeureReported : 0);
+
+    /// <summary>The first of the rule's <paramref name="conditions"/> that holds (a case with no circumstance has none to look up).</summary>
+    private static bool ConditionHolds(IReadOnlyList<LateShipmentCondition> conditions, int circumstances, out LateShipmentCondition holding)
     {
-        for (int i = 0; i < conditions.Count; i++)
+        for (int i = 0; circumstances != 0 && i < conditions.Count; i++)
         {
-            var condition = conditions[i];
-            bool holds = condition switch
+            if ((circumstances & (1 << (int)conditions[i])) != 0)
             {
-                LateShipmentCondition.BuyerAbuse => c.BuyerAbuse,
-                LateShipmentCondition.PlatformStopShipOrder => c.PlatformStopShipOrder,
-                LateShipmentCondition.ForceMajeureReported => ReportCovers(c.ForceMajeureReports, deadline),
-                _ => false,
-            };
-            if (holds)
-            {
-                holding = condition;
+                holding = conditions[i];
                 return true;
             }
         }
@@ -282,9 +281,9 @@ public static class LateShipmentCalculator
     }
 
     /// <summary>A force-majeure report exempts when its reported period contains the ship-by deadline.</summary>
-    private static bool ReportCovers(IReadOnlyList<ReportedPeriod> reports, DateTimeOffset deadline)
+    private static bool ReportCovers(IReadOnlyList<ReportedPeriod>? reports, DateTimeOffset deadline)
     {
-        for (int i = 0; i < reports.Count; i++)
+        for (int i = 0; reports is not null && i < reports.Count; i++)
         {
             if (reports[i].From <= deadline && deadline <= reports[i].To) return true;
         }
