@@ -115,6 +115,38 @@ public class ServedPathBenchmarks
         return _out.WrittenCount + stored.Length;
     }
 
+    /// <summary>
+    /// What a merchant the host has not cached costs it to read (after a restart, or an eviction): decoding its stored log
+    /// of 100 entries, each with its first answer, as <c>RedisPenaltyHistoryStore</c> does. (Redis's LRANGE comes on top.)
+    /// </summary>
+    [Benchmark]
+    public int DecodeStoredLog()
+    {
+        int n = 0;
+        for (int i = 0; i < _log.Length; i++) n += Penalties.Grpc.State.RedisPenaltyHistoryStore.Decode(_log[i], i).Violation.CaseId.Length;
+        return n;
+    }
+
+    /// <summary>Encoding one new record's entry (stored with its first answer) for the append.</summary>
+    [Benchmark]
+    public int EncodeEntry() => Penalties.Grpc.State.RedisPenaltyHistoryStore.Encode(_entry).Length;
+
+    private byte[][] _log = null!;
+    private Penalties.Grpc.State.HistoryRecord _entry = null!;
+
+    [GlobalSetup(Targets = [nameof(DecodeStoredLog), nameof(EncodeEntry)])]
+    public void SetupLog()
+    {
+        Setup();
+        SetupRecord();
+        var answer = new RecordPenaltyResponse
+        {
+            Deduction = Mapping.Deduction(Penalties.Core.PenaltyPoints.PenaltyPointsCalculator.Preview(_catalog, "tmall.penalty-points", _history, _history[^1], _history[^1].OccurredAt).Deduction!, _history[^1].OccurredAt),
+        }.ToByteArray();
+        _entry = new Penalties.Grpc.State.HistoryRecord(0, "tmall.penalty-points", _history[^1], false, null, answer);
+        _log = [.. Enumerable.Range(0, 100).Select(i => Penalties.Grpc.State.RedisPenaltyHistoryStore.Encode(_entry with { Violation = _entry.Violation with { CaseId = $"r0-case-{i * 50_000}" } }))];
+    }
+
     private byte[] _record = null!;
     private Penalties.Core.PenaltyPoints.Violation[] _history = null!;
 

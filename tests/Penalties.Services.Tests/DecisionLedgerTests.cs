@@ -289,4 +289,27 @@ public sealed class RedisDecisionLedgerTests(RedisHostFixture fixture) : Decisio
         var read = await Assert.ThrowsAsync<RpcException>(() => new LateShipment.LateShipmentClient(fixture.Host.Channel).ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant }).ResponseAsync);
         Assert.Equal(StatusCode.DataLoss, read.StatusCode);
     }
+
+    [Fact]
+    public async Task A_stored_decision_the_service_did_not_write_is_DATA_LOSS_naming_it_when_read_or_replayed()
+    {
+        var merchant = "garbled-" + Guid.NewGuid().ToString("N")[..12];
+        var request = new RecordLateShipmentRequest { MerchantId = merchant, Case = TmallLate() };
+        request.Case.OrderId = "T-" + merchant;
+        var client = new LateShipment.LateShipmentClient(fixture.Host.Channel);
+        Assert.False((await client.RecordAsync(request)).Replay);
+        await using var admin = await fixture.Redis.ConnectAsync();
+        var db = admin.GetDatabase();
+        var entries = $"penalties:ledger:late-shipment:{{{merchant}}}:entries";
+        var id = Assert.Single(await db.HashKeysAsync(entries));
+        await db.HashSetAsync(entries, id, new byte[] { 1, 0x20, (byte)'c' }); // a version byte and a string cut short
+
+        foreach (var call in new Func<Task>[] { () => client.RecordAsync(request).ResponseAsync, () => client.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant }).ResponseAsync })
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(call);
+            Assert.Equal(StatusCode.DataLoss, e.StatusCode);
+            Assert.Contains($"{id} in {entries} is damaged", e.Status.Detail, StringComparison.Ordinal);
+        }
+        Assert.Equal(new byte[] { 1, 0x20, (byte)'c' }, (byte[]?)await db.HashGetAsync(entries, id)); // left as it is
+    }
 }

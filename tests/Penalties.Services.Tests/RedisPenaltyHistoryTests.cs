@@ -493,6 +493,30 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_history_entry_the_service_did_not_write_is_DATA_LOSS_naming_it_and_the_log_is_left_as_it_is()
+    {
+        await using var replica = await fixture.StartHostAsync();
+        var client = new PenaltyPoints.PenaltyPointsClient(replica.Channel);
+        var merchant = $"garbled-{Guid.NewGuid():N}";
+        Assert.False((await client.RecordAsync(Request(merchant, 0))).Replay);
+        await using var admin = await fixture.Redis.ConnectAsync();
+        var log = $"penalties:history:{{{merchant}}}:log";
+        await admin.GetDatabase().ListRightPushAsync(log, "pushed by hand");
+
+        // The host that holds the log reads the entry past it (its append finds the log longer); a fresh host reads it all.
+        await using var fresh = await fixture.StartHostAsync();
+        foreach (var host in new[] { replica, fresh })
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(() => new PenaltyPoints.PenaltyPointsClient(host.Channel).RecordAsync(Request(merchant, 1)).ResponseAsync);
+            Assert.Equal(StatusCode.DataLoss, e.StatusCode);
+            Assert.Contains($"entry 1 of {log} is damaged", e.Status.Detail, StringComparison.Ordinal);
+        }
+        var read = await Assert.ThrowsAsync<RpcException>(() => new PenaltyPoints.PenaltyPointsClient(fresh.Channel).ListHistoryAsync(new ListHistoryRequest { MerchantId = merchant }).ResponseAsync);
+        Assert.Equal(StatusCode.DataLoss, read.StatusCode);
+        Assert.Equal(2, await admin.GetDatabase().ListLengthAsync(log)); // nothing appended after it
+    }
+
+    [Fact]
     public async Task Concurrent_records_of_different_merchants_are_written_together_each_acknowledged_and_kept()
     {
         await using var replica = await fixture.StartHostAsync();

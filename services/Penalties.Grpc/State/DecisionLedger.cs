@@ -24,7 +24,7 @@ public sealed record LedgerEntry(string MerchantId, string Id, IReadOnlyList<str
 
     internal static LedgerEntry Decode(byte[] data)
     {
-        using var r = new EntryReader(data);
+        var r = new EntryReader(data);
         var merchant = r.String();
         var id = r.String();
         var keys = new string[r.Int()];

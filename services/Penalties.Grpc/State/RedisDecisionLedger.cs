@@ -86,7 +86,7 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
         var distinct = ids.Where(id => !id.IsNull).Distinct().ToArray();
         var values = await db.HashGetAsync(entriesHash, distinct);
         var entries = new Dictionary<RedisValue, LedgerEntry>();
-        for (int i = 0; i < distinct.Length; i++) entries[distinct[i]] = LedgerEntry.Decode((byte[])values[i]!);
+        for (int i = 0; i < distinct.Length; i++) entries[distinct[i]] = Decode(values[i], entriesHash, distinct[i]);
         var recorded = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
         for (int i = 0; i < keys.Count; i++)
         {
@@ -108,7 +108,20 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
         var page = more ? ids[..pageSize] : ids;
         if (page.Length == 0) return new LedgerPage([], null);
         var values = await db.HashGetAsync(prefix + "entries", page);
-        var entries = values.Select(v => LedgerEntry.Decode((byte[])v!)).ToList();
+        var entries = values.Select((v, i) => Decode(v, prefix + "entries", page[i])).ToList();
         return new LedgerPage(entries, more ? entries[^1].Id : null);
+    }
+
+    /// <summary>A stored entry, or DATA_LOSS naming where it is when it is missing or not what the service wrote.</summary>
+    private static LedgerEntry Decode(RedisValue value, RedisKey hash, RedisValue field)
+    {
+        try
+        {
+            return LedgerEntry.Decode((byte[]?)value ?? throw new InvalidDataException("the entry is missing though its keys name it"));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataLossException($"the stored decision {field} in {hash} is damaged: {e.Message}");
+        }
     }
 }

@@ -223,7 +223,16 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
         {
             foreach (var value in tail)
             {
-                log.Add(Decode((byte[])value!, log.Records.Count));
+                HistoryRecord record;
+                try
+                {
+                    record = Decode((byte[]?)value ?? [], log.Records.Count);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new DataLossException($"entry {log.Records.Count} of {log.LogKey} is damaged: {e.Message}; the merchant's history cannot be read");
+                }
+                log.Add(record);
                 added++;
             }
         }
@@ -244,7 +253,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
 
     internal static HistoryRecord Decode(byte[] data, long sequence)
     {
-        using var r = new EntryReader(data);
+        var r = new EntryReader(data);
         var ruleSetId = MerchantHistory.Shared(r.String());
         var violation = new Violation { CaseId = r.String(), Code = MerchantHistory.Shared(r.String()), OccurredAt = r.Time(), Revoked = r.Bool(), AssessedPoints = r.OptionalInt() };
         return new HistoryRecord(sequence, ruleSetId, violation, r.Bool(), r.OptionalString(), r.Bytes());
