@@ -37,5 +37,30 @@ public sealed class PenaltiesMetrics : IDisposable
     public void Record(string store, bool replay) =>
         _records.Add(1, new KeyValuePair<string, object?>("store", store), new KeyValuePair<string, object?>("result", replay ? "replay" : "recorded"));
 
+    /// <summary>
+    /// The instruments of a process's cache of merchants' histories (the Redis store): merchants read whole from Redis
+    /// (not cached: the first call after start, or after an eviction), merchants evicted for the cache's bounds, and what
+    /// the cache holds now, read from <paramref name="held"/> when collected. Loads rising with evictions at a steady
+    /// rate mean the bounds are smaller than the merchants in use: every such call reads a whole history again.
+    /// </summary>
+    public HistoryCacheInstruments HistoryCache(Func<(long Merchants, long Entries)> held)
+    {
+        _meter.CreateObservableUpDownCounter("penalties.history_cache.merchants", () => held().Merchants, unit: "{merchant}",
+            description: "Merchants whose penalty history this process holds in memory.");
+        _meter.CreateObservableUpDownCounter("penalties.history_cache.entries", () => held().Entries, unit: "{entry}",
+            description: "History entries this process holds in memory.");
+        return new HistoryCacheInstruments(
+            _meter.CreateCounter<long>("penalties.history_cache.loads", unit: "{merchant}", description: "Merchants' histories read whole from Redis (not held: first call after start, or after an eviction)."),
+            _meter.CreateCounter<long>("penalties.history_cache.evictions", unit: "{merchant}", description: "Merchants evicted from memory for the cache's bounds."));
+    }
+
     public void Dispose() => _meter.Dispose();
+}
+
+/// <summary>What the history cache counts: see <see cref="PenaltiesMetrics.HistoryCache"/>.</summary>
+public sealed class HistoryCacheInstruments(Counter<long> loads, Counter<long> evictions)
+{
+    public void Loaded() => loads.Add(1);
+
+    public void Evicted(long merchants) => evictions.Add(merchants);
 }

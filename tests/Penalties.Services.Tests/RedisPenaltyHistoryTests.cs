@@ -262,12 +262,15 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         await using var host = await fixture.StartHostAsync("--Penalties:State:HistoryCache:MaxMerchants", "10");
         var client = new PenaltyPoints.PenaltyPointsClient(host.Channel);
         var store = (Penalties.Grpc.State.RedisPenaltyHistoryStore)host.App.Services.GetRequiredService<Penalties.Grpc.State.IPenaltyHistoryStore>();
+        using var metrics = new HostMetrics(host);
         var run = Guid.NewGuid().ToString("N")[..8];
         string[] merchants = [.. Enumerable.Range(0, 12).Select(m => $"lru-{run}-{m}")];
         for (int m = 0; m < 10; m++) await client.RecordAsync(Request(merchants[m], 0));
         // A replay, answered from the cache, is a use too: merchant 0 is now the most recently used; merchant 1 the least.
         Assert.True((await client.RecordAsync(Request(merchants[0], 0))).Replay);
         Assert.Equal((0L, 10, 10L), store.CacheState);
+        // Operators see the same: ten histories read whole, none evicted, ten merchants and entries held.
+        Assert.Equal((10L, 0L, 10L, 10L), metrics.HistoryCache());
 
         // The eleventh merchant takes the cache past MaxMerchants: only merchant 1 is evicted (down to 90% of the bound).
         await client.RecordAsync(Request(merchants[10], 0));
@@ -284,6 +287,7 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         Assert.False(store.IsCached(merchants[2]));
         Assert.Equal((2L, 10, 11L), store.CacheState);
         Assert.Equal(11L, store.RecountEntries());
+        Assert.Equal((12L, 2L, 10L, 11L), metrics.HistoryCache()); // merchant 1 read whole a second time
     }
 
     [Fact]
@@ -534,4 +538,37 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         foreach (var m in Enumerable.Range(0, merchants))
             Assert.Equal("c0001", Assert.Single(await History(client, $"group-commit-{m}")).Violation.CaseId);
     }
+}
+
+/// <summary>The measurements of one host's own "Penalties" meter (other tests run hosts in parallel).</summary>
+internal sealed class HostMetrics : IDisposable
+{
+    private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+    private readonly ConcurrentDictionary<string, long> _sums = new();
+    private readonly ConcurrentDictionary<string, long> _observed = new();
+
+    public HostMetrics(ServiceHost host)
+    {
+        var factory = host.App.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        _listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Penalties" && ReferenceEquals(instrument.Meter.Scope, factory)) l.EnableMeasurementEvents(instrument);
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            if (instrument.IsObservable) _observed[instrument.Name] = value;
+            else _sums.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value);
+        });
+        _listener.Start();
+    }
+
+    /// <summary>The history cache's instruments now: (loads, evictions, merchants held, entries held).</summary>
+    public (long Loads, long Evictions, long Merchants, long Entries) HistoryCache()
+    {
+        _listener.RecordObservableInstruments();
+        return (_sums.GetValueOrDefault("penalties.history_cache.loads"), _sums.GetValueOrDefault("penalties.history_cache.evictions"),
+            _observed.GetValueOrDefault("penalties.history_cache.merchants", -1), _observed.GetValueOrDefault("penalties.history_cache.entries", -1));
+    }
+
+    public void Dispose() => _listener.Dispose();
 }

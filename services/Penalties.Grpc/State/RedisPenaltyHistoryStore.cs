@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Penalties.Core.PenaltyPoints;
 using Penalties.Grpc.Redis;
+using Penalties.ServiceDefaults;
 using StackExchange.Redis;
 
 namespace Penalties.Grpc.State;
@@ -26,12 +27,24 @@ namespace Penalties.Grpc.State;
 /// when a call starts, so the cache may pass them by the log that call reads.
 /// </para>
 /// </summary>
-public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCacheOptions cache) : IPenaltyHistoryStore, IDisposable
+public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
 {
     private const int MaxAttempts = 50;
 
+    private readonly RedisConnection _redis;
+    private readonly HistoryCacheOptions _bounds;
+    private readonly HistoryCacheInstruments _instruments;
+
+    public RedisPenaltyHistoryStore(RedisConnection redis, HistoryCacheOptions cache, PenaltiesMetrics metrics)
+    {
+        _redis = redis;
+        _bounds = cache;
+        _appends = new(redis);
+        _instruments = metrics.HistoryCache(() => (Volatile.Read(ref _cachedMerchants), Interlocked.Read(ref _cachedEntries)));
+    }
+
     // Appends of concurrent records (of different merchants) share one script call: see RedisAppendBatcher.
-    private readonly RedisAppendBatcher _appends = new(redis);
+    private readonly RedisAppendBatcher _appends;
 
     public void Dispose() => _appends.Dispose();
 
@@ -105,7 +118,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
                     if (fresh) return result;
                     continue;
                 }
-                redis.ThrowIfTooOld(); // before the append: a replay or a refusal still answers
+                _redis.ThrowIfTooOld(); // before the append: a replay or a refusal still answers
                 var record = log.Next(append);
                 var field = (record.Revocation ? "revoke:" : "case:") + record.Violation.CaseId;
                 var outcome = await _appends.AppendAsync(log.LogKey, log.IndexKey, log.Records.Count, field, Encode(record));
@@ -159,11 +172,11 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
             {
                 log.LastUsed = now;
                 // The entries bound is checked on every call: a few merchants with long histories fill the cache as surely as many merchants.
-                if (Interlocked.Read(ref _cachedEntries) > cache.MaxEntries && Volatile.Read(ref _cachedMerchants) > 1) EvictLeastRecentlyUsed(keep: log);
+                if (Interlocked.Read(ref _cachedEntries) > _bounds.MaxEntries && Volatile.Read(ref _cachedMerchants) > 1) EvictLeastRecentlyUsed(keep: log);
                 return log;
             }
-            if (Volatile.Read(ref _cachedMerchants) >= cache.MaxMerchants || Interlocked.Read(ref _cachedEntries) > cache.MaxEntries) EvictLeastRecentlyUsed(keep: null);
-            log = new MerchantLog(redis.Key($"history:{{{merchantId}}}:log"), redis.Key($"history:{{{merchantId}}}:index")) { LastUsed = now };
+            if (Volatile.Read(ref _cachedMerchants) >= _bounds.MaxMerchants || Interlocked.Read(ref _cachedEntries) > _bounds.MaxEntries) EvictLeastRecentlyUsed(keep: null);
+            log = new MerchantLog(_redis.Key($"history:{{{merchantId}}}:log"), _redis.Key($"history:{{{merchantId}}}:index")) { LastUsed = now };
             if (_cache.TryAdd(merchantId, log))
             {
                 Interlocked.Increment(ref _cachedMerchants);
@@ -180,10 +193,11 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
     private void EvictLeastRecentlyUsed(MerchantLog? keep)
     {
         if (!_evicting.TryEnter()) return;
+        long evicted = 0;
         try
         {
-            long entriesTarget = cache.MaxEntries - Math.Max(1, cache.MaxEntries / 10);
-            int merchantsTarget = cache.MaxMerchants - Math.Max(1, cache.MaxMerchants / 10);
+            long entriesTarget = _bounds.MaxEntries - Math.Max(1, _bounds.MaxEntries / 10);
+            int merchantsTarget = _bounds.MaxMerchants - Math.Max(1, _bounds.MaxMerchants / 10);
             var oldestFirst = _cache.ToArray();
             Array.Sort(oldestFirst.Select(e => e.Value.LastUsed).ToArray(), oldestFirst);
             foreach (var entry in oldestFirst)
@@ -192,6 +206,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
                 if (ReferenceEquals(entry.Value, keep) || !_cache.TryRemove(entry)) continue;
                 Interlocked.Decrement(ref _cachedMerchants);
                 Interlocked.Increment(ref _evictions);
+                evicted++;
                 lock (entry.Value.Counting)
                 {
                     entry.Value.Evicted = true;
@@ -202,6 +217,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
         finally
         {
             _evicting.Exit();
+            if (evicted > 0) _instruments.Evicted(evicted);
         }
     }
 
@@ -217,7 +233,9 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis, HistoryCache
     /// <summary>Reads the entries appended since the cached length (the log is append-only).</summary>
     private async Task RefreshAsync(MerchantLog log)
     {
-        var tail = await redis.Database.ListRangeAsync(log.LogKey, log.Records.Count, -1);
+        bool whole = !log.Loaded; // not held yet, or held wrongly
+        var tail = await _redis.Database.ListRangeAsync(log.LogKey, log.Records.Count, -1);
+        if (whole) _instruments.Loaded();
         int added = 0;
         try
         {
