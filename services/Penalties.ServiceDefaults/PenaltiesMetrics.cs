@@ -39,7 +39,7 @@ public sealed class PenaltiesMetrics : IDisposable
 
     /// <summary>
     /// The instruments of a process's cache of merchants' histories (the Redis store): merchants read whole from Redis
-    /// (not cached: the first call after start, or after an eviction), merchants evicted for the cache's bounds, and what
+    /// (not cached: the first call after start, or after an eviction; counted once read and decoded), merchants evicted for the cache's bounds, and what
     /// the cache holds now, read from <paramref name="held"/> when collected. Loads rising with evictions at a steady
     /// rate mean the bounds are smaller than the merchants in use: every such call reads a whole history again.
     /// </summary>
@@ -50,7 +50,7 @@ public sealed class PenaltiesMetrics : IDisposable
         _meter.CreateObservableUpDownCounter("penalties.history_cache.entries", () => held().Entries, unit: "{entry}",
             description: "History entries this process holds in memory.");
         return new HistoryCacheInstruments(
-            _meter.CreateCounter<long>("penalties.history_cache.loads", unit: "{merchant}", description: "Merchants' histories read whole from Redis (not held: first call after start, or after an eviction)."),
+            _meter.CreateCounter<long>("penalties.history_cache.loads", unit: "{merchant}", description: "Merchants' histories read whole from Redis (not held: a merchant's first call after start, including merchants with no history yet, or after an eviction; or the held copy found out of date)."),
             _meter.CreateCounter<long>("penalties.history_cache.evictions", unit: "{merchant}", description: "Merchants evicted from memory for the cache's bounds."));
     }
 

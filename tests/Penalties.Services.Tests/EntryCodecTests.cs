@@ -79,20 +79,63 @@ public sealed class EntryCodecTests
         Prop.ForAll(Arb.From(Records), r =>
         {
             var bytes = RedisPenaltyHistoryStore.Encode(r);
-            foreach (int length in new[] { 0, 1, 2, bytes.Length / 3, bytes.Length / 2, bytes.Length - 1 })
+            for (int length = 0; length < bytes.Length; length++)
                 Assert.Throws<InvalidDataException>(() => RedisPenaltyHistoryStore.Decode(bytes[..length], 0));
         });
 
     [Fact]
-    public void Lengths_and_instants_a_writer_never_writes_are_damaged_entries()
+    public void A_string_of_two_megabytes_takes_a_four_byte_length_and_reads_back()
     {
-        // A string length of five 7-bit groups whose last one overflows 32 bits, and one past int.MaxValue.
-        Assert.Throws<InvalidDataException>(() => RedisPenaltyHistoryStore.Decode([1, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F], 0));
-        Assert.Throws<InvalidDataException>(() => RedisPenaltyHistoryStore.Decode([1, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F], 0));
+        var r = new HistoryRecord(3, "tmall.penalty-points", new CoreViolation { CaseId = new string('x', 2_100_000), Code = "X", OccurredAt = DateTimeOffset.UnixEpoch }, false, null);
+        var bytes = RedisPenaltyHistoryStore.Encode(r);
+        Assert.Equal(AsBinaryWriterWrites(r), bytes);
+        Assert.Equal(r.Violation.CaseId, RedisPenaltyHistoryStore.Decode(bytes, 3).Violation.CaseId);
+    }
+
+    [Fact]
+    public void What_a_writer_never_writes_is_a_damaged_entry()
+    {
+        static void Damaged(byte[] bytes) => Assert.Throws<InvalidDataException>(() => RedisPenaltyHistoryStore.Decode(bytes, 0));
+        // A string length of five 7-bit groups whose last one overflows 32 bits, and one of 2^31.
+        Damaged([1, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]);
+        Damaged([1, 0x80, 0x80, 0x80, 0x80, 0x08]);
+        var valid = RedisPenaltyHistoryStore.Encode(new HistoryRecord(0, "r", new CoreViolation { CaseId = "c", Code = "X", OccurredAt = DateTimeOffset.UnixEpoch }, false, null));
+        Assert.Equal("c", RedisPenaltyHistoryStore.Decode(valid, 0).Violation.CaseId);
+        // Another version; bytes after the last field.
+        Damaged([2, .. valid[1..]]);
+        Damaged([.. valid, 0]);
         // An offset of 15 hours (DateTimeOffset allows 14).
-        var entry = RedisPenaltyHistoryStore.Encode(new HistoryRecord(0, "r", new CoreViolation { CaseId = "c", Code = "X", OccurredAt = DateTimeOffset.UnixEpoch }, false, null));
-        BitConverter.TryWriteBytes(entry.AsSpan(1 + 2 + 2 + 2 + 8), (short)(15 * 60));
-        Assert.Throws<InvalidDataException>(() => RedisPenaltyHistoryStore.Decode(entry, 0));
+        var offset = valid.ToArray();
+        BitConverter.TryWriteBytes(offset.AsSpan(1 + 2 + 2 + 2 + 8), (short)(15 * 60));
+        Damaged(offset);
+        // A length of the stored answer other than -1 (none) below zero.
+        var length = valid.ToArray();
+        BitConverter.TryWriteBytes(length.AsSpan(length.Length - 4), -2);
+        Damaged(length);
+    }
+
+    /// <summary>A ledger entry as every stored one was written: <see cref="BinaryWriter"/> with UTF-8, field by field.</summary>
+    private static byte[] AsBinaryWriterWrites(LedgerEntry e, int? keyCount = null)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write((byte)1);
+            w.Write(e.MerchantId);
+            w.Write(e.Id);
+            w.Write(keyCount ?? e.Keys.Count);
+            foreach (var k in e.Keys) w.Write(k);
+            foreach (var t in new[] { e.EventAt, e.RecordedAt })
+            {
+                w.Write(t.UtcTicks);
+                w.Write((short)t.Offset.TotalMinutes);
+            }
+            w.Write(e.Request.Length);
+            w.Write(e.Request);
+            w.Write(e.Response.Length);
+            w.Write(e.Response);
+        }
+        return stream.ToArray();
     }
 
     [Fact]
@@ -100,10 +143,14 @@ public sealed class EntryCodecTests
     {
         var at = new DateTimeOffset(2024, 3, 1, 10, 0, 0, TimeSpan.FromHours(8));
         var entry = new LedgerEntry("商家-1", LedgerEntry.IdFor(at, "k1"), ["k1", "k2/线"], at, at.AddSeconds(3), [1, 2, 3], [.. Enumerable.Range(0, 900).Select(i => (byte)i)]);
+        Assert.Equal(AsBinaryWriterWrites(entry), entry.Encode());
         var back = LedgerEntry.Decode(entry.Encode());
         Assert.Equal((entry.MerchantId, entry.Id, entry.EventAt, entry.RecordedAt), (back.MerchantId, back.Id, back.EventAt, back.RecordedAt));
         Assert.Equal(entry.Keys, back.Keys);
         Assert.Equal(entry.Request, back.Request);
         Assert.Equal(entry.Response, back.Response);
+        // A key count a writer never writes: negative, or more keys than bytes left (not an allocation of that size).
+        foreach (int count in new[] { -1, int.MaxValue, 3 })
+            Assert.Throws<InvalidDataException>(() => LedgerEntry.Decode(AsBinaryWriterWrites(entry, count)));
     }
 }

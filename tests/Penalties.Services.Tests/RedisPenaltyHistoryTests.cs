@@ -552,7 +552,7 @@ internal sealed class HostMetrics : IDisposable
         var factory = host.App.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
         _listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "Penalties" && ReferenceEquals(instrument.Meter.Scope, factory)) l.EnableMeasurementEvents(instrument);
+            if (instrument.Meter.Name == Penalties.ServiceDefaults.PenaltiesMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory)) l.EnableMeasurementEvents(instrument);
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
         {

@@ -27,9 +27,11 @@ public sealed record LedgerEntry(string MerchantId, string Id, IReadOnlyList<str
         var r = new EntryReader(data);
         var merchant = r.String();
         var id = r.String();
-        var keys = new string[r.Int()];
+        var keys = new string[r.Count()];
         for (int i = 0; i < keys.Length; i++) keys[i] = r.String();
-        return new LedgerEntry(merchant, id, keys, r.Time(), r.Time(), r.Bytes() ?? [], r.Bytes() ?? []);
+        var entry = new LedgerEntry(merchant, id, keys, r.Time(), r.Time(), r.Bytes() ?? [], r.Bytes() ?? []);
+        r.End();
+        return entry;
     }
 }
 

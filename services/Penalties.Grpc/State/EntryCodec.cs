@@ -11,7 +11,7 @@ namespace Penalties.Grpc.State;
 /// only ever gains versions; readers keep reading old ones.
 /// </summary>
 /// <remarks>
-/// Written into one pooled buffer and copied out once: the only allocation is the entry itself (a
+/// Written into one pooled buffer and copied out once: besides this writer, the only allocation is the entry itself (a
 /// <see cref="BinaryWriter"/> over a <see cref="MemoryStream"/> cost four more and a copy per growth).
 /// </remarks>
 internal sealed class EntryWriter : IDisposable
@@ -107,8 +107,9 @@ internal sealed class EntryWriter : IDisposable
 }
 
 /// <summary>
-/// Reads what <see cref="EntryWriter"/> wrote, in place. An entry that ends early, or holds a length that does not
-/// fit, is <see cref="InvalidDataException"/>: a stored value the service did not write (a damaged entry).
+/// Reads what <see cref="EntryWriter"/> wrote, in place. Anything a writer never writes (another version, an entry that
+/// ends early or goes on after its last field, a length or count that does not fit) is <see cref="InvalidDataException"/>:
+/// a stored value the service did not write (a damaged entry).
 /// </summary>
 internal ref struct EntryReader
 {
@@ -117,7 +118,21 @@ internal ref struct EntryReader
     public EntryReader(ReadOnlySpan<byte> data)
     {
         _rest = data;
-        Take(1); // the version: every entry so far is version 1
+        byte version = Take(1)[0];
+        if (version != 1) throw new InvalidDataException($"the stored entry is of version {version}; this service reads version 1");
+    }
+
+    /// <summary>A count of items that follow, each at least one byte long.</summary>
+    public int Count()
+    {
+        int count = Int();
+        return (uint)count <= (uint)_rest.Length ? count : throw new InvalidDataException($"the stored entry holds a count of {count} with {_rest.Length} bytes left");
+    }
+
+    /// <summary>Checks that nothing follows the last field.</summary>
+    public readonly void End()
+    {
+        if (!_rest.IsEmpty) throw new InvalidDataException($"the stored entry goes on for {_rest.Length} bytes after its last field");
     }
 
     public string String()
@@ -152,7 +167,7 @@ internal ref struct EntryReader
     public byte[]? Bytes()
     {
         int length = Int();
-        return length < 0 ? null : Take(length).ToArray();
+        return length == -1 ? null : Take(length).ToArray();
     }
 
     private ReadOnlySpan<byte> Take(int count)

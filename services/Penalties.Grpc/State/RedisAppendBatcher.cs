@@ -61,10 +61,11 @@ internal sealed class RedisAppendBatcher : IDisposable
 
     /// <summary>
     /// Appends <paramref name="entry"/> if the log still has <paramref name="expected"/> entries and <paramref name="field"/> is
-    /// not indexed; the script's answer for it. The caller's continuation runs on the thread that answers the batch (a
-    /// thread-pool thread: StackExchange.Redis does not complete on its socket reader), one caller after another, rather
-    /// than each queued to the thread pool: what follows an append is the rest of a handler (CPU work and an asynchronous
-    /// response write), and a wake-up per caller cost more than it (new records +14% a second, bench/RESULTS.md).
+    /// not indexed; the script's answer for it. The callers of a batch are answered by one thread-pool work item, each
+    /// caller's continuation run there in turn, rather than one work item (and wake-up) per caller: what follows an append
+    /// is mostly the rest of a handler (CPU work and an asynchronous response write), cheaper than a wake-up (new records
+    /// +14% a second, bench/RESULTS.md). It can also be a retry (which reads Redis asynchronously and queues again) or an
+    /// error logged; the loop does not wait for any of it, it sends the next batch at once.
     /// </summary>
     public Task<long> AppendAsync(RedisKey log, RedisKey index, long expected, string field, byte[] entry)
     {
@@ -122,13 +123,25 @@ internal sealed class RedisAppendBatcher : IDisposable
                 args[3 * i + 2] = p.Entry;
             }
             var results = (RedisResult[])(await _redis.Database.ScriptEvaluateAsync(BatchScript, keys, args).ConfigureAwait(false))!;
-            for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult((long)results[i]);
+            Answer([.. batch], results, null);
         }
         catch (Exception e)
         {
-            foreach (var p in batch) p.Done.TrySetException(Errors.OfWrite(e));
+            Answer([.. batch], null, Errors.OfWrite(e));
         }
     }
+
+    /// <summary>Answers a batch's callers, each with its result or all with <paramref name="error"/>, from one thread-pool work item.</summary>
+    private static void Answer(Pending[] batch, RedisResult[]? results, Exception? error) =>
+        ThreadPool.UnsafeQueueUserWorkItem(static state =>
+        {
+            var (batch, results, error) = state;
+            for (int i = 0; i < batch.Length; i++)
+            {
+                if (error is null) batch[i].Done.TrySetResult((long)results![i]);
+                else batch[i].Done.TrySetException(error);
+            }
+        }, (batch, results, error), preferLocal: false);
 
     private bool? _cluster; // known once connected: whether Redis is a cluster does not change while the process runs
 

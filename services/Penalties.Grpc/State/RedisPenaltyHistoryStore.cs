@@ -34,17 +34,16 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
     private readonly RedisConnection _redis;
     private readonly HistoryCacheOptions _bounds;
     private readonly HistoryCacheInstruments _instruments;
+    // Appends of concurrent records (of different merchants) share one script call: see RedisAppendBatcher.
+    private readonly RedisAppendBatcher _appends;
 
-    public RedisPenaltyHistoryStore(RedisConnection redis, HistoryCacheOptions cache, PenaltiesMetrics metrics)
+    public RedisPenaltyHistoryStore(RedisConnection redis, HistoryCacheOptions bounds, PenaltiesMetrics metrics)
     {
         _redis = redis;
-        _bounds = cache;
+        _bounds = bounds;
         _appends = new(redis);
         _instruments = metrics.HistoryCache(() => (Volatile.Read(ref _cachedMerchants), Interlocked.Read(ref _cachedEntries)));
     }
-
-    // Appends of concurrent records (of different merchants) share one script call: see RedisAppendBatcher.
-    private readonly RedisAppendBatcher _appends;
 
     public void Dispose() => _appends.Dispose();
 
@@ -233,9 +232,8 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
     /// <summary>Reads the entries appended since the cached length (the log is append-only).</summary>
     private async Task RefreshAsync(MerchantLog log)
     {
-        bool whole = !log.Loaded; // not held yet, or held wrongly
+        bool whole = !log.Loaded; // not held yet (or the held copy was found out of date): the whole log is read
         var tail = await _redis.Database.ListRangeAsync(log.LogKey, log.Records.Count, -1);
-        if (whole) _instruments.Loaded();
         int added = 0;
         try
         {
@@ -258,6 +256,7 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
         {
             Counted(log, added); // what was added, even when an entry further on does not decode
         }
+        if (whole) _instruments.Loaded();
         log.Loaded = true;
     }
 
@@ -274,6 +273,8 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
         var r = new EntryReader(data);
         var ruleSetId = MerchantHistory.Shared(r.String());
         var violation = new Violation { CaseId = r.String(), Code = MerchantHistory.Shared(r.String()), OccurredAt = r.Time(), Revoked = r.Bool(), AssessedPoints = r.OptionalInt() };
-        return new HistoryRecord(sequence, ruleSetId, violation, r.Bool(), r.OptionalString(), r.Bytes());
+        var record = new HistoryRecord(sequence, ruleSetId, violation, r.Bool(), r.OptionalString(), r.Bytes());
+        r.End();
+        return record;
     }
 }
