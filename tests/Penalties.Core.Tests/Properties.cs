@@ -151,4 +151,30 @@ public class Properties
             var after = PenaltyPointsCalculator.Standing(Catalog, "tmall.penalty-points", [.. history, history[0]], asOf);
             return Json(before.Deductions) == Json(after.Deductions) && Json(before.Periods) == Json(after.Periods);
         });
+
+    /// <summary>Histories of one year heavy in severe misdescriptions: some cross Tmall's 48 serious points (clearance), some already have.</summary>
+    private static readonly Gen<List<Violation>> SevereYears =
+        from n in Gen.Choose(0, 12)
+        from entries in Gen.ListOf(
+            from id in Gen.Choose(1, 20)
+            from code in Gen.Frequency((3, Gen.Constant("MISDESCRIBED_SEVERE")), (1, Gen.Elements(TmallCodes)))
+            from minutes in Gen.Choose(0, 364 * 24 * 60)
+            from revoked in Gen.Frequency((8, Gen.Constant(false)), (1, Gen.Constant(true)))
+            select new Violation { CaseId = $"C{id}", Code = code, OccurredAt = At("2024-01-01 00:00").AddMinutes(minutes), Revoked = revoked }, n)
+        select entries.ToList();
+
+    [Property(MaxTest = 500)]
+    public Property Preview_new_sanctions_are_those_the_violation_adds_to_the_history() =>
+        Prop.ForAll(Arb.From(SevereYears), Arb.From(Gen.Choose(0, 364 * 24 * 60)), Arb.From(Gen.Choose(1, 25)), (history, minutes, id) =>
+        {
+            var asOf = At("2025-01-01 00:00");
+            var violation = new Violation { CaseId = $"C{id}", Code = "MISDESCRIBED_SEVERE", OccurredAt = At("2024-01-01 00:00").AddMinutes(minutes) };
+            var before = PenaltyPointsCalculator.Standing(Catalog, "tmall.penalty-points", history, asOf);
+            var after = PenaltyPointsCalculator.Standing(Catalog, "tmall.penalty-points", [.. history, violation], asOf);
+            var preview = PenaltyPointsCalculator.Preview(Catalog, "tmall.penalty-points", history, violation, asOf);
+            var added = after.Sanctions.Where(s => !before.Sanctions.Contains(s)).ToList();
+            return (Json(added) == Json(preview.NewSanctions) && Json(after) == Json(preview.StandingAfter))
+                .Classify(before.Sanctions.Count > 0, "already sanctioned")
+                .Classify(added.Count > 0, "sanction added");
+        });
 }

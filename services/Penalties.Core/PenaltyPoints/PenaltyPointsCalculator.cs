@@ -38,14 +38,20 @@ public static class PenaltyPointsCalculator
         Check(history, "history", violations);
         Check([violation], "violation", violations);
         violations.ThrowIfAny();
-        var before = Fold(catalog, ruleSetId, history, asOf)!;
         var combined = new List<Violation>(history.Count + 1);
         combined.AddRange(history);
         combined.Add(violation);
         var after = Fold(catalog, ruleSetId, combined, asOf)!;
         bool already = history.Any(h => string.Equals(h.CaseId, violation.CaseId, StringComparison.Ordinal));
         var deduction = after.Deductions.FirstOrDefault(d => string.Equals(d.CaseId, violation.CaseId, StringComparison.Ordinal));
-        var newSanctions = after.Sanctions.Where(s => !before.Sanctions.Contains(s)).ToList();
+        // The new sanctions are those of the history with the violation that the history without it lacks. With no sanction
+        // at all there is nothing to compare, and the fold without it (as dear as the one with it) is skipped: most merchants.
+        List<SanctionDecision> newSanctions = [];
+        if (after.Sanctions.Count > 0)
+        {
+            var before = Fold(catalog, ruleSetId, history, asOf)!;
+            newSanctions = [.. after.Sanctions.Where(s => !before.Sanctions.Contains(s))];
+        }
         return new PenaltyPreview(deduction, already, newSanctions, after);
     }
 
