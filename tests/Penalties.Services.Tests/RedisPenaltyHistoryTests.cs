@@ -521,6 +521,50 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_host_that_does_not_hold_the_merchant_answers_a_retry_from_its_one_entry_without_reading_the_whole_history()
+    {
+        var merchant = $"cold-{Guid.NewGuid():N}";
+        var answers = new List<RecordPenaltyResponse>();
+        await using (var first = await fixture.StartHostAsync())
+        {
+            var writer = new PenaltyPoints.PenaltyPointsClient(first.Channel);
+            for (int i = 0; i < 5; i++) answers.Add(await writer.RecordAsync(Request(merchant, i)));
+        }
+        await using var fresh = await fixture.StartHostAsync(); // as after a restart: it holds nothing
+        var client = new PenaltyPoints.PenaltyPointsClient(fresh.Channel);
+        var store = (Penalties.Grpc.State.RedisPenaltyHistoryStore)fresh.App.Services.GetRequiredService<Penalties.Grpc.State.IPenaltyHistoryStore>();
+        await using var admin = await fixture.Redis.ConnectAsync();
+        async Task<long> WholeReads() => (await fixture.Redis.CommandStatsAsync(admin)).GetValueOrDefault("lrange");
+        long before = await WholeReads();
+
+        var replay = await client.RecordAsync(Request(merchant, 2));
+        var expected = answers[2].Clone();
+        expected.Replay = true;
+        Assert.Equal(expected, replay); // the first answer, exactly, marked replay
+        var changed = Request(merchant, 3);
+        changed.Violation.Code = "INVOICE";
+        var conflict = await Assert.ThrowsAsync<RpcException>(() => client.RecordAsync(changed).ResponseAsync);
+        Assert.Equal(StatusCode.AlreadyExists, conflict.StatusCode);
+        Assert.Contains("violation.code", conflict.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(before, await WholeReads());
+        Assert.False(store.IsCached(merchant));
+
+        // A new case is decided on the whole history, read now: it is the 6th.
+        var sixth = await client.RecordAsync(Request(merchant, 5));
+        Assert.False(sixth.Replay);
+        Assert.StartsWith("6th ", sixth.Deduction.Explanation, StringComparison.Ordinal);
+        Assert.True(store.IsCached(merchant));
+        Assert.Equal(6, (await History(client, merchant)).Count);
+
+        // An index naming an entry the log does not have is damage, not "not recorded".
+        await admin.GetDatabase().HashSetAsync($"penalties:history:{{{merchant}}}:index", "case:c0042", 99);
+        await using var another = await fixture.StartHostAsync();
+        var e = await Assert.ThrowsAsync<RpcException>(() => new PenaltyPoints.PenaltyPointsClient(another.Channel).RecordAsync(Request(merchant, 42)).ResponseAsync);
+        Assert.Equal(StatusCode.DataLoss, e.StatusCode);
+        Assert.Contains($"entry 99 of penalties:history:{{{merchant}}}:log is damaged", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Concurrent_records_of_different_merchants_are_written_together_each_acknowledged_and_kept()
     {
         await using var replica = await fixture.StartHostAsync();

@@ -73,7 +73,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         var catalog = rules.Current;
         Penalties.Core.PenaltyPoints.Deduction? decided = null; // of the attempt that was written (a lost race decides again)
         // A case this replica already holds is answered at once: a replay of the stored answer, or a conflict.
-        var response = store.FindRecorded(request.MerchantId, violation.CaseId) is { } known
+        var response = await store.FindRecordedAsync(request.MerchantId, violation.CaseId, context.CancellationToken) is { } known
             ? StoredAnswer(known, request.MerchantId, request.RuleSetId, violation)
             : await store.UpdateAsync(request.MerchantId, records =>
             {

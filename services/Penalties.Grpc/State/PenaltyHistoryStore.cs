@@ -20,16 +20,16 @@ public interface IPenaltyHistoryStore
     Task<T> UpdateAsync<T>(string merchantId, Func<IReadOnlyList<HistoryRecord>, (HistoryRecord? Append, T Result)> decide, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The recorded entry (not a revocation) of <paramref name="caseId"/> if the store already holds it, without
-    /// I/O; null when it does not (decide through <see cref="UpdateAsync{T}"/>). Entries never change, so what
-    /// this returns is final.
+    /// The recorded entry (not a revocation) of <paramref name="caseId"/>, or null when it is not recorded (decide
+    /// through <see cref="UpdateAsync{T}"/>, which checks again). Entries never change, so what this returns is final.
+    /// Without I/O when the merchant's history is held; otherwise the one entry is looked up, not the whole history read.
     /// </summary>
-    HistoryRecord? FindRecorded(string merchantId, string caseId);
+    ValueTask<HistoryRecord?> FindRecordedAsync(string merchantId, string caseId, CancellationToken cancellationToken);
 }
 
 /// <summary>
 /// One merchant's history as a store holds it: the entries in order, and the recorded cases by id (read without
-/// the merchant's lock by <see cref="IPenaltyHistoryStore.FindRecorded"/>). Changed only under the store's lock or gate.
+/// the merchant's lock by <see cref="IPenaltyHistoryStore.FindRecordedAsync"/>). Changed only under the store's lock or gate.
 /// </summary>
 internal class MerchantHistory
 {
@@ -96,6 +96,6 @@ public sealed class InMemoryPenaltyHistoryStore : IPenaltyHistoryStore
         }
     }
 
-    public HistoryRecord? FindRecorded(string merchantId, string caseId) =>
-        _merchants.TryGetValue(merchantId, out var m) ? m.FindRecorded(caseId) : null;
+    public ValueTask<HistoryRecord?> FindRecordedAsync(string merchantId, string caseId, CancellationToken cancellationToken) =>
+        new(_merchants.TryGetValue(merchantId, out var m) ? m.FindRecorded(caseId) : null);
 }

@@ -65,11 +65,28 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
         public bool Loaded;
     }
 
-    public HistoryRecord? FindRecorded(string merchantId, string caseId)
+    public ValueTask<HistoryRecord?> FindRecordedAsync(string merchantId, string caseId, CancellationToken cancellationToken)
     {
-        if (!_cache.TryGetValue(merchantId, out var log)) return null;
-        log.LastUsed = System.Diagnostics.Stopwatch.GetTimestamp(); // a replay is a use: a merchant only replayed is not the least recently used
-        return log.FindRecorded(caseId);
+        if (_cache.TryGetValue(merchantId, out var log) && log.Loaded)
+        {
+            log.LastUsed = System.Diagnostics.Stopwatch.GetTimestamp(); // a replay is a use: a merchant only replayed is not the least recently used
+            return new(log.FindRecorded(caseId));
+        }
+        return FindStoredAsync(merchantId, caseId);
+    }
+
+    /// <summary>
+    /// A merchant whose history this process does not hold (after a restart, or evicted): the one entry of the case,
+    /// read through the index (two reads: its position, then the entry), instead of the whole history a decision needs. Retries after a restart are answered so,
+    /// and the merchant is not added to the cache for them.
+    /// </summary>
+    private async ValueTask<HistoryRecord?> FindStoredAsync(string merchantId, string caseId)
+    {
+        var (logKey, indexKey) = KeysOf(merchantId);
+        var position = await _redis.Database.HashGetAsync(indexKey, "case:" + caseId);
+        if (position.IsNull) return null; // not recorded: a merchant's first record costs this one read more
+        if (!position.TryParse(out long at)) throw new DataLossException($"the index {indexKey} of case '{caseId}' is damaged: it names no position ({position})");
+        return DecodeAt(await _redis.Database.ListGetByIndexAsync(logKey, at), at, logKey);
     }
 
     private readonly ConcurrentDictionary<string, MerchantLog> _cache = new(StringComparer.Ordinal);
@@ -175,7 +192,8 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
                 return log;
             }
             if (Volatile.Read(ref _cachedMerchants) >= _bounds.MaxMerchants || Interlocked.Read(ref _cachedEntries) > _bounds.MaxEntries) EvictLeastRecentlyUsed(keep: null);
-            log = new MerchantLog(_redis.Key($"history:{{{merchantId}}}:log"), _redis.Key($"history:{{{merchantId}}}:index")) { LastUsed = now };
+            var (logKey, indexKey) = KeysOf(merchantId);
+            log = new MerchantLog(logKey, indexKey) { LastUsed = now };
             if (_cache.TryAdd(merchantId, log))
             {
                 Interlocked.Increment(ref _cachedMerchants);
@@ -239,16 +257,7 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
         {
             foreach (var value in tail)
             {
-                HistoryRecord record;
-                try
-                {
-                    record = Decode((byte[]?)value ?? [], log.Records.Count);
-                }
-                catch (InvalidDataException e)
-                {
-                    throw new DataLossException($"entry {log.Records.Count} of {log.LogKey} is damaged: {e.Message}; the merchant's history cannot be read");
-                }
-                log.Add(record);
+                log.Add(DecodeAt(value, log.Records.Count, log.LogKey));
                 added++;
             }
         }
@@ -258,6 +267,23 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
         }
         if (whole) _instruments.Loaded();
         log.Loaded = true;
+    }
+
+    /// <summary>A merchant's log and index keys (one hash tag: the append script is cluster-safe).</summary>
+    private (RedisKey Log, RedisKey Index) KeysOf(string merchantId) =>
+        (_redis.Key($"history:{{{merchantId}}}:log"), _redis.Key($"history:{{{merchantId}}}:index"));
+
+    /// <summary>The entry at <paramref name="position"/> of a log, or DATA_LOSS naming it when it is missing or not what the service wrote.</summary>
+    private static HistoryRecord DecodeAt(RedisValue value, long position, RedisKey logKey)
+    {
+        try
+        {
+            return Decode((byte[]?)value ?? throw new InvalidDataException("the entry is missing though the index names it"), position);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataLossException($"entry {position} of {logKey} is damaged: {e.Message}; the merchant's history cannot be read");
+        }
     }
 
     internal static byte[] Encode(HistoryRecord r)
