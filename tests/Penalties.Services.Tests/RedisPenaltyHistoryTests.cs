@@ -556,12 +556,18 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         Assert.True(store.IsCached(merchant));
         Assert.Equal(6, (await History(client, merchant)).Count);
 
-        // An index naming an entry the log does not have is damage, not "not recorded".
-        await admin.GetDatabase().HashSetAsync($"penalties:history:{{{merchant}}}:index", "case:c0042", 99);
+        // An index naming an entry the log does not have, or another case's, or no position, is damage, not "not recorded".
+        var index = $"penalties:history:{{{merchant}}}:index";
+        await admin.GetDatabase().HashSetAsync(index, [new("case:c0042", 99), new("case:c0043", 0), new("case:c0044", -1), new("case:c0045", "x")]);
         await using var another = await fixture.StartHostAsync();
-        var e = await Assert.ThrowsAsync<RpcException>(() => new PenaltyPoints.PenaltyPointsClient(another.Channel).RecordAsync(Request(merchant, 42)).ResponseAsync);
-        Assert.Equal(StatusCode.DataLoss, e.StatusCode);
-        Assert.Contains($"entry 99 of penalties:history:{{{merchant}}}:log is damaged", e.Status.Detail, StringComparison.Ordinal);
+        var cold = new PenaltyPoints.PenaltyPointsClient(another.Channel);
+        foreach (var (i, says) in new[] { (42, $"entry 99 of penalties:history:{{{merchant}}}:log is damaged"), (43, "entry 0 of"), (44, "names no position"), (45, "names no position") })
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(() => cold.RecordAsync(Request(merchant, i)).ResponseAsync);
+            Assert.Equal(StatusCode.DataLoss, e.StatusCode);
+            Assert.Contains(says, e.Status.Detail, StringComparison.Ordinal);
+        }
+        Assert.Equal(6, await admin.GetDatabase().ListLengthAsync($"penalties:history:{{{merchant}}}:log")); // nothing written
     }
 
     [Fact]

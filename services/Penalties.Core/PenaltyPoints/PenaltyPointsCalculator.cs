@@ -46,8 +46,10 @@ public static class PenaltyPointsCalculator
         var deduction = after.Deductions.FirstOrDefault(d => string.Equals(d.CaseId, violation.CaseId, StringComparison.Ordinal));
         // The new sanctions are those of the history with the violation that the history without it lacks. With no sanction
         // at all there is nothing to compare, and the fold without it (as dear as the one with it) is skipped: most merchants.
+        // Not when the violation repeats a case of the history or is revoked: then it changes which entries of the history
+        // count, and the fold without it may refuse an entry (an unknown code) that the fold with it skips.
         List<SanctionDecision> newSanctions = [];
-        if (after.Sanctions.Count > 0)
+        if (after.Sanctions.Count > 0 || already || violation.Revoked)
         {
             var before = Fold(catalog, ruleSetId, history, asOf)!;
             newSanctions = [.. after.Sanctions.Where(s => !before.Sanctions.Contains(s))];

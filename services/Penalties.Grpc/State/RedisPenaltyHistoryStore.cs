@@ -72,7 +72,7 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
             log.LastUsed = System.Diagnostics.Stopwatch.GetTimestamp(); // a replay is a use: a merchant only replayed is not the least recently used
             return new(log.FindRecorded(caseId));
         }
-        return FindStoredAsync(merchantId, caseId);
+        return FindStoredAsync(merchantId, caseId, cancellationToken);
     }
 
     /// <summary>
@@ -80,13 +80,18 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
     /// read through the index (two reads: its position, then the entry), instead of the whole history a decision needs. Retries after a restart are answered so,
     /// and the merchant is not added to the cache for them.
     /// </summary>
-    private async ValueTask<HistoryRecord?> FindStoredAsync(string merchantId, string caseId)
+    private async ValueTask<HistoryRecord?> FindStoredAsync(string merchantId, string caseId, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var (logKey, indexKey) = KeysOf(merchantId);
         var position = await _redis.Database.HashGetAsync(indexKey, "case:" + caseId);
-        if (position.IsNull) return null; // not recorded: a merchant's first record costs this one read more
-        if (!position.TryParse(out long at)) throw new DataLossException($"the index {indexKey} of case '{caseId}' is damaged: it names no position ({position})");
-        return DecodeAt(await _redis.Database.ListGetByIndexAsync(logKey, at), at, logKey);
+        if (position.IsNull) return null; // not recorded: a record of a merchant not held costs this one read more
+        if (!position.TryParse(out long at) || at < 0)
+            throw new DataLossException($"the index {indexKey} of case '{caseId}' is damaged: it names no position in the log ({position})");
+        var record = DecodeAt(await _redis.Database.ListGetByIndexAsync(logKey, at), at, logKey);
+        if (record.Revocation || !string.Equals(record.Violation.CaseId, caseId, StringComparison.Ordinal))
+            throw new DataLossException($"the index {indexKey} of case '{caseId}' is damaged: entry {at} of {logKey} is {(record.Revocation ? "a revocation" : "the record")} of case '{record.Violation.CaseId}'");
+        return record;
     }
 
     private readonly ConcurrentDictionary<string, MerchantLog> _cache = new(StringComparer.Ordinal);

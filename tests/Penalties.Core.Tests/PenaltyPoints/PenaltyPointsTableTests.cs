@@ -267,6 +267,15 @@ public class PenaltyPointsTableTests
     }
 
     [Fact]
+    public void Preview_refuses_a_history_entry_with_an_unknown_code_even_when_the_violation_repeats_its_case()
+    {
+        // The violation (earlier, same case id) would make the history's entry a duplicate that does not count.
+        var e = Assert.Throws<InvalidCaseException>(() => PenaltyPointsCalculator.Preview(Catalog, Tmall,
+            [V("C1", "NOT_A_CODE", "2024-06-01 10:00")], V("C1", "MISDESCRIBED_MINOR", "2024-05-01 10:00"), AsOf));
+        Assert.Contains("unknown violation code 'NOT_A_CODE'", Assert.Single(e.Violations).Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Preview_reports_the_sanction_the_violation_would_trigger()
     {
         var p = PenaltyPointsCalculator.Preview(Catalog, Tmall, Series("MISDESCRIBED_SEVERE", 6), V("7", "MISDESCRIBED_SEVERE", "2024-11-01 10:00"), AsOf);
