@@ -177,4 +177,28 @@ public class Properties
                 .Classify(before.Sanctions.Count > 0, "already sanctioned")
                 .Classify(added.Count > 0, "sanction added");
         });
+
+    /// <summary>Histories over three years, heavy in severe misdescriptions (sanctions), with duplicates and revocations across years.</summary>
+    private static readonly Gen<List<Violation>> SevereHistories =
+        from n in Gen.Choose(0, 40)
+        from entries in Gen.ListOf(
+            from id in Gen.Choose(1, 30)
+            from code in Gen.Frequency((2, Gen.Constant("MISDESCRIBED_SEVERE")), (1, Gen.Elements(TmallCodes)))
+            from minutes in Gen.Choose(0, 3 * 365 * 24 * 60)
+            from revoked in Gen.Frequency((6, Gen.Constant(false)), (1, Gen.Constant(true)))
+            select new Violation { CaseId = $"C{id}", Code = code, OccurredAt = At("2023-01-01 00:00").AddMinutes(minutes), Revoked = revoked }, n)
+        select entries.ToList();
+
+    [Property(MaxTest = 1000)]
+    public Property A_new_cases_deduction_and_new_sanctions_need_only_its_year_and_the_cases_it_shares() =>
+        Prop.ForAll(Arb.From(SevereHistories), Arb.From(Gen.Choose(0, 3 * 365 * 24 * 60)), Arb.From(Gen.Frequency((3, Gen.Constant("MISDESCRIBED_SEVERE")), (1, Gen.Elements(TmallCodes)))), (history, minutes, code) =>
+        {
+            var violation = new Violation { CaseId = "NEW", Code = code, OccurredAt = At("2023-01-01 00:00").AddMinutes(minutes) };
+            var full = PenaltyPointsCalculator.Preview(Catalog, "tmall.penalty-points", history, violation, violation.OccurredAt);
+            var year = PenaltyPointsCalculator.PreviewNewCase(Catalog, "tmall.penalty-points", history, violation, violation.OccurredAt);
+            bool otherYears = history.Any(h => h.OccurredAt.ToOffset(TimeSpan.FromHours(8)).Year != violation.OccurredAt.ToOffset(TimeSpan.FromHours(8)).Year);
+            return (Json(full.Deduction) == Json(year.Deduction) && Json(full.NewSanctions) == Json(year.NewSanctions) && !year.AlreadyInHistory)
+                .Classify(full.NewSanctions.Count > 0, "sanction added")
+                .Classify(otherYears, "history in other years");
+        });
 }

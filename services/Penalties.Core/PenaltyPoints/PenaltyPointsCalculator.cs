@@ -57,6 +57,50 @@ public static class PenaltyPointsCalculator
         return new PenaltyPreview(deduction, already, newSanctions, after);
     }
 
+    /// <summary>
+    /// <see cref="Preview"/> of a new case (its id not in the history, not revoked), folding only the history that can
+    /// change its deduction and the sanctions it adds. When every version of the rule set resets on 1 January (China
+    /// time), that is the entries of the violation's year and, from other years, the entries of the same case ids (which
+    /// entry of a case counts depends on all of them): a period resets everything it counts, so the other years cannot
+    /// change it; they are neither folded nor checked again, and <see cref="PenaltyPreview.StandingAfter"/> covers the
+    /// folded entries only. Otherwise (a rule set that never resets, or not a new case) it is <see cref="Preview"/>.
+    /// A merchant's decision so costs one year of history, not all of it.
+    /// </summary>
+    public static PenaltyPreview PreviewNewCase(RuleCatalog catalog, string ruleSetId, IReadOnlyList<Violation> history, Violation violation, DateTimeOffset asOf)
+    {
+        if (history is null || violation is null || violation.Revoked || violation.OccurredAt == default || !ResetsEveryYear(catalog, ruleSetId))
+            return Preview(catalog, ruleSetId, history!, violation!, asOf);
+        var (start, end) = ChinaTime.YearOf(violation.OccurredAt);
+        bool InYear(Violation h) => h.OccurredAt >= start && h.OccurredAt < end;
+        var cases = new HashSet<string>(StringComparer.Ordinal);
+        int inYear = 0;
+        foreach (var h in history)
+        {
+            if (h is null || string.Equals(h.CaseId, violation.CaseId, StringComparison.Ordinal)) return Preview(catalog, ruleSetId, history, violation, asOf);
+            if (!InYear(h)) continue;
+            cases.Add(h.CaseId);
+            inYear++;
+        }
+        if (inYear == history.Count) return Preview(catalog, ruleSetId, history, violation, asOf);
+        var relevant = new List<Violation>(inYear);
+        foreach (var h in history)
+        {
+            if (InYear(h) || cases.Contains(h.CaseId)) relevant.Add(h);
+        }
+        return Preview(catalog, ruleSetId, relevant, violation, asOf);
+    }
+
+    /// <summary>Whether every version of the rule set counts per calendar year (false for one that is not a penalty-points set: <see cref="Preview"/> says why).</summary>
+    private static bool ResetsEveryYear(RuleCatalog catalog, string ruleSetId)
+    {
+        if (ruleSetId is null || !catalog.Contains(ruleSetId)) return false;
+        foreach (var version in catalog.Versions(ruleSetId))
+        {
+            if (version.Parameters is not PenaltyPointsParameters { Period: PointsPeriod.CalendarYear }) return false;
+        }
+        return true;
+    }
+
     private static void Check(IReadOnlyList<Violation> history, string field, ViolationList v)
     {
         if (history is null) { v.Add(field, "is required"); return; }

@@ -56,6 +56,9 @@ public sealed class RuleCatalog
 
     public IEnumerable<string> RuleSetIds => _byId.Keys.Order(StringComparer.Ordinal);
 
+    /// <summary>Whether a rule set of this id is loaded.</summary>
+    public bool Contains(string ruleSetId) => _byId.ContainsKey(ruleSetId);
+
     /// <summary>All versions of a rule set, ordered by effective-from.</summary>
     public IReadOnlyList<RuleSetVersion> Versions(string ruleSetId) =>
         _byId.TryGetValue(ruleSetId, out var versions)

@@ -79,7 +79,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
             {
                 if (Find(records, violation.CaseId) is { } existing)
                     return ((HistoryRecord?)null, StoredAnswer(existing, request.MerchantId, request.RuleSetId, violation));
-                var preview = PenaltyPointsCalculator.Preview(catalog, request.RuleSetId, Violations(records, request.RuleSetId), violation, violation.OccurredAt);
+                var preview = PenaltyPointsCalculator.PreviewNewCase(catalog, request.RuleSetId, Violations(records, request.RuleSetId), violation, violation.OccurredAt);
                 var result = new RecordPenaltyResponse
                 {
                     Replay = false,
