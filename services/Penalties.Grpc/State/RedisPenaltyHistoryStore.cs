@@ -75,20 +75,33 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
         return FindStoredAsync(merchantId, caseId, cancellationToken);
     }
 
+    // KEYS: log, index. ARGV: the case's index field. Nil when the case is not indexed; else its position as stored and,
+    // when the position is a list index, the entry there (nil past the end). One script: both reads see the same state.
+    // No shebang: a read that Redis 6 runs too (a retry is answered there; only appends need Redis 7).
+    private const string FindScript = """
+        local position = redis.call('HGET', KEYS[2], ARGV[1])
+        if not position then return false end
+        local at = tonumber(position)
+        if not at then return {position} end
+        return {position, redis.call('LINDEX', KEYS[1], at)}
+        """;
+
     /// <summary>
     /// A merchant whose history this process does not hold (after a restart, or evicted): the one entry of the case,
-    /// read through the index (two reads: its position, then the entry), instead of the whole history a decision needs. Retries after a restart are answered so,
+    /// read through the index in one script call, instead of the whole history a decision needs. Retries after a restart are answered so,
     /// and the merchant is not added to the cache for them.
     /// </summary>
     private async ValueTask<HistoryRecord?> FindStoredAsync(string merchantId, string caseId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var (logKey, indexKey) = KeysOf(merchantId);
-        var position = await _redis.Database.HashGetAsync(indexKey, "case:" + caseId);
-        if (position.IsNull) return null; // not recorded: a record of a merchant not held costs this one read more
+        var found = await _redis.Database.ScriptEvaluateAsync(FindScript, [logKey, indexKey], ["case:" + caseId]);
+        if (found.IsNull) return null; // not recorded: a record of a merchant not held costs this one read more
+        var parts = (RedisResult[])found!;
+        var position = (RedisValue)parts[0];
         if (!position.TryParse(out long at) || at < 0)
             throw new DataLossException($"the index {indexKey} of case '{caseId}' is damaged: it names no position in the log ({position})");
-        var record = DecodeAt(await _redis.Database.ListGetByIndexAsync(logKey, at), at, logKey);
+        var record = DecodeAt(parts.Length > 1 ? (RedisValue)parts[1] : RedisValue.Null, at, logKey);
         if (record.Revocation || !string.Equals(record.Violation.CaseId, caseId, StringComparison.Ordinal))
             throw new DataLossException($"the index {indexKey} of case '{caseId}' is damaged: entry {at} of {logKey} is {(record.Revocation ? "a revocation" : "the record")} of case '{record.Violation.CaseId}'");
         return record;
