@@ -19,12 +19,13 @@ namespace Penalties.Grpc.State;
 /// the appends of different merchants' calls are written together (<see cref="RedisAppendBatcher"/>).
 /// </para>
 /// <para>
-/// The cache is bounded by <see cref="HistoryCacheOptions"/>. Before a merchant is added at MaxMerchants, or on any
-/// call while it holds more than MaxEntries entries, the least recently used merchants are evicted until it is back
-/// to 90% of both bounds (so eviction does not run on every call); the merchant of the call is kept. A merchant
-/// whose log alone passes MaxEntries so stays cached while it is the only one (its whole log is needed for every
-/// decision anyway); calls for other merchants evict it when it is the least recently used. The bounds are checked
-/// when a call starts, so the cache may pass them by the log that call reads.
+/// The cache is bounded by <see cref="HistoryCacheOptions"/>. When a merchant added takes it past MaxMerchants, or a
+/// call finds it holding more than MaxEntries entries, an eviction starts in the background: the least recently used
+/// merchants are evicted until it is back to 90% of both bounds (so eviction does not run on every call), never the
+/// most recently used one. A merchant whose log alone passes MaxEntries so stays cached while it is the only one (its
+/// whole log is needed for every decision anyway); calls for other merchants evict it when it is the least recently
+/// used. The bounds are checked when a call starts, and calls go on while an eviction runs, so the cache may pass
+/// them for a while by what those calls read.
 /// </para>
 /// </summary>
 public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
@@ -183,7 +184,6 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
 
     private int _cachedMerchants; // about _cache.Count, which would take every lock of the dictionary on each call
     private long _cachedEntries;
-    private readonly Lock _evicting = new();
     private long _evictions;
 
     /// <summary>Adds <paramref name="delta"/> entries of <paramref name="log"/> to the count, unless the log was evicted since it was added.</summary>
@@ -206,28 +206,63 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
             {
                 log.LastUsed = now;
                 // The entries bound is checked on every call: a few merchants with long histories fill the cache as surely as many merchants.
-                if (Interlocked.Read(ref _cachedEntries) > _bounds.MaxEntries && Volatile.Read(ref _cachedMerchants) > 1) EvictLeastRecentlyUsed(keep: log);
+                if (Interlocked.Read(ref _cachedEntries) > _bounds.MaxEntries && Volatile.Read(ref _cachedMerchants) > 1) StartEviction();
                 return log;
             }
-            if (Volatile.Read(ref _cachedMerchants) >= _bounds.MaxMerchants || Interlocked.Read(ref _cachedEntries) > _bounds.MaxEntries) EvictLeastRecentlyUsed(keep: null);
             var (logKey, indexKey) = KeysOf(merchantId);
             log = new MerchantLog(logKey, indexKey) { LastUsed = now };
             if (_cache.TryAdd(merchantId, log))
             {
-                Interlocked.Increment(ref _cachedMerchants);
+                if (Interlocked.Increment(ref _cachedMerchants) > _bounds.MaxMerchants || Interlocked.Read(ref _cachedEntries) > _bounds.MaxEntries) StartEviction();
                 return log;
             }
         }
     }
 
+    private readonly Lock _evictionStart = new();
+    private bool _evictionRunning; // guarded by _evictionStart
+    private Task _eviction = Task.CompletedTask; // the latest eviction, guarded by _evictionStart
+
     /// <summary>
-    /// Evicts the least recently used merchants (never <paramref name="keep"/>) until the cache is at 90% of both bounds;
-    /// an evicted merchant is read whole again on its next call. Calls in flight keep their log; their appends stay
-    /// checked by Redis. One call evicts at a time; the others go on meanwhile.
+    /// Starts an eviction on the thread pool unless one is running: the call that finds the cache past a bound does not
+    /// wait for it (sorting 100,000 merchants by use takes milliseconds), and calls go on meanwhile.
     /// </summary>
-    private void EvictLeastRecentlyUsed(MerchantLog? keep)
+    private void StartEviction()
     {
-        if (!_evicting.TryEnter()) return;
+        lock (_evictionStart)
+        {
+            if (_evictionRunning) return;
+            _evictionRunning = true;
+            _eviction = Task.Run(() =>
+            {
+                try
+                {
+                    EvictLeastRecentlyUsed();
+                }
+                finally
+                {
+                    lock (_evictionStart) _evictionRunning = false;
+                }
+            });
+        }
+    }
+
+    /// <summary>The latest eviction started (complete when none runs): for tests.</summary>
+    internal Task Eviction
+    {
+        get
+        {
+            lock (_evictionStart) return _eviction;
+        }
+    }
+
+    /// <summary>
+    /// Evicts the least recently used merchants, never the most recently used one, until the cache is at 90% of both
+    /// bounds; an evicted merchant is read whole again on its next call. Calls in flight keep their log; their appends
+    /// stay checked by Redis.
+    /// </summary>
+    private void EvictLeastRecentlyUsed()
+    {
         long evicted = 0;
         try
         {
@@ -235,10 +270,10 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
             int merchantsTarget = _bounds.MaxMerchants - Math.Max(1, _bounds.MaxMerchants / 10);
             var oldestFirst = _cache.ToArray();
             Array.Sort(oldestFirst.Select(e => e.Value.LastUsed).ToArray(), oldestFirst);
-            foreach (var entry in oldestFirst)
+            foreach (var entry in oldestFirst.AsSpan(0, Math.Max(0, oldestFirst.Length - 1)))
             {
                 if (Interlocked.Read(ref _cachedEntries) <= entriesTarget && Volatile.Read(ref _cachedMerchants) <= merchantsTarget) break;
-                if (ReferenceEquals(entry.Value, keep) || !_cache.TryRemove(entry)) continue;
+                if (!_cache.TryRemove(entry)) continue;
                 Interlocked.Decrement(ref _cachedMerchants);
                 Interlocked.Increment(ref _evictions);
                 evicted++;
@@ -251,7 +286,6 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
         }
         finally
         {
-            _evicting.Exit();
             if (evicted > 0) _instruments.Evicted(evicted);
         }
     }
