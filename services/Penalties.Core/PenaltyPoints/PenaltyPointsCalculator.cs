@@ -480,7 +480,13 @@ public static class PenaltyPointsCalculator
             deductions.Add(new Deduction(v.CaseId, v.Code, v.OccurredAt, version.Reference, occurrence, points, step.Category, rule.ItemAction, sanction));
 
             var thresholds = codes.Thresholds;
-            if (thresholds.Length > crossed.Length && crossedHeap is null) crossedHeap = new bool[thresholds.Length];
+            if (thresholds.Length > (crossedHeap?.Length ?? crossed.Length))
+            {
+                // A version with more thresholds than held so far: the flags grow, keeping those crossed in the period.
+                var larger = new bool[thresholds.Length];
+                (crossedHeap is null ? crossed : crossedHeap.AsSpan()).CopyTo(larger);
+                crossedHeap = larger;
+            }
             for (int t = 0; t < thresholds.Length; t++)
             {
                 ref bool done = ref crossedHeap is not null ? ref crossedHeap[t] : ref crossed[t];

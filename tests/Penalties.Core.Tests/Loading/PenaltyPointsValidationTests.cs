@@ -153,4 +153,33 @@ public class PenaltyPointsValidationTests
         Assert.Equal(Core.PenaltyPoints.ItemAction.None, p.Violations["INVOICE"].ItemAction);
         Assert.Equal(48, Assert.Single(p.Thresholds).Points);
     }
+
+    [Fact]
+    public void A_later_version_with_more_thresholds_than_the_first_is_counted_against_all_of_them()
+    {
+        // Versions of 17 and then 20 thresholds on general points (one point more each), past the 16 held on the stack.
+        static System.Text.Json.Nodes.JsonNode WithThresholds(string shipped, int count)
+        {
+            var doc = Shipped(shipped);
+            var thresholds = new System.Text.Json.Nodes.JsonArray();
+            for (int i = 1; i <= count; i++)
+                thresholds.Add(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["basis"] = "General", ["points"] = 6 * i, ["description"] = $"{6 * i} general points",
+                    ["sanction"] = new System.Text.Json.Nodes.JsonObject { ["actions"] = new System.Text.Json.Nodes.JsonArray("PublicWarning") },
+                });
+            return doc.Set("parameters.thresholds", thresholds);
+        }
+        var result = Load(("tmall.penalty-points/v1.json", WithThresholds("tmall.penalty-points/v1.json", 17)), ("tmall.penalty-points/v2.json", WithThresholds(TmallPointsV2, 20)));
+        Assert.True(result.Ok, string.Join("; ", result.Errors.Select(e => e.Reason)));
+        var catalog = result.ToCatalog();
+        var at = new DateTimeOffset(2014, 1, 1, 0, 0, 0, TimeSpan.FromHours(8));
+        // 17 invoices under the first version (2014), 20 under the second (2015): 6 points each.
+        var history = Enumerable.Range(0, 17).Select(i => new Core.PenaltyPoints.Violation { CaseId = $"a{i}", Code = "INVOICE", OccurredAt = at.AddDays(i) })
+            .Concat(Enumerable.Range(0, 20).Select(i => new Core.PenaltyPoints.Violation { CaseId = $"b{i}", Code = "INVOICE", OccurredAt = at.AddYears(1).AddDays(i) }))
+            .ToList();
+        var standing = Core.PenaltyPoints.PenaltyPointsCalculator.Standing(catalog, "tmall.penalty-points", history, at.AddYears(2));
+        Assert.Equal(17, standing.Sanctions.Count(s => s.StartsAt.Year == 2014));
+        Assert.Equal(20, standing.Sanctions.Count(s => s.StartsAt.Year == 2015));
+    }
 }
