@@ -243,6 +243,45 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Concurrent_callers_on_a_cache_evicting_in_the_background_record_each_case_once_with_exact_escalation_and_counts()
+    {
+        // 40 merchants against bounds of 5 merchants and 20 entries: evictions start again and again while 32 callers record.
+        await using var host = await fixture.StartHostAsync("--Penalties:State:HistoryCache:MaxMerchants", "5", "--Penalties:State:HistoryCache:MaxEntries", "20");
+        var client = new PenaltyPoints.PenaltyPointsClient(host.Channel);
+        var store = (Penalties.Grpc.State.RedisPenaltyHistoryStore)host.App.Services.GetRequiredService<Penalties.Grpc.State.IPenaltyHistoryStore>();
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var work = (from i in Enumerable.Range(0, 5) from m in Enumerable.Range(0, 40) select (Merchant: $"evicting-{run}-{m}", Case: i)).ToList();
+        var answers = new ConcurrentDictionary<(string, int), RecordPenaltyResponse>();
+        int next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
+        {
+            // Each merchant's cases in order (case i only after case i - 1 was answered), merchants interleaved.
+            for (int k = Interlocked.Increment(ref next); k < work.Count; k = Interlocked.Increment(ref next))
+            {
+                var (merchant, i) = work[k];
+                while (i > 0 && !answers.ContainsKey((merchant, i - 1))) await Task.Delay(1);
+                answers[(merchant, i)] = await RecordWithRetries(client, Request(merchant, i));
+                Assert.True((await RecordWithRetries(client, Request(merchant, i))).Replay); // and its retry
+            }
+        })));
+
+        await store.Eviction;
+        var (evictions, merchants, entries) = store.CacheState;
+        Assert.True(evictions > 0, "nothing was evicted");
+        Assert.Equal(store.RecountEntries(), entries); // the running count is exact through the evictions
+        string[] nth = ["1st", "2nd", "3rd", "4th", "5th"];
+        foreach (var m in Enumerable.Range(0, 40).Select(m => $"evicting-{run}-{m}"))
+        {
+            Assert.Equal(Enumerable.Range(0, 5).Select(i => $"c{i:D4}"), (await History(client, m)).Select(h => h.Violation.CaseId));
+            for (int i = 0; i < 5; i++)
+            {
+                Assert.False(answers[(m, i)].Replay);
+                Assert.StartsWith(nth[i] + " ", answers[(m, i)].Deduction.Explanation, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_merchant_whose_history_alone_passes_MaxEntries_stays_cached_alone_and_drops_nothing_on_each_call()
     {
         await using var host = await fixture.StartHostAsync("--Penalties:State:HistoryCache:MaxEntries", "2");
