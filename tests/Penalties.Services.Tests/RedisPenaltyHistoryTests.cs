@@ -604,10 +604,10 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
 
         // An index naming an entry the log does not have, or another case's, or no position, is damage, not "not recorded".
         var index = $"penalties:history:{{{merchant}}}:index";
-        await admin.GetDatabase().HashSetAsync(index, [new("case:c0042", 99), new("case:c0043", 0), new("case:c0044", -1), new("case:c0045", "x")]);
+        await admin.GetDatabase().HashSetAsync(index, [new("case:c0042", 99), new("case:c0043", 0), new("case:c0044", -1), new("case:c0045", "x"), new("case:c0046", "1e20"), new("case:c0047", "0x1")]);
         await using var another = await fixture.StartHostAsync();
         var cold = new PenaltyPoints.PenaltyPointsClient(another.Channel);
-        foreach (var (i, says) in new[] { (42, $"entry 99 of penalties:history:{{{merchant}}}:log is damaged"), (43, "entry 0 of"), (44, "names no position"), (45, "names no position") })
+        foreach (var (i, says) in new[] { (42, $"entry 99 of penalties:history:{{{merchant}}}:log is damaged"), (43, "entry 0 of"), (44, "names no position"), (45, "names no position"), (46, "names no position"), (47, "names no position") })
         {
             var e = await Assert.ThrowsAsync<RpcException>(() => cold.RecordAsync(Request(merchant, i)).ResponseAsync);
             Assert.Equal(StatusCode.DataLoss, e.StatusCode);

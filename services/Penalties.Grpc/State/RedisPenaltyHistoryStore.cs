@@ -77,14 +77,13 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
     }
 
     // KEYS: log, index. ARGV: the case's index field. Nil when the case is not indexed; else its position as stored and,
-    // when the position is a list index, the entry there (nil past the end). One script: both reads see the same state.
+    // when it is a count (digits only, as the append script writes it), the entry there (nil past the end). One script: both reads see the same state.
     // No shebang: a read that Redis 6 runs too (a retry is answered there; only appends need Redis 7).
     private const string FindScript = """
         local position = redis.call('HGET', KEYS[2], ARGV[1])
         if not position then return false end
-        local at = tonumber(position)
-        if not at then return {position} end
-        return {position, redis.call('LINDEX', KEYS[1], at)}
+        if not string.match(position, '^%d+$') or #position > 18 then return {position} end
+        return {position, redis.call('LINDEX', KEYS[1], position)}
         """;
 
     /// <summary>
@@ -235,16 +234,38 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
             _evictionRunning = true;
             _eviction = Task.Run(() =>
             {
+                bool released = false;
                 try
                 {
-                    EvictLeastRecentlyUsed();
+                    // Again while calls made meanwhile left the cache past a bound (their own start was refused: one runs),
+                    // unless a pass found nothing to evict (every candidate in use): no spinning; the next call starts one.
+                    while (EvictLeastRecentlyUsed() > 0)
+                    {
+                        lock (_evictionStart)
+                        {
+                            if (PastBounds()) continue;
+                            _evictionRunning = false; // with the check, under the lock: a call past a bound after it starts another
+                            released = true;
+                            return;
+                        }
+                    }
                 }
                 finally
                 {
-                    lock (_evictionStart) _evictionRunning = false;
+                    if (!released)
+                    {
+                        lock (_evictionStart) _evictionRunning = false;
+                    }
                 }
             });
         }
+    }
+
+    /// <summary>Past a bound with a merchant to evict (the most recently used one never is, so one merchant alone is never past).</summary>
+    private bool PastBounds()
+    {
+        int merchants = Volatile.Read(ref _cachedMerchants);
+        return merchants > 1 && (merchants > _bounds.MaxMerchants || Interlocked.Read(ref _cachedEntries) > _bounds.MaxEntries);
     }
 
     /// <summary>The latest eviction started (complete when none runs): for tests.</summary>
@@ -257,15 +278,17 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
     }
 
     /// <summary>
-    /// Evicts the least recently used merchants, never the most recently used one, until the cache is at 90% of both
-    /// bounds; an evicted merchant is read whole again on its next call. Calls in flight keep their log; their appends
-    /// stay checked by Redis.
+    /// Evicts the least recently used merchants until the cache is at 90% of both bounds; an evicted merchant is read
+    /// whole again on its next call. Never the most recently used one, nor a merchant used since the eviction started or
+    /// with a call holding its gate (a second log for it would let two calls for one merchant run at once: still correct,
+    /// the append script checks, but each would retry). Calls in flight keep their log; their appends stay checked by Redis.
     /// </summary>
-    private void EvictLeastRecentlyUsed()
+    private long EvictLeastRecentlyUsed()
     {
         long evicted = 0;
         try
         {
+            long startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
             long entriesTarget = _bounds.MaxEntries - Math.Max(1, _bounds.MaxEntries / 10);
             int merchantsTarget = _bounds.MaxMerchants - Math.Max(1, _bounds.MaxMerchants / 10);
             var oldestFirst = _cache.ToArray();
@@ -273,7 +296,7 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
             foreach (var entry in oldestFirst.AsSpan(0, Math.Max(0, oldestFirst.Length - 1)))
             {
                 if (Interlocked.Read(ref _cachedEntries) <= entriesTarget && Volatile.Read(ref _cachedMerchants) <= merchantsTarget) break;
-                if (!_cache.TryRemove(entry)) continue;
+                if (entry.Value.LastUsed >= startedAt || entry.Value.Gate.CurrentCount == 0 || !_cache.TryRemove(entry)) continue;
                 Interlocked.Decrement(ref _cachedMerchants);
                 Interlocked.Increment(ref _evictions);
                 evicted++;
@@ -288,6 +311,7 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
         {
             if (evicted > 0) _instruments.Evicted(evicted);
         }
+        return evicted;
     }
 
     /// <summary>How many merchants were evicted for the bounds, and what the cache holds now (merchants, entries): for tests and diagnostics.</summary>
