@@ -57,7 +57,7 @@ public static class Errors
     public static bool IsCallerError(Exception e) =>
         e is InvalidCaseException or RuleResolutionException or ConflictException or NotFoundException or AbortedException
             or UnavailableException or UnauthenticatedException or PreconditionException || IsStoreOutage(e)
-        || (e is StackExchange.Redis.RedisServerException s && IsScriptRefused(s)); // logged once, on connecting
+        || (e is StackExchange.Redis.RedisServerException s && IsScriptRefused(s)); // the server's age, told to the caller (STORE_VERSION)
 
     /// <summary>
     /// What an unreachable store looks like to the client: no connection, a timeout, or a Redis that is still
@@ -79,6 +79,10 @@ public static class Errors
     public static bool IsScriptRefused(StackExchange.Redis.RedisServerException e) =>
         e.Message.Contains("Error compiling script", StringComparison.Ordinal)
         && e.Message.Contains("user_script:1: unexpected symbol near '#'", StringComparison.Ordinal);
+
+    /// <summary>Redis refusing a command on a key of another type than the service wrote there: damaged data.</summary>
+    public static bool IsWrongType(Exception e) =>
+        e is StackExchange.Redis.RedisServerException s && s.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal);
 
     private const string WriteMark = "penalties.write";
 
@@ -166,7 +170,7 @@ public static class Errors
                 return ToStatus(new PreconditionException(
                     $"the store (Redis) cannot run the service's write script: Redis {Redis.RedisConnection.RequiredVersion} or later is needed; nothing was recorded ({script.Message})",
                     Redis.RedisConnection.StoreVersionReason));
-            case StackExchange.Redis.RedisServerException wrongType when wrongType.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal):
+            case StackExchange.Redis.RedisServerException wrongType when IsWrongType(wrongType):
                 return new Status { Code = (int)Code.DataLoss, Message = $"stored data is damaged: a Redis key holds another type than the service wrote ({wrongType.Message})" };
             case UnauthenticatedException a:
                 return new Status { Code = (int)Code.Unauthenticated, Message = a.Message };

@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Penalties.Core.Common;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
+using Penalties.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -26,10 +27,15 @@ public static class MalformedRequests
     }
 
     /// <summary>The status of a request body that does not parse as <typeparamref name="TRequest"/>.</summary>
-    internal static RpcException Malformed<TRequest>(Exception e) =>
+    private static RpcException Malformed<TRequest>(Exception e) =>
         Errors.ToRpcException(new InvalidCaseException([new FieldViolation("request", $"the request body is not a valid {typeof(TRequest).Name} message ({e.Message})")]));
 
-    internal static Method<TRequest, TResponse> Parsing<TRequest, TResponse>(Method<TRequest, TResponse> method)
+    /// <summary>
+    /// <paramref name="method"/> with a request parser that answers INVALID_ARGUMENT and counts it in the error metric under
+    /// the method, as the error interceptor counts a refused call (a unary request is parsed before interceptors run, and
+    /// a stream's message while the interceptor lets an RpcException pass).
+    /// </summary>
+    internal static Method<TRequest, TResponse> Parsing<TRequest, TResponse>(Method<TRequest, TResponse> method, PenaltiesMetrics metrics)
     {
         var parse = method.RequestMarshaller.ContextualDeserializer;
         var marshaller = new Marshaller<TRequest>(method.RequestMarshaller.ContextualSerializer, context =>
@@ -40,6 +46,7 @@ public static class MalformedRequests
             }
             catch (InvalidProtocolBufferException e)
             {
+                metrics.Error(method.FullName, EnumName<StatusCode>.Of(StatusCode.InvalidArgument));
                 throw Malformed<TRequest>(e);
             }
         });
@@ -48,7 +55,7 @@ public static class MalformedRequests
 }
 
 /// <summary>What grpc-dotnet's binder does for a service (its generated BindService, each method invoked on the service instance), with parsing requests that fail answered INVALID_ARGUMENT.</summary>
-internal sealed class ParsingMethodProvider<TService> : IServiceMethodProvider<TService> where TService : class
+internal sealed class ParsingMethodProvider<TService>(PenaltiesMetrics metrics) : IServiceMethodProvider<TService> where TService : class
 {
     public void OnServiceMethodDiscovery(ServiceMethodProviderContext<TService> context)
     {
@@ -57,27 +64,27 @@ internal sealed class ParsingMethodProvider<TService> : IServiceMethodProvider<T
             if (type.GetCustomAttribute<BindServiceMethodAttribute>(inherit: false) is not { } bind) continue;
             var method = bind.BindType.GetMethod(bind.BindMethodName, BindingFlags.Public | BindingFlags.Static, [typeof(ServiceBinderBase), type])
                 ?? throw new InvalidOperationException($"{bind.BindType}.{bind.BindMethodName}(ServiceBinderBase, {type.Name}) not found for gRPC service {typeof(TService).Name}");
-            method.Invoke(null, [new Binder(context, type), null]);
+            method.Invoke(null, [new Binder(context, type, metrics), null]);
             return;
         }
     }
 
-    private sealed class Binder(ServiceMethodProviderContext<TService> context, Type serviceBase) : ServiceBinderBase
+    private sealed class Binder(ServiceMethodProviderContext<TService> context, Type serviceBase, PenaltiesMetrics metrics) : ServiceBinderBase
     {
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler) =>
-            context.AddUnaryMethod(MalformedRequests.Parsing(method), Metadata(method, out var m),
+            context.AddUnaryMethod(MalformedRequests.Parsing(method, metrics), Metadata(method, out var m),
                 Invoker<global::Grpc.AspNetCore.Server.Model.UnaryServerMethod<TService, TRequest, TResponse>>(m));
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse>? handler) =>
-            context.AddServerStreamingMethod(MalformedRequests.Parsing(method), Metadata(method, out var m),
+            context.AddServerStreamingMethod(MalformedRequests.Parsing(method, metrics), Metadata(method, out var m),
                 Invoker<global::Grpc.AspNetCore.Server.Model.ServerStreamingServerMethod<TService, TRequest, TResponse>>(m));
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ClientStreamingServerMethod<TRequest, TResponse>? handler) =>
-            context.AddClientStreamingMethod(MalformedRequests.Parsing(method), Metadata(method, out var m),
+            context.AddClientStreamingMethod(MalformedRequests.Parsing(method, metrics), Metadata(method, out var m),
                 Invoker<global::Grpc.AspNetCore.Server.Model.ClientStreamingServerMethod<TService, TRequest, TResponse>>(m));
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, DuplexStreamingServerMethod<TRequest, TResponse>? handler) =>
-            context.AddDuplexStreamingMethod(MalformedRequests.Parsing(method), Metadata(method, out var m),
+            context.AddDuplexStreamingMethod(MalformedRequests.Parsing(method, metrics), Metadata(method, out var m),
                 Invoker<global::Grpc.AspNetCore.Server.Model.DuplexStreamingServerMethod<TService, TRequest, TResponse>>(m));
 
         /// <summary>The service's implementation of <paramref name="method"/> (the override of the generated base's method of that name) and the endpoint metadata: its attributes and the service's.</summary>

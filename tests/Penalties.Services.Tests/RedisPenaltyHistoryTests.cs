@@ -43,6 +43,10 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         }
     }
 
+    /// <summary>The Redis history store of a host, to read its cache's state.</summary>
+    private static Penalties.Grpc.State.RedisPenaltyHistoryStore StoreOf(ServiceHost host) =>
+        (Penalties.Grpc.State.RedisPenaltyHistoryStore)host.App.Services.GetRequiredService<Penalties.Grpc.State.IPenaltyHistoryStore>();
+
     private static async Task<List<HistoryEntry>> History(PenaltyPoints.PenaltyPointsClient client, string merchant)
     {
         var all = new List<HistoryEntry>();
@@ -207,7 +211,7 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         // At most 5 cached entries and 2 merchants: merchants are evicted again and again during the run.
         await using var host = await fixture.StartHostAsync("--Penalties:State:HistoryCache:MaxEntries", "5", "--Penalties:State:HistoryCache:MaxMerchants", "2");
         var client = new PenaltyPoints.PenaltyPointsClient(host.Channel);
-        var store = (Penalties.Grpc.State.RedisPenaltyHistoryStore)host.App.Services.GetRequiredService<Penalties.Grpc.State.IPenaltyHistoryStore>();
+        var store = StoreOf(host);
         var run = Guid.NewGuid().ToString("N")[..8];
         string[] merchants = [.. Enumerable.Range(0, 3).Select(m => $"bound-{run}-{m}")];
         var first = new Dictionary<(string, int), RecordPenaltyResponse>();
@@ -248,7 +252,7 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         // 40 merchants against bounds of 5 merchants and 20 entries: evictions start again and again while 32 callers record.
         await using var host = await fixture.StartHostAsync("--Penalties:State:HistoryCache:MaxMerchants", "5", "--Penalties:State:HistoryCache:MaxEntries", "20");
         var client = new PenaltyPoints.PenaltyPointsClient(host.Channel);
-        var store = (Penalties.Grpc.State.RedisPenaltyHistoryStore)host.App.Services.GetRequiredService<Penalties.Grpc.State.IPenaltyHistoryStore>();
+        var store = StoreOf(host);
         var run = Guid.NewGuid().ToString("N")[..8];
         var work = (from i in Enumerable.Range(0, 5) from m in Enumerable.Range(0, 40) select (Merchant: $"evicting-{run}-{m}", Case: i)).ToList();
         var answers = new ConcurrentDictionary<(string, int), RecordPenaltyResponse>();
@@ -259,7 +263,12 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
             for (int k = Interlocked.Increment(ref next); k < work.Count; k = Interlocked.Increment(ref next))
             {
                 var (merchant, i) = work[k];
-                while (i > 0 && !answers.ContainsKey((merchant, i - 1))) await Task.Delay(1);
+                var giveUp = DateTime.UtcNow.AddSeconds(60); // a caller that failed fails the test, not hangs it
+                while (i > 0 && !answers.ContainsKey((merchant, i - 1)))
+                {
+                    Assert.True(DateTime.UtcNow < giveUp, $"case {i - 1} of {merchant} was never answered");
+                    await Task.Delay(1);
+                }
                 answers[(merchant, i)] = await RecordWithRetries(client, Request(merchant, i));
                 Assert.True((await RecordWithRetries(client, Request(merchant, i))).Replay); // and its retry
             }
@@ -286,7 +295,7 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
     {
         await using var host = await fixture.StartHostAsync("--Penalties:State:HistoryCache:MaxEntries", "2");
         var client = new PenaltyPoints.PenaltyPointsClient(host.Channel);
-        var store = (Penalties.Grpc.State.RedisPenaltyHistoryStore)host.App.Services.GetRequiredService<Penalties.Grpc.State.IPenaltyHistoryStore>();
+        var store = StoreOf(host);
         var merchant = "alone-" + Guid.NewGuid().ToString("N")[..12];
         for (int i = 0; i < 6; i++) Assert.False((await client.RecordAsync(Request(merchant, i))).Replay);
         Assert.Equal(6, (await History(client, merchant)).Count);
@@ -303,7 +312,7 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
     {
         await using var host = await fixture.StartHostAsync("--Penalties:State:HistoryCache:MaxMerchants", "10");
         var client = new PenaltyPoints.PenaltyPointsClient(host.Channel);
-        var store = (Penalties.Grpc.State.RedisPenaltyHistoryStore)host.App.Services.GetRequiredService<Penalties.Grpc.State.IPenaltyHistoryStore>();
+        var store = StoreOf(host);
         using var metrics = new HostMetrics(host);
         var run = Guid.NewGuid().ToString("N")[..8];
         string[] merchants = [.. Enumerable.Range(0, 12).Select(m => $"lru-{run}-{m}")];
@@ -578,7 +587,7 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         }
         await using var fresh = await fixture.StartHostAsync(); // as after a restart: it holds nothing
         var client = new PenaltyPoints.PenaltyPointsClient(fresh.Channel);
-        var store = (Penalties.Grpc.State.RedisPenaltyHistoryStore)fresh.App.Services.GetRequiredService<Penalties.Grpc.State.IPenaltyHistoryStore>();
+        var store = StoreOf(fresh);
         await using var admin = await fixture.Redis.ConnectAsync();
         async Task<long> WholeReads() => (await fixture.Redis.CommandStatsAsync(admin)).GetValueOrDefault("lrange");
         long before = await WholeReads();
@@ -632,7 +641,7 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         long scripts = new[] { "evalsha", "eval" }.Sum(c => after.GetValueOrDefault(c) - before.GetValueOrDefault(c));
         // Each new merchant's record first looks its case up (a script running one HGET); the rest are appends.
         long lookups = after.GetValueOrDefault("hget") - before.GetValueOrDefault("hget");
-        Assert.Equal(merchants, lookups);
+        Assert.InRange(lookups, merchants, 2 * merchants); // once each, or again on a retry
         Assert.InRange(scripts - lookups, 1, merchants - 1); // fewer append script calls than records: appends were batched
         foreach (var m in Enumerable.Range(0, merchants))
             Assert.Equal("c0001", Assert.Single(await History(client, $"group-commit-{m}")).Violation.CaseId);
@@ -660,6 +669,9 @@ internal sealed class HostMetrics : IDisposable
         });
         _listener.Start();
     }
+
+    /// <summary>What a counter has counted since this listener started.</summary>
+    public long Sum(string instrument) => _sums.GetValueOrDefault(instrument);
 
     /// <summary>The history cache's instruments now: (loads, evictions, merchants held, entries held).</summary>
     public (long Loads, long Evictions, long Merchants, long Entries) HistoryCache()

@@ -190,6 +190,7 @@ public class MalformedRequestTests(AllInOneFixture fixture) : IClassFixture<AllI
     public async Task A_unary_request_that_is_not_a_protobuf_message_is_INVALID_ARGUMENT_with_a_BadRequest_not_UNKNOWN()
     {
         var invoker = fixture.Host.Channel.CreateCallInvoker();
+        using var metrics = new HostMetrics(fixture.Host);
         foreach (var (service, name) in new[] { ("penalties.v1.LateShipment", "Assess"), ("penalties.v1.PenaltyPoints", "Record"), ("penalties.v1.RuleSets", "Publish") })
         {
             var e = await Assert.ThrowsAsync<RpcException>(async () =>
@@ -199,14 +200,16 @@ public class MalformedRequestTests(AllInOneFixture fixture) : IClassFixture<AllI
             var violation = Assert.Single(Assert.IsType<Google.Rpc.BadRequest>(e.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()).FieldViolations);
             Assert.Equal("request", violation.Field);
         }
-        // The same host still answers well-formed calls.
+        // The same host still answers well-formed calls; each refusal was counted, as a refused call is.
         Assert.Equal(TmallLatePayout, await TmallLatePayoutOf(new LateShipment.LateShipmentClient(fixture.Host.Channel)));
+        Assert.Equal(3, metrics.Sum("penalties.errors"));
     }
 
     [Fact]
     public async Task A_malformed_message_in_a_stream_ends_it_INVALID_ARGUMENT_after_answering_the_ones_before()
     {
         var method = Method("penalties.v1.LateShipment", "AssessStream", MethodType.DuplexStreaming);
+        using var metrics = new HostMetrics(fixture.Host);
         using var call = fixture.Host.Channel.CreateCallInvoker().AsyncDuplexStreamingCall(method, null, new CallOptions());
         await call.RequestStream.WriteAsync(Google.Protobuf.MessageExtensions.ToByteArray(new AssessLateShipmentStreamRequest { CorrelationId = "ok", Request = new AssessLateShipmentRequest { Case = TmallLate() } }));
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
@@ -214,5 +217,6 @@ public class MalformedRequestTests(AllInOneFixture fixture) : IClassFixture<AllI
         await call.RequestStream.WriteAsync(Truncated);
         var e = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None));
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Equal(1, metrics.Sum("penalties.errors"));
     }
 }

@@ -132,7 +132,7 @@ public sealed class RedisRuleStore(RedisConnection redis)
 
     /// <summary>Whether a failure reading or parsing the published rules means they are damaged (changed by hand), not unreachable.</summary>
     public static bool IsDamage(Exception e) =>
-        e is InvalidDataException || (e is RedisServerException s && s.Message.Contains("WRONGTYPE", StringComparison.Ordinal));
+        e is InvalidDataException || Errors.IsWrongType(e);
 
     private static string BodySuffix(string id, int version, string hash) =>
         $"{id}:{version.ToString(CultureInfo.InvariantCulture)}:{hash}";

@@ -65,7 +65,9 @@ internal sealed class RedisAppendBatcher : IDisposable
     /// caller's continuation run there in turn, rather than one work item (and wake-up) per caller: what follows an append
     /// is mostly the rest of a handler (CPU work and an asynchronous response write), cheaper than a wake-up (new records
     /// +14% a second, bench/RESULTS.md). It can also be a retry (which reads Redis asynchronously and queues again) or an
-    /// error logged; the loop does not wait for any of it, it sends the next batch at once.
+    /// error logged; for a batch of two or more the loop does not wait for any of it and sends the next batch at once. A
+    /// batch of one (or each entry on Redis Cluster) is answered where its own script call completes, and the loop waits
+    /// for that caller's synchronous part.
     /// </summary>
     public Task<long> AppendAsync(RedisKey log, RedisKey index, long expected, string field, byte[] entry)
     {

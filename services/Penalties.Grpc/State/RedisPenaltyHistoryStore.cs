@@ -205,14 +205,15 @@ public sealed class RedisPenaltyHistoryStore : IPenaltyHistoryStore, IDisposable
             {
                 log.LastUsed = now;
                 // The entries bound is checked on every call: a few merchants with long histories fill the cache as surely as many merchants.
-                if (Interlocked.Read(ref _cachedEntries) > _bounds.MaxEntries && Volatile.Read(ref _cachedMerchants) > 1) StartEviction();
+                if (PastBounds()) StartEviction();
                 return log;
             }
             var (logKey, indexKey) = KeysOf(merchantId);
             log = new MerchantLog(logKey, indexKey) { LastUsed = now };
             if (_cache.TryAdd(merchantId, log))
             {
-                if (Interlocked.Increment(ref _cachedMerchants) > _bounds.MaxMerchants || Interlocked.Read(ref _cachedEntries) > _bounds.MaxEntries) StartEviction();
+                Interlocked.Increment(ref _cachedMerchants);
+                if (PastBounds()) StartEviction();
                 return log;
             }
         }
