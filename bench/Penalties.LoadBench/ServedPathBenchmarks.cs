@@ -57,19 +57,57 @@ public class ServedPathBenchmarks
     [Benchmark]
     public int LateShipmentCallBasicView() => LateCall(_lateBasic);
 
-    /// <summary>One LateShipment.Assess as the service makes it (mapping with its violations, the view, the decision), serialized.</summary>
+    /// <summary>One LateShipment.Assess as the service made it before answering on the wire: the decision built as the generated message (Mapping), serialized.</summary>
     private int LateCall(byte[] bytes)
+    {
+        var (decision, explain) = LateDecision(bytes);
+        var response = new AssessLateShipmentResponse { Decision = Mapping.Decision(decision, explain) };
+        _out.ResetWrittenCount();
+        response.WriteTo(_out);
+        return _out.WrittenCount;
+    }
+
+    /// <summary>The same call as the service answers it now: the decision encoded straight to the wire (<c>DecisionWire</c>).</summary>
+    [Benchmark]
+    public int LateShipmentCallOnTheWire() => LateCallOnTheWire(_late);
+
+    [Benchmark]
+    public int LateShipmentCallBasicViewOnTheWire() => LateCallOnTheWire(_lateBasic);
+
+    private int LateCallOnTheWire(byte[] bytes)
+    {
+        var (decision, explain) = LateDecision(bytes);
+        return Written(new Penalties.Grpc.Wire.DecisionWire.LateShipment(decision, explain));
+    }
+
+    /// <summary>A request parsed, mapped (with its violations and view) and decided, as the service does before answering.</summary>
+    private (Penalties.Core.LateShipment.LateShipmentDecision Decision, bool Explain) LateDecision(byte[] bytes)
     {
         var request = AssessLateShipmentRequest.Parser.ParseFrom(bytes);
         var v = new Penalties.Core.Common.ViolationList();
         var c = Mapping.Case(v, Mapping.LateShipmentCase, request.Case)!;
         bool explain = Mapping.Explain(request.View, v);
         v.ThrowIfAny();
-        var decision = LateShipmentCalculator.Assess(_catalog, c, Mapping.Pin(request.Pin));
-        var response = new AssessLateShipmentResponse { Decision = Mapping.Decision(decision, explain) };
+        return (LateShipmentCalculator.Assess(_catalog, c, Mapping.Pin(request.Pin)), explain);
+    }
+
+    /// <summary>What the wire marshaller does with a response: encode it into the thread's writer and copy it out.</summary>
+    private int Written(Penalties.Grpc.Wire.WireResponse response)
+    {
+        var writer = Penalties.Grpc.Wire.ProtoWriter.Rent();
+        response.WriteTo(writer);
         _out.ResetWrittenCount();
-        response.WriteTo(_out);
+        _out.Write(writer.Written);
+        Penalties.Grpc.Wire.ProtoWriter.Return(writer);
         return _out.WrittenCount;
+    }
+
+    [Benchmark]
+    public int PriceMatchCallOnTheWire()
+    {
+        var request = AssessPriceMatchRequest.Parser.ParseFrom(_price);
+        var decision = PriceMatchCalculator.Assess(_catalog, Mapping.PriceMatchCase(request.Case), Mapping.Pin(request.Pin));
+        return Written(new Penalties.Grpc.Wire.DecisionWire.PriceMatch(decision, explain: true));
     }
 
     [Benchmark]

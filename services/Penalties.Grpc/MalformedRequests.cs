@@ -1,6 +1,7 @@
 using System.Reflection;
 using Google.Protobuf;
 using Penalties.Core.Common;
+using Penalties.Grpc.Wire;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using Penalties.ServiceDefaults;
@@ -54,7 +55,11 @@ public static class MalformedRequests
     }
 }
 
-/// <summary>What grpc-dotnet's binder does for a service (its generated BindService, each method invoked on the service instance), with parsing requests that fail answered INVALID_ARGUMENT.</summary>
+/// <summary>
+/// What grpc-dotnet's binder does for a service (its generated BindService, each method invoked on the service instance), with parsing requests
+/// that fail answered INVALID_ARGUMENT, and an RPC that the service answers on the wire (a method marked <see cref="OnTheWireAttribute"/>)
+/// bound to that method with the <see cref="WireResponse"/> marshaller.
+/// </summary>
 internal sealed class ParsingMethodProvider<TService>(PenaltiesMetrics metrics) : IServiceMethodProvider<TService> where TService : class
 {
     public void OnServiceMethodDiscovery(ServiceMethodProviderContext<TService> context)
@@ -71,9 +76,15 @@ internal sealed class ParsingMethodProvider<TService>(PenaltiesMetrics metrics) 
 
     private sealed class Binder(ServiceMethodProviderContext<TService> context, Type serviceBase, PenaltiesMetrics metrics) : ServiceBinderBase
     {
-        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler) =>
-            context.AddUnaryMethod(MalformedRequests.Parsing(method, metrics), Metadata(method, out var m),
-                Invoker<global::Grpc.AspNetCore.Server.Model.UnaryServerMethod<TService, TRequest, TResponse>>(m));
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler)
+        {
+            if (OnTheWire(method) is { } wire)
+                context.AddUnaryMethod(Wire(method), Metadata(wire),
+                    Invoker<global::Grpc.AspNetCore.Server.Model.UnaryServerMethod<TService, TRequest, WireResponse>>(wire));
+            else
+                context.AddUnaryMethod(MalformedRequests.Parsing(method, metrics), Metadata(method, out var m),
+                    Invoker<global::Grpc.AspNetCore.Server.Model.UnaryServerMethod<TService, TRequest, TResponse>>(m));
+        }
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse>? handler) =>
             context.AddServerStreamingMethod(MalformedRequests.Parsing(method, metrics), Metadata(method, out var m),
@@ -83,16 +94,38 @@ internal sealed class ParsingMethodProvider<TService>(PenaltiesMetrics metrics) 
             context.AddClientStreamingMethod(MalformedRequests.Parsing(method, metrics), Metadata(method, out var m),
                 Invoker<global::Grpc.AspNetCore.Server.Model.ClientStreamingServerMethod<TService, TRequest, TResponse>>(m));
 
-        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, DuplexStreamingServerMethod<TRequest, TResponse>? handler) =>
-            context.AddDuplexStreamingMethod(MalformedRequests.Parsing(method, metrics), Metadata(method, out var m),
-                Invoker<global::Grpc.AspNetCore.Server.Model.DuplexStreamingServerMethod<TService, TRequest, TResponse>>(m));
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, DuplexStreamingServerMethod<TRequest, TResponse>? handler)
+        {
+            if (OnTheWire(method) is { } wire)
+                context.AddDuplexStreamingMethod(Wire(method), Metadata(wire),
+                    Invoker<global::Grpc.AspNetCore.Server.Model.DuplexStreamingServerMethod<TService, TRequest, WireResponse>>(wire));
+            else
+                context.AddDuplexStreamingMethod(MalformedRequests.Parsing(method, metrics), Metadata(method, out var m),
+                    Invoker<global::Grpc.AspNetCore.Server.Model.DuplexStreamingServerMethod<TService, TRequest, TResponse>>(m));
+        }
 
-        /// <summary>The service's implementation of <paramref name="method"/> (the override of the generated base's method of that name) and the endpoint metadata: its attributes and the service's.</summary>
+        /// <summary>The service's implementation of <paramref name="method"/> (the override of the generated base's method of that name) and the endpoint metadata.</summary>
         private List<object> Metadata(IMethod method, out MethodInfo implementation)
         {
             implementation = typeof(TService).GetMethods(BindingFlags.Public | BindingFlags.Instance)
                 .Single(m => m.Name == method.Name && m.GetBaseDefinition().DeclaringType == serviceBase);
-            return [.. typeof(TService).GetCustomAttributes(inherit: true), .. implementation.GetCustomAttributes(inherit: true)];
+            return Metadata(implementation);
+        }
+
+        /// <summary>The endpoint metadata of an implementation: its attributes and the service's.</summary>
+        private static List<object> Metadata(MethodInfo implementation) =>
+            [.. typeof(TService).GetCustomAttributes(inherit: true), .. implementation.GetCustomAttributes(inherit: true)];
+
+        /// <summary>The service's method marked to answer <paramref name="method"/> on the wire (<see cref="OnTheWireAttribute"/>), if any.</summary>
+        private static MethodInfo? OnTheWire(IMethod method) =>
+            typeof(TService).GetMethods(BindingFlags.Public | BindingFlags.Instance)
+                .SingleOrDefault(m => m.GetCustomAttribute<OnTheWireAttribute>() is { } a && a.Rpc == method.Name);
+
+        /// <summary><paramref name="method"/> answered with <see cref="WireResponse"/>s: its parsing request marshaller, the wire response marshaller.</summary>
+        private Method<TRequest, WireResponse> Wire<TRequest, TResponse>(Method<TRequest, TResponse> method) where TRequest : class where TResponse : class
+        {
+            var parsing = MalformedRequests.Parsing(method, metrics);
+            return new Method<TRequest, WireResponse>(parsing.Type, parsing.ServiceName, parsing.Name, parsing.RequestMarshaller, WireResponse.Marshaller);
         }
 
         /// <summary>An open-instance delegate: the implementation called on the instance grpc-dotnet activates per call.</summary>

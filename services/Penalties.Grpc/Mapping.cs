@@ -242,7 +242,7 @@ public static class Mapping
         return result;
     }
 
-    private static C.LateShipmentOutcome Outcome(Core.LateShipment.LateShipmentOutcome o) => o switch
+    internal static C.LateShipmentOutcome Outcome(Core.LateShipment.LateShipmentOutcome o) => o switch
     {
         Core.LateShipment.LateShipmentOutcome.Compensable => C.LateShipmentOutcome.Compensable,
         Core.LateShipment.LateShipmentOutcome.NotLate => C.LateShipmentOutcome.NotLate,
@@ -343,13 +343,7 @@ public static class Mapping
     {
         Rule = Rule(d.Rule),
         OrderId = d.OrderId,
-        Outcome = d.Outcome switch
-        {
-            Core.PriceMatch.PriceMatchOutcome.Payable => C.PriceMatchOutcome.Payable,
-            Core.PriceMatch.PriceMatchOutcome.NoPositiveDifference => C.PriceMatchOutcome.NoPositiveDifference,
-            Core.PriceMatch.PriceMatchOutcome.Refused => C.PriceMatchOutcome.Refused,
-            _ => C.PriceMatchOutcome.ManualReview,
-        },
+        Outcome = Outcome(d.Outcome),
         BuyerPaidAmount = Money(d.BuyerPaidAmount),
         ComparisonPaidAmount = Money(d.ComparisonPaidAmount),
         Difference = Money(d.Difference),
@@ -357,6 +351,14 @@ public static class Mapping
         FailedConditions = { d.FailedConditions.Select(f => new C.FailedCondition { Code = f.Code, Detail = f.Detail }) },
         ReasonCodes = { d.ReasonCodes },
         Steps = { explain ? Steps(d.Steps) : [] },
+    };
+
+    internal static C.PriceMatchOutcome Outcome(Core.PriceMatch.PriceMatchOutcome o) => o switch
+    {
+        Core.PriceMatch.PriceMatchOutcome.Payable => C.PriceMatchOutcome.Payable,
+        Core.PriceMatch.PriceMatchOutcome.NoPositiveDifference => C.PriceMatchOutcome.NoPositiveDifference,
+        Core.PriceMatch.PriceMatchOutcome.Refused => C.PriceMatchOutcome.Refused,
+        _ => C.PriceMatchOutcome.ManualReview,
     };
 
     // --- Penalty points ---

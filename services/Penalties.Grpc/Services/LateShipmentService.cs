@@ -3,6 +3,7 @@ using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.LateShipment;
 using Penalties.Grpc.State;
+using Penalties.Grpc.Wire;
 using Penalties.ServiceDefaults;
 using CoreCase = Penalties.Core.LateShipment.LateShipmentCase;
 
@@ -16,30 +17,34 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
 {
     private const string Ledger = "late-shipment";
 
-    public override Task<AssessLateShipmentResponse> Assess(AssessLateShipmentRequest request, ServerCallContext context) =>
-        Task.FromResult(Handle(request));
+    /// <summary>LateShipment.Assess, its answer encoded straight to the wire (<see cref="WireResponse"/>).</summary>
+    [OnTheWire(nameof(LateShipment.LateShipmentBase.Assess))]
+    public Task<WireResponse> AssessOnTheWire(AssessLateShipmentRequest request, ServerCallContext context) =>
+        Task.FromResult<WireResponse>(Handle(request, correlationId: null));
 
-    public override Task AssessStream(IAsyncStreamReader<AssessLateShipmentStreamRequest> requestStream, IServerStreamWriter<AssessLateShipmentStreamResponse> responseStream, ServerCallContext context) =>
+    /// <summary>LateShipment.AssessStream, each answer encoded straight to the wire.</summary>
+    [OnTheWire(nameof(LateShipment.LateShipmentBase.AssessStream))]
+    public Task AssessStreamOnTheWire(IAsyncStreamReader<AssessLateShipmentStreamRequest> requestStream, IServerStreamWriter<WireResponse> responseStream, ServerCallContext context) =>
         Streams.Run(requestStream, responseStream, context, metrics,
-            r => new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Decision = Handle(r.Request ?? new AssessLateShipmentRequest()).Decision },
-            (r, error) => new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Error = error });
+            r => Handle(r.Request ?? new AssessLateShipmentRequest(), r.CorrelationId),
+            (r, error) => new MessageResponse(new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Error = error }));
 
-    private AssessLateShipmentResponse Handle(AssessLateShipmentRequest request)
+    private DecisionWire.LateShipment Handle(AssessLateShipmentRequest request, string? correlationId)
     {
         var v = new ViolationList();
         var c = Mapping.Case(v, Mapping.LateShipmentCase, request.Case);
         bool explain = Mapping.Explain(request.View, v);
         v.ThrowIfAny();
-        var decision = Decide(c!, request.Pin, explain);
-        Count(decision);
-        return new() { Decision = decision };
+        var decision = Decide(c!, request.Pin);
+        Count(decision.Rule.RuleSetId, decision.Rule.Version, Mapping.Outcome(decision.Outcome));
+        return new DecisionWire.LateShipment(decision, explain, correlationId);
     }
 
-    private Contracts.V1.LateShipmentDecision Decide(CoreCase c, RulePin? pin, bool explain = true)
+    private Core.LateShipment.LateShipmentDecision Decide(CoreCase c, RulePin? pin)
     {
         try
         {
-            return Mapping.Decision(LateShipmentCalculator.Assess(rules.Current, c, Mapping.Pin(pin)), explain);
+            return LateShipmentCalculator.Assess(rules.Current, c, Mapping.Pin(pin));
         }
         catch (InvalidCaseException e)
         {
@@ -48,7 +53,8 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
     }
 
     /// <summary>Counts a decision that was answered: assessed, or newly recorded (not a replay, not one lost to a concurrent record).</summary>
-    private void Count(Contracts.V1.LateShipmentDecision d) => metrics.Decision(d.Rule.RuleSetId, d.Rule.Version, EnumName<Contracts.V1.LateShipmentOutcome>.Of(d.Outcome));
+    private void Count(string ruleSetId, int version, Contracts.V1.LateShipmentOutcome outcome) =>
+        metrics.Decision(ruleSetId, version, EnumName<Contracts.V1.LateShipmentOutcome>.Of(outcome));
 
     public override async Task<RecordLateShipmentResponse> Record(RecordLateShipmentRequest request, ServerCallContext context)
     {
@@ -62,8 +68,8 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
         var order = DecisionRecording.Key(platform, c!.OrderId);
         var keys = c.Lines.Select(l => DecisionRecording.Key(platform, c.OrderId, l.LineId)).ToArray();
         var recorded = await DecisionRecording.RecordAsync(ledger, Ledger, $"late-shipment order '{c.OrderId}'", request.MerchantId, order, keys, eventAt!.Value,
-            request, () => Decide(c, request.Pin), context.CancellationToken);
-        if (!recorded.Replay) Count(recorded.Decision);
+            request, () => Mapping.Decision(Decide(c, request.Pin)), context.CancellationToken);
+        if (!recorded.Replay) Count(recorded.Decision.Rule.RuleSetId, recorded.Decision.Rule.Version, recorded.Decision.Outcome);
         metrics.Record(Ledger, recorded.Replay);
         return new RecordLateShipmentResponse { Decision = recorded.Decision, Replay = recorded.Replay, RecordedAt = Mapping.Time(recorded.RecordedAt) };
     }

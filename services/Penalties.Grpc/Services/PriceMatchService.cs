@@ -3,6 +3,7 @@ using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.PriceMatch;
 using Penalties.Grpc.State;
+using Penalties.Grpc.Wire;
 using Penalties.ServiceDefaults;
 using CoreCase = Penalties.Core.PriceMatch.PriceMatchCase;
 
@@ -17,30 +18,34 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
     private const string Ledger = "price-match";
     private const string Platform = "jd";
 
-    public override Task<AssessPriceMatchResponse> Assess(AssessPriceMatchRequest request, ServerCallContext context) =>
-        Task.FromResult(Handle(request));
+    /// <summary>PriceMatch.Assess, its answer encoded straight to the wire (<see cref="WireResponse"/>).</summary>
+    [OnTheWire(nameof(PriceMatch.PriceMatchBase.Assess))]
+    public Task<WireResponse> AssessOnTheWire(AssessPriceMatchRequest request, ServerCallContext context) =>
+        Task.FromResult<WireResponse>(Handle(request, correlationId: null));
 
-    public override Task AssessStream(IAsyncStreamReader<AssessPriceMatchStreamRequest> requestStream, IServerStreamWriter<AssessPriceMatchStreamResponse> responseStream, ServerCallContext context) =>
+    /// <summary>PriceMatch.AssessStream, each answer encoded straight to the wire.</summary>
+    [OnTheWire(nameof(PriceMatch.PriceMatchBase.AssessStream))]
+    public Task AssessStreamOnTheWire(IAsyncStreamReader<AssessPriceMatchStreamRequest> requestStream, IServerStreamWriter<WireResponse> responseStream, ServerCallContext context) =>
         Streams.Run(requestStream, responseStream, context, metrics,
-            r => new AssessPriceMatchStreamResponse { CorrelationId = r.CorrelationId, Decision = Handle(r.Request ?? new AssessPriceMatchRequest()).Decision },
-            (r, error) => new AssessPriceMatchStreamResponse { CorrelationId = r.CorrelationId, Error = error });
+            r => Handle(r.Request ?? new AssessPriceMatchRequest(), r.CorrelationId),
+            (r, error) => new MessageResponse(new AssessPriceMatchStreamResponse { CorrelationId = r.CorrelationId, Error = error }));
 
-    private AssessPriceMatchResponse Handle(AssessPriceMatchRequest request)
+    private DecisionWire.PriceMatch Handle(AssessPriceMatchRequest request, string? correlationId)
     {
         var v = new ViolationList();
         var c = Mapping.Case(v, Mapping.PriceMatchCase, request.Case);
         bool explain = Mapping.Explain(request.View, v);
         v.ThrowIfAny();
-        var decision = Decide(c!, request.Pin, explain);
-        Count(decision);
-        return new() { Decision = decision };
+        var decision = Decide(c!, request.Pin);
+        Count(decision.Rule.RuleSetId, decision.Rule.Version, Mapping.Outcome(decision.Outcome));
+        return new DecisionWire.PriceMatch(decision, explain, correlationId);
     }
 
-    private Contracts.V1.PriceMatchDecision Decide(CoreCase c, RulePin? pin, bool explain = true)
+    private Core.PriceMatch.PriceMatchDecision Decide(CoreCase c, RulePin? pin)
     {
         try
         {
-            return Mapping.Decision(PriceMatchCalculator.Assess(rules.Current, c, Mapping.Pin(pin)), explain);
+            return PriceMatchCalculator.Assess(rules.Current, c, Mapping.Pin(pin));
         }
         catch (InvalidCaseException e)
         {
@@ -49,7 +54,8 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
     }
 
     /// <summary>Counts a decision that was answered: assessed, or newly recorded (not a replay, not one lost to a concurrent record).</summary>
-    private void Count(Contracts.V1.PriceMatchDecision d) => metrics.Decision(d.Rule.RuleSetId, d.Rule.Version, EnumName<Contracts.V1.PriceMatchOutcome>.Of(d.Outcome));
+    private void Count(string ruleSetId, int version, Contracts.V1.PriceMatchOutcome outcome) =>
+        metrics.Decision(ruleSetId, version, EnumName<Contracts.V1.PriceMatchOutcome>.Of(outcome));
 
     public override async Task<RecordPriceMatchResponse> Record(RecordPriceMatchRequest request, ServerCallContext context)
     {
@@ -61,8 +67,8 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
         var order = DecisionRecording.Key(Platform, c!.OrderId);
         var keys = new[] { DecisionRecording.Key(Platform, c.OrderId, request.ItemId) };
         var recorded = await DecisionRecording.RecordAsync(ledger, Ledger, $"price-match claim on order '{c.OrderId}' item '{request.ItemId}'",
-            request.MerchantId, order, keys, c.OrderedAt, request, () => Decide(c, request.Pin), context.CancellationToken);
-        if (!recorded.Replay) Count(recorded.Decision);
+            request.MerchantId, order, keys, c.OrderedAt, request, () => Mapping.Decision(Decide(c, request.Pin)), context.CancellationToken);
+        if (!recorded.Replay) Count(recorded.Decision.Rule.RuleSetId, recorded.Decision.Rule.Version, recorded.Decision.Outcome);
         metrics.Record(Ledger, recorded.Replay);
         return new RecordPriceMatchResponse { Decision = recorded.Decision, Replay = recorded.Replay, RecordedAt = Mapping.Time(recorded.RecordedAt) };
     }

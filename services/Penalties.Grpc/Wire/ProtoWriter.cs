@@ -1,0 +1,169 @@
+using System.Text;
+
+namespace Penalties.Grpc.Wire;
+
+/// <summary>
+/// Protobuf wire format written into one growing buffer, for the responses the services encode themselves
+/// (<see cref="WireResponse"/>). It writes what Google.Protobuf's generated serializer writes for the same message:
+/// fields in number order, proto3 scalars left out when they hold their default, set message fields and every element
+/// of a repeated field always written, int32 negatives as ten-byte varints. A nested message's length is written when
+/// it ends: one byte is reserved for it, and the rare message of 128 bytes or more is moved up to make room, so sizes
+/// are never computed twice (the generated code computes a nested message's size again at every level above it).
+/// </summary>
+internal sealed class ProtoWriter
+{
+    private const int WireVarint = 0, WireLengthDelimited = 2;
+
+    [ThreadStatic] private static ProtoWriter? t_free;
+
+    private byte[] _buffer = new byte[2048];
+    private int _position;
+
+    /// <summary>A writer of this thread, empty; give it back with <see cref="Return"/> once its bytes are copied.</summary>
+    public static ProtoWriter Rent()
+    {
+        var writer = t_free ?? new ProtoWriter();
+        t_free = null;
+        writer._position = 0;
+        return writer;
+    }
+
+    /// <summary>Keeps <paramref name="writer"/> for the thread's next response, unless it grew past 64 KiB (a rare huge answer is not kept).</summary>
+    public static void Return(ProtoWriter writer)
+    {
+        if (writer._buffer.Length <= 64 * 1024) t_free = writer;
+    }
+
+    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _position);
+
+    public void Int32(int field, int value)
+    {
+        if (value == 0) return;
+        Key(field, WireVarint);
+        Varint((ulong)(long)value); // a negative int32 is sign-extended: ten bytes, as protobuf writes it
+    }
+
+    public void Enum(int field, int value) => Int32(field, value);
+
+    public void Int64(int field, long value)
+    {
+        if (value == 0) return;
+        Key(field, WireVarint);
+        Varint((ulong)value);
+    }
+
+    /// <summary>An <c>optional</c> int64: written when it has a value, zero included.</summary>
+    public void OptionalInt64(int field, long? value)
+    {
+        if (value is not { } v) return;
+        Key(field, WireVarint);
+        Varint((ulong)v);
+    }
+
+    public void Bool(int field, bool value)
+    {
+        if (!value) return;
+        Key(field, WireVarint);
+        Ensure(1);
+        _buffer[_position++] = 1;
+    }
+
+    /// <summary>A singular string field: left out when empty.</summary>
+    public void String(int field, string value)
+    {
+        if (value.Length > 0) Element(field, value);
+    }
+
+    /// <summary>One element of a repeated string field: written even when empty.</summary>
+    public void Element(int field, string value)
+    {
+        Key(field, WireLengthDelimited);
+        if (value.Length <= 42)
+        {
+            // At most 3 bytes a UTF-16 unit: 126 bytes, a one-byte length.
+            Ensure(1 + 3 * value.Length);
+            int n = Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_position + 1));
+            _buffer[_position] = (byte)n;
+            _position += 1 + n;
+            return;
+        }
+        int length = Encoding.UTF8.GetByteCount(value);
+        Varint((uint)length);
+        Ensure(length);
+        _position += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_position));
+    }
+
+    /// <summary>Starts a message field; the value returned ends it (<see cref="EndMessage"/>) once its fields are written.</summary>
+    public int BeginMessage(int field)
+    {
+        Key(field, WireLengthDelimited);
+        Ensure(1);
+        return ++_position; // one byte reserved for the length
+    }
+
+    /// <summary>Ends the message field begun at <paramref name="start"/>: writes its length before it.</summary>
+    public void EndMessage(int start)
+    {
+        int length = _position - start;
+        if (length < 0x80)
+        {
+            _buffer[start - 1] = (byte)length;
+            return;
+        }
+        int extra = VarintSize((uint)length) - 1;
+        Ensure(extra);
+        _buffer.AsSpan(start, length).CopyTo(_buffer.AsSpan(start + extra));
+        _position += extra;
+        int at = start - 1;
+        uint value = (uint)length;
+        while (value >= 0x80)
+        {
+            _buffer[at++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        _buffer[at] = (byte)value;
+    }
+
+    /// <summary>A message field holding a message already encoded (<paramref name="encoded"/> is its fields).</summary>
+    public void Encoded(int field, ReadOnlySpan<byte> encoded)
+    {
+        Key(field, WireLengthDelimited);
+        Varint((uint)encoded.Length);
+        Ensure(encoded.Length);
+        encoded.CopyTo(_buffer.AsSpan(_position));
+        _position += encoded.Length;
+    }
+
+    /// <summary>The fields of a generated message, written by its own serializer.</summary>
+    public void Fields(Google.Protobuf.IMessage message)
+    {
+        int size = message.CalculateSize();
+        Ensure(size);
+        Google.Protobuf.MessageExtensions.WriteTo(message, _buffer.AsSpan(_position, size));
+        _position += size;
+    }
+
+    private void Key(int field, int wireType) => Varint((uint)(field << 3 | wireType));
+
+    private void Varint(ulong value)
+    {
+        Ensure(10);
+        var buffer = _buffer;
+        int position = _position;
+        while (value >= 0x80)
+        {
+            buffer[position++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        buffer[position++] = (byte)value;
+        _position = position;
+    }
+
+    private static int VarintSize(uint value) => value < 1u << 7 ? 1 : value < 1u << 14 ? 2 : value < 1u << 21 ? 3 : value < 1u << 28 ? 4 : 5;
+
+    private void Ensure(int bytes)
+    {
+        if (_position + bytes <= _buffer.Length) return;
+        Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _position + bytes));
+    }
+}

@@ -1,0 +1,218 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Google.Protobuf;
+using C = Penalties.Contracts.V1;
+using Penalties.Core.Common;
+using Penalties.Core.LateShipment;
+using Penalties.Core.PriceMatch;
+using Penalties.Core.Rules;
+using Penalties.Core.Rules.Loading;
+using Penalties.Grpc;
+using Penalties.Grpc.Wire;
+using CoreLateCase = Penalties.Core.LateShipment.LateShipmentCase;
+using CoreLine = Penalties.Core.LateShipment.OrderLine;
+using CorePriceCase = Penalties.Core.PriceMatch.PriceMatchCase;
+
+namespace Penalties.Services.Tests;
+
+/// <summary>
+/// The calculators' answers encoded straight to the wire (<see cref="DecisionWire"/>) are, byte for byte, what the
+/// generated serializer writes for the message <see cref="Mapping"/> builds from the same decision: for every
+/// outcome, view, line count, sign and size of amount, instant before and after 1970, and text length.
+/// </summary>
+public sealed class WireEncodingTests
+{
+    private static readonly RuleCatalog Catalog = RuleSetLoader.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "rules")).ToCatalog();
+
+    /// <summary>Ids of any length and script: one-, two- and three-byte length prefixes, ASCII, Chinese, astral.</summary>
+    private static readonly Gen<string> Ids = Gen.OneOf(
+        Gen.Elements("T-1", "订单-延迟发货-0001", "😀", new string('x', 42), new string('字', 43), new string('o', 200), new string('长', 6000)),
+        Gen.Choose(1, 99_999).Select(i => $"O-{i}"));
+
+    /// <summary>Instants from 1900 to 2100 (negative Unix seconds included), to the tick.</summary>
+    private static readonly Gen<DateTimeOffset> Instants =
+        from day in Gen.Choose(0, 200 * 365)
+        from tick in Gen.Choose(0, int.MaxValue)
+        from offset in Gen.Elements(0, 480, -300)
+        select new DateTimeOffset(1900, 1, 2, 0, 0, 0, TimeSpan.Zero).AddDays(day).AddTicks(tick * 40L).ToOffset(TimeSpan.FromMinutes(offset));
+
+    /// <summary>CNY in fen from 0 to 10^12, and the caps' neighbours.</summary>
+    private static readonly Gen<decimal> Amounts = Gen.OneOf(
+        Gen.Choose(0, 400_000).Select(f => f / 100m),
+        Gen.Choose(0, int.MaxValue).Select(f => f * 500m / 100m),
+        Gen.Elements(0m, 0.01m, 333.33m, 1666.67m, 2000m, 1_000_000_000_000m));
+
+    private static readonly Gen<CoreLine> Lines =
+        from id in Ids
+        from amount in Amounts
+        from quantity in Gen.Choose(1, 3)
+        from shippedAfterHours in Gen.Frequency((1, Gen.Constant(-1)), (3, Gen.Choose(0, 24 * 40))) // -1: not shipped
+        select new CoreLine { LineId = id, Amount = amount, Quantity = quantity, ShippedAt = shippedAfterHours < 0 ? null : Instant0.AddHours(shippedAfterHours) };
+
+    // Lines are generated against this instant, then moved with the case's payment time.
+    private static readonly DateTimeOffset Instant0 = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly Gen<CoreLateCase> LateCases =
+        from platform in Gen.Elements(Penalties.Core.LateShipment.Platform.Tmall, Penalties.Core.LateShipment.Platform.Taobao)
+        from orderId in Ids
+        from paid in Instants
+        from channel in Gen.Elements(Enum.GetValues<Penalties.Core.LateShipment.ShippingChannel>())
+        from agreedAfterHours in Gen.Choose(1, 24 * 30)
+        from lines in Gen.Choose(1, 3).SelectMany(n => Gen.ListOf(Lines, n))
+        from evaluatedAfterHours in Gen.Choose(0, 24 * 60)
+        from reason in Gen.Elements(Enum.GetValues<Penalties.Core.LateShipment.RefundReason>())
+        from flags in Gen.Choose(0, 255)
+        from reported in Gen.Elements(false, true)
+        from unpaid in Gen.Frequency((9, Gen.Constant(false)), (1, Gen.Constant(true)))
+        select new CoreLateCase
+        {
+            Platform = platform,
+            OrderId = orderId,
+            PaidAt = unpaid ? null : paid,
+            PlacedAt = paid.AddHours(-1),
+            Channel = channel,
+            AgreedShipBy = paid.AddHours(agreedAfterHours),
+            Lines = [.. lines.Select((l, i) => l with { LineId = $"{i}-{l.LineId}", ShippedAt = l.ShippedAt is { } s ? paid + (s - Instant0) : null })],
+            EvaluatedAt = paid.AddHours(evaluatedAfterHours),
+            RefundReason = reason,
+            MerchantAdmittedOutOfStock = (flags & 1) != 0,
+            MerchantRefusedToShip = (flags & 2) != 0 && (flags & 64) != 0,
+            MerchantDemandedHigherPrice = (flags & 4) != 0 && (flags & 64) != 0,
+            RefusedBeforePayment = unpaid,
+            BuyerAbuse = (flags & 8) != 0 && (flags & 128) != 0,
+            PlatformStopShipOrder = (flags & 16) != 0 && (flags & 128) != 0,
+            ForceMajeureReports = reported ? [new ReportedPeriod(paid, paid.AddDays(10))] : [],
+            MerchantPaidBeforeJudgment = (flags & 32) != 0,
+        };
+
+    private static readonly string[] AttributeNames = ["brand", "name", "model", "颜色"];
+
+    /// <summary>A claim that meets every condition but the one <c>broken</c> picks (none for most): every outcome is reached.</summary>
+    private static readonly Gen<CorePriceCase> PriceCases =
+        from orderId in Ids
+        from broken in Gen.Choose(0, 16)
+        from ordered in Instants
+        from claimedAfterHours in Gen.Choose(0, 24 * 20)
+        from payments in Gen.Choose(1, 4).SelectMany(n => Gen.ListOf(
+            from kind in Gen.Elements(Enum.GetValues<Penalties.Core.PriceMatch.PaymentKind>())
+            from amount in Amounts
+            from beans in Gen.Choose(0, 100_000)
+            select new PaymentPart { Kind = kind, Amount = kind == Penalties.Core.PriceMatch.PaymentKind.JdBeans ? 0m : amount, Beans = kind == Penalties.Core.PriceMatch.PaymentKind.JdBeans ? beans : 0 }, n))
+        from platform in Gen.Elements(Enum.GetValues<Penalties.Core.PriceMatch.ComparisonPlatform>())
+        from theirs in Amounts
+        from sales in Gen.Choose(0, 300)
+        select new CorePriceCase
+        {
+            OrderId = orderId,
+            MerchantType = broken == 1 ? Penalties.Core.PriceMatch.MerchantType.JdSmallShop : Penalties.Core.PriceMatch.MerchantType.ThirdParty,
+            Enrollments = [new EnrollmentPeriod(broken == 2 ? ordered.AddDays(1) : ordered.AddDays(-30), null)],
+            ItemHasBadge = broken != 3,
+            ItemIsCustom = broken == 4,
+            ItemAttributes = AttributeNames.ToDictionary(a => a, a => a + "-1"),
+            OrderedAt = ordered,
+            ClaimedAt = ordered.AddHours(broken == 5 ? claimedAfterHours : claimedAfterHours % 24),
+            Payments = [.. payments],
+            Comparison = new ComparisonListing
+            {
+                Platform = broken == 6 ? platform : Penalties.Core.PriceMatch.ComparisonPlatform.Tmall,
+                PaidAmount = theirs,
+                MonthlySales = broken == 7 ? sales : 100 + sales,
+                OnSale = broken != 8,
+                Purchasable = broken != 9,
+                Attributes = AttributeNames.Where(a => broken != 10 || a != "brand").ToDictionary(a => a, a => broken == 11 && a == "model" ? "other" : a + "-1"),
+            },
+        };
+
+    private static readonly Gen<string?> CorrelationIds = Gen.OneOf(Gen.Constant<string?>(null), Gen.Constant<string?>(""), Ids.Select(i => (string?)i));
+
+    /// <summary>The view (explained or not) and the correlation id (null: a unary answer; else a stream item's).</summary>
+    private static readonly Gen<(bool Explain, string? CorrelationId)> Answers =
+        from explain in Gen.Elements(true, false)
+        from id in CorrelationIds
+        select (explain, id);
+
+    /// <summary>The case decided under one of its rule set's versions (pinned: instants from 1900 to 2100 have none in force), chosen by <paramref name="pick"/>.</summary>
+    private static Penalties.Core.LateShipment.LateShipmentDecision? Late(CoreLateCase c, int pick) =>
+        Decide(() => LateShipmentCalculator.Assess(Catalog, c, Pin(c.Platform == Penalties.Core.LateShipment.Platform.Tmall ? "tmall.late-shipment" : "taobao.late-shipment", pick)));
+
+    private static Penalties.Core.PriceMatch.PriceMatchDecision? Price(CorePriceCase c, int pick) =>
+        Decide(() => PriceMatchCalculator.Assess(Catalog, c, Pin("jd.price-match", pick)));
+
+    private static RulePin Pin(string ruleSetId, int pick)
+    {
+        var versions = Catalog.Versions(ruleSetId);
+        return new RulePin(ruleSetId, versions[pick % versions.Count].Version);
+    }
+
+    /// <summary>The decision, or null when the generated case is one the calculator refuses (invalid).</summary>
+    private static T? Decide<T>(Func<T> decide) where T : class
+    {
+        try
+        {
+            return decide();
+        }
+        catch (Exception e) when (e is InvalidCaseException or RuleResolutionException)
+        {
+            return null;
+        }
+    }
+
+    [Property(MaxTest = 1500)]
+    public Property Late_shipment_answers_are_the_generated_serializers_bytes() =>
+        Prop.ForAll(Arb.From(LateCases), Arb.From(Gen.Choose(0, 9)), Arb.From(Answers), (c, pick, answer) =>
+        {
+            var (explain, correlationId) = answer;
+            if (Late(c, pick) is not { } d) return true.Label("refused");
+            var decision = Mapping.Decision(d, explain);
+            IMessage expected = correlationId is null
+                ? new C.AssessLateShipmentResponse { Decision = decision }
+                : new C.AssessLateShipmentStreamResponse { CorrelationId = correlationId, Decision = decision };
+            var actual = new DecisionWire.LateShipment(d, explain, correlationId).ToByteArray();
+            return actual.AsSpan().SequenceEqual(expected.ToByteArray())
+                .Label($"{d.Outcome}, {d.Lines.Count} lines, explain {explain}: {Convert.ToHexString(actual)} vs {Convert.ToHexString(expected.ToByteArray())}");
+        });
+
+    [Property(MaxTest = 1500)]
+    public Property Price_match_answers_are_the_generated_serializers_bytes() =>
+        Prop.ForAll(Arb.From(PriceCases), Arb.From(Gen.Choose(0, 9)), Arb.From(Answers), (c, pick, answer) =>
+        {
+            var (explain, correlationId) = answer;
+            if (Price(c, pick) is not { } d) return true.Label("refused");
+            var decision = Mapping.Decision(d, explain);
+            IMessage expected = correlationId is null
+                ? new C.AssessPriceMatchResponse { Decision = decision }
+                : new C.AssessPriceMatchStreamResponse { CorrelationId = correlationId, Decision = decision };
+            var actual = new DecisionWire.PriceMatch(d, explain, correlationId).ToByteArray();
+            return actual.AsSpan().SequenceEqual(expected.ToByteArray())
+                .Label($"{d.Outcome}, explain {explain}: {Convert.ToHexString(actual)} vs {Convert.ToHexString(expected.ToByteArray())}");
+        });
+
+    /// <summary>The generators reach what the property is about: every outcome, several lines, negative amounts and instants, long nested messages.</summary>
+    [Fact]
+    public void The_generated_cases_cover_every_outcome_and_the_encodings_edges()
+    {
+        var late = LateCases.Sample(3000).Select((c, i) => Late(c, i)).OfType<Penalties.Core.LateShipment.LateShipmentDecision>().ToList();
+        var price = PriceCases.Sample(3000).Select((c, i) => Price(c, i)).OfType<Penalties.Core.PriceMatch.PriceMatchDecision>().ToList();
+        Assert.True(late.Count > 2000, $"only {late.Count} of 3000 late-shipment cases decided");
+        Assert.True(price.Count > 2000, $"only {price.Count} of 3000 price-match cases decided");
+        Assert.Equal(Enum.GetValues<Penalties.Core.LateShipment.LateShipmentOutcome>().Order(), late.Select(d => d.Outcome).Distinct().Order());
+        Assert.Equal(Enum.GetValues<Penalties.Core.PriceMatch.PriceMatchOutcome>().Order(), price.Select(d => d.Outcome).Distinct().Order());
+        Assert.Contains(late, d => d.Lines.Count > 1);
+        Assert.Contains(late, d => d.Lines.Any(l => l.Deadline.UtcDateTime < DateTime.UnixEpoch));
+        Assert.Contains(price, d => d.Difference < 0m);
+        Assert.Contains(late, d => new DecisionWire.LateShipment(d, explain: true).ToByteArray().Length > 16_384); // a three-byte length prefix
+    }
+
+    /// <summary>A stream item's error is the generated message's own bytes.</summary>
+    [Fact]
+    public void A_stream_items_error_is_sent_as_its_message()
+    {
+        var message = new C.AssessLateShipmentStreamResponse
+        {
+            CorrelationId = "item-7",
+            Error = new C.ItemError { Code = 3, Message = "invalid", FieldViolations = { new C.FieldViolation { Field = "case.lines[0].amount", Description = "is required" } } },
+        };
+        Assert.Equal(message.ToByteArray(), new MessageResponse(message).ToByteArray());
+    }
+}
