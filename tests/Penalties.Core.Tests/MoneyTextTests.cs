@@ -42,6 +42,18 @@ public class MoneyTextTests
             (MoneyText.Whole(v) == v.ToString("#,0", Invariant) && MoneyText.Factor(v) == v.ToString("0.##", Invariant))
                 .Label($"{v}: {MoneyText.Whole(v)} / {v.ToString("#,0", Invariant)}, {MoneyText.Factor(v)} / {v.ToString("0.##", Invariant)}"));
 
+    /// <summary>An instant in China time, hand-formatted, is .NET's custom format of it: every tick from year 1 to 9998, any offset.</summary>
+    [Property(MaxTest = 20_000)]
+    public Property China_time_is_the_format_strings_text() =>
+        Prop.ForAll(Arb.From(
+            from ticks in Gen.Choose(0, int.MaxValue).Two().Select(p => (long)p.Item1 * int.MaxValue + p.Item2)
+            from offset in Gen.Choose(-14 * 60, 14 * 60)
+            select new DateTimeOffset(TimeSpan.TicksPerDay + ticks % new DateTime(9998, 12, 30).Ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offset))), t =>
+        {
+            var expected = t.ToOffset(ChinaTime.Offset).ToString("yyyy-MM-dd HH:mm:ss.fff zzz", Invariant);
+            return (ChinaTime.Format(t) == expected).Label($"{t:o}: {ChinaTime.Format(t)} vs {expected}");
+        });
+
     [Property(MaxTest = 20_000)]
     public Property Units_and_nanos_are_truncation_and_the_rest() =>
         Prop.ForAll(Arb.From(Values), v =>

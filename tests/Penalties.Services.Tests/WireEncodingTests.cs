@@ -204,6 +204,22 @@ public sealed class WireEncodingTests
         Assert.Contains(late, d => new DecisionWire.LateShipment(d, explain: true).ToByteArray().Length > 16_384); // a three-byte length prefix
     }
 
+    /// <summary>A step's text written in place: an empty one left out, a long one (past the writer's first buffer) whole.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(42)]
+    [InlineData(43)]
+    [InlineData(3000)]
+    public void A_steps_text_is_written_as_the_generated_message_writes_it(int subjectLength)
+    {
+        var step = new ExplanationStep(StepKind.Note, Subject: new string('报', subjectLength));
+        var writer = new ProtoWriter();
+        writer.String(C.ExplanationStep.KindFieldNumber, "Note");
+        writer.Utf8(C.ExplanationStep.TextFieldNumber, step);
+        Assert.Equal(new C.ExplanationStep { Kind = "Note", Text = step.Text }.ToByteArray(), writer.Written.ToArray());
+    }
+
     /// <summary>A stream item's error is the generated message's own bytes.</summary>
     [Fact]
     public void A_stream_items_error_is_sent_as_its_message()

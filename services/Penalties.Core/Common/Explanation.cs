@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using System.Text.Unicode;
 
 namespace Penalties.Core.Common;
 
@@ -61,7 +63,9 @@ public enum StepKind
 
 /// <summary>
 /// One step of an explanation, in money terms. A value type with its numbers as data, so that
-/// computing a decision formats no strings; <see cref="Text"/> renders it when someone reads it.
+/// computing a decision formats no strings; <see cref="Text"/> renders it when someone reads it. The
+/// text is rendered as UTF-8 (<see cref="TryFormat"/>), the form it is sent in: a service writes it
+/// straight into its response, and <see cref="Text"/> is made from the same bytes.
 /// </summary>
 public readonly record struct ExplanationStep(
     StepKind Kind,
@@ -70,65 +74,94 @@ public readonly record struct ExplanationStep(
     decimal C = 0m,
     DateTimeOffset T1 = default,
     DateTimeOffset T2 = default,
-    string? Subject = null)
+    string? Subject = null) : IUtf8SpanFormattable
 {
-    public string Text => Render();
+    public string Text
+    {
+        get
+        {
+            Span<byte> buffer = stackalloc byte[512];
+            if (TryFormat(buffer, out int written, default, null)) return Encoding.UTF8.GetString(buffer[..written]);
+            for (int size = 2048; ; size *= 2)
+            {
+                var larger = new byte[size]; // a long subject from the rule data
+                if (TryFormat(larger, out written, default, null)) return Encoding.UTF8.GetString(larger, 0, written);
+            }
+        }
+    }
 
-    public override string ToString() => Render();
+    public override string ToString() => Text;
 
-    private string Render()
+    /// <summary>Writes the step's text as UTF-8; false when <paramref name="utf8Destination"/> is too short.</summary>
+    public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
     {
         var ci = CultureInfo.InvariantCulture;
+        var d = utf8Destination;
         return Kind switch
         {
             StepKind.DeadlineFromPayment =>
-                $"ship-by deadline {ChinaTime.Format(T2)} = paid at {ChinaTime.Format(T1)} + {Hours(T2 - T1)} ({Subject})",
-            StepKind.DeadlineAgreed => $"ship-by deadline {ChinaTime.Format(T2)} (time agreed in the listing, {Subject})",
-            StepKind.ShippedOnTime => $"shipped at {ChinaTime.Format(T1)} (courier record), not after the deadline {ChinaTime.Format(T2)}: on time",
-            StepKind.ShippedLate => $"shipped at {ChinaTime.Format(T1)} (courier record), after the deadline {ChinaTime.Format(T2)}: late",
-            StepKind.NotShippedNotYetDue => $"not shipped as of {ChinaTime.Format(T1)}; the deadline {ChinaTime.Format(T2)} has not passed",
-            StepKind.NotShippedLate => $"not shipped as of {ChinaTime.Format(T1)}, past the deadline {ChinaTime.Format(T2)}: late",
-            StepKind.OutOfStockByTime => $"still not shipped at {ChinaTime.Format(T2)} (the out-of-stock time): out of stock",
-            StepKind.OutOfStockByMerchant => $"out of stock: {Subject}",
-            StepKind.RateApplied => $"{MoneyText.Percent(A)} × {MoneyText.Amount(B)} = {MoneyText.Amount(C)}",
-            StepKind.CapNotReached => $"cap {MoneyText.Amount(A)} not reached",
-            StepKind.Capped => $"{MoneyText.Amount(A)} capped to {MoneyText.Amount(B)}",
+                Utf8.TryWrite(d, ci, $"ship-by deadline {Time(T2)} = paid at {Time(T1)} + {new Hours(T2 - T1)} ({Subject})", out bytesWritten),
+            StepKind.DeadlineAgreed => Utf8.TryWrite(d, ci, $"ship-by deadline {Time(T2)} (time agreed in the listing, {Subject})", out bytesWritten),
+            StepKind.ShippedOnTime => Utf8.TryWrite(d, ci, $"shipped at {Time(T1)} (courier record), not after the deadline {Time(T2)}: on time", out bytesWritten),
+            StepKind.ShippedLate => Utf8.TryWrite(d, ci, $"shipped at {Time(T1)} (courier record), after the deadline {Time(T2)}: late", out bytesWritten),
+            StepKind.NotShippedNotYetDue => Utf8.TryWrite(d, ci, $"not shipped as of {Time(T1)}; the deadline {Time(T2)} has not passed", out bytesWritten),
+            StepKind.NotShippedLate => Utf8.TryWrite(d, ci, $"not shipped as of {Time(T1)}, past the deadline {Time(T2)}: late", out bytesWritten),
+            StepKind.OutOfStockByTime => Utf8.TryWrite(d, ci, $"still not shipped at {Time(T2)} (the out-of-stock time): out of stock", out bytesWritten),
+            StepKind.OutOfStockByMerchant => Utf8.TryWrite(d, ci, $"out of stock: {Subject}", out bytesWritten),
+            StepKind.RateApplied => Utf8.TryWrite(d, ci, $"{Percent(A)} × {Amount(B)} = {Amount(C)}", out bytesWritten),
+            StepKind.CapNotReached => Utf8.TryWrite(d, ci, $"cap {Amount(A)} not reached", out bytesWritten),
+            StepKind.Capped => Utf8.TryWrite(d, ci, $"{Amount(A)} capped to {Amount(B)}", out bytesWritten),
             StepKind.Rounded => A == B
-                ? $"rounded {Subject} to {Unit((int)C)}: {MoneyText.Amount(B)} (unchanged)"
-                : $"rounded {Subject} to {Unit((int)C)}: {MoneyText.Amount(A)} → {MoneyText.Amount(B)}",
-            StepKind.PaidAsPoints => $"paid to the buyer as {MoneyText.Whole(A)} {Subject} ({MoneyText.Factor(B)} per CNY)",
-            StepKind.PaidAsMoney => $"paid to the buyer as money: {MoneyText.Amount(A)}",
+                ? Utf8.TryWrite(d, ci, $"rounded {Subject} to {Unit((int)C)}: {Amount(B)} (unchanged)", out bytesWritten)
+                : Utf8.TryWrite(d, ci, $"rounded {Subject} to {Unit((int)C)}: {Amount(A)} → {Amount(B)}", out bytesWritten),
+            StepKind.PaidAsPoints => Utf8.TryWrite(d, ci, $"paid to the buyer as {Whole(A)} {Subject} ({Factor(B)} per CNY)", out bytesWritten),
+            StepKind.PaidAsMoney => Utf8.TryWrite(d, ci, $"paid to the buyer as money: {Amount(A)}", out bytesWritten),
             StepKind.PlatformLiability =>
-                $"merchant also owes the platform {MoneyText.Amount(A)} ({MoneyText.Factor(B)} × the buyer's payout; not paid before the platform's judgment)",
-            StepKind.PlatformLiabilityWaived => "no liability to the platform: the merchant paid before the platform's judgment",
-            StepKind.MerchantTotal => $"merchant's total liability {MoneyText.Amount(A)}",
-            StepKind.Note => Subject ?? string.Empty,
-            StepKind.PaymentIncluded => $"{Subject} {MoneyText.Amount(A)} counted",
-            StepKind.PaymentExcluded => $"{Subject} {MoneyText.Amount(A)} not counted",
-            StepKind.BeansConverted => $"JD beans {MoneyText.Whole(A)} ÷ {MoneyText.Factor(B)} per CNY = {MoneyText.Amount(C)}",
-            StepKind.PaidTotal => $"buyer's paid amount {MoneyText.Amount(A)}",
-            StepKind.Difference => $"{MoneyText.Amount(A)} − {MoneyText.Amount(B)} = {MoneyText.Amount(C)}",
-            StepKind.Multiplied => $"{MoneyText.Factor(A)} × {MoneyText.Amount(B)} = {MoneyText.Amount(C)}",
-            StepKind.NoPositiveDifference => $"difference {MoneyText.Amount(A)} is not positive: nothing due",
-            StepKind.Deduction => $"{Ordinal((int)C)} {Subject}: {(B == 1m ? "serious" : "general")}, {A.ToString("0", ci)}",
-            _ => Kind.ToString(),
+                Utf8.TryWrite(d, ci, $"merchant also owes the platform {Amount(A)} ({Factor(B)} × the buyer's payout; not paid before the platform's judgment)", out bytesWritten),
+            StepKind.PlatformLiabilityWaived => Utf8.TryWrite(d, ci, $"no liability to the platform: the merchant paid before the platform's judgment", out bytesWritten),
+            StepKind.MerchantTotal => Utf8.TryWrite(d, ci, $"merchant's total liability {Amount(A)}", out bytesWritten),
+            StepKind.Note => Utf8.TryWrite(d, ci, $"{Subject}", out bytesWritten),
+            StepKind.PaymentIncluded => Utf8.TryWrite(d, ci, $"{Subject} {Amount(A)} counted", out bytesWritten),
+            StepKind.PaymentExcluded => Utf8.TryWrite(d, ci, $"{Subject} {Amount(A)} not counted", out bytesWritten),
+            StepKind.BeansConverted => Utf8.TryWrite(d, ci, $"JD beans {Whole(A)} ÷ {Factor(B)} per CNY = {Amount(C)}", out bytesWritten),
+            StepKind.PaidTotal => Utf8.TryWrite(d, ci, $"buyer's paid amount {Amount(A)}", out bytesWritten),
+            StepKind.Difference => Utf8.TryWrite(d, ci, $"{Amount(A)} − {Amount(B)} = {Amount(C)}", out bytesWritten),
+            StepKind.Multiplied => Utf8.TryWrite(d, ci, $"{Factor(A)} × {Amount(B)} = {Amount(C)}", out bytesWritten),
+            StepKind.NoPositiveDifference => Utf8.TryWrite(d, ci, $"difference {Amount(A)} is not positive: nothing due", out bytesWritten),
+            StepKind.Deduction =>
+                Utf8.TryWrite(d, ci, $"{(int)C}{OrdinalSuffix((int)C)} {Subject}: {(B == 1m ? "serious" : "general")}, {A:0}", out bytesWritten),
+            _ => Utf8.TryWrite(d, ci, $"{Kind}", out bytesWritten),
         };
     }
 
+    private static ChinaInstant Time(DateTimeOffset instant) => new(instant);
+
+    private static Figure Amount(decimal value) => new(value, FigureStyle.Amount);
+
+    private static Figure Percent(decimal value) => new(value, FigureStyle.Percent);
+
+    private static Figure Whole(decimal value) => new(value, FigureStyle.Whole);
+
+    private static Figure Factor(decimal value) => new(value, FigureStyle.Factor);
+
     /// <summary>1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st …</summary>
-    public static string Ordinal(int n)
-    {
-        int mod100 = n % 100;
-        string suffix = mod100 is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" };
-        return n.ToString(CultureInfo.InvariantCulture) + suffix;
-    }
+    public static string Ordinal(int n) => n.ToString(CultureInfo.InvariantCulture) + OrdinalSuffix(n);
+
+    private static string OrdinalSuffix(int n) => (n % 100) is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" };
 
     private static string Unit(int scale) => RoundingRule.UnitOf(scale);
 
-    private static string Hours(TimeSpan span) =>
-        span.TotalDays >= 7 && span.Ticks % TimeSpan.TicksPerDay == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{span.Ticks / TimeSpan.TicksPerDay} days")
-            : span.Ticks % TimeSpan.TicksPerHour == 0
-                ? string.Create(CultureInfo.InvariantCulture, $"{span.Ticks / TimeSpan.TicksPerHour} h")
-                : string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.##} h");
+    /// <summary>A period between two instants of an explanation: whole days from a week on, else hours ("72 h", "7 days", "1.5 h").</summary>
+    private readonly record struct Hours(TimeSpan Span) : IUtf8SpanFormattable
+    {
+        public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
+        {
+            var ci = CultureInfo.InvariantCulture;
+            return Span.TotalDays >= 7 && Span.Ticks % TimeSpan.TicksPerDay == 0
+                ? Utf8.TryWrite(utf8Destination, ci, $"{Span.Ticks / TimeSpan.TicksPerDay} days", out bytesWritten)
+                : Span.Ticks % TimeSpan.TicksPerHour == 0
+                    ? Utf8.TryWrite(utf8Destination, ci, $"{Span.Ticks / TimeSpan.TicksPerHour} h", out bytesWritten)
+                    : Utf8.TryWrite(utf8Destination, ci, $"{Span.TotalHours:0.##} h", out bytesWritten);
+        }
+    }
 }

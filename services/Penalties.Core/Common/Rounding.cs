@@ -56,17 +56,40 @@ public sealed record RoundingRule(RoundingMode Mode, int Scale)
     }
 }
 
+/// <summary>How <see cref="MoneyText"/> writes a number.</summary>
+public enum FigureStyle
+{
+    /// <summary>An amount with thousands separators and at least two decimals: "1,500.00".</summary>
+    Amount,
+    /// <summary>A rate as a percentage: 0.30 → "30%".</summary>
+    Percent,
+    /// <summary>A count rounded to a whole number, grouped: "45,000".</summary>
+    Whole,
+    /// <summary>A factor with up to two decimals: "0.5".</summary>
+    Factor,
+}
+
+/// <summary>A number as <see cref="MoneyText"/> writes it in <see cref="Style"/>: a hole of an explanation's UTF-8 template.</summary>
+public readonly record struct Figure(decimal Value, FigureStyle Style) : IUtf8SpanFormattable
+{
+    public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+        MoneyText.TryWrite(Value, Style, utf8Destination, out bytesWritten);
+
+
+    public override string ToString() => MoneyText.Text(Value, Style);
+}
+
 /// <summary>
 /// Formatting of CNY amounts, rates and counts for explanations: "1,500.00", "30%", "45,000", "0.5". Every explained
 /// decision renders several of these, so the usual values (non-negative, a 63-bit coefficient) are written digit by
 /// digit; the rest, and anything the fast path cannot write exactly, take .NET's format strings, which give the same
-/// text (a property test holds the two to it).
+/// text (a property test holds the two to it). The text is ASCII, written as UTF-8 bytes (<see cref="TryWrite"/>), the
+/// form explanations are sent in; the strings are made from those bytes.
 /// </summary>
 public static class MoneyText
 {
     /// <summary>An amount with thousands separators and at least two decimals; finer amounts keep every digit ("1,500.00", "0.005").</summary>
-    public static string Amount(decimal value) =>
-        ScaledInteger.TryFrom(value, out var v) && TryAmount(v, out var text) ? text : AmountSlow(value);
+    public static string Amount(decimal value) => Text(value, FigureStyle.Amount);
 
     internal static string AmountSlow(decimal value) =>
         decimal.Round(value, 2) == value
@@ -74,20 +97,15 @@ public static class MoneyText
             : value.ToString("#,0.00##########", CultureInfo.InvariantCulture);  // finer amounts keep every digit
 
     /// <summary>A rate as a percentage with up to ten decimals: 0.30 → "30%", 0.125 → "12.5%".</summary>
-    public static string Percent(decimal rate) =>
-        ScaledInteger.TryFrom(rate, out var v) && TryPlain(v.Coefficient, v.Scale - 2, 10, grouped: false, out var text) ? text + "%" : PercentSlow(rate);
+    public static string Percent(decimal rate) => Text(rate, FigureStyle.Percent);
 
     internal static string PercentSlow(decimal rate) => (rate * 100m).ToString("0.##########", CultureInfo.InvariantCulture) + "%";
 
     /// <summary>A count rounded to a whole number, with thousands separators ("#,0"): 45000 → "45,000".</summary>
-    public static string Whole(decimal value) =>
-        ScaledInteger.TryFrom(value, out var v) && v.TryWholePart(out long whole) && TryPlain(whole, 0, 0, grouped: true, out var text)
-            ? text : value.ToString("#,0", CultureInfo.InvariantCulture);
+    public static string Whole(decimal value) => Text(value, FigureStyle.Whole);
 
     /// <summary>A factor with up to two decimals, without trailing zeros ("0.##"): 100 → "100", 0.50 → "0.5".</summary>
-    public static string Factor(decimal value) =>
-        ScaledInteger.TryFrom(value, out var v) && TryPlain(v.Coefficient, v.Scale, 2, grouped: false, out var text)
-            ? text : value.ToString("0.##", CultureInfo.InvariantCulture);
+    public static string Factor(decimal value) => Text(value, FigureStyle.Factor);
 
     /// <summary>Number of decimal places actually carried by a decimal (1.50m → 2).</summary>
     public static int ScaleOf(decimal value) => value.Scale;
@@ -95,67 +113,105 @@ public static class MoneyText
     /// <summary>True when <paramref name="value"/> has no more significant decimals than <paramref name="scale"/>.</summary>
     public static bool FitsScale(decimal value, int scale) => value.Scale <= scale || decimal.Round(value, scale) == value;
 
+    /// <summary>The longest text of any style: 29 digits, 9 separators, a sign, a point, 12 decimals, a percent sign.</summary>
+    private const int MaxLength = 64;
+
+    internal static string Text(decimal value, FigureStyle style)
+    {
+        Span<byte> buffer = stackalloc byte[MaxLength];
+        return TryWrite(value, style, buffer, out int written)
+            ? System.Text.Encoding.ASCII.GetString(buffer[..written])
+            : throw new InvalidOperationException($"{value} does not fit {MaxLength} characters in the {style} style");
+    }
+
+    /// <summary>Writes <paramref name="value"/> in <paramref name="style"/> as ASCII (UTF-8) bytes; false when <paramref name="destination"/> is too short.</summary>
+    public static bool TryWrite(decimal value, FigureStyle style, Span<byte> destination, out int written)
+    {
+        bool fast = ScaledInteger.TryFrom(value, out var v);
+        switch (style)
+        {
+            case FigureStyle.Amount:
+                if (fast && TryAmount(v, destination, out written)) return true;
+                return decimal.Round(value, 2) == value
+                    ? value.TryFormat(destination, out written, "N2", CultureInfo.InvariantCulture)
+                    : value.TryFormat(destination, out written, "#,0.00##########", CultureInfo.InvariantCulture);
+            case FigureStyle.Percent:
+                if (!(fast && TryPlain(v.Coefficient, v.Scale - 2, 10, grouped: false, destination, out written))
+                    && !(value * 100m).TryFormat(destination, out written, "0.##########", CultureInfo.InvariantCulture))
+                    return false;
+                if (written == destination.Length) return false;
+                destination[written++] = (byte)'%';
+                return true;
+            case FigureStyle.Whole:
+                return (fast && v.TryWholePart(out long whole) && TryPlain(whole, 0, 0, grouped: true, destination, out written))
+                    || value.TryFormat(destination, out written, "#,0", CultureInfo.InvariantCulture);
+            default:
+                return (fast && TryPlain(v.Coefficient, v.Scale, 2, grouped: false, destination, out written))
+                    || value.TryFormat(destination, out written, "0.##", CultureInfo.InvariantCulture);
+        }
+    }
+
     /// <summary>Amount's fast path: at least two decimals, grouped; trailing zeros beyond two decimals dropped.</summary>
-    private static bool TryAmount(ScaledInteger v, out string text)
+    private static bool TryAmount(ScaledInteger v, Span<byte> destination, out int written)
     {
         var trimmed = v.Trimmed(minScale: 2);
         long coefficient = trimmed.Coefficient;
         int scale = trimmed.Scale;
-        if (scale > 12) return Fail(out text); // the format keeps at most 12 decimals and rounds the rest
+        if (scale > 12) return Fail(out written); // the format keeps at most 12 decimals and rounds the rest
         if (scale < 2)
         {
-            if (coefficient > long.MaxValue / 100) return Fail(out text);
+            if (coefficient > long.MaxValue / 100) return Fail(out written);
             coefficient *= scale == 0 ? 100 : 10;
             scale = 2;
         }
-        return TryWrite(coefficient, scale, grouped: true, out text);
+        return TryWriteDigits(coefficient, scale, grouped: true, destination, out written);
     }
 
     /// <summary>
     /// coefficient / 10^scale without trailing zeros, as the "0.##…" formats write it; a negative scale multiplies.
     /// False when more than <paramref name="maxDecimals"/> decimals would remain (the format string rounds then).
     /// </summary>
-    private static bool TryPlain(long coefficient, int scale, int maxDecimals, bool grouped, out string text)
+    private static bool TryPlain(long coefficient, int scale, int maxDecimals, bool grouped, Span<byte> destination, out int written)
     {
         for (; scale < 0; scale++)
         {
-            if (coefficient > long.MaxValue / 10) return Fail(out text);
+            if (coefficient > long.MaxValue / 10) return Fail(out written);
             coefficient *= 10;
         }
         var trimmed = ScaledInteger.Of(coefficient, scale).Trimmed();
-        if (trimmed.Scale > maxDecimals) return Fail(out text);
-        return TryWrite(trimmed.Coefficient, trimmed.Scale, grouped, out text);
+        if (trimmed.Scale > maxDecimals) return Fail(out written);
+        return TryWriteDigits(trimmed.Coefficient, trimmed.Scale, grouped, destination, out written);
     }
 
-    private static bool Fail(out string text)
+    private static bool Fail(out int written)
     {
-        text = "";
+        written = 0;
         return false;
     }
 
     /// <summary>Writes coefficient / 10^scale with exactly <paramref name="scale"/> decimals, grouping the integer digits by three if asked.</summary>
-    private static bool TryWrite(long coefficient, int scale, bool grouped, out string text)
+    private static bool TryWriteDigits(long coefficient, int scale, bool grouped, Span<byte> destination, out int written)
     {
         if (scale > 18)
-            return Fail(out text);
-        Span<char> buffer = stackalloc char[48];
+            return Fail(out written);
+        Span<byte> buffer = stackalloc byte[48];
         int pos = buffer.Length;
         for (int i = 0; i < scale; i++)
         {
-            buffer[--pos] = (char)('0' + (int)(coefficient % 10));
+            buffer[--pos] = (byte)('0' + (int)(coefficient % 10));
             coefficient /= 10;
         }
-        if (scale > 0) buffer[--pos] = '.';
+        if (scale > 0) buffer[--pos] = (byte)'.';
         int digits = 0;
         do
         {
-            if (grouped && digits > 0 && digits % 3 == 0) buffer[--pos] = ',';
-            buffer[--pos] = (char)('0' + (int)(coefficient % 10));
+            if (grouped && digits > 0 && digits % 3 == 0) buffer[--pos] = (byte)',';
+            buffer[--pos] = (byte)('0' + (int)(coefficient % 10));
             coefficient /= 10;
             digits++;
         }
         while (coefficient != 0);
-        text = new string(buffer[pos..]);
-        return true;
+        written = buffer.Length - pos;
+        return buffer[pos..].TryCopyTo(destination);
     }
 }

@@ -148,7 +148,7 @@ internal static class DecisionWire
             var step = steps[i];
             int start = w.BeginMessage(field);
             w.String(C.ExplanationStep.KindFieldNumber, EnumName<StepKind>.Of(step.Kind));
-            w.String(C.ExplanationStep.TextFieldNumber, step.Text);
+            w.Utf8(C.ExplanationStep.TextFieldNumber, step);
             w.EndMessage(start);
         }
     }

@@ -93,6 +93,25 @@ internal sealed class ProtoWriter
         _position += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_position));
     }
 
+    /// <summary>
+    /// A singular string field holding <paramref name="value"/>'s UTF-8 text, written in place (no string made): left out
+    /// when the text is empty, as an empty string is.
+    /// </summary>
+    public void Utf8<T>(int field, in T value) where T : IUtf8SpanFormattable
+    {
+        int start = BeginMessage(field); // a string is length-delimited like a message: the same reserved length byte
+        int written;
+        while (!value.TryFormat(_buffer.AsSpan(_position), out written, default, null))
+            Array.Resize(ref _buffer, _buffer.Length * 2);
+        if (written == 0)
+        {
+            _position = start - 1 - VarintSize((uint)(field << 3 | WireLengthDelimited)); // an empty string is not written
+            return;
+        }
+        _position += written;
+        EndMessage(start);
+    }
+
     /// <summary>Starts a message field; the value returned ends it (<see cref="EndMessage"/>) once its fields are written.</summary>
     public int BeginMessage(int field)
     {
