@@ -91,15 +91,30 @@ public class ServedPathBenchmarks
         return (LateShipmentCalculator.Assess(_catalog, c, Mapping.Pin(request.Pin)), explain);
     }
 
-    /// <summary>What the wire marshaller does with a response: encode it into the thread's writer and copy it out.</summary>
-    private int Written(Penalties.Grpc.Wire.WireResponse response)
+    /// <summary>What the service does with an answer on the wire: encode it (in the handler), then the marshaller copies it out.</summary>
+    private int Written<T>(T message) where T : Penalties.Grpc.Wire.IWireMessage
     {
-        var writer = Penalties.Grpc.Wire.ProtoWriter.Rent();
-        response.WriteTo(writer);
         _out.ResetWrittenCount();
-        _out.Write(writer.Written);
-        Penalties.Grpc.Wire.ProtoWriter.Return(writer);
+        Penalties.Grpc.Wire.WireResponse.Marshaller.ContextualSerializer(Penalties.Grpc.Wire.WireResponse.Encode(message), _context ??= new OutputContext(_out));
         return _out.WrittenCount;
+    }
+
+    private OutputContext? _context;
+
+    /// <summary>grpc-dotnet's serialization context, reduced to the buffer the message is written to.</summary>
+    private sealed class OutputContext(ArrayBufferWriter<byte> output) : global::Grpc.Core.SerializationContext
+    {
+        public override void Complete(byte[] payload) => output.Write(payload);
+
+        public override IBufferWriter<byte> GetBufferWriter() => output;
+
+        public override void SetPayloadLength(int payloadLength)
+        {
+        }
+
+        public override void Complete()
+        {
+        }
     }
 
     [Benchmark]

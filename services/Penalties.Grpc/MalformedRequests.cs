@@ -69,7 +69,9 @@ internal sealed class ParsingMethodProvider<TService>(PenaltiesMetrics metrics) 
             if (type.GetCustomAttribute<BindServiceMethodAttribute>(inherit: false) is not { } bind) continue;
             var method = bind.BindType.GetMethod(bind.BindMethodName, BindingFlags.Public | BindingFlags.Static, [typeof(ServiceBinderBase), type])
                 ?? throw new InvalidOperationException($"{bind.BindType}.{bind.BindMethodName}(ServiceBinderBase, {type.Name}) not found for gRPC service {typeof(TService).Name}");
-            method.Invoke(null, [new Binder(context, type, metrics), null]);
+            var binder = new Binder(context, type, metrics);
+            method.Invoke(null, [binder, null]);
+            binder.ThrowIfAnyOnTheWireUnbound();
             return;
         }
     }
@@ -86,6 +88,7 @@ internal sealed class ParsingMethodProvider<TService>(PenaltiesMetrics metrics) 
                     Invoker<global::Grpc.AspNetCore.Server.Model.UnaryServerMethod<TService, TRequest, TResponse>>(m));
         }
 
+        // A server- or client-streaming RPC is never answered on the wire: a method marked for one stays unbound (start-up fails).
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse>? handler) =>
             context.AddServerStreamingMethod(MalformedRequests.Parsing(method, metrics), Metadata(method, out var m),
                 Invoker<global::Grpc.AspNetCore.Server.Model.ServerStreamingServerMethod<TService, TRequest, TResponse>>(m));
@@ -116,10 +119,26 @@ internal sealed class ParsingMethodProvider<TService>(PenaltiesMetrics metrics) 
         private static List<object> Metadata(MethodInfo implementation) =>
             [.. typeof(TService).GetCustomAttributes(inherit: true), .. implementation.GetCustomAttributes(inherit: true)];
 
+        private readonly HashSet<MethodInfo> _boundOnTheWire = [];
+
         /// <summary>The service's method marked to answer <paramref name="method"/> on the wire (<see cref="OnTheWireAttribute"/>), if any.</summary>
-        private static MethodInfo? OnTheWire(IMethod method) =>
-            typeof(TService).GetMethods(BindingFlags.Public | BindingFlags.Instance)
+        private MethodInfo? OnTheWire(IMethod method)
+        {
+            var wire = typeof(TService).GetMethods(BindingFlags.Public | BindingFlags.Instance)
                 .SingleOrDefault(m => m.GetCustomAttribute<OnTheWireAttribute>() is { } a && a.Rpc == method.Name);
+            if (wire is not null) _boundOnTheWire.Add(wire);
+            return wire;
+        }
+
+        /// <summary>A method marked <see cref="OnTheWireAttribute"/> that no unary or bidirectional RPC was bound to (a misspelt name, another kind of RPC) would leave its RPC unimplemented: the host does not start.</summary>
+        public void ThrowIfAnyOnTheWireUnbound()
+        {
+            var unbound = typeof(TService).GetMethods(BindingFlags.Public | BindingFlags.Instance)
+                .Where(m => m.GetCustomAttribute<OnTheWireAttribute>() is not null && !_boundOnTheWire.Contains(m))
+                .Select(m => $"{m.Name} [OnTheWire(\"{m.GetCustomAttribute<OnTheWireAttribute>()!.Rpc}\")]").ToList();
+            if (unbound.Count > 0)
+                throw new InvalidOperationException($"gRPC service {typeof(TService).Name}: {string.Join(", ", unbound)} names no unary or bidirectional RPC of {serviceBase.Name}");
+        }
 
         /// <summary><paramref name="method"/> answered with <see cref="WireResponse"/>s: its parsing request marshaller, the wire response marshaller.</summary>
         private Method<TRequest, WireResponse> Wire<TRequest, TResponse>(Method<TRequest, TResponse> method) where TRequest : class where TResponse : class

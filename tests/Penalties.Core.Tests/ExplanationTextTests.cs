@@ -8,6 +8,8 @@ namespace Penalties.Core.Tests;
 /// string (what the CLI and the contract mapping read). The expected texts are those the string templates rendered
 /// before the steps were rendered as UTF-8 (commit 7ce45da), for every step kind, the period forms (hours, days,
 /// fractions), rounding unchanged and changed, ordinals, negative and huge amounts, instants before 1900 and after 7000.
+/// One difference from the string templates, by construction: a subject (rule data) holding a lone UTF-16 surrogate
+/// reads as U+FFFD in <see cref="ExplanationStep.Text"/>, as it always did on the wire.
 /// </summary>
 public class ExplanationTextTests
 {
@@ -76,14 +78,10 @@ public class ExplanationTextTests
 
     [Theory]
     [MemberData(nameof(Steps))]
-    public void A_step_too_long_for_the_space_given_says_so_and_writes_nothing_past_it(ExplanationStep step, string expected)
+    public void A_step_too_long_for_the_space_given_says_so(ExplanationStep step, string expected)
     {
         int length = Encoding.UTF8.GetByteCount(expected);
-        if (length == 0) return;
-        var buffer = new byte[length + 8];
-        Array.Fill(buffer, (byte)0xEE);
-        Assert.False(step.TryFormat(buffer.AsSpan(0, length - 1), out _, default, null));
-        Assert.All(buffer[(length - 1)..], b => Assert.Equal(0xEE, b));
+        if (length > 0) Assert.False(step.TryFormat(new byte[length - 1], out _, default, null));
     }
 
     [Fact]

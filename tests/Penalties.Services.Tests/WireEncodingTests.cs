@@ -1,6 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Google.Protobuf;
 using C = Penalties.Contracts.V1;
 using Penalties.Core.Common;
@@ -168,7 +170,7 @@ public sealed class WireEncodingTests
             IMessage expected = correlationId is null
                 ? new C.AssessLateShipmentResponse { Decision = decision }
                 : new C.AssessLateShipmentStreamResponse { CorrelationId = correlationId, Decision = decision };
-            var actual = new DecisionWire.LateShipment(d, explain, correlationId).ToByteArray();
+            var actual = WireResponse.Encode(new DecisionWire.LateShipment(d, explain, correlationId)).Bytes.ToArray();
             return actual.AsSpan().SequenceEqual(expected.ToByteArray())
                 .Label($"{d.Outcome}, {d.Lines.Count} lines, explain {explain}: {Convert.ToHexString(actual)} vs {Convert.ToHexString(expected.ToByteArray())}");
         });
@@ -183,7 +185,7 @@ public sealed class WireEncodingTests
             IMessage expected = correlationId is null
                 ? new C.AssessPriceMatchResponse { Decision = decision }
                 : new C.AssessPriceMatchStreamResponse { CorrelationId = correlationId, Decision = decision };
-            var actual = new DecisionWire.PriceMatch(d, explain, correlationId).ToByteArray();
+            var actual = WireResponse.Encode(new DecisionWire.PriceMatch(d, explain, correlationId)).Bytes.ToArray();
             return actual.AsSpan().SequenceEqual(expected.ToByteArray())
                 .Label($"{d.Outcome}, explain {explain}: {Convert.ToHexString(actual)} vs {Convert.ToHexString(expected.ToByteArray())}");
         });
@@ -201,7 +203,7 @@ public sealed class WireEncodingTests
         Assert.Contains(late, d => d.Lines.Count > 1);
         Assert.Contains(late, d => d.Lines.Any(l => l.Deadline.UtcDateTime < DateTime.UnixEpoch));
         Assert.Contains(price, d => d.Difference < 0m);
-        Assert.Contains(late, d => new DecisionWire.LateShipment(d, explain: true).ToByteArray().Length > 16_384); // a three-byte length prefix
+        Assert.Contains(late, d => WireResponse.Encode(new DecisionWire.LateShipment(d, explain: true)).Bytes.Length > 16_384); // a three-byte length prefix
     }
 
     /// <summary>A step's text written in place: an empty one left out, a long one (past the writer's first buffer) whole.</summary>
@@ -220,6 +222,82 @@ public sealed class WireEncodingTests
         Assert.Equal(new C.ExplanationStep { Kind = "Note", Text = step.Text }.ToByteArray(), writer.Written.ToArray());
     }
 
+    /// <summary>
+    /// The marshaller sends a response's bytes as they were encoded, with their length, once: answers of every size in a
+    /// row on one thread (the thread's writer reused, one past 64 KiB not kept) each come out whole.
+    /// </summary>
+    [Fact]
+    public void The_marshaller_sends_each_answer_whole_once()
+    {
+        var c = LateCases.Sample(100).First(c => Late(c, 0) is not null);
+        var small = Late(c with { OrderId = "S-1" }, 0)!;
+        var huge = Late(c with { OrderId = new string('长', 25_000) }, 0)!;
+        foreach (var d in new[] { small, huge, small, huge, small })
+        {
+            var expected = new C.AssessLateShipmentResponse { Decision = Mapping.Decision(d, explain: true) }.ToByteArray();
+            var response = WireResponse.Encode(new DecisionWire.LateShipment(d, explain: true));
+            var context = new RecordingContext();
+            WireResponse.Marshaller.ContextualSerializer(response, context);
+            Assert.Equal(expected.Length, context.PayloadLength);
+            Assert.Equal(expected, context.Output.WrittenSpan.ToArray());
+            Assert.True(context.Completed);
+            Assert.Throws<InvalidOperationException>(() => WireResponse.Marshaller.ContextualSerializer(response, new RecordingContext()));
+        }
+        Assert.True(WireResponse.Encode(new DecisionWire.LateShipment(huge, explain: true)).Bytes.Length > 64 * 1024);
+    }
+
+    private sealed class RecordingContext : global::Grpc.Core.SerializationContext
+    {
+        public readonly System.Buffers.ArrayBufferWriter<byte> Output = new();
+        public int PayloadLength = -1;
+        public bool Completed;
+
+        public override void SetPayloadLength(int payloadLength) => PayloadLength = payloadLength;
+
+        public override System.Buffers.IBufferWriter<byte> GetBufferWriter() => Output;
+
+        public override void Complete() => Completed = true;
+
+        public override void Complete(byte[] payload) => throw new InvalidOperationException("the wire marshaller writes through the buffer writer");
+    }
+
+    /// <summary>A method marked to answer an RPC on the wire that it cannot answer (a misspelt name, a server-streaming RPC) stops the host from mapping the service.</summary>
+    [Fact]
+    public async Task A_method_marked_on_the_wire_for_no_unary_or_bidirectional_rpc_stops_the_host()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.Services.AddGrpc();
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<Penalties.ServiceDefaults.PenaltiesMetrics>();
+        builder.Services.AnswerMalformedRequestsAsInvalidArgument();
+        await using var app = builder.Build();
+        var misspelt = Assert.Throws<InvalidOperationException>(() => Endpoints(app, a => a.MapGrpcService<MisspeltOnTheWire>()));
+        Assert.Contains("AssessOnTheWire [OnTheWire(\"Asess\")]", misspelt.Message, StringComparison.Ordinal);
+        var streaming = Assert.Throws<InvalidOperationException>(() => Endpoints(app, a => a.MapGrpcService<ServerStreamingOnTheWire>()));
+        Assert.Contains("WatchOnTheWire [OnTheWire(\"Watch\")]", streaming.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Maps a service and builds its endpoints (grpc-dotnet discovers a service's methods when its endpoints are first read).</summary>
+    private static void Endpoints(Microsoft.AspNetCore.Builder.WebApplication app, Action<Microsoft.AspNetCore.Builder.WebApplication> map)
+    {
+        map(app);
+        _ = ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).ToList();
+    }
+
+    private sealed class MisspeltOnTheWire : C.LateShipment.LateShipmentBase
+    {
+        [OnTheWire("Asess")]
+        public Task<WireResponse> AssessOnTheWire(C.AssessLateShipmentRequest request, global::Grpc.Core.ServerCallContext context) =>
+            throw new NotSupportedException();
+    }
+
+    private sealed class ServerStreamingOnTheWire : C.RuleSets.RuleSetsBase
+    {
+        [OnTheWire("Watch")]
+        public Task WatchOnTheWire(C.WatchRuleSetsRequest request, global::Grpc.Core.IServerStreamWriter<WireResponse> responses, global::Grpc.Core.ServerCallContext context) =>
+            throw new NotSupportedException();
+    }
+
     /// <summary>A stream item's error is the generated message's own bytes.</summary>
     [Fact]
     public void A_stream_items_error_is_sent_as_its_message()
@@ -229,6 +307,6 @@ public sealed class WireEncodingTests
             CorrelationId = "item-7",
             Error = new C.ItemError { Code = 3, Message = "invalid", FieldViolations = { new C.FieldViolation { Field = "case.lines[0].amount", Description = "is required" } } },
         };
-        Assert.Equal(message.ToByteArray(), new MessageResponse(message).ToByteArray());
+        Assert.Equal(message.ToByteArray(), WireResponse.Of(message).Bytes.ToArray());
     }
 }

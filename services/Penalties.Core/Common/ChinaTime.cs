@@ -95,6 +95,5 @@ public readonly record struct ChinaInstant(DateTimeOffset Instant) : IUtf8SpanFo
         return true;
     }
 
-
     public override string ToString() => ChinaTime.Format(Instant);
 }

@@ -144,9 +144,7 @@ public readonly record struct ExplanationStep(
 
     private static Figure Factor(decimal value) => new(value, FigureStyle.Factor);
 
-    /// <summary>1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st …</summary>
-    public static string Ordinal(int n) => n.ToString(CultureInfo.InvariantCulture) + OrdinalSuffix(n);
-
+    /// <summary>The suffix of an ordinal: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st …</summary>
     private static string OrdinalSuffix(int n) => (n % 100) is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" };
 
     private static string Unit(int scale) => RoundingRule.UnitOf(scale);

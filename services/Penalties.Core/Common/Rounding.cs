@@ -75,7 +75,6 @@ public readonly record struct Figure(decimal Value, FigureStyle Style) : IUtf8Sp
     public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
         MoneyText.TryWrite(Value, Style, utf8Destination, out bytesWritten);
 
-
     public override string ToString() => MoneyText.Text(Value, Style);
 }
 
@@ -91,6 +90,7 @@ public static class MoneyText
     /// <summary>An amount with thousands separators and at least two decimals; finer amounts keep every digit ("1,500.00", "0.005").</summary>
     public static string Amount(decimal value) => Text(value, FigureStyle.Amount);
 
+    /// <summary>The format strings Amount's fast path replaces, as strings: the oracle of the property tests (<see cref="TryWrite"/> takes the same formats when the fast path cannot write a value).</summary>
     internal static string AmountSlow(decimal value) =>
         decimal.Round(value, 2) == value
             ? value.ToString("N2", CultureInfo.InvariantCulture)                 // whole fen: the standard format
@@ -99,6 +99,7 @@ public static class MoneyText
     /// <summary>A rate as a percentage with up to ten decimals: 0.30 → "30%", 0.125 → "12.5%".</summary>
     public static string Percent(decimal rate) => Text(rate, FigureStyle.Percent);
 
+    /// <summary>The format string Percent's fast path replaces, as a string: the oracle of the property tests.</summary>
     internal static string PercentSlow(decimal rate) => (rate * 100m).ToString("0.##########", CultureInfo.InvariantCulture) + "%";
 
     /// <summary>A count rounded to a whole number, with thousands separators ("#,0"): 45000 → "45,000".</summary>
@@ -138,8 +139,8 @@ public static class MoneyText
             case FigureStyle.Percent:
                 if (!(fast && TryPlain(v.Coefficient, v.Scale - 2, 10, grouped: false, destination, out written))
                     && !(value * 100m).TryFormat(destination, out written, "0.##########", CultureInfo.InvariantCulture))
-                    return false;
-                if (written == destination.Length) return false;
+                    return Fail(out written);
+                if (written == destination.Length) return Fail(out written);
                 destination[written++] = (byte)'%';
                 return true;
             case FigureStyle.Whole:
@@ -211,7 +212,8 @@ public static class MoneyText
             digits++;
         }
         while (coefficient != 0);
+        if (!buffer[pos..].TryCopyTo(destination)) return Fail(out written);
         written = buffer.Length - pos;
-        return buffer[pos..].TryCopyTo(destination);
+        return true;
     }
 }

@@ -20,16 +20,17 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
     /// <summary>LateShipment.Assess, its answer encoded straight to the wire (<see cref="WireResponse"/>).</summary>
     [OnTheWire(nameof(LateShipment.LateShipmentBase.Assess))]
     public Task<WireResponse> AssessOnTheWire(AssessLateShipmentRequest request, ServerCallContext context) =>
-        Task.FromResult<WireResponse>(Handle(request, correlationId: null));
+        Task.FromResult(Handle(request, correlationId: null));
 
     /// <summary>LateShipment.AssessStream, each answer encoded straight to the wire.</summary>
     [OnTheWire(nameof(LateShipment.LateShipmentBase.AssessStream))]
     public Task AssessStreamOnTheWire(IAsyncStreamReader<AssessLateShipmentStreamRequest> requestStream, IServerStreamWriter<WireResponse> responseStream, ServerCallContext context) =>
         Streams.Run(requestStream, responseStream, context, metrics,
             r => Handle(r.Request ?? new AssessLateShipmentRequest(), r.CorrelationId),
-            (r, error) => new MessageResponse(new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Error = error }));
+            (r, error) => WireResponse.Of(new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Error = error }));
 
-    private DecisionWire.LateShipment Handle(AssessLateShipmentRequest request, string? correlationId)
+    /// <summary>The answer to one request, encoded here: a failure to encode it is the call's, seen by the error interceptor.</summary>
+    private WireResponse Handle(AssessLateShipmentRequest request, string? correlationId)
     {
         var v = new ViolationList();
         var c = Mapping.Case(v, Mapping.LateShipmentCase, request.Case);
@@ -37,7 +38,7 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
         v.ThrowIfAny();
         var decision = Decide(c!, request.Pin);
         Count(decision.Rule.RuleSetId, decision.Rule.Version, Mapping.Outcome(decision.Outcome));
-        return new DecisionWire.LateShipment(decision, explain, correlationId);
+        return WireResponse.Encode(new DecisionWire.LateShipment(decision, explain, correlationId));
     }
 
     private Core.LateShipment.LateShipmentDecision Decide(CoreCase c, RulePin? pin)

@@ -21,16 +21,17 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
     /// <summary>PriceMatch.Assess, its answer encoded straight to the wire (<see cref="WireResponse"/>).</summary>
     [OnTheWire(nameof(PriceMatch.PriceMatchBase.Assess))]
     public Task<WireResponse> AssessOnTheWire(AssessPriceMatchRequest request, ServerCallContext context) =>
-        Task.FromResult<WireResponse>(Handle(request, correlationId: null));
+        Task.FromResult(Handle(request, correlationId: null));
 
     /// <summary>PriceMatch.AssessStream, each answer encoded straight to the wire.</summary>
     [OnTheWire(nameof(PriceMatch.PriceMatchBase.AssessStream))]
     public Task AssessStreamOnTheWire(IAsyncStreamReader<AssessPriceMatchStreamRequest> requestStream, IServerStreamWriter<WireResponse> responseStream, ServerCallContext context) =>
         Streams.Run(requestStream, responseStream, context, metrics,
             r => Handle(r.Request ?? new AssessPriceMatchRequest(), r.CorrelationId),
-            (r, error) => new MessageResponse(new AssessPriceMatchStreamResponse { CorrelationId = r.CorrelationId, Error = error }));
+            (r, error) => WireResponse.Of(new AssessPriceMatchStreamResponse { CorrelationId = r.CorrelationId, Error = error }));
 
-    private DecisionWire.PriceMatch Handle(AssessPriceMatchRequest request, string? correlationId)
+    /// <summary>The answer to one request, encoded here: a failure to encode it is the call's, seen by the error interceptor.</summary>
+    private WireResponse Handle(AssessPriceMatchRequest request, string? correlationId)
     {
         var v = new ViolationList();
         var c = Mapping.Case(v, Mapping.PriceMatchCase, request.Case);
@@ -38,7 +39,7 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
         v.ThrowIfAny();
         var decision = Decide(c!, request.Pin);
         Count(decision.Rule.RuleSetId, decision.Rule.Version, Mapping.Outcome(decision.Outcome));
-        return new DecisionWire.PriceMatch(decision, explain, correlationId);
+        return WireResponse.Encode(new DecisionWire.PriceMatch(decision, explain, correlationId));
     }
 
     private Core.PriceMatch.PriceMatchDecision Decide(CoreCase c, RulePin? pin)

@@ -7,42 +7,35 @@ namespace Penalties.Grpc.Wire;
 
 /// <summary>
 /// The calculators' decisions encoded as the contract's messages, field for field what <see cref="Mapping"/>'s
-/// <c>Decision</c> builds (the field numbers are those of <c>protos/penalties/v1</c>; a property test compares the
-/// bytes with the generated serializer's for the same decisions, so a field added to the contract and to Mapping but
-/// not here fails it).
+/// <c>Decision</c> builds (the field numbers are those of <c>protos/penalties/v1</c>). A property test compares the
+/// bytes with the generated serializer's for the same decisions; a field added to the contract and to Mapping but not
+/// here fails it as soon as its generated decisions give the field a value other than its default.
 /// </summary>
 internal static class DecisionWire
 {
-    /// <summary>
-    /// An Assess answer (the decision in field 1) or, with a correlation id, an AssessStream item's (the id in field 1,
-    /// the decision in field 2): the same numbers in every calculator's contract.
-    /// </summary>
-    public abstract class Answer(bool explain, string? correlationId) : WireResponse
-    {
-        internal sealed override void WriteTo(ProtoWriter writer)
-        {
-            if (correlationId is null)
-            {
-                Decision(writer, C.AssessLateShipmentResponse.DecisionFieldNumber, explain);
-                return;
-            }
-            writer.String(C.AssessLateShipmentStreamResponse.CorrelationIdFieldNumber, correlationId);
-            Decision(writer, C.AssessLateShipmentStreamResponse.DecisionFieldNumber, explain);
-        }
-
-        private protected abstract void Decision(ProtoWriter writer, int field, bool explain);
-    }
-
     /// <summary>AssessLateShipmentResponse, or AssessLateShipmentStreamResponse with <paramref name="correlationId"/>.</summary>
-    public sealed class LateShipment(Core.LateShipment.LateShipmentDecision decision, bool explain, string? correlationId = null) : Answer(explain, correlationId)
+    public readonly struct LateShipment(Core.LateShipment.LateShipmentDecision decision, bool explain, string? correlationId = null) : IWireMessage
     {
-        private protected override void Decision(ProtoWriter writer, int field, bool explain) => LateShipmentDecision(writer, field, decision, explain);
+        public void WriteTo(ProtoWriter writer) =>
+            LateShipmentDecision(writer, correlationId is null ? C.AssessLateShipmentResponse.DecisionFieldNumber
+                : StreamItem(writer, C.AssessLateShipmentStreamResponse.CorrelationIdFieldNumber, correlationId, C.AssessLateShipmentStreamResponse.DecisionFieldNumber),
+                decision, explain);
     }
 
     /// <summary>AssessPriceMatchResponse, or AssessPriceMatchStreamResponse with <paramref name="correlationId"/>.</summary>
-    public sealed class PriceMatch(Core.PriceMatch.PriceMatchDecision decision, bool explain, string? correlationId = null) : Answer(explain, correlationId)
+    public readonly struct PriceMatch(Core.PriceMatch.PriceMatchDecision decision, bool explain, string? correlationId = null) : IWireMessage
     {
-        private protected override void Decision(ProtoWriter writer, int field, bool explain) => PriceMatchDecision(writer, field, decision, explain);
+        public void WriteTo(ProtoWriter writer) =>
+            PriceMatchDecision(writer, correlationId is null ? C.AssessPriceMatchResponse.DecisionFieldNumber
+                : StreamItem(writer, C.AssessPriceMatchStreamResponse.CorrelationIdFieldNumber, correlationId, C.AssessPriceMatchStreamResponse.DecisionFieldNumber),
+                decision, explain);
+    }
+
+    /// <summary>A stream item's correlation id, written first; the field its decision goes in.</summary>
+    private static int StreamItem(ProtoWriter w, int correlationIdField, string correlationId, int decisionField)
+    {
+        w.String(correlationIdField, correlationId);
+        return decisionField;
     }
 
     private static void LateShipmentDecision(ProtoWriter w, int field, Core.LateShipment.LateShipmentDecision d, bool explain)
@@ -134,7 +127,7 @@ internal static class DecisionWire
         w.EndMessage(start);
     }
 
-    private static readonly long UnixEpochSeconds = DateTime.UnixEpoch.Ticks / TimeSpan.TicksPerSecond;
+    private const long UnixEpochSeconds = 62_135_596_800; // DateTime.UnixEpoch.Ticks / TimeSpan.TicksPerSecond
 
     private static void Elements(ProtoWriter w, int field, IReadOnlyList<string> values)
     {

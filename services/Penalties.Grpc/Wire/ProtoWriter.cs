@@ -7,8 +7,9 @@ namespace Penalties.Grpc.Wire;
 /// (<see cref="WireResponse"/>). It writes what Google.Protobuf's generated serializer writes for the same message:
 /// fields in number order, proto3 scalars left out when they hold their default, set message fields and every element
 /// of a repeated field always written, int32 negatives as ten-byte varints. A nested message's length is written when
-/// it ends: one byte is reserved for it, and the rare message of 128 bytes or more is moved up to make room, so sizes
-/// are never computed twice (the generated code computes a nested message's size again at every level above it).
+/// it ends: one byte is reserved for it, and a message of 128 bytes or more (a decision, a line with its explanation) is
+/// moved up by a byte or two to make room, one copy of it, so no size is computed beforehand (the generated code computes
+/// a nested message's size again at every level above it, measuring every string again each time).
 /// </summary>
 internal sealed class ProtoWriter
 {
@@ -58,14 +59,6 @@ internal sealed class ProtoWriter
         if (value is not { } v) return;
         Key(field, WireVarint);
         Varint((ulong)v);
-    }
-
-    public void Bool(int field, bool value)
-    {
-        if (!value) return;
-        Key(field, WireVarint);
-        Ensure(1);
-        _buffer[_position++] = 1;
     }
 
     /// <summary>A singular string field: left out when empty.</summary>
@@ -141,16 +134,6 @@ internal sealed class ProtoWriter
             value >>= 7;
         }
         _buffer[at] = (byte)value;
-    }
-
-    /// <summary>A message field holding a message already encoded (<paramref name="encoded"/> is its fields).</summary>
-    public void Encoded(int field, ReadOnlySpan<byte> encoded)
-    {
-        Key(field, WireLengthDelimited);
-        Varint((uint)encoded.Length);
-        Ensure(encoded.Length);
-        encoded.CopyTo(_buffer.AsSpan(_position));
-        _position += encoded.Length;
     }
 
     /// <summary>The fields of a generated message, written by its own serializer.</summary>
