@@ -55,31 +55,32 @@ public static class ChinaTime
         long local = instant.UtcTicks + Offset.Ticks;
         // The date in one computation (DateTime's Year, Month and Day each compute it again); the time of day in integers.
         var (year, month, day) = DateOnly.FromDayNumber((int)(local / TimeSpan.TicksPerDay));
-        long time = local % TimeSpan.TicksPerDay;
+        int milliseconds = (int)(local % TimeSpan.TicksPerDay / TimeSpan.TicksPerMillisecond);
+        int seconds = milliseconds / 1000;
         text = text[..FormattedLength];
-        Digits(text[0..4], year);
+        Pair(text, 0, year / 100);
+        Pair(text, 2, year % 100);
         text[4] = (byte)'-';
-        Digits(text[5..7], month);
+        Pair(text, 5, month);
         text[7] = (byte)'-';
-        Digits(text[8..10], day);
+        Pair(text, 8, day);
         text[10] = (byte)' ';
-        Digits(text[11..13], (int)(time / TimeSpan.TicksPerHour));
+        Pair(text, 11, seconds / 3600);
         text[13] = (byte)':';
-        Digits(text[14..16], (int)(time / TimeSpan.TicksPerMinute % 60));
+        Pair(text, 14, seconds / 60 % 60);
         text[16] = (byte)':';
-        Digits(text[17..19], (int)(time / TimeSpan.TicksPerSecond % 60));
+        Pair(text, 17, seconds % 60);
         text[19] = (byte)'.';
-        Digits(text[20..23], (int)(time / TimeSpan.TicksPerMillisecond % 1000));
+        text[20] = (byte)('0' + milliseconds % 1000 / 100);
+        Pair(text, 21, milliseconds % 100);
         " +08:00"u8.CopyTo(text[23..]);
     }
 
-    private static void Digits(Span<byte> target, int value)
+    /// <summary>Two decimal digits of <paramref name="value"/> (0–99) at <paramref name="at"/>.</summary>
+    private static void Pair(Span<byte> text, int at, int value)
     {
-        for (int i = target.Length - 1; i >= 0; i--)
-        {
-            target[i] = (byte)('0' + value % 10);
-            value /= 10;
-        }
+        text[at] = (byte)('0' + value / 10);
+        text[at + 1] = (byte)('0' + value % 10);
     }
 }
 
