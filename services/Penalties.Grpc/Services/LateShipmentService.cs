@@ -37,8 +37,9 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
         bool explain = Mapping.Explain(request.View, v);
         v.ThrowIfAny();
         var decision = Decide(c!, request.Pin);
-        Count(decision.Rule.RuleSetId, decision.Rule.Version, Mapping.Outcome(decision.Outcome));
-        return WireResponse.Encode(new DecisionWire.LateShipment(decision, explain, correlationId));
+        var answer = WireResponse.Encode(new DecisionWire.LateShipment(decision, explain, correlationId));
+        Count(decision.Rule.RuleSetId, decision.Rule.Version, Mapping.Outcome(decision.Outcome)); // once answered
+        return answer;
     }
 
     private Core.LateShipment.LateShipmentDecision Decide(CoreCase c, RulePin? pin)

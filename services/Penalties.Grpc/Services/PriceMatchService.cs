@@ -38,8 +38,9 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
         bool explain = Mapping.Explain(request.View, v);
         v.ThrowIfAny();
         var decision = Decide(c!, request.Pin);
-        Count(decision.Rule.RuleSetId, decision.Rule.Version, Mapping.Outcome(decision.Outcome));
-        return WireResponse.Encode(new DecisionWire.PriceMatch(decision, explain, correlationId));
+        var answer = WireResponse.Encode(new DecisionWire.PriceMatch(decision, explain, correlationId));
+        Count(decision.Rule.RuleSetId, decision.Rule.Version, Mapping.Outcome(decision.Outcome)); // once answered
+        return answer;
     }
 
     private Core.PriceMatch.PriceMatchDecision Decide(CoreCase c, RulePin? pin)
