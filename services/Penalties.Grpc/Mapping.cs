@@ -73,11 +73,6 @@ public static class Mapping
         pin is null || string.IsNullOrEmpty(pin.RuleSetId) ? null
             : new RulePin(pin.RuleSetId, pin.Version, string.IsNullOrEmpty(pin.ContentHash) ? null : pin.ContentHash);
 
-    public static IEnumerable<C.ExplanationStep> Steps(IReadOnlyList<ExplanationStep> steps)
-    {
-        foreach (var s in steps) yield return new C.ExplanationStep { Kind = EnumName<StepKind>.Of(s.Kind), Text = s.Text };
-    }
-
     /// <summary>
     /// Maps the request's case with <paramref name="map"/>; its violations (the core's paths are relative to the case)
     /// are added to <paramref name="v"/> under "case.", beside the request's other fields. Null when the case is invalid.
@@ -201,46 +196,7 @@ public static class Mapping
     }
 
     /// <summary>The decision as the contract's message; without its explanation steps when <paramref name="explain"/> is false (the basic view).</summary>
-    public static C.LateShipmentDecision Decision(Core.LateShipment.LateShipmentDecision d, bool explain = true)
-    {
-        // An order with lines is explained per line (a one-line order too: its explanation is its line's, sent
-        // once, not twice); only an order without lines (refused before payment) is explained at the order.
-        var result = new C.LateShipmentDecision
-        {
-            Rule = Rule(d.Rule),
-            OrderId = d.OrderId,
-            Outcome = Outcome(d.Outcome),
-            Instrument = EnumName<Core.LateShipment.PayoutInstrument>.Of(d.Instrument),
-            BuyerPayout = Money(d.BuyerPayout),
-            PlatformLiability = Money(d.PlatformLiability),
-            MerchantTotal = Money(d.MerchantTotal),
-            ReferralRuleSetId = d.Referral?.RuleSetId ?? "",
-            ReferralViolationCode = d.Referral?.ViolationCode ?? "",
-            ReasonCodes = { d.ReasonCodes },
-        };
-        if (explain && d.Lines.Count == 0) result.Steps.AddRange(Steps(d.Steps));
-        if (d.BuyerPoints is { } points) result.BuyerPoints = points;
-        for (int i = 0; i < d.Lines.Count; i++)
-        {
-            var l = d.Lines[i];
-            var line = new C.LateShipmentLineDecision
-            {
-                LineId = l.LineId,
-                Outcome = Outcome(l.Outcome),
-                Lateness = EnumName<Core.LateShipment.Lateness>.Of(l.Lateness),
-                Deadline = Time(l.Deadline),
-                OutOfStockAt = Time(l.OutOfStockAt),
-                BuyerPayout = Money(l.BuyerPayout),
-                PlatformLiability = Money(l.PlatformLiability),
-                MerchantTotal = Money(l.MerchantTotal),
-                ReasonCodes = { l.ReasonCodes },
-            };
-            if (explain) line.Steps.AddRange(Steps(l.Steps));
-            if (l.BuyerPoints is { } p) line.BuyerPoints = p;
-            result.Lines.Add(line);
-        }
-        return result;
-    }
+    public static C.LateShipmentDecision Decision(Core.LateShipment.LateShipmentDecision d, bool explain = true) => Wire.DecisionWire.Message(d, explain);
 
     internal static C.LateShipmentOutcome Outcome(Core.LateShipment.LateShipmentOutcome o) => o switch
     {
@@ -339,19 +295,7 @@ public static class Mapping
     }
 
     /// <summary>The decision as the contract's message; without its explanation steps when <paramref name="explain"/> is false (the basic view).</summary>
-    public static C.PriceMatchDecision Decision(Core.PriceMatch.PriceMatchDecision d, bool explain = true) => new()
-    {
-        Rule = Rule(d.Rule),
-        OrderId = d.OrderId,
-        Outcome = Outcome(d.Outcome),
-        BuyerPaidAmount = Money(d.BuyerPaidAmount),
-        ComparisonPaidAmount = Money(d.ComparisonPaidAmount),
-        Difference = Money(d.Difference),
-        Payout = Money(d.Payout),
-        FailedConditions = { d.FailedConditions.Select(f => new C.FailedCondition { Code = f.Code, Detail = f.Detail }) },
-        ReasonCodes = { d.ReasonCodes },
-        Steps = { explain ? Steps(d.Steps) : [] },
-    };
+    public static C.PriceMatchDecision Decision(Core.PriceMatch.PriceMatchDecision d, bool explain = true) => Wire.DecisionWire.Message(d, explain);
 
     internal static C.PriceMatchOutcome Outcome(Core.PriceMatch.PriceMatchOutcome o) => o switch
     {

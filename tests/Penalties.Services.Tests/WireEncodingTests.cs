@@ -19,9 +19,9 @@ using CorePriceCase = Penalties.Core.PriceMatch.PriceMatchCase;
 namespace Penalties.Services.Tests;
 
 /// <summary>
-/// The calculators' answers encoded straight to the wire (<see cref="DecisionWire"/>) are, byte for byte, what the
-/// generated serializer writes for the message <see cref="Mapping"/> builds from the same decision: for every
-/// outcome, view, line count, sign and size of amount, instant before and after 1970, and text length.
+/// The calculators' answers encoded straight to the wire (<see cref="DecisionWire"/>, the one mapping of their decisions
+/// to the contract) are canonical protobuf and say what the core's decision says: for every outcome, view, line count,
+/// sign and size of amount, instant before and after 1970, and text length.
 /// </summary>
 public sealed class WireEncodingTests
 {
@@ -160,35 +160,121 @@ public sealed class WireEncodingTests
         }
     }
 
+    /// <summary>
+    /// A late-shipment answer (unary, or a stream item with its correlation id) is canonical protobuf — what the generated
+    /// serializer writes for the message it parses to: field order, defaults left out, lengths — and that message says
+    /// what the core's decision says, field by field.
+    /// </summary>
     [Property(MaxTest = 1500)]
-    public Property Late_shipment_answers_are_the_generated_serializers_bytes() =>
+    public Property Late_shipment_answers_are_canonical_and_say_what_the_decision_says() =>
         Prop.ForAll(Arb.From(LateCases), Arb.From(Gen.Choose(0, 9)), Arb.From(Answers), (c, pick, answer) =>
         {
             var (explain, correlationId) = answer;
             if (Late(c, pick) is not { } d) return true.Label("refused");
-            var decision = Mapping.Decision(d, explain);
-            IMessage expected = correlationId is null
-                ? new C.AssessLateShipmentResponse { Decision = decision }
-                : new C.AssessLateShipmentStreamResponse { CorrelationId = correlationId, Decision = decision };
-            var actual = WireResponse.Encode(new DecisionWire.LateShipment(d, explain, correlationId)).Bytes.ToArray();
-            return actual.AsSpan().SequenceEqual(expected.ToByteArray())
-                .Label($"{d.Outcome}, {d.Lines.Count} lines, explain {explain}: {Convert.ToHexString(actual)} vs {Convert.ToHexString(expected.ToByteArray())}");
+            var bytes = WireResponse.Encode(new DecisionWire.LateShipment(d, explain, correlationId)).Bytes.ToArray();
+            var (parsed, decision, id) = correlationId is null
+                ? Unary(C.AssessLateShipmentResponse.Parser.ParseFrom(bytes), r => r.Decision)
+                : Streamed(C.AssessLateShipmentStreamResponse.Parser.ParseFrom(bytes), r => (r.CorrelationId, r.Decision));
+            var differences = LateDifferences(decision, d, explain);
+            if (id != correlationId) differences.Add("correlationId");
+            return (bytes.AsSpan().SequenceEqual(parsed.ToByteArray()) && differences.Count == 0)
+                .Label($"{d.Outcome}, {d.Lines.Count} lines, explain {explain}: differs in [{string.Join(", ", differences)}]; {Convert.ToHexString(bytes)} vs {Convert.ToHexString(parsed.ToByteArray())}");
         });
 
+    /// <summary>The same for a price-match answer.</summary>
     [Property(MaxTest = 1500)]
-    public Property Price_match_answers_are_the_generated_serializers_bytes() =>
+    public Property Price_match_answers_are_canonical_and_say_what_the_decision_says() =>
         Prop.ForAll(Arb.From(PriceCases), Arb.From(Gen.Choose(0, 9)), Arb.From(Answers), (c, pick, answer) =>
         {
             var (explain, correlationId) = answer;
             if (Price(c, pick) is not { } d) return true.Label("refused");
-            var decision = Mapping.Decision(d, explain);
-            IMessage expected = correlationId is null
-                ? new C.AssessPriceMatchResponse { Decision = decision }
-                : new C.AssessPriceMatchStreamResponse { CorrelationId = correlationId, Decision = decision };
-            var actual = WireResponse.Encode(new DecisionWire.PriceMatch(d, explain, correlationId)).Bytes.ToArray();
-            return actual.AsSpan().SequenceEqual(expected.ToByteArray())
-                .Label($"{d.Outcome}, explain {explain}: {Convert.ToHexString(actual)} vs {Convert.ToHexString(expected.ToByteArray())}");
+            var bytes = WireResponse.Encode(new DecisionWire.PriceMatch(d, explain, correlationId)).Bytes.ToArray();
+            var (parsed, decision, id) = correlationId is null
+                ? Unary(C.AssessPriceMatchResponse.Parser.ParseFrom(bytes), r => r.Decision)
+                : Streamed(C.AssessPriceMatchStreamResponse.Parser.ParseFrom(bytes), r => (r.CorrelationId, r.Decision));
+            var differences = PriceDifferences(decision, d, explain);
+            if (id != correlationId) differences.Add("correlationId");
+            return (bytes.AsSpan().SequenceEqual(parsed.ToByteArray()) && differences.Count == 0)
+                .Label($"{d.Outcome}, explain {explain}: differs in [{string.Join(", ", differences)}]; {Convert.ToHexString(bytes)} vs {Convert.ToHexString(parsed.ToByteArray())}");
         });
+
+    private static (IMessage Parsed, TDecision Decision, string? CorrelationId) Unary<TResponse, TDecision>(TResponse r, Func<TResponse, TDecision> decision)
+        where TResponse : IMessage => (r, decision(r), null);
+
+    private static (IMessage Parsed, TDecision Decision, string? CorrelationId) Streamed<TResponse, TDecision>(TResponse r, Func<TResponse, (string, TDecision)> item)
+        where TResponse : IMessage
+    {
+        var (id, decision) = item(r);
+        return (r, decision, id);
+    }
+
+    // --- The contract's message against the core's decision: the test's own statement of the mapping ---
+
+    private static List<string> LateDifferences(C.LateShipmentDecision m, Penalties.Core.LateShipment.LateShipmentDecision d, bool explain)
+    {
+        var differences = Head(m.Rule, m.OrderId, m.Outcome.ToString(), d.Rule, d.OrderId, d.Outcome.ToString());
+        void Check(bool same, string field) => Add(differences, same, field);
+        Check(m.Instrument == d.Instrument.ToString(), "instrument");
+        Check(IsCny(m.BuyerPayout, d.BuyerPayout), "buyerPayout");
+        Check(m.HasBuyerPoints == d.BuyerPoints.HasValue && m.BuyerPoints == (d.BuyerPoints ?? 0), "buyerPoints");
+        Check(IsCny(m.PlatformLiability, d.PlatformLiability), "platformLiability");
+        Check(IsCny(m.MerchantTotal, d.MerchantTotal), "merchantTotal");
+        Check(m.ReferralRuleSetId == (d.Referral?.RuleSetId ?? "") && m.ReferralViolationCode == (d.Referral?.ViolationCode ?? ""), "referral");
+        Check(m.ReasonCodes.SequenceEqual(d.ReasonCodes), "reasonCodes");
+        // An order with lines is explained per line; only an order without lines at the order.
+        Check(SameSteps(m.Steps, explain && d.Lines.Count == 0 ? d.Steps : []), "steps");
+        Check(m.Lines.Count == d.Lines.Count, "lines");
+        for (int i = 0; i < Math.Min(m.Lines.Count, d.Lines.Count); i++)
+        {
+            var (ml, l) = (m.Lines[i], d.Lines[i]);
+            Check(ml.LineId == l.LineId, $"lines[{i}].lineId");
+            Check(ml.Outcome.ToString() == l.Outcome.ToString(), $"lines[{i}].outcome");
+            Check(ml.Lateness == l.Lateness.ToString(), $"lines[{i}].lateness");
+            Check(ml.Deadline is not null && ml.Deadline.ToDateTimeOffset() == l.Deadline, $"lines[{i}].deadline");
+            Check(ml.OutOfStockAt is not null && ml.OutOfStockAt.ToDateTimeOffset() == l.OutOfStockAt, $"lines[{i}].outOfStockAt");
+            Check(IsCny(ml.BuyerPayout, l.BuyerPayout), $"lines[{i}].buyerPayout");
+            Check(ml.HasBuyerPoints == l.BuyerPoints.HasValue && ml.BuyerPoints == (l.BuyerPoints ?? 0), $"lines[{i}].buyerPoints");
+            Check(IsCny(ml.PlatformLiability, l.PlatformLiability), $"lines[{i}].platformLiability");
+            Check(IsCny(ml.MerchantTotal, l.MerchantTotal), $"lines[{i}].merchantTotal");
+            Check(ml.ReasonCodes.SequenceEqual(l.ReasonCodes), $"lines[{i}].reasonCodes");
+            Check(SameSteps(ml.Steps, explain ? l.Steps : []), $"lines[{i}].steps");
+        }
+        return differences;
+    }
+
+    private static List<string> PriceDifferences(C.PriceMatchDecision m, Penalties.Core.PriceMatch.PriceMatchDecision d, bool explain)
+    {
+        var differences = Head(m.Rule, m.OrderId, m.Outcome.ToString(), d.Rule, d.OrderId, d.Outcome.ToString());
+        void Check(bool same, string field) => Add(differences, same, field);
+        Check(IsCny(m.BuyerPaidAmount, d.BuyerPaidAmount), "buyerPaidAmount");
+        Check(IsCny(m.ComparisonPaidAmount, d.ComparisonPaidAmount), "comparisonPaidAmount");
+        Check(IsCny(m.Difference, d.Difference), "difference");
+        Check(IsCny(m.Payout, d.Payout), "payout");
+        Check(m.FailedConditions.Select(f => (f.Code, f.Detail)).SequenceEqual(d.FailedConditions.Select(f => (f.Code, f.Detail))), "failedConditions");
+        Check(m.ReasonCodes.SequenceEqual(d.ReasonCodes), "reasonCodes");
+        Check(SameSteps(m.Steps, explain ? d.Steps : []), "steps");
+        return differences;
+    }
+
+    /// <summary>The differences in what every decision message starts with: its rule, order and outcome (by name).</summary>
+    private static List<string> Head(C.RuleReference? rule, string orderId, string outcome, RuleReference expectedRule, string expectedOrderId, string expectedOutcome)
+    {
+        var differences = new List<string>();
+        Add(differences, rule is not null && rule.RuleSetId == expectedRule.RuleSetId && rule.Version == expectedRule.Version && rule.ContentHash == expectedRule.ContentHash, "rule");
+        Add(differences, orderId == expectedOrderId, "orderId");
+        Add(differences, outcome == expectedOutcome, "outcome");
+        return differences;
+    }
+
+    private static void Add(List<string> differences, bool same, string field)
+    {
+        if (!same) differences.Add(field);
+    }
+
+    private static bool IsCny(C.Money? m, decimal amount) => m is not null && m.CurrencyCode == "CNY" && Cases.Value(m) == amount;
+
+    private static bool SameSteps(IEnumerable<C.ExplanationStep> m, IReadOnlyList<ExplanationStep> steps) =>
+        m.Select(s => (s.Kind, s.Text)).SequenceEqual(steps.Select(s => (s.Kind.ToString(), s.Text)));
 
     /// <summary>The generators reach what the property is about: every outcome, several lines, negative amounts and instants, long nested messages.</summary>
     [Fact]
@@ -216,10 +302,17 @@ public sealed class WireEncodingTests
     public void A_steps_text_is_written_as_the_generated_message_writes_it(int subjectLength)
     {
         var step = new ExplanationStep(StepKind.Note, Subject: new string('报', subjectLength));
-        var writer = new ProtoWriter();
-        writer.String(C.ExplanationStep.KindFieldNumber, "Note");
-        writer.Utf8(C.ExplanationStep.TextFieldNumber, step);
-        Assert.Equal(new C.ExplanationStep { Kind = "Note", Text = step.Text }.ToByteArray(), writer.Written.ToArray());
+        var writer = new ProtoWriter(16); // grows from 16 bytes (pooled buffers of at least that)
+        try
+        {
+            writer.String(C.ExplanationStep.KindFieldNumber, "Note");
+            writer.Utf8(C.ExplanationStep.TextFieldNumber, step);
+            Assert.Equal(new C.ExplanationStep { Kind = "Note", Text = step.Text }.ToByteArray(), writer.Written.ToArray());
+        }
+        finally
+        {
+            writer.Dispose();
+        }
     }
 
     /// <summary>
@@ -234,8 +327,8 @@ public sealed class WireEncodingTests
         var huge = Late(c with { OrderId = new string('长', 25_000) }, 0)!;
         foreach (var d in new[] { small, huge, small, huge, small })
         {
-            var expected = new C.AssessLateShipmentResponse { Decision = Mapping.Decision(d, explain: true) }.ToByteArray();
             var response = WireResponse.Encode(new DecisionWire.LateShipment(d, explain: true));
+            var expected = response.Bytes.ToArray();
             var context = new RecordingContext();
             WireResponse.Marshaller.ContextualSerializer(response, context);
             Assert.Equal(expected.Length, context.PayloadLength);

@@ -90,17 +90,19 @@ public static class MoneyText
     /// <summary>An amount with thousands separators and at least two decimals; finer amounts keep every digit ("1,500.00", "0.005").</summary>
     public static string Amount(decimal value) => Text(value, FigureStyle.Amount);
 
-    /// <summary>The format strings Amount's fast path replaces, as strings: the oracle of the property tests (<see cref="TryWrite"/> takes the same formats when the fast path cannot write a value).</summary>
-    internal static string AmountSlow(decimal value) =>
-        decimal.Round(value, 2) == value
-            ? value.ToString("N2", CultureInfo.InvariantCulture)                 // whole fen: the standard format
-            : value.ToString("#,0.00##########", CultureInfo.InvariantCulture);  // finer amounts keep every digit
+    /// <summary>The format string an amount is written with when the fast path cannot: whole fen the standard format, finer amounts every digit.</summary>
+    private static string AmountFormat(decimal value) => decimal.Round(value, 2) == value ? "N2" : "#,0.00##########";
+
+    private const string PercentFormat = "0.##########", WholeFormat = "#,0", FactorFormat = "0.##";
+
+    /// <summary>Amount by .NET's format string alone, as a string: the oracle the property tests hold the fast path to.</summary>
+    internal static string AmountSlow(decimal value) => value.ToString(AmountFormat(value), CultureInfo.InvariantCulture);
 
     /// <summary>A rate as a percentage with up to ten decimals: 0.30 → "30%", 0.125 → "12.5%".</summary>
     public static string Percent(decimal rate) => Text(rate, FigureStyle.Percent);
 
-    /// <summary>The format string Percent's fast path replaces, as a string: the oracle of the property tests.</summary>
-    internal static string PercentSlow(decimal rate) => (rate * 100m).ToString("0.##########", CultureInfo.InvariantCulture) + "%";
+    /// <summary>Percent by .NET's format string alone, as a string: the oracle the property tests hold the fast path to.</summary>
+    internal static string PercentSlow(decimal rate) => (rate * 100m).ToString(PercentFormat, CultureInfo.InvariantCulture) + "%";
 
     /// <summary>A count rounded to a whole number, with thousands separators ("#,0"): 45000 → "45,000".</summary>
     public static string Whole(decimal value) => Text(value, FigureStyle.Whole);
@@ -132,23 +134,21 @@ public static class MoneyText
         switch (style)
         {
             case FigureStyle.Amount:
-                if (fast && TryAmount(v, destination, out written)) return true;
-                return decimal.Round(value, 2) == value
-                    ? value.TryFormat(destination, out written, "N2", CultureInfo.InvariantCulture)
-                    : value.TryFormat(destination, out written, "#,0.00##########", CultureInfo.InvariantCulture);
+                return (fast && TryAmount(v, destination, out written))
+                    || value.TryFormat(destination, out written, AmountFormat(value), CultureInfo.InvariantCulture);
             case FigureStyle.Percent:
                 if (!(fast && TryPlain(v.Coefficient, v.Scale - 2, 10, grouped: false, destination, out written))
-                    && !(value * 100m).TryFormat(destination, out written, "0.##########", CultureInfo.InvariantCulture))
+                    && !(value * 100m).TryFormat(destination, out written, PercentFormat, CultureInfo.InvariantCulture))
                     return Fail(out written);
                 if (written == destination.Length) return Fail(out written);
                 destination[written++] = (byte)'%';
                 return true;
             case FigureStyle.Whole:
                 return (fast && v.TryWholePart(out long whole) && TryPlain(whole, 0, 0, grouped: true, destination, out written))
-                    || value.TryFormat(destination, out written, "#,0", CultureInfo.InvariantCulture);
+                    || value.TryFormat(destination, out written, WholeFormat, CultureInfo.InvariantCulture);
             default:
                 return (fast && TryPlain(v.Coefficient, v.Scale, 2, grouped: false, destination, out written))
-                    || value.TryFormat(destination, out written, "0.##", CultureInfo.InvariantCulture);
+                    || value.TryFormat(destination, out written, FactorFormat, CultureInfo.InvariantCulture);
         }
     }
 

@@ -1,41 +1,46 @@
+using System.Buffers;
 using System.Text;
 
 namespace Penalties.Grpc.Wire;
 
 /// <summary>
-/// Protobuf wire format written into one growing buffer, for the responses the services encode themselves
-/// (<see cref="WireResponse"/>). It writes what Google.Protobuf's generated serializer writes for the same message:
+/// Protobuf wire format written into one growing buffer from the shared pool, for the responses the services encode
+/// themselves (<see cref="WireResponse"/> takes the buffer over; <see cref="Dispose"/> gives it back otherwise). It writes what Google.Protobuf's generated serializer writes for the same message:
 /// fields in number order, proto3 scalars left out when they hold their default, set message fields and every element
 /// of a repeated field always written, int32 negatives as ten-byte varints. A nested message's length is written when
 /// it ends: one byte is reserved for it, and a message of 128 bytes or more (a decision, a line with its explanation) is
 /// moved up by a byte or two to make room, one copy of it, so no size is computed beforehand (the generated code computes
 /// a nested message's size again at every level above it, measuring every string again each time).
 /// </summary>
-internal sealed class ProtoWriter
+internal ref struct ProtoWriter
 {
     private const int WireVarint = 0, WireLengthDelimited = 2;
 
-    [ThreadStatic] private static ProtoWriter? t_free;
-
-    private byte[] _buffer = new byte[2048];
+    private byte[]? _buffer;
     private int _position;
 
-    /// <summary>A writer of this thread, empty; give it back with <see cref="Return"/> once its bytes are copied.</summary>
-    public static ProtoWriter Rent()
+    /// <summary>A writer into a buffer from the shared pool, <paramref name="capacity"/> bytes to start with (it grows as needed).</summary>
+    public ProtoWriter(int capacity) => _buffer = ArrayPool<byte>.Shared.Rent(capacity);
+
+    public readonly ReadOnlySpan<byte> Written => Buffer.AsSpan(0, _position);
+
+    /// <summary>Hands over the pooled buffer and the length written: the caller gives it back to the pool.</summary>
+    public byte[] Detach(out int length)
     {
-        var writer = t_free ?? new ProtoWriter();
-        t_free = null;
-        writer._position = 0;
-        return writer;
+        var buffer = Buffer;
+        length = _position;
+        _buffer = null;
+        return buffer;
     }
 
-    /// <summary>Keeps <paramref name="writer"/> for the thread's next response, unless it grew past 64 KiB (a rare huge answer is not kept).</summary>
-    public static void Return(ProtoWriter writer)
+    /// <summary>Gives the buffer back to the pool, unless it was handed over.</summary>
+    public void Dispose()
     {
-        if (writer._buffer.Length <= 64 * 1024) t_free = writer;
+        if (_buffer is { } buffer) ArrayPool<byte>.Shared.Return(buffer);
+        _buffer = null;
     }
 
-    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _position);
+    private readonly byte[] Buffer => _buffer ?? throw new InvalidOperationException("the writer's buffer was handed over");
 
     public void Int32(int field, int value)
     {
@@ -75,15 +80,15 @@ internal sealed class ProtoWriter
         {
             // At most 3 bytes a UTF-16 unit: 126 bytes, a one-byte length.
             Ensure(1 + 3 * value.Length);
-            int n = Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_position + 1));
-            _buffer[_position] = (byte)n;
+            int n = Encoding.UTF8.GetBytes(value, Buffer.AsSpan(_position + 1));
+            Buffer[_position] = (byte)n;
             _position += 1 + n;
             return;
         }
         int length = Encoding.UTF8.GetByteCount(value);
         Varint((uint)length);
         Ensure(length);
-        _position += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_position));
+        _position += Encoding.UTF8.GetBytes(value, Buffer.AsSpan(_position));
     }
 
     /// <summary>
@@ -94,8 +99,8 @@ internal sealed class ProtoWriter
     {
         int start = BeginMessage(field); // a string is length-delimited like a message: the same reserved length byte
         int written;
-        while (!value.TryFormat(_buffer.AsSpan(_position), out written, default, null))
-            Array.Resize(ref _buffer, _buffer.Length * 2);
+        while (!value.TryFormat(Buffer.AsSpan(_position), out written, default, null))
+            Grow(Buffer.Length * 2);
         if (written == 0)
         {
             _position = start - 1 - VarintSize((uint)(field << 3 | WireLengthDelimited)); // an empty string is not written
@@ -119,21 +124,21 @@ internal sealed class ProtoWriter
         int length = _position - start;
         if (length < 0x80)
         {
-            _buffer[start - 1] = (byte)length;
+            Buffer[start - 1] = (byte)length;
             return;
         }
         int extra = VarintSize((uint)length) - 1;
         Ensure(extra);
-        _buffer.AsSpan(start, length).CopyTo(_buffer.AsSpan(start + extra));
+        Buffer.AsSpan(start, length).CopyTo(Buffer.AsSpan(start + extra));
         _position += extra;
         int at = start - 1;
         uint value = (uint)length;
         while (value >= 0x80)
         {
-            _buffer[at++] = (byte)(value | 0x80);
+            Buffer[at++] = (byte)(value | 0x80);
             value >>= 7;
         }
-        _buffer[at] = (byte)value;
+        Buffer[at] = (byte)value;
     }
 
     /// <summary>The fields of a generated message, written by its own serializer.</summary>
@@ -141,7 +146,7 @@ internal sealed class ProtoWriter
     {
         int size = message.CalculateSize();
         Ensure(size);
-        Google.Protobuf.MessageExtensions.WriteTo(message, _buffer.AsSpan(_position, size));
+        Google.Protobuf.MessageExtensions.WriteTo(message, Buffer.AsSpan(_position, size));
         _position += size;
     }
 
@@ -150,7 +155,7 @@ internal sealed class ProtoWriter
     private void Varint(ulong value)
     {
         Ensure(10);
-        var buffer = _buffer;
+        var buffer = Buffer;
         int position = _position;
         while (value >= 0x80)
         {
@@ -165,7 +170,18 @@ internal sealed class ProtoWriter
 
     private void Ensure(int bytes)
     {
-        if (_position + bytes <= _buffer.Length) return;
-        Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _position + bytes));
+        var buffer = Buffer;
+        if (_position + bytes <= buffer.Length) return;
+        Grow(_position + bytes);
+    }
+
+    /// <summary>Moves what is written into a pooled buffer of at least <paramref name="bytes"/> (and twice the size), giving the old one back.</summary>
+    private void Grow(int bytes)
+    {
+        var old = Buffer;
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(old.Length * 2, bytes));
+        old.AsSpan(0, _position).CopyTo(larger);
+        _buffer = larger;
+        ArrayPool<byte>.Shared.Return(old);
     }
 }

@@ -7,7 +7,7 @@ namespace Penalties.Grpc.Wire;
 /// <summary>A message a service encodes itself with <see cref="ProtoWriter"/> (its fields, in number order).</summary>
 internal interface IWireMessage
 {
-    void WriteTo(ProtoWriter writer);
+    void WriteTo(ref ProtoWriter writer);
 }
 
 /// <summary>
@@ -37,20 +37,21 @@ public sealed class WireResponse
     /// <summary>Encodes <paramref name="message"/> now, into a buffer from the shared pool that the marshaller gives back once it has sent it.</summary>
     internal static WireResponse Encode<T>(in T message) where T : IWireMessage
     {
-        var writer = ProtoWriter.Rent();
+        var writer = new ProtoWriter(InitialCapacity);
         try
         {
-            message.WriteTo(writer);
-            var written = writer.Written;
-            var bytes = ArrayPool<byte>.Shared.Rent(written.Length);
-            written.CopyTo(bytes);
-            return new WireResponse(bytes, written.Length);
+            message.WriteTo(ref writer);
+            var bytes = writer.Detach(out int length);
+            return new WireResponse(bytes, length);
         }
         finally
         {
-            ProtoWriter.Return(writer);
+            writer.Dispose(); // the buffer, if the message failed to encode
         }
     }
+
+    /// <summary>Room for a one-line decision with its explanation (about 800 bytes) without growing.</summary>
+    internal const int InitialCapacity = 2048;
 
     /// <summary>A generated message sent as a wire response: the rare answers not worth an encoder of their own (a stream item's error).</summary>
     internal static WireResponse Of(IMessage message) => Encode(new Generated(message));
@@ -79,7 +80,7 @@ public sealed class WireResponse
 
     private readonly struct Generated(IMessage message) : IWireMessage
     {
-        public void WriteTo(ProtoWriter writer) => writer.Fields(message);
+        public void WriteTo(ref ProtoWriter writer) => writer.Fields(message);
     }
 }
 
