@@ -317,7 +317,7 @@ public sealed class WireEncodingTests
 
     /// <summary>
     /// The marshaller sends a response's bytes as they were encoded, with their length, once: answers of every size in a
-    /// row on one thread (the thread's writer reused, one past 64 KiB not kept) each come out whole.
+    /// row (each in its own pooled buffer, one past 64 KiB grown from the first 2 KiB) each come out whole.
     /// </summary>
     [Fact]
     public void The_marshaller_sends_each_answer_whole_once()
