@@ -36,7 +36,7 @@ public class ServedPathBenchmarks
         _catalog = RuleSetLoader.LoadDirectory(rules).ToCatalog();
         var request = AssessLateShipmentRequest.Parser.ParseFrom(_late);
         _lateDecision = LateShipmentCalculator.Assess(_catalog, Mapping.LateShipmentCase(request.Case), null);
-        Console.WriteLine($"late-shipment request {_late.Length} B, response {Penalties.Grpc.Wire.WireResponse.Encode(new Penalties.Grpc.Wire.DecisionWire.LateShipment(_lateDecision, explain: true)).Bytes.Length} B");
+        Console.WriteLine($"late-shipment request {_late.Length} B, response {new AssessLateShipmentResponse { Decision = Mapping.Decision(_lateDecision) }.CalculateSize()} B");
     }
 
     [Benchmark(Baseline = true)]
@@ -48,7 +48,7 @@ public class ServedPathBenchmarks
         return _out.WrittenCount;
     }
 
-    /// <summary>One LateShipment.Assess as the service makes it: the request parsed and mapped, decided, the answer encoded on the wire and copied out.</summary>
+    /// <summary>One LateShipment.Assess as the service makes it: the request parsed and mapped, decided, the answer mapped and serialized.</summary>
     [Benchmark]
     public int LateShipmentCall() => LateCall(_late);
 
@@ -59,7 +59,7 @@ public class ServedPathBenchmarks
     private int LateCall(byte[] bytes)
     {
         var (decision, explain) = LateDecision(bytes);
-        return Written(new Penalties.Grpc.Wire.DecisionWire.LateShipment(decision, explain));
+        return Written(new AssessLateShipmentResponse { Decision = Mapping.Decision(decision, explain) });
     }
 
     /// <summary>A request parsed, mapped (with its violations and view) and decided, as the service does before answering.</summary>
@@ -73,30 +73,12 @@ public class ServedPathBenchmarks
         return (LateShipmentCalculator.Assess(_catalog, c, Mapping.Pin(request.Pin)), explain);
     }
 
-    /// <summary>What the service does with an answer on the wire: encode it (in the handler), then the marshaller copies it out.</summary>
-    private int Written<T>(T message) where T : Penalties.Grpc.Wire.IWireMessage
+    /// <summary>What grpc-dotnet does with an answer: serialize it into the response buffer.</summary>
+    private int Written(IMessage message)
     {
         _out.ResetWrittenCount();
-        Penalties.Grpc.Wire.WireResponse.Marshaller.ContextualSerializer(Penalties.Grpc.Wire.WireResponse.Encode(message), _context ??= new OutputContext(_out));
+        message.WriteTo(_out);
         return _out.WrittenCount;
-    }
-
-    private OutputContext? _context;
-
-    /// <summary>grpc-dotnet's serialization context, reduced to the buffer the message is written to.</summary>
-    private sealed class OutputContext(ArrayBufferWriter<byte> output) : global::Grpc.Core.SerializationContext
-    {
-        public override void Complete(byte[] payload) => output.Write(payload);
-
-        public override IBufferWriter<byte> GetBufferWriter() => output;
-
-        public override void SetPayloadLength(int payloadLength)
-        {
-        }
-
-        public override void Complete()
-        {
-        }
     }
 
     [Benchmark]
@@ -104,15 +86,15 @@ public class ServedPathBenchmarks
     {
         var request = AssessPriceMatchRequest.Parser.ParseFrom(_price);
         var decision = PriceMatchCalculator.Assess(_catalog, Mapping.PriceMatchCase(request.Case), Mapping.Pin(request.Pin));
-        return Written(new Penalties.Grpc.Wire.DecisionWire.PriceMatch(decision, explain: true));
+        return Written(new AssessPriceMatchResponse { Decision = Mapping.Decision(decision) });
     }
 
     [Benchmark]
     public object LateParseAndMap() => Mapping.LateShipmentCase(AssessLateShipmentRequest.Parser.ParseFrom(_late).Case);
 
-    /// <summary>Deciding a mapped case and encoding the explained answer.</summary>
+    /// <summary>Deciding a mapped case and serializing the explained answer.</summary>
     [Benchmark]
-    public int LateDecideAndEncode() => Written(new Penalties.Grpc.Wire.DecisionWire.LateShipment(LateShipmentCalculator.Assess(_catalog, Requests.CoreLateCase, null), explain: true));
+    public int LateDecideAndEncode() => Written(new AssessLateShipmentResponse { Decision = Mapping.Decision(LateShipmentCalculator.Assess(_catalog, Requests.CoreLateCase, null)) });
 
     /// <summary>
     /// A new PenaltyPoints.Record's own work for a merchant with 14 recorded cases, without the network and Redis:
@@ -183,7 +165,7 @@ public class ServedPathBenchmarks
         _history = [.. Enumerable.Range(0, 14).Select(i => Mapping.Violation(RecordBench.Request("r0", i * 50_000, 50_000).Violation, "violation", new Penalties.Core.Common.ViolationList()))];
     }
 
-    /// <summary>Encoding a decided answer (its explanation derived once and kept by the decision; the steps rendered each time).</summary>
+    /// <summary>Mapping a decided answer to the contract (its steps rendered) and serializing it.</summary>
     [Benchmark]
-    public int LateEncode() => Written(new Penalties.Grpc.Wire.DecisionWire.LateShipment(_lateDecision, explain: true));
+    public int LateEncode() => Written(new AssessLateShipmentResponse { Decision = Mapping.Decision(_lateDecision) });
 }

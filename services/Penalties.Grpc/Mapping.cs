@@ -17,10 +17,11 @@ public static class Mapping
 
     // --- Money and time ---
 
+    /// <summary>An amount as whole units (truncated towards zero) and the nanos of the rest; the core bounds amounts, so units fit.</summary>
     public static C.Money Money(decimal value)
     {
-        var (units, nanos) = MoneyParts.Of(value);
-        return new C.Money { CurrencyCode = Currency, Units = units, Nanos = nanos };
+        decimal units = decimal.Truncate(value);
+        return new C.Money { CurrencyCode = Currency, Units = (long)units, Nanos = (int)((value - units) * 1_000_000_000m) };
     }
 
     public static decimal Money(C.Money? money, string field, ViolationList v, bool required = true)
@@ -196,7 +197,50 @@ public static class Mapping
     }
 
     /// <summary>The decision as the contract's message; without its explanation steps when <paramref name="explain"/> is false (the basic view).</summary>
-    public static C.LateShipmentDecision Decision(Core.LateShipment.LateShipmentDecision d, bool explain = true) => Wire.DecisionWire.Message(d, explain);
+    public static C.LateShipmentDecision Decision(Core.LateShipment.LateShipmentDecision d, bool explain = true)
+    {
+        var m = new C.LateShipmentDecision
+        {
+            Rule = Rule(d.Rule),
+            OrderId = d.OrderId,
+            Outcome = Outcome(d.Outcome),
+            Instrument = EnumName<Core.LateShipment.PayoutInstrument>.Of(d.Instrument),
+            BuyerPayout = Money(d.BuyerPayout),
+            PlatformLiability = Money(d.PlatformLiability),
+            MerchantTotal = Money(d.MerchantTotal),
+            ReferralRuleSetId = d.Referral?.RuleSetId ?? "",
+            ReferralViolationCode = d.Referral?.ViolationCode ?? "",
+            ReasonCodes = { d.ReasonCodes },
+            Lines = { d.Lines.Select(l => Line(l, explain)) },
+        };
+        if (d.BuyerPoints is { } points) m.BuyerPoints = points;
+        // An order with lines is explained per line (a one-line order too: its explanation is its line's, sent once);
+        // only an order without lines (refused before payment) is explained at the order.
+        if (explain && d.Lines.Count == 0) m.Steps.Add(Steps(d.Steps));
+        return m;
+    }
+
+    private static C.LateShipmentLineDecision Line(Core.LateShipment.LateShipmentLineDecision l, bool explain)
+    {
+        var m = new C.LateShipmentLineDecision
+        {
+            LineId = l.LineId,
+            Outcome = Outcome(l.Outcome),
+            Lateness = EnumName<Core.LateShipment.Lateness>.Of(l.Lateness),
+            Deadline = Time(l.Deadline),
+            OutOfStockAt = Time(l.OutOfStockAt),
+            BuyerPayout = Money(l.BuyerPayout),
+            PlatformLiability = Money(l.PlatformLiability),
+            MerchantTotal = Money(l.MerchantTotal),
+            ReasonCodes = { l.ReasonCodes },
+        };
+        if (l.BuyerPoints is { } points) m.BuyerPoints = points;
+        if (explain) m.Steps.Add(Steps(l.Steps));
+        return m;
+    }
+
+    private static IEnumerable<C.ExplanationStep> Steps(IReadOnlyList<ExplanationStep> steps) =>
+        steps.Select(s => new C.ExplanationStep { Kind = EnumName<StepKind>.Of(s.Kind), Text = s.Text });
 
     internal static C.LateShipmentOutcome Outcome(Core.LateShipment.LateShipmentOutcome o) => o switch
     {
@@ -295,7 +339,23 @@ public static class Mapping
     }
 
     /// <summary>The decision as the contract's message; without its explanation steps when <paramref name="explain"/> is false (the basic view).</summary>
-    public static C.PriceMatchDecision Decision(Core.PriceMatch.PriceMatchDecision d, bool explain = true) => Wire.DecisionWire.Message(d, explain);
+    public static C.PriceMatchDecision Decision(Core.PriceMatch.PriceMatchDecision d, bool explain = true)
+    {
+        var m = new C.PriceMatchDecision
+        {
+            Rule = Rule(d.Rule),
+            OrderId = d.OrderId,
+            Outcome = Outcome(d.Outcome),
+            BuyerPaidAmount = Money(d.BuyerPaidAmount),
+            ComparisonPaidAmount = Money(d.ComparisonPaidAmount),
+            Difference = Money(d.Difference),
+            Payout = Money(d.Payout),
+            FailedConditions = { d.FailedConditions.Select(f => new C.FailedCondition { Code = f.Code, Detail = f.Detail }) },
+            ReasonCodes = { d.ReasonCodes },
+        };
+        if (explain) m.Steps.Add(Steps(d.Steps));
+        return m;
+    }
 
     internal static C.PriceMatchOutcome Outcome(Core.PriceMatch.PriceMatchOutcome o) => o switch
     {

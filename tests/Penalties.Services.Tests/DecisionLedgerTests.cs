@@ -26,8 +26,10 @@ public abstract class DecisionLedgerTests
         c.OrderId = order;
         c.PaidAt = At(paidAt);
         c.Lines.Clear();
+        // Shipped late (a line cannot ship before the order is paid): 95.5 h after the payment.
+        var shippedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(c.PaidAt.ToDateTimeOffset().AddHours(95.5));
         foreach (var id in lines.Length == 0 ? ["1", "2"] : lines)
-            c.Lines.Add(new OrderLine { LineId = id, Amount = Cny(1500m), Quantity = 1, ShippedAt = At("2024-03-05 09:30") });
+            c.Lines.Add(new OrderLine { LineId = id, Amount = Cny(1500m), Quantity = 1, ShippedAt = shippedAt });
         return c;
     }
 

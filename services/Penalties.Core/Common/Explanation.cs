@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Text;
-using System.Text.Unicode;
 
 namespace Penalties.Core.Common;
 
@@ -62,12 +59,7 @@ public enum StepKind
     Deduction,
 }
 
-/// <summary>
-/// One step of an explanation, in money terms. A value type with its numbers as data, so that
-/// computing a decision formats no strings; <see cref="Text"/> renders it when someone reads it. The
-/// text is rendered as UTF-8 (<see cref="TryFormat"/>), the form it is sent in: a service writes it
-/// straight into its response, and <see cref="Text"/> is made from the same bytes.
-/// </summary>
+/// <summary>One step of an explanation, its numbers as data; <see cref="Text"/> renders it.</summary>
 public readonly record struct ExplanationStep(
     StepKind Kind,
     decimal A = 0m,
@@ -75,168 +67,65 @@ public readonly record struct ExplanationStep(
     decimal C = 0m,
     DateTimeOffset T1 = default,
     DateTimeOffset T2 = default,
-    string? Subject = null) : IUtf8SpanFormattable
+    string? Subject = null)
 {
-    public string Text
+    public string Text => Kind switch
     {
-        get
-        {
-            Span<byte> buffer = stackalloc byte[512];
-            if (TryFormat(buffer, out int written, default, null)) return Encoding.UTF8.GetString(buffer[..written]);
-            for (int size = 2048; ; size *= 2)
-            {
-                var larger = new byte[size]; // a long subject from the rule data
-                if (TryFormat(larger, out written, default, null)) return Encoding.UTF8.GetString(larger, 0, written);
-            }
-        }
-    }
+        StepKind.DeadlineFromPayment => $"ship-by deadline {Time(T2)} = paid at {Time(T1)} + {Period(T2 - T1)} ({Subject})",
+        StepKind.DeadlineAgreed => $"ship-by deadline {Time(T2)} (time agreed in the listing, {Subject})",
+        StepKind.ShippedOnTime => $"shipped at {Time(T1)} (courier record), not after the deadline {Time(T2)}: on time",
+        StepKind.ShippedLate => $"shipped at {Time(T1)} (courier record), after the deadline {Time(T2)}: late",
+        StepKind.NotShippedNotYetDue => $"not shipped as of {Time(T1)}; the deadline {Time(T2)} has not passed",
+        StepKind.NotShippedLate => $"not shipped as of {Time(T1)}, past the deadline {Time(T2)}: late",
+        StepKind.OutOfStockByTime => $"still not shipped at {Time(T2)} (the out-of-stock time): out of stock",
+        StepKind.OutOfStockByMerchant => $"out of stock: {Subject}",
+        StepKind.RateApplied => $"{MoneyText.Percent(A)} × {MoneyText.Amount(B)} = {MoneyText.Amount(C)}",
+        StepKind.CapNotReached => $"cap {MoneyText.Amount(A)} not reached",
+        StepKind.Capped => $"{MoneyText.Amount(A)} capped to {MoneyText.Amount(B)}",
+        StepKind.Rounded => A == B
+            ? $"rounded {Subject} to {RoundingRule.UnitOf((int)C)}: {MoneyText.Amount(B)} (unchanged)"
+            : $"rounded {Subject} to {RoundingRule.UnitOf((int)C)}: {MoneyText.Amount(A)} → {MoneyText.Amount(B)}",
+        StepKind.PaidAsPoints => $"paid to the buyer as {MoneyText.Whole(A)} {Subject} ({MoneyText.Factor(B)} per CNY)",
+        StepKind.PaidAsMoney => $"paid to the buyer as money: {MoneyText.Amount(A)}",
+        StepKind.PlatformLiability => $"merchant also owes the platform {MoneyText.Amount(A)} ({MoneyText.Factor(B)} × the buyer's payout; not paid before the platform's judgment)",
+        StepKind.PlatformLiabilityWaived => "no liability to the platform: the merchant paid before the platform's judgment",
+        StepKind.MerchantTotal => $"merchant's total liability {MoneyText.Amount(A)}",
+        StepKind.Note => Subject ?? "",
+        StepKind.PaymentIncluded => $"{Subject} {MoneyText.Amount(A)} counted",
+        StepKind.PaymentExcluded => $"{Subject} {MoneyText.Amount(A)} not counted",
+        StepKind.BeansConverted => $"JD beans {MoneyText.Whole(A)} ÷ {MoneyText.Factor(B)} per CNY = {MoneyText.Amount(C)}",
+        StepKind.PaidTotal => $"buyer's paid amount {MoneyText.Amount(A)}",
+        StepKind.Difference => $"{MoneyText.Amount(A)} − {MoneyText.Amount(B)} = {MoneyText.Amount(C)}",
+        StepKind.Multiplied => $"{MoneyText.Factor(A)} × {MoneyText.Amount(B)} = {MoneyText.Amount(C)}",
+        StepKind.NoPositiveDifference => $"difference {MoneyText.Amount(A)} is not positive: nothing due",
+        StepKind.Deduction => string.Create(CultureInfo.InvariantCulture, $"{(int)C}{OrdinalSuffix((int)C)} {Subject}: {(B == 1m ? "serious" : "general")}, {A:0}"),
+        _ => Kind.ToString(),
+    };
 
     public override string ToString() => Text;
 
-    /// <summary>Writes the step's text as UTF-8; false when <paramref name="utf8Destination"/> is too short.</summary>
-    public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
-        // One method a kind: each template's interpolation handler is a local of its own method, so a call sets up one,
-        // not the twenty-seven a single method holding every template zeroes on every call (about 35 ns a step, measured).
-        Kind switch
-        {
-            StepKind.DeadlineFromPayment => DeadlineFromPayment(utf8Destination, out bytesWritten),
-            StepKind.DeadlineAgreed => DeadlineAgreed(utf8Destination, out bytesWritten),
-            StepKind.ShippedOnTime => ShippedOnTime(utf8Destination, out bytesWritten),
-            StepKind.ShippedLate => ShippedLate(utf8Destination, out bytesWritten),
-            StepKind.NotShippedNotYetDue => NotShippedNotYetDue(utf8Destination, out bytesWritten),
-            StepKind.NotShippedLate => NotShippedLate(utf8Destination, out bytesWritten),
-            StepKind.OutOfStockByTime => OutOfStockByTime(utf8Destination, out bytesWritten),
-            StepKind.OutOfStockByMerchant => OutOfStockByMerchant(utf8Destination, out bytesWritten),
-            StepKind.RateApplied => RateApplied(utf8Destination, out bytesWritten),
-            StepKind.CapNotReached => CapNotReached(utf8Destination, out bytesWritten),
-            StepKind.Capped => Capped(utf8Destination, out bytesWritten),
-            StepKind.Rounded => Rounded(utf8Destination, out bytesWritten),
-            StepKind.PaidAsPoints => PaidAsPoints(utf8Destination, out bytesWritten),
-            StepKind.PaidAsMoney => PaidAsMoney(utf8Destination, out bytesWritten),
-            StepKind.PlatformLiability => PlatformLiability(utf8Destination, out bytesWritten),
-            StepKind.PlatformLiabilityWaived => PlatformLiabilityWaived(utf8Destination, out bytesWritten),
-            StepKind.MerchantTotal => MerchantTotal(utf8Destination, out bytesWritten),
-            StepKind.Note => Note(utf8Destination, out bytesWritten),
-            StepKind.PaymentIncluded => PaymentIncluded(utf8Destination, out bytesWritten),
-            StepKind.PaymentExcluded => PaymentExcluded(utf8Destination, out bytesWritten),
-            StepKind.BeansConverted => BeansConverted(utf8Destination, out bytesWritten),
-            StepKind.PaidTotal => PaidTotal(utf8Destination, out bytesWritten),
-            StepKind.Difference => Difference(utf8Destination, out bytesWritten),
-            StepKind.Multiplied => Multiplied(utf8Destination, out bytesWritten),
-            StepKind.NoPositiveDifference => NoPositiveDifference(utf8Destination, out bytesWritten),
-            StepKind.Deduction => Deduction(utf8Destination, out bytesWritten),
-            _ => Utf8.TryWrite(utf8Destination, Ci, $"{Kind}", out bytesWritten),
-        };
-
-    private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
-
-    // The templates, one a kind, each kept out of TryFormat (NoInlining: see there).
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool DeadlineFromPayment(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"ship-by deadline {Time(T2)} = paid at {Time(T1)} + {new Hours(T2 - T1)} ({Subject})", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool DeadlineAgreed(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"ship-by deadline {Time(T2)} (time agreed in the listing, {Subject})", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ShippedOnTime(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"shipped at {Time(T1)} (courier record), not after the deadline {Time(T2)}: on time", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ShippedLate(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"shipped at {Time(T1)} (courier record), after the deadline {Time(T2)}: late", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool NotShippedNotYetDue(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"not shipped as of {Time(T1)}; the deadline {Time(T2)} has not passed", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool NotShippedLate(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"not shipped as of {Time(T1)}, past the deadline {Time(T2)}: late", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool OutOfStockByTime(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"still not shipped at {Time(T2)} (the out-of-stock time): out of stock", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool OutOfStockByMerchant(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"out of stock: {Subject}", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool RateApplied(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"{Percent(A)} × {Amount(B)} = {Amount(C)}", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool CapNotReached(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"cap {Amount(A)} not reached", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool Capped(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"{Amount(A)} capped to {Amount(B)}", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool Rounded(Span<byte> d, out int n) => A == B
-        ? Utf8.TryWrite(d, Ci, $"rounded {Subject} to {Unit((int)C)}: {Amount(B)} (unchanged)", out n)
-        : Utf8.TryWrite(d, Ci, $"rounded {Subject} to {Unit((int)C)}: {Amount(A)} → {Amount(B)}", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool PaidAsPoints(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"paid to the buyer as {Whole(A)} {Subject} ({Factor(B)} per CNY)", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool PaidAsMoney(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"paid to the buyer as money: {Amount(A)}", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool PlatformLiability(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"merchant also owes the platform {Amount(A)} ({Factor(B)} × the buyer's payout; not paid before the platform's judgment)", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool PlatformLiabilityWaived(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"no liability to the platform: the merchant paid before the platform's judgment", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool MerchantTotal(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"merchant's total liability {Amount(A)}", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool Note(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"{Subject}", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool PaymentIncluded(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"{Subject} {Amount(A)} counted", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool PaymentExcluded(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"{Subject} {Amount(A)} not counted", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool BeansConverted(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"JD beans {Whole(A)} ÷ {Factor(B)} per CNY = {Amount(C)}", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool PaidTotal(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"buyer's paid amount {Amount(A)}", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool Difference(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"{Amount(A)} − {Amount(B)} = {Amount(C)}", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool Multiplied(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"{Factor(A)} × {Amount(B)} = {Amount(C)}", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool NoPositiveDifference(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"difference {Amount(A)} is not positive: nothing due", out n);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool Deduction(Span<byte> d, out int n) => Utf8.TryWrite(d, Ci, $"{(int)C}{OrdinalSuffix((int)C)} {Subject}: {(B == 1m ? "serious" : "general")}, {A:0}", out n);
-
-    private static ChinaInstant Time(DateTimeOffset instant) => new(instant);
-
-    private static Figure Amount(decimal value) => new(value, FigureStyle.Amount);
-
-    private static Figure Percent(decimal value) => new(value, FigureStyle.Percent);
-
-    private static Figure Whole(decimal value) => new(value, FigureStyle.Whole);
-
-    private static Figure Factor(decimal value) => new(value, FigureStyle.Factor);
+    private static string Time(DateTimeOffset instant) => ChinaTime.Format(instant);
 
     /// <summary>The suffix of an ordinal: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st …</summary>
     private static string OrdinalSuffix(int n) => (n % 100) is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" };
 
-    private static string Unit(int scale) => RoundingRule.UnitOf(scale);
-
     /// <summary>A period between two instants of an explanation: whole days from a week on, else hours ("72 h", "7 days", "1.5 h").</summary>
-    private readonly record struct Hours(TimeSpan Span) : IUtf8SpanFormattable
-    {
-        public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
-        {
-            var ci = CultureInfo.InvariantCulture;
-            return Span.TotalDays >= 7 && Span.Ticks % TimeSpan.TicksPerDay == 0
-                ? Utf8.TryWrite(utf8Destination, ci, $"{Span.Ticks / TimeSpan.TicksPerDay} days", out bytesWritten)
-                : Span.Ticks % TimeSpan.TicksPerHour == 0
-                    ? Utf8.TryWrite(utf8Destination, ci, $"{Span.Ticks / TimeSpan.TicksPerHour} h", out bytesWritten)
-                    : Utf8.TryWrite(utf8Destination, ci, $"{Span.TotalHours:0.##} h", out bytesWritten);
-        }
-    }
+    private static string Period(TimeSpan span) =>
+        span.TotalDays >= 7 && span.Ticks % TimeSpan.TicksPerDay == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{span.Ticks / TimeSpan.TicksPerDay} days")
+            : span.Ticks % TimeSpan.TicksPerHour == 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{span.Ticks / TimeSpan.TicksPerHour} h")
+                : string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.##} h");
+}
+
+/// <summary>The steps and reason codes of one decision, collected in order while the calculator computes it.</summary>
+internal sealed class Explanation
+{
+    public List<ExplanationStep> Steps { get; } = [];
+
+    public List<string> Reasons { get; } = [];
+
+    public void Step(ExplanationStep step) => Steps.Add(step);
+
+    public void Reason(string code) => Reasons.Add(code);
 }

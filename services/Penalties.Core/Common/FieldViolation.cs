@@ -16,17 +16,19 @@ public sealed class InvalidCaseException(IReadOnlyList<FieldViolation> violation
 /// <summary>Collects field violations while a case is checked.</summary>
 public sealed class ViolationList
 {
-    private List<FieldViolation>? _items;
+    private readonly List<FieldViolation> _items = [];
 
-    public void Add(string field, string description) => (_items ??= []).Add(new FieldViolation(field, description));
+    public void Add(string field, string description) => _items.Add(new FieldViolation(field, description));
 
-    public bool Any => _items is { Count: > 0 };
+    public bool Any => _items.Count > 0;
 
-    public IReadOnlyList<FieldViolation> Items => _items ?? (IReadOnlyList<FieldViolation>)Array.Empty<FieldViolation>();
+    public IReadOnlyList<FieldViolation> Items => _items;
 
-    public void NonNegativeMoney(string field, decimal value)
+    /// <summary>A CNY amount: not negative, exact to the fen, at most <see cref="InputLimits.MaxMoney"/>.</summary>
+    public void Money(string field, decimal value)
     {
         if (value < 0) Add(field, $"must not be negative (got {value})");
+        else if (value > InputLimits.MaxMoney) Add(field, $"must be at most {InputLimits.MaxMoney} CNY (got {value})");
         else if (!MoneyText.FitsScale(value, 2)) Add(field, $"must be exact to the fen, at most 2 decimals (got {value})");
     }
 
@@ -35,28 +37,22 @@ public sealed class ViolationList
         if (string.IsNullOrWhiteSpace(value)) Add(field, "is required");
     }
 
+    /// <summary>False (and a violation) when the list holds more than <paramref name="max"/> entries: the caller then skips checking them one by one.</summary>
+    public bool AtMost<T>(string field, IReadOnlyCollection<T> items, int max)
+    {
+        if (items.Count <= max) return true;
+        Add(field, $"must hold at most {max} entries (got {items.Count})");
+        return false;
+    }
+
+    /// <summary><paramref name="later"/> (at <paramref name="field"/>) must not be before <paramref name="earlier"/>, which <paramref name="earlierName"/> names.</summary>
+    public void NotBefore(string field, DateTimeOffset? later, DateTimeOffset? earlier, string earlierName)
+    {
+        if (later is { } l && earlier is { } e && l != default && e != default && l < e) Add(field, $"must not be before {earlierName}");
+    }
+
     public void ThrowIfAny()
     {
         if (Any) throw new InvalidCaseException(Items);
     }
-
-    // Allocation-free forms for hot validation paths: the list is created at the first problem.
-
-    public static void Add(ref ViolationList? list, string field, string description) => (list ??= new()).Add(field, description);
-
-    public static void Required(ref ViolationList? list, string field, string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value)) Add(ref list, field, "is required");
-    }
-
-    /// <summary>True when <paramref name="value"/> is negative or finer than the fen (check before building a field path).</summary>
-    public static bool IsBadMoney(decimal value) => (decimal.IsNegative(value) && value != 0m) || !MoneyText.FitsScale(value, 2);
-
-    public static void NonNegativeMoney(ref ViolationList? list, string field, decimal value)
-    {
-        if (value < 0) Add(ref list, field, $"must not be negative (got {value})");
-        else if (!MoneyText.FitsScale(value, 2)) Add(ref list, field, $"must be exact to the fen, at most 2 decimals (got {value})");
-    }
-
-    public static IReadOnlyList<FieldViolation> ItemsOf(ViolationList? list) => list?.Items ?? Array.Empty<FieldViolation>();
 }

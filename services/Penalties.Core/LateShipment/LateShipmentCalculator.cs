@@ -40,46 +40,38 @@ public static class LateShipmentCalculator
         if (p.Platform != c.Platform)
             throw new InvalidCaseException([new FieldViolation("platform", $"the case is on {c.Platform}, but rule set '{version.RuleSetId}' is for {p.Platform}")]);
 
+        long? zeroPoints = p.Payout.Instrument == PayoutInstrument.TmallPoints ? 0L : null;
         if (c.RefusedBeforePayment)
         {
             var referral = p.RefusedBeforePaymentReferral;
             var note = referral is null
                 ? "refused before payment: not a compensation case"
                 : $"refused before payment: not a compensation case; referred to {referral.RuleSetId} {referral.ViolationCode}";
-            return new LateShipmentDecision(version.Reference, c.OrderId, LateShipmentOutcome.RefusedBeforePayment, p.Payout.Instrument,
-                0m, p.Payout.Instrument == PayoutInstrument.TmallPoints ? 0L : null, 0m, referral, [],
-                [LateShipmentReasons.RefusedBeforePayment], [new ExplanationStep(StepKind.Note, Subject: note)]);
+            return new LateShipmentDecision
+            {
+                Rule = version.Reference, OrderId = c.OrderId, Outcome = LateShipmentOutcome.RefusedBeforePayment, Instrument = p.Payout.Instrument,
+                BuyerPayout = 0m, BuyerPoints = zeroPoints, PlatformLiability = 0m, Referral = referral, Lines = [],
+                ReasonCodes = [LateShipmentReasons.RefusedBeforePayment], Steps = [new ExplanationStep(StepKind.Note, Subject: note)],
+            };
         }
 
         var deadline = Deadline(p, c);
-        var outOfStockAt = deadline + p.OutOfStockAfterLate;
-        var quiet = new NoExplain();
-        if (c.Lines.Count == 1)
-        {
-            // A one-line order: the line's outcome and amounts are the order's. The loop below gives the same decision;
-            // this path skips its decimal sums and precedence, about 10 ns of a 60 ns decision (bench/RESULTS.md).
-            var line = c.Lines[0];
-            var r = AssessLine(p, c, line, deadline, outOfStockAt, ref quiet);
-            return new LateShipmentDecision(version.Reference, c.OrderId, r.Outcome, p.Payout.Instrument, r.Payout, r.Points, r.Platform, null,
-                [new LateShipmentLineDecision(p, c, line, r.Outcome, r.Lateness, deadline, r.Payout, r.Points, r.Platform)]);
-        }
-
-        var lines = new LateShipmentLineDecision[c.Lines.Count];
-        decimal payout = 0m, platform = 0m;
-        long points = 0;
+        var lines = c.Lines.Select(line => AssessLine(p, c, line, deadline)).ToList();
         var outcome = LateShipmentOutcome.NotYetDue;
-        for (int i = 0; i < lines.Length; i++)
+        foreach (var line in lines)
         {
-            var orderLine = c.Lines[i];
-            var r = AssessLine(p, c, orderLine, deadline, outOfStockAt, ref quiet);
-            lines[i] = new LateShipmentLineDecision(p, c, orderLine, r.Outcome, r.Lateness, deadline, r.Payout, r.Points, r.Platform);
-            payout += r.Payout;
-            platform += r.Platform;
-            points += r.Points ?? 0;
-            if (Precedence(r.Outcome) > Precedence(outcome)) outcome = r.Outcome;
+            if (Precedence(line.Outcome) > Precedence(outcome)) outcome = line.Outcome;
         }
-        return new LateShipmentDecision(version.Reference, c.OrderId, outcome, p.Payout.Instrument, payout,
-            p.Payout.Instrument == PayoutInstrument.TmallPoints ? points : null, platform, null, lines);
+        return new LateShipmentDecision
+        {
+            Rule = version.Reference, OrderId = c.OrderId, Outcome = outcome, Instrument = p.Payout.Instrument,
+            BuyerPayout = lines.Sum(l => l.BuyerPayout),
+            BuyerPoints = zeroPoints is null ? null : lines.Sum(l => l.BuyerPoints ?? 0),
+            PlatformLiability = lines.Sum(l => l.PlatformLiability),
+            Lines = lines,
+            ReasonCodes = lines.Count == 1 ? lines[0].ReasonCodes : [.. lines.SelectMany(l => l.ReasonCodes).Distinct(StringComparer.Ordinal)],
+            Steps = lines.Count == 1 ? lines[0].Steps : [],
+        };
     }
 
     /// <summary>Which line outcome speaks for a multi-line order: the one most favourable to the buyer.</summary>
@@ -110,24 +102,27 @@ public static class LateShipmentCalculator
         }
     }
 
-    /// <summary>The numbers of one line's decision.</summary>
-    internal readonly record struct LineResult(LateShipmentOutcome Outcome, Lateness Lateness, decimal Payout, long? Points, decimal Platform);
-
-    /// <summary>
-    /// Assesses one line. Pure: the same inputs give the same result and the same explanation, which is
-    /// how a decision derives its steps when they are read (<typeparamref name="TExplain"/> collects them).
-    /// </summary>
-    internal static LineResult AssessLine<TExplain>(LateShipmentParameters p, LateShipmentCase c, OrderLine line, DateTimeOffset deadline, DateTimeOffset outOfStockAt,
-        ref TExplain x) where TExplain : struct, IExplain
+    /// <summary>Assesses one line, explaining it as it goes.</summary>
+    private static LateShipmentLineDecision AssessLine(LateShipmentParameters p, LateShipmentCase c, OrderLine line, DateTimeOffset deadline)
     {
-        if (x.Enabled)
+        var x = new Explanation();
+        var outOfStockAt = deadline + p.OutOfStockAfterLate;
+        var (outcome, lateness, payout, points, platform) = AssessLine(p, c, line, deadline, outOfStockAt, x);
+        return new LateShipmentLineDecision
         {
-            var channelName = ChannelName(c.Channel);
-            if (c.Channel is ShippingChannel.Ordinary or ShippingChannel.Juhuasuan)
-                x.Step(new ExplanationStep(StepKind.DeadlineFromPayment, T1: c.PaidAt!.Value, T2: deadline, Subject: channelName));
-            else
-                x.Step(new ExplanationStep(StepKind.DeadlineAgreed, T2: deadline, Subject: channelName));
-        }
+            LineId = line.LineId, Outcome = outcome, Lateness = lateness, Deadline = deadline, OutOfStockAt = outOfStockAt, Base = line.Amount,
+            BuyerPayout = payout, BuyerPoints = points, PlatformLiability = platform, ReasonCodes = x.Reasons, Steps = x.Steps,
+        };
+    }
+
+    private static (LateShipmentOutcome, Lateness, decimal Payout, long? Points, decimal Platform) AssessLine(
+        LateShipmentParameters p, LateShipmentCase c, OrderLine line, DateTimeOffset deadline, DateTimeOffset outOfStockAt, Explanation x)
+    {
+        var channelName = ChannelName(c.Channel);
+        if (c.Channel is ShippingChannel.Ordinary or ShippingChannel.Juhuasuan)
+            x.Step(new ExplanationStep(StepKind.DeadlineFromPayment, T1: c.PaidAt!.Value, T2: deadline, Subject: channelName));
+        else
+            x.Step(new ExplanationStep(StepKind.DeadlineAgreed, T2: deadline, Subject: channelName));
 
         // 1. What the times say.
         Lateness lateness;
@@ -136,17 +131,17 @@ public static class LateShipmentCalculator
             if (shipped <= deadline)
             {
                 lateness = Lateness.OnTime;
-                if (x.Enabled) x.Step(new ExplanationStep(StepKind.ShippedOnTime, T1: shipped, T2: deadline));
+                x.Step(new ExplanationStep(StepKind.ShippedOnTime, T1: shipped, T2: deadline));
                 x.Reason(LateShipmentReasons.ShippedOnTime);
             }
             else
             {
-                if (x.Enabled) x.Step(new ExplanationStep(StepKind.ShippedLate, T1: shipped, T2: deadline));
+                x.Step(new ExplanationStep(StepKind.ShippedLate, T1: shipped, T2: deadline));
                 x.Reason(LateShipmentReasons.ShippedLate);
                 lateness = shipped > outOfStockAt ? Lateness.OutOfStock : Lateness.Late;
                 if (lateness == Lateness.OutOfStock)
                 {
-                    if (x.Enabled) x.Step(new ExplanationStep(StepKind.OutOfStockByTime, T1: shipped, T2: outOfStockAt));
+                    x.Step(new ExplanationStep(StepKind.OutOfStockByTime, T1: shipped, T2: outOfStockAt));
                     x.Reason(LateShipmentReasons.OutOfStockByTime);
                 }
             }
@@ -154,16 +149,16 @@ public static class LateShipmentCalculator
         else if (c.EvaluatedAt <= deadline)
         {
             lateness = Lateness.NotYetDue;
-            if (x.Enabled) x.Step(new ExplanationStep(StepKind.NotShippedNotYetDue, T1: c.EvaluatedAt, T2: deadline));
+            x.Step(new ExplanationStep(StepKind.NotShippedNotYetDue, T1: c.EvaluatedAt, T2: deadline));
         }
         else
         {
-            if (x.Enabled) x.Step(new ExplanationStep(StepKind.NotShippedLate, T1: c.EvaluatedAt, T2: deadline));
+            x.Step(new ExplanationStep(StepKind.NotShippedLate, T1: c.EvaluatedAt, T2: deadline));
             x.Reason(LateShipmentReasons.NotShippedPastDeadline);
             lateness = c.EvaluatedAt > outOfStockAt ? Lateness.OutOfStock : Lateness.Late;
             if (lateness == Lateness.OutOfStock)
             {
-                if (x.Enabled) x.Step(new ExplanationStep(StepKind.OutOfStockByTime, T1: c.EvaluatedAt, T2: outOfStockAt));
+                x.Step(new ExplanationStep(StepKind.OutOfStockByTime, T1: c.EvaluatedAt, T2: outOfStockAt));
                 x.Reason(LateShipmentReasons.OutOfStockByTime);
             }
         }
@@ -179,7 +174,7 @@ public static class LateShipmentCalculator
             {
                 lateness = Lateness.OutOfStock;
                 x.Reason(act);
-                if (x.Enabled) x.Step(new ExplanationStep(StepKind.OutOfStockByMerchant, Subject: act switch
+                x.Step(new ExplanationStep(StepKind.OutOfStockByMerchant, Subject: act switch
                 {
                     LateShipmentReasons.OutOfStockAdmitted => "the merchant admitted being out of stock",
                     LateShipmentReasons.OutOfStockRefusedToShip => "the merchant refused to ship",
@@ -195,10 +190,10 @@ public static class LateShipmentCalculator
             if (reasonCompensable && lateness == Lateness.OnTime)
             {
                 x.Reason(LateShipmentReasons.ClaimedLateButOnTime);
-                if (x.Enabled) x.Step(new ExplanationStep(StepKind.Note, Subject: "the refund reason claims late shipment or out of stock, but the courier record shows an on-time shipment: nothing is due"));
+                x.Step(new ExplanationStep(StepKind.Note, Subject: "the refund reason claims late shipment or out of stock, but the courier record shows an on-time shipment: nothing is due"));
             }
             if (lateness == Lateness.NotYetDue) x.Reason(LateShipmentReasons.NotYetDue);
-            return new LineResult(lateness == Lateness.OnTime ? LateShipmentOutcome.NotLate : LateShipmentOutcome.NotYetDue, lateness, 0m, zeroPoints, 0m);
+            return (lateness == Lateness.OnTime ? LateShipmentOutcome.NotLate : LateShipmentOutcome.NotYetDue, lateness, 0m, zeroPoints, 0m);
         }
 
         // 2. Late or out of stock: is it enforced, exempt, and claimed for a compensable reason?
@@ -206,38 +201,35 @@ public static class LateShipmentCalculator
         if (ConditionHolds(p.NotEnforcedWhen, circumstances, out var notEnforced))
         {
             x.Reason(ReasonOf(notEnforced));
-            if (x.Enabled) x.Step(new ExplanationStep(StepKind.Note, Subject: $"{ConditionText(notEnforced)}: the platform does not enforce compensation; the parties negotiate"));
-            return new LineResult(LateShipmentOutcome.NotEnforced, lateness, 0m, zeroPoints, 0m);
+            x.Step(new ExplanationStep(StepKind.Note, Subject: $"{ConditionText(notEnforced)}: the platform does not enforce compensation; the parties negotiate"));
+            return (LateShipmentOutcome.NotEnforced, lateness, 0m, zeroPoints, 0m);
         }
         if (ConditionHolds(p.ExemptWhen, circumstances, out var exempt))
         {
             x.Reason(ReasonOf(exempt));
-            if (x.Enabled) x.Step(new ExplanationStep(StepKind.Note, Subject: $"{ConditionText(exempt)}: the merchant is exempt"));
-            return new LineResult(LateShipmentOutcome.Exempt, lateness, 0m, zeroPoints, 0m);
+            x.Step(new ExplanationStep(StepKind.Note, Subject: $"{ConditionText(exempt)}: the merchant is exempt"));
+            return (LateShipmentOutcome.Exempt, lateness, 0m, zeroPoints, 0m);
         }
         if (!reasonCompensable)
         {
             x.Reason(LateShipmentReasons.RefundReasonNotCompensable);
-            if (x.Enabled) x.Step(new ExplanationStep(StepKind.Note, Subject: $"the refund reason {c.RefundReason} is not one that is compensated"));
-            return new LineResult(LateShipmentOutcome.RefundReasonNotCompensable, lateness, 0m, zeroPoints, 0m);
+            x.Step(new ExplanationStep(StepKind.Note, Subject: $"the refund reason {c.RefundReason} is not one that is compensated"));
+            return (LateShipmentOutcome.RefundReasonNotCompensable, lateness, 0m, zeroPoints, 0m);
         }
 
         // 3. The money.
         var terms = lateness == Lateness.OutOfStock ? p.OutOfStock : p.Late;
-        var money = Compensation.Of(terms.Rate, line.Amount, terms.Cap, p.Rounding);
-        if (x.Enabled) x.Step(new ExplanationStep(StepKind.RateApplied, terms.Rate, line.Amount, money.Raw));
-        money.Explain(LateShipmentReasons.CapApplied, ref x);
-        decimal payout = money.Payout;
+        decimal payout = Compensation.Pay(terms.Rate, line.Amount, terms.Cap, p.Rounding, StepKind.RateApplied, LateShipmentReasons.CapApplied, x);
 
         long? points = null;
         if (p.Payout.Instrument == PayoutInstrument.TmallPoints)
         {
-            points = money.Points(p.Payout.PointsPerYuan, p.Payout.PointsRounding);
-            if (x.Enabled) x.Step(new ExplanationStep(StepKind.PaidAsPoints, points.Value, p.Payout.PointsPerYuan, Subject: "Tmall points"));
+            points = (long)RoundingRule.Round(payout * p.Payout.PointsPerYuan, p.Payout.PointsRounding, 0);
+            x.Step(new ExplanationStep(StepKind.PaidAsPoints, points.Value, p.Payout.PointsPerYuan, Subject: "Tmall points"));
         }
         else
         {
-            if (x.Enabled) x.Step(new ExplanationStep(StepKind.PaidAsMoney, payout));
+            x.Step(new ExplanationStep(StepKind.PaidAsMoney, payout));
         }
 
         decimal platform = 0m;
@@ -246,17 +238,17 @@ public static class LateShipmentCalculator
             if (liability.OnlyIfNotPaidBeforeJudgment && c.MerchantPaidBeforeJudgment)
             {
                 x.Reason(LateShipmentReasons.PaidBeforeJudgment);
-                if (x.Enabled) x.Step(new ExplanationStep(StepKind.PlatformLiabilityWaived));
+                x.Step(new ExplanationStep(StepKind.PlatformLiabilityWaived));
             }
             else
             {
-                platform = Compensation.MultiplyRounded(liability.MultipleOfBuyerPayout, payout, p.Rounding.Mode, p.Rounding.Scale);
+                platform = p.Rounding.Apply(liability.MultipleOfBuyerPayout * payout);
                 x.Reason(LateShipmentReasons.PlatformLiability);
-                if (x.Enabled) x.Step(new ExplanationStep(StepKind.PlatformLiability, platform, liability.MultipleOfBuyerPayout));
+                x.Step(new ExplanationStep(StepKind.PlatformLiability, platform, liability.MultipleOfBuyerPayout));
             }
         }
-        if (x.Enabled) x.Step(new ExplanationStep(StepKind.MerchantTotal, payout + platform));
-        return new LineResult(LateShipmentOutcome.Compensable, lateness, payout, points, platform);
+        x.Step(new ExplanationStep(StepKind.MerchantTotal, payout + platform));
+        return (LateShipmentOutcome.Compensable, lateness, payout, points, platform);
     }
 
     /// <summary>The conditions that hold for the case, a bit per <see cref="LateShipmentCondition"/>: the one place that says which fact of the case each condition reads.</summary>

@@ -61,48 +61,48 @@ public sealed record LateShipmentCase
     /// <summary>The instant that picks the rule version: payment time, or order time when never paid.</summary>
     public DateTimeOffset EventTime => PaidAt ?? PlacedAt ?? default;
 
+    /// <summary>
+    /// Every problem with the case, including orderings of instants that cannot happen: payment before the order was
+    /// placed, a shipment before the payment, an evaluation before the payment (or the order, never paid), a reported
+    /// period ending before it starts.
+    /// </summary>
     public IReadOnlyList<FieldViolation> Validate()
     {
-        ViolationList? v = null;
-        if ((uint)Platform > (uint)Platform.Taobao) ViolationList.Add(ref v, "platform", $"unknown platform {(int)Platform}");
-        if ((uint)Channel > (uint)ShippingChannel.Agreed) ViolationList.Add(ref v, "channel", $"unknown channel {(int)Channel}");
-        if ((uint)RefundReason > (uint)RefundReason.Other) ViolationList.Add(ref v, "refundReason", $"unknown refund reason {(int)RefundReason}");
-        ViolationList.Required(ref v, "orderId", OrderId);
-        if (PaidAt is null && !RefusedBeforePayment) ViolationList.Add(ref v, "paidAt", "is required unless the merchant refused before payment");
-        if (PaidAt is null && PlacedAt is null && RefusedBeforePayment) ViolationList.Add(ref v, "placedAt", "is required when there is no payment time");
-        if (EvaluatedAt == default) ViolationList.Add(ref v, "evaluatedAt", "is required");
+        var v = new ViolationList();
+        if ((uint)Platform > (uint)Platform.Taobao) v.Add("platform", $"unknown platform {(int)Platform}");
+        if ((uint)Channel > (uint)ShippingChannel.Agreed) v.Add("channel", $"unknown channel {(int)Channel}");
+        if ((uint)RefundReason > (uint)RefundReason.Other) v.Add("refundReason", $"unknown refund reason {(int)RefundReason}");
+        v.Required("orderId", OrderId);
+        if (PaidAt is null && !RefusedBeforePayment) v.Add("paidAt", "is required unless the merchant refused before payment");
+        if (PaidAt is null && PlacedAt is null && RefusedBeforePayment) v.Add("placedAt", "is required when there is no payment time");
+        v.NotBefore("paidAt", PaidAt, PlacedAt, "placedAt");
+        if (EvaluatedAt == default) v.Add("evaluatedAt", "is required");
+        else if (PaidAt is not null) v.NotBefore("evaluatedAt", EvaluatedAt, PaidAt, "paidAt");
+        else v.NotBefore("evaluatedAt", EvaluatedAt, PlacedAt, "placedAt");
         if (Channel is ShippingChannel.Presale or ShippingChannel.Custom or ShippingChannel.Agreed && AgreedShipBy is null)
-            ViolationList.Add(ref v, "agreedShipBy", $"is required for the {Channel} channel");
-        if (Lines is null || Lines.Count == 0) ViolationList.Add(ref v, "lines", "must list at least one line");
-        else
+            v.Add("agreedShipBy", $"is required for the {Channel} channel");
+        if (Lines is null || Lines.Count == 0) v.Add("lines", "must list at least one line");
+        else if (v.AtMost("lines", Lines, InputLimits.MaxOrderLines))
         {
+            var ids = new Dictionary<string, int>(StringComparer.Ordinal);
             for (int i = 0; i < Lines.Count; i++)
             {
                 var line = Lines[i];
-                if (line is null) { ViolationList.Add(ref v, $"lines[{i}]", "is null"); continue; }
-                if (string.IsNullOrWhiteSpace(line.LineId)) ViolationList.Add(ref v, $"lines[{i}].lineId", "is required");
-                else
-                {
-                    for (int j = 0; j < i; j++)
-                    {
-                        if (Lines[j] is { } other && string.Equals(other.LineId, line.LineId, StringComparison.Ordinal))
-                        {
-                            ViolationList.Add(ref v, $"lines[{i}].lineId", $"duplicates lines[{j}].lineId '{line.LineId}'");
-                            break;
-                        }
-                    }
-                }
-                if (ViolationList.IsBadMoney(line.Amount)) ViolationList.NonNegativeMoney(ref v, $"lines[{i}].amount", line.Amount);
-                if (line.Quantity < 1) ViolationList.Add(ref v, $"lines[{i}].quantity", $"must be at least 1 (got {line.Quantity})");
+                if (line is null) { v.Add($"lines[{i}]", "is null"); continue; }
+                if (string.IsNullOrWhiteSpace(line.LineId)) v.Add($"lines[{i}].lineId", "is required");
+                else if (!ids.TryAdd(line.LineId, i)) v.Add($"lines[{i}].lineId", $"duplicates lines[{ids[line.LineId]}].lineId '{line.LineId}'");
+                v.Money($"lines[{i}].amount", line.Amount);
+                if (line.Quantity < 1) v.Add($"lines[{i}].quantity", $"must be at least 1 (got {line.Quantity})");
+                v.NotBefore($"lines[{i}].shippedAt", line.ShippedAt, PaidAt, "paidAt");
             }
         }
-        if (ForceMajeureReports is not null)
+        if (ForceMajeureReports is not null && v.AtMost("forceMajeureReports", ForceMajeureReports, InputLimits.MaxForceMajeureReports))
         {
             for (int i = 0; i < ForceMajeureReports.Count; i++)
             {
-                if (ForceMajeureReports[i] is { } r && r.To < r.From) ViolationList.Add(ref v, $"forceMajeureReports[{i}].to", "must not be before from");
+                if (ForceMajeureReports[i] is { } r) v.NotBefore($"forceMajeureReports[{i}].to", r.To, r.From, "from");
             }
         }
-        return ViolationList.ItemsOf(v);
+        return v.Items;
     }
 }

@@ -52,89 +52,44 @@ public static class LateShipmentReasons
     public const string RefusedBeforePayment = "REFUSED_BEFORE_PAYMENT";
 }
 
-/// <summary>
-/// The decision on one order line. Its reason codes and explanation steps are derived from the same
-/// inputs when first read (the computation is pure), so computing a decision formats nothing.
-/// </summary>
-public sealed class LateShipmentLineDecision : ExplainedDecision
+/// <summary>The decision on one order line, with the reason codes and explanation steps computed with it.</summary>
+public sealed record LateShipmentLineDecision
 {
-    private readonly LateShipmentParameters _parameters;
-    private readonly LateShipmentCase _case;
-    private readonly OrderLine _line;
-
-    internal LateShipmentLineDecision(LateShipmentParameters parameters, LateShipmentCase c, OrderLine line,
-        LateShipmentOutcome outcome, Lateness lateness, DateTimeOffset deadline,
-        decimal buyerPayout, long? buyerPoints, decimal platformLiability)
-    {
-        _parameters = parameters;
-        _case = c;
-        _line = line;
-        Outcome = outcome;
-        Lateness = lateness;
-        Deadline = deadline;
-        BuyerPayout = buyerPayout;
-        BuyerPoints = buyerPoints;
-        PlatformLiability = platformLiability;
-    }
-
-    public string LineId => _line.LineId;
-    public LateShipmentOutcome Outcome { get; }
-    public Lateness Lateness { get; }
-    public DateTimeOffset Deadline { get; }
+    public required string LineId { get; init; }
+    public required LateShipmentOutcome Outcome { get; init; }
+    public required Lateness Lateness { get; init; }
+    public required DateTimeOffset Deadline { get; init; }
     /// <summary>When an unshipped line counts as out of stock: the deadline plus the rule's out-of-stock period.</summary>
-    public DateTimeOffset OutOfStockAt => Deadline + _parameters.OutOfStockAfterLate;
+    public required DateTimeOffset OutOfStockAt { get; init; }
     /// <summary>The line's actual transaction amount the rate applies to.</summary>
-    public decimal Base => _line.Amount;
-    public decimal BuyerPayout { get; }
-    public long? BuyerPoints { get; }
-    public decimal PlatformLiability { get; }
+    public required decimal Base { get; init; }
+    public required decimal BuyerPayout { get; init; }
+    public required long? BuyerPoints { get; init; }
+    public required decimal PlatformLiability { get; init; }
     public decimal MerchantTotal => BuyerPayout + PlatformLiability;
-
-    private protected override void Explain(ref CollectExplain explain) =>
-        LateShipmentCalculator.AssessLine(_parameters, _case, _line, Deadline, OutOfStockAt, ref explain);
+    public required IReadOnlyList<string> ReasonCodes { get; init; }
+    public required IReadOnlyList<ExplanationStep> Steps { get; init; }
 }
 
 /// <summary>The decision on a late-shipment claim: per line, with the order's totals.</summary>
-public sealed class LateShipmentDecision
+public sealed record LateShipmentDecision
 {
-    private IReadOnlyList<string>? _orderReasons;
-    private readonly IReadOnlyList<ExplanationStep>? _orderSteps;
-
-    internal LateShipmentDecision(RuleReference rule, string orderId, LateShipmentOutcome outcome, PayoutInstrument instrument,
-        decimal buyerPayout, long? buyerPoints, decimal platformLiability, ViolationReferral? referral,
-        IReadOnlyList<LateShipmentLineDecision> lines, IReadOnlyList<string>? reasons = null, IReadOnlyList<ExplanationStep>? steps = null)
-    {
-        Rule = rule;
-        OrderId = orderId;
-        Outcome = outcome;
-        Instrument = instrument;
-        BuyerPayout = buyerPayout;
-        BuyerPoints = buyerPoints;
-        PlatformLiability = platformLiability;
-        Referral = referral;
-        Lines = lines;
-        _orderReasons = reasons;
-        _orderSteps = steps;
-    }
-
-    public RuleReference Rule { get; }
-    public string OrderId { get; }
-    public LateShipmentOutcome Outcome { get; }
-    public PayoutInstrument Instrument { get; }
-    public decimal BuyerPayout { get; }
-    public long? BuyerPoints { get; }
-    public decimal PlatformLiability { get; }
+    public required RuleReference Rule { get; init; }
+    public required string OrderId { get; init; }
+    public required LateShipmentOutcome Outcome { get; init; }
+    public required PayoutInstrument Instrument { get; init; }
+    public required decimal BuyerPayout { get; init; }
+    public required long? BuyerPoints { get; init; }
+    public required decimal PlatformLiability { get; init; }
     public decimal MerchantTotal => BuyerPayout + PlatformLiability;
-    public ViolationReferral? Referral { get; }
+    public ViolationReferral? Referral { get; init; }
 
     /// <summary>The decision on each line, in the order's line order (empty when the merchant refused before payment).</summary>
-    public IReadOnlyList<LateShipmentLineDecision> Lines { get; }
+    public required IReadOnlyList<LateShipmentLineDecision> Lines { get; init; }
 
     /// <summary>The order's reason codes: the line's for a one-line order, the union of the lines' otherwise.</summary>
-    public IReadOnlyList<string> ReasonCodes => _orderReasons ??= Lines.Count == 1
-        ? Lines[0].ReasonCodes
-        : Lines.SelectMany(l => l.ReasonCodes).Distinct(StringComparer.Ordinal).ToArray();
+    public required IReadOnlyList<string> ReasonCodes { get; init; }
 
     /// <summary>The explanation: the line's for a one-line order; a multi-line order explains per line.</summary>
-    public IReadOnlyList<ExplanationStep> Steps => _orderSteps ?? (Lines.Count == 1 ? Lines[0].Steps : []);
+    public required IReadOnlyList<ExplanationStep> Steps { get; init; }
 }

@@ -48,50 +48,63 @@ public sealed record PriceMatchCase
     public required IReadOnlyList<PaymentPart> Payments { get; init; }
     public required ComparisonListing Comparison { get; init; }
 
+    /// <summary>Every problem with the case, including a claim before the order and an enrollment ending before it starts.</summary>
     public IReadOnlyList<FieldViolation> Validate()
     {
-        ViolationList? v = null;
-        ViolationList.Required(ref v, "orderId", OrderId);
-        if ((uint)MerchantType > (uint)MerchantType.JdSelfOperated) ViolationList.Add(ref v, "merchantType", $"unknown merchant type {(int)MerchantType}");
-        if (OrderedAt == default) ViolationList.Add(ref v, "orderedAt", "is required");
-        if (ClaimedAt == default) ViolationList.Add(ref v, "claimedAt", "is required");
-        else if (OrderedAt != default && ClaimedAt < OrderedAt) ViolationList.Add(ref v, "claimedAt", "must not be before orderedAt");
-        if (ItemAttributes is null) ViolationList.Add(ref v, "itemAttributes", "is required");
-        if (Payments is null || Payments.Count == 0) ViolationList.Add(ref v, "payments", "must list at least one payment part");
-        else
+        var v = new ViolationList();
+        v.Required("orderId", OrderId);
+        if ((uint)MerchantType > (uint)MerchantType.JdSelfOperated) v.Add("merchantType", $"unknown merchant type {(int)MerchantType}");
+        if (OrderedAt == default) v.Add("orderedAt", "is required");
+        if (ClaimedAt == default) v.Add("claimedAt", "is required");
+        v.NotBefore("claimedAt", ClaimedAt, OrderedAt, "orderedAt");
+        Attributes(v, "itemAttributes", ItemAttributes);
+        if (Payments is null || Payments.Count == 0) v.Add("payments", "must list at least one payment part");
+        else if (v.AtMost("payments", Payments, InputLimits.MaxPaymentParts))
         {
             for (int i = 0; i < Payments.Count; i++)
             {
                 var part = Payments[i];
-                if (part is null) { ViolationList.Add(ref v, $"payments[{i}]", "is null"); continue; }
-                if ((uint)part.Kind > (uint)PaymentKind.PlatformPromotion) ViolationList.Add(ref v, $"payments[{i}].kind", $"unknown payment kind {(int)part.Kind}");
+                if (part is null) { v.Add($"payments[{i}]", "is null"); continue; }
+                if ((uint)part.Kind > (uint)PaymentKind.PlatformPromotion) v.Add($"payments[{i}].kind", $"unknown payment kind {(int)part.Kind}");
                 if (part.Kind == PaymentKind.JdBeans)
                 {
-                    if (part.Beans < 0) ViolationList.Add(ref v, $"payments[{i}].beans", $"must not be negative (got {part.Beans})");
-                    if (part.Amount != 0) ViolationList.Add(ref v, $"payments[{i}].amount", "JD beans are given as a bean count in 'beans', not as an amount");
+                    if (part.Beans < 0) v.Add($"payments[{i}].beans", $"must not be negative (got {part.Beans})");
+                    else if (part.Beans > InputLimits.MaxJdBeans) v.Add($"payments[{i}].beans", $"must be at most {InputLimits.MaxJdBeans} (got {part.Beans})");
+                    if (part.Amount != 0) v.Add($"payments[{i}].amount", "JD beans are given as a bean count in 'beans', not as an amount");
                 }
                 else
                 {
-                    if (ViolationList.IsBadMoney(part.Amount)) ViolationList.NonNegativeMoney(ref v, $"payments[{i}].amount", part.Amount);
-                    if (part.Beans != 0) ViolationList.Add(ref v, $"payments[{i}].beans", $"only JD beans carry a bean count (this part is {part.Kind})");
+                    v.Money($"payments[{i}].amount", part.Amount);
+                    if (part.Beans != 0) v.Add($"payments[{i}].beans", $"only JD beans carry a bean count (this part is {part.Kind})");
                 }
             }
         }
-        if (Enrollments is not null)
+        if (Enrollments is not null && v.AtMost("enrollments", Enrollments, InputLimits.MaxEnrollments))
         {
             for (int i = 0; i < Enrollments.Count; i++)
             {
-                if (Enrollments[i] is { To: { } to } e && to < e.From) ViolationList.Add(ref v, $"enrollments[{i}].to", "must not be before from");
+                if (Enrollments[i] is { } e) v.NotBefore($"enrollments[{i}].to", e.To, e.From, "from");
             }
         }
-        if (Comparison is null) ViolationList.Add(ref v, "comparison", "is required");
+        if (Comparison is null) v.Add("comparison", "is required");
         else
         {
-            if ((uint)Comparison.Platform > (uint)ComparisonPlatform.Other) ViolationList.Add(ref v, "comparison.platform", $"unknown platform {(int)Comparison.Platform}");
-            if (ViolationList.IsBadMoney(Comparison.PaidAmount)) ViolationList.NonNegativeMoney(ref v, "comparison.paidAmount", Comparison.PaidAmount);
-            if (Comparison.MonthlySales < 0) ViolationList.Add(ref v, "comparison.monthlySales", $"must not be negative (got {Comparison.MonthlySales})");
-            if (Comparison.Attributes is null) ViolationList.Add(ref v, "comparison.attributes", "is required");
+            if ((uint)Comparison.Platform > (uint)ComparisonPlatform.Other) v.Add("comparison.platform", $"unknown platform {(int)Comparison.Platform}");
+            v.Money("comparison.paidAmount", Comparison.PaidAmount);
+            if (Comparison.MonthlySales < 0) v.Add("comparison.monthlySales", $"must not be negative (got {Comparison.MonthlySales})");
+            Attributes(v, "comparison.attributes", Comparison.Attributes);
         }
-        return ViolationList.ItemsOf(v);
+        return v.Items;
+    }
+
+    private static void Attributes(ViolationList v, string field, IReadOnlyDictionary<string, string>? attributes)
+    {
+        if (attributes is null) { v.Add(field, "is required"); return; }
+        if (!v.AtMost(field, attributes, InputLimits.MaxAttributes)) return;
+        foreach (var (name, value) in attributes)
+        {
+            if (name.Length > InputLimits.MaxAttributeLength || value?.Length > InputLimits.MaxAttributeLength)
+                v.Add(field, $"'{name[..Math.Min(name.Length, 32)]}': name and value must be at most {InputLimits.MaxAttributeLength} characters");
+        }
     }
 }

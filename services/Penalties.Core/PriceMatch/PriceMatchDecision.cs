@@ -40,41 +40,19 @@ public sealed record FailedCondition(string Code, string Detail)
     public override string ToString() => $"{Code}: {Detail}";
 }
 
-/// <summary>
-/// The decision on a price-match claim. Its reason codes and explanation steps are derived from the same
-/// inputs when first read (the computation is pure), so computing a decision formats nothing.
-/// </summary>
-public sealed class PriceMatchDecision : ExplainedDecision
+/// <summary>The decision on a price-match claim, with the reason codes and explanation steps computed with it.</summary>
+public sealed record PriceMatchDecision
 {
-    private readonly PriceMatchParameters _parameters;
-    private readonly PriceMatchCase _case;
-
-    internal PriceMatchDecision(PriceMatchParameters parameters, PriceMatchCase c, RuleReference rule, PriceMatchOutcome outcome,
-        decimal buyerPaidAmount, decimal difference, decimal payout, IReadOnlyList<FailedCondition> failedConditions)
-    {
-        _parameters = parameters;
-        _case = c;
-        Rule = rule;
-        Outcome = outcome;
-        BuyerPaidAmount = buyerPaidAmount;
-        Difference = difference;
-        Payout = payout;
-        FailedConditions = failedConditions;
-    }
-
-    public RuleReference Rule { get; }
-    public string OrderId => _case.OrderId;
-    public PriceMatchOutcome Outcome { get; }
-    public decimal BuyerPaidAmount { get; }
-    public decimal ComparisonPaidAmount => _case.Comparison.PaidAmount;
-    public decimal Difference { get; }
-    public decimal Payout { get; }
+    public required RuleReference Rule { get; init; }
+    public required string OrderId { get; init; }
+    public required PriceMatchOutcome Outcome { get; init; }
+    public required decimal BuyerPaidAmount { get; init; }
+    public required decimal ComparisonPaidAmount { get; init; }
+    public required decimal Difference { get; init; }
+    public required decimal Payout { get; init; }
     /// <summary>Every failed condition (empty unless refused).</summary>
-    public IReadOnlyList<FailedCondition> FailedConditions { get; }
-
-    private protected override void Explain(ref CollectExplain explain) => PriceMatchCalculator.Explain(_parameters, _case, this, ref explain);
-
-    /// <summary>A refusal's reason codes are its failed conditions.</summary>
-    private protected override string[] Reasons(string[] reported) =>
-        Outcome == PriceMatchOutcome.Refused ? FailedConditions.Select(f => f.Code).Distinct(StringComparer.Ordinal).ToArray() : reported;
+    public required IReadOnlyList<FailedCondition> FailedConditions { get; init; }
+    /// <summary>A refusal's reason codes are its failed conditions'.</summary>
+    public required IReadOnlyList<string> ReasonCodes { get; init; }
+    public required IReadOnlyList<ExplanationStep> Steps { get; init; }
 }

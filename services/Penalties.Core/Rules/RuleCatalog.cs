@@ -45,11 +45,6 @@ public sealed class RuleCatalog
                 g => g.Key,
                 g => g.OrderBy(v => v.EffectiveFrom).ThenBy(v => v.Version).ToArray(),
                 StringComparer.Ordinal);
-        // Derived tables are built here, when rules are loaded or reloaded, not by the first calculation after.
-        foreach (var group in _byId.Values)
-        {
-            foreach (var version in group) version.Parameters.Prepare();
-        }
     }
 
     public static RuleCatalog Empty { get; } = new([]);

@@ -24,11 +24,7 @@ public sealed record RuleReference(string RuleSetId, int Version, string Content
 }
 
 /// <summary>Base of the typed parameters of each rule kind.</summary>
-public abstract record RuleParameters
-{
-    /// <summary>Builds what the calculator derives from the parameters (lookup tables), so that no calculation pays for it.</summary>
-    internal virtual void Prepare() { }
-}
+public abstract record RuleParameters;
 
 /// <summary>
 /// One immutable, content-hashed version of a rule set, in force over

@@ -3,7 +3,6 @@ using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.LateShipment;
 using Penalties.Grpc.State;
-using Penalties.Grpc.Wire;
 using Penalties.ServiceDefaults;
 using CoreCase = Penalties.Core.LateShipment.LateShipmentCase;
 
@@ -17,29 +16,24 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
 {
     private const string Ledger = "late-shipment";
 
-    /// <summary>LateShipment.Assess, its answer encoded straight to the wire (<see cref="WireResponse"/>).</summary>
-    [OnTheWire(nameof(LateShipment.LateShipmentBase.Assess))]
-    public Task<WireResponse> AssessOnTheWire(AssessLateShipmentRequest request, ServerCallContext context) =>
-        Task.FromResult(Handle(request, correlationId: null));
+    public override Task<AssessLateShipmentResponse> Assess(AssessLateShipmentRequest request, ServerCallContext context) =>
+        Task.FromResult(new AssessLateShipmentResponse { Decision = Handle(request) });
 
-    /// <summary>LateShipment.AssessStream, each answer encoded straight to the wire.</summary>
-    [OnTheWire(nameof(LateShipment.LateShipmentBase.AssessStream))]
-    public Task AssessStreamOnTheWire(IAsyncStreamReader<AssessLateShipmentStreamRequest> requestStream, IServerStreamWriter<WireResponse> responseStream, ServerCallContext context) =>
+    public override Task AssessStream(IAsyncStreamReader<AssessLateShipmentStreamRequest> requestStream, IServerStreamWriter<AssessLateShipmentStreamResponse> responseStream, ServerCallContext context) =>
         Streams.Run(requestStream, responseStream, context, metrics,
-            r => Handle(r.Request ?? new AssessLateShipmentRequest(), r.CorrelationId),
-            (r, error) => WireResponse.Of(new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Error = error }));
+            r => new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Decision = Handle(r.Request ?? new AssessLateShipmentRequest()) },
+            (r, error) => new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Error = error });
 
-    /// <summary>The answer to one request, encoded here: a failure to encode it is the call's, seen by the error interceptor.</summary>
-    private WireResponse Handle(AssessLateShipmentRequest request, string? correlationId)
+    /// <summary>The decision on one request, as the contract's message.</summary>
+    private Contracts.V1.LateShipmentDecision Handle(AssessLateShipmentRequest request)
     {
         var v = new ViolationList();
         var c = Mapping.Case(v, Mapping.LateShipmentCase, request.Case);
         bool explain = Mapping.Explain(request.View, v);
         v.ThrowIfAny();
-        var decision = Decide(c!, request.Pin);
-        var answer = WireResponse.Encode(new DecisionWire.LateShipment(decision, explain, correlationId));
-        Count(decision.Rule.RuleSetId, decision.Rule.Version, Mapping.Outcome(decision.Outcome)); // once answered
-        return answer;
+        var decision = Mapping.Decision(Decide(c!, request.Pin), explain);
+        Count(decision.Rule.RuleSetId, decision.Rule.Version, decision.Outcome); // once answered
+        return decision;
     }
 
     private Core.LateShipment.LateShipmentDecision Decide(CoreCase c, RulePin? pin)

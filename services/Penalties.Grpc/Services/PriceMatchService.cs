@@ -3,7 +3,6 @@ using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.PriceMatch;
 using Penalties.Grpc.State;
-using Penalties.Grpc.Wire;
 using Penalties.ServiceDefaults;
 using CoreCase = Penalties.Core.PriceMatch.PriceMatchCase;
 
@@ -18,29 +17,24 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
     private const string Ledger = "price-match";
     private const string Platform = "jd";
 
-    /// <summary>PriceMatch.Assess, its answer encoded straight to the wire (<see cref="WireResponse"/>).</summary>
-    [OnTheWire(nameof(PriceMatch.PriceMatchBase.Assess))]
-    public Task<WireResponse> AssessOnTheWire(AssessPriceMatchRequest request, ServerCallContext context) =>
-        Task.FromResult(Handle(request, correlationId: null));
+    public override Task<AssessPriceMatchResponse> Assess(AssessPriceMatchRequest request, ServerCallContext context) =>
+        Task.FromResult(new AssessPriceMatchResponse { Decision = Handle(request) });
 
-    /// <summary>PriceMatch.AssessStream, each answer encoded straight to the wire.</summary>
-    [OnTheWire(nameof(PriceMatch.PriceMatchBase.AssessStream))]
-    public Task AssessStreamOnTheWire(IAsyncStreamReader<AssessPriceMatchStreamRequest> requestStream, IServerStreamWriter<WireResponse> responseStream, ServerCallContext context) =>
+    public override Task AssessStream(IAsyncStreamReader<AssessPriceMatchStreamRequest> requestStream, IServerStreamWriter<AssessPriceMatchStreamResponse> responseStream, ServerCallContext context) =>
         Streams.Run(requestStream, responseStream, context, metrics,
-            r => Handle(r.Request ?? new AssessPriceMatchRequest(), r.CorrelationId),
-            (r, error) => WireResponse.Of(new AssessPriceMatchStreamResponse { CorrelationId = r.CorrelationId, Error = error }));
+            r => new AssessPriceMatchStreamResponse { CorrelationId = r.CorrelationId, Decision = Handle(r.Request ?? new AssessPriceMatchRequest()) },
+            (r, error) => new AssessPriceMatchStreamResponse { CorrelationId = r.CorrelationId, Error = error });
 
-    /// <summary>The answer to one request, encoded here: a failure to encode it is the call's, seen by the error interceptor.</summary>
-    private WireResponse Handle(AssessPriceMatchRequest request, string? correlationId)
+    /// <summary>The decision on one request, as the contract's message.</summary>
+    private Contracts.V1.PriceMatchDecision Handle(AssessPriceMatchRequest request)
     {
         var v = new ViolationList();
         var c = Mapping.Case(v, Mapping.PriceMatchCase, request.Case);
         bool explain = Mapping.Explain(request.View, v);
         v.ThrowIfAny();
-        var decision = Decide(c!, request.Pin);
-        var answer = WireResponse.Encode(new DecisionWire.PriceMatch(decision, explain, correlationId));
-        Count(decision.Rule.RuleSetId, decision.Rule.Version, Mapping.Outcome(decision.Outcome)); // once answered
-        return answer;
+        var decision = Mapping.Decision(Decide(c!, request.Pin), explain);
+        Count(decision.Rule.RuleSetId, decision.Rule.Version, decision.Outcome); // once answered
+        return decision;
     }
 
     private Core.PriceMatch.PriceMatchDecision Decide(CoreCase c, RulePin? pin)

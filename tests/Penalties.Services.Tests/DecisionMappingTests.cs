@@ -1,9 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Google.Protobuf;
 using C = Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.LateShipment;
@@ -11,7 +8,6 @@ using Penalties.Core.PriceMatch;
 using Penalties.Core.Rules;
 using Penalties.Core.Rules.Loading;
 using Penalties.Grpc;
-using Penalties.Grpc.Wire;
 using CoreLateCase = Penalties.Core.LateShipment.LateShipmentCase;
 using CoreLine = Penalties.Core.LateShipment.OrderLine;
 using CorePriceCase = Penalties.Core.PriceMatch.PriceMatchCase;
@@ -19,11 +15,11 @@ using CorePriceCase = Penalties.Core.PriceMatch.PriceMatchCase;
 namespace Penalties.Services.Tests;
 
 /// <summary>
-/// The calculators' answers encoded straight to the wire (<see cref="DecisionWire"/>, the one mapping of their decisions
-/// to the contract) are canonical protobuf and say what the core's decision says: for every outcome, view, line count,
-/// sign and size of amount, instant before and after 1970, and text length.
+/// The contract's message of a decision (<see cref="Mapping.Decision(Penalties.Core.LateShipment.LateShipmentDecision, bool)"/>,
+/// the one mapping of decisions to the contract) says what the core's decision says, field by field: for every outcome,
+/// view, line count, sign and size of amount, and instant before and after 1970.
 /// </summary>
-public sealed class WireEncodingTests
+public sealed class DecisionMappingTests
 {
     private static readonly RuleCatalog Catalog = RuleSetLoader.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "rules")).ToCatalog();
 
@@ -126,14 +122,6 @@ public sealed class WireEncodingTests
             },
         };
 
-    private static readonly Gen<string?> CorrelationIds = Gen.OneOf(Gen.Constant<string?>(null), Gen.Constant<string?>(""), Ids.Select(i => (string?)i));
-
-    /// <summary>The view (explained or not) and the correlation id (null: a unary answer; else a stream item's).</summary>
-    private static readonly Gen<(bool Explain, string? CorrelationId)> Answers =
-        from explain in Gen.Elements(true, false)
-        from id in CorrelationIds
-        select (explain, id);
-
     /// <summary>The case decided under one of its rule set's versions (pinned: instants from 1900 to 2100 have none in force), chosen by <paramref name="pick"/>.</summary>
     private static Penalties.Core.LateShipment.LateShipmentDecision? Late(CoreLateCase c, int pick) =>
         Decide(() => LateShipmentCalculator.Assess(Catalog, c, Pin(c.Platform == Penalties.Core.LateShipment.Platform.Tmall ? "tmall.late-shipment" : "taobao.late-shipment", pick)));
@@ -160,53 +148,23 @@ public sealed class WireEncodingTests
         }
     }
 
-    /// <summary>
-    /// A late-shipment answer (unary, or a stream item with its correlation id) is canonical protobuf — what the generated
-    /// serializer writes for the message it parses to: field order, defaults left out, lengths — and that message says
-    /// what the core's decision says, field by field.
-    /// </summary>
     [Property(MaxTest = 1500)]
-    public Property Late_shipment_answers_are_canonical_and_say_what_the_decision_says() =>
-        Prop.ForAll(Arb.From(LateCases), Arb.From(Gen.Choose(0, 9)), Arb.From(Answers), (c, pick, answer) =>
+    public Property A_late_shipment_message_says_what_the_decision_says() =>
+        Prop.ForAll(Arb.From(LateCases), Arb.From(Gen.Choose(0, 9)), Arb.From(Gen.Elements(true, false)), (c, pick, explain) =>
         {
-            var (explain, correlationId) = answer;
             if (Late(c, pick) is not { } d) return true.Label("refused");
-            var bytes = WireResponse.Encode(new DecisionWire.LateShipment(d, explain, correlationId)).Bytes.ToArray();
-            var (parsed, decision, id) = correlationId is null
-                ? Unary(C.AssessLateShipmentResponse.Parser.ParseFrom(bytes), r => r.Decision)
-                : Streamed(C.AssessLateShipmentStreamResponse.Parser.ParseFrom(bytes), r => (r.CorrelationId, r.Decision));
-            var differences = LateDifferences(decision, d, explain);
-            if (id != correlationId) differences.Add("correlationId");
-            return (bytes.AsSpan().SequenceEqual(parsed.ToByteArray()) && differences.Count == 0)
-                .Label($"{d.Outcome}, {d.Lines.Count} lines, explain {explain}: differs in [{string.Join(", ", differences)}]; {Convert.ToHexString(bytes)} vs {Convert.ToHexString(parsed.ToByteArray())}");
+            var differences = LateDifferences(Mapping.Decision(d, explain), d, explain);
+            return (differences.Count == 0).Label($"{d.Outcome}, {d.Lines.Count} lines, explain {explain}: differs in [{string.Join(", ", differences)}]");
         });
 
-    /// <summary>The same for a price-match answer.</summary>
     [Property(MaxTest = 1500)]
-    public Property Price_match_answers_are_canonical_and_say_what_the_decision_says() =>
-        Prop.ForAll(Arb.From(PriceCases), Arb.From(Gen.Choose(0, 9)), Arb.From(Answers), (c, pick, answer) =>
+    public Property A_price_match_message_says_what_the_decision_says() =>
+        Prop.ForAll(Arb.From(PriceCases), Arb.From(Gen.Choose(0, 9)), Arb.From(Gen.Elements(true, false)), (c, pick, explain) =>
         {
-            var (explain, correlationId) = answer;
             if (Price(c, pick) is not { } d) return true.Label("refused");
-            var bytes = WireResponse.Encode(new DecisionWire.PriceMatch(d, explain, correlationId)).Bytes.ToArray();
-            var (parsed, decision, id) = correlationId is null
-                ? Unary(C.AssessPriceMatchResponse.Parser.ParseFrom(bytes), r => r.Decision)
-                : Streamed(C.AssessPriceMatchStreamResponse.Parser.ParseFrom(bytes), r => (r.CorrelationId, r.Decision));
-            var differences = PriceDifferences(decision, d, explain);
-            if (id != correlationId) differences.Add("correlationId");
-            return (bytes.AsSpan().SequenceEqual(parsed.ToByteArray()) && differences.Count == 0)
-                .Label($"{d.Outcome}, explain {explain}: differs in [{string.Join(", ", differences)}]; {Convert.ToHexString(bytes)} vs {Convert.ToHexString(parsed.ToByteArray())}");
+            var differences = PriceDifferences(Mapping.Decision(d, explain), d, explain);
+            return (differences.Count == 0).Label($"{d.Outcome}, explain {explain}: differs in [{string.Join(", ", differences)}]");
         });
-
-    private static (IMessage Parsed, TDecision Decision, string? CorrelationId) Unary<TResponse, TDecision>(TResponse r, Func<TResponse, TDecision> decision)
-        where TResponse : IMessage => (r, decision(r), null);
-
-    private static (IMessage Parsed, TDecision Decision, string? CorrelationId) Streamed<TResponse, TDecision>(TResponse r, Func<TResponse, (string, TDecision)> item)
-        where TResponse : IMessage
-    {
-        var (id, decision) = item(r);
-        return (r, decision, id);
-    }
 
     // --- The contract's message against the core's decision: the test's own statement of the mapping ---
 
@@ -276,9 +234,9 @@ public sealed class WireEncodingTests
     private static bool SameSteps(IEnumerable<C.ExplanationStep> m, IReadOnlyList<ExplanationStep> steps) =>
         m.Select(s => (s.Kind, s.Text)).SequenceEqual(steps.Select(s => (s.Kind.ToString(), s.Text)));
 
-    /// <summary>The generators reach what the property is about: every outcome, several lines, negative amounts and instants, long nested messages.</summary>
+    /// <summary>The generators reach what the properties are about: every outcome, several lines, negative amounts and instants.</summary>
     [Fact]
-    public void The_generated_cases_cover_every_outcome_and_the_encodings_edges()
+    public void The_generated_cases_cover_every_outcome_and_the_edges()
     {
         var late = LateCases.Sample(3000).Select((c, i) => Late(c, i)).OfType<Penalties.Core.LateShipment.LateShipmentDecision>().ToList();
         var price = PriceCases.Sample(3000).Select((c, i) => Price(c, i)).OfType<Penalties.Core.PriceMatch.PriceMatchDecision>().ToList();
@@ -289,117 +247,5 @@ public sealed class WireEncodingTests
         Assert.Contains(late, d => d.Lines.Count > 1);
         Assert.Contains(late, d => d.Lines.Any(l => l.Deadline.UtcDateTime < DateTime.UnixEpoch));
         Assert.Contains(price, d => d.Difference < 0m);
-        Assert.Contains(late, d => WireResponse.Encode(new DecisionWire.LateShipment(d, explain: true)).Bytes.Length > 16_384); // a three-byte length prefix
-    }
-
-    /// <summary>A step's text written in place: an empty one left out, a long one (past the writer's first buffer) whole.</summary>
-    [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(42)]
-    [InlineData(43)]
-    [InlineData(3000)]
-    public void A_steps_text_is_written_as_the_generated_message_writes_it(int subjectLength)
-    {
-        var step = new ExplanationStep(StepKind.Note, Subject: new string('报', subjectLength));
-        var writer = new ProtoWriter(16); // grows from 16 bytes (pooled buffers of at least that)
-        try
-        {
-            writer.String(C.ExplanationStep.KindFieldNumber, "Note");
-            writer.Utf8(C.ExplanationStep.TextFieldNumber, step);
-            Assert.Equal(new C.ExplanationStep { Kind = "Note", Text = step.Text }.ToByteArray(), writer.Written.ToArray());
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// The marshaller sends a response's bytes as they were encoded, with their length, once: answers of every size in a
-    /// row (each in its own pooled buffer, one past 64 KiB grown from the first 2 KiB) each come out whole.
-    /// </summary>
-    [Fact]
-    public void The_marshaller_sends_each_answer_whole_once()
-    {
-        var c = LateCases.Sample(100).First(c => Late(c, 0) is not null);
-        var small = Late(c with { OrderId = "S-1" }, 0)!;
-        var huge = Late(c with { OrderId = new string('长', 25_000) }, 0)!;
-        foreach (var d in new[] { small, huge, small, huge, small })
-        {
-            var response = WireResponse.Encode(new DecisionWire.LateShipment(d, explain: true));
-            var expected = response.Bytes.ToArray();
-            var context = new RecordingContext();
-            WireResponse.Marshaller.ContextualSerializer(response, context);
-            Assert.Equal(expected.Length, context.PayloadLength);
-            Assert.Equal(expected, context.Output.WrittenSpan.ToArray());
-            Assert.True(context.Completed);
-            Assert.Throws<InvalidOperationException>(() => WireResponse.Marshaller.ContextualSerializer(response, new RecordingContext()));
-        }
-        Assert.True(WireResponse.Encode(new DecisionWire.LateShipment(huge, explain: true)).Bytes.Length > 64 * 1024);
-    }
-
-    private sealed class RecordingContext : global::Grpc.Core.SerializationContext
-    {
-        public readonly System.Buffers.ArrayBufferWriter<byte> Output = new();
-        public int PayloadLength = -1;
-        public bool Completed;
-
-        public override void SetPayloadLength(int payloadLength) => PayloadLength = payloadLength;
-
-        public override System.Buffers.IBufferWriter<byte> GetBufferWriter() => Output;
-
-        public override void Complete() => Completed = true;
-
-        public override void Complete(byte[] payload) => throw new InvalidOperationException("the wire marshaller writes through the buffer writer");
-    }
-
-    /// <summary>A method marked to answer an RPC on the wire that it cannot answer (a misspelt name, a server-streaming RPC) stops the host from mapping the service.</summary>
-    [Fact]
-    public async Task A_method_marked_on_the_wire_for_no_unary_or_bidirectional_rpc_stops_the_host()
-    {
-        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
-        builder.Services.AddGrpc();
-        builder.Services.AddMetrics();
-        builder.Services.AddSingleton<Penalties.ServiceDefaults.PenaltiesMetrics>();
-        builder.Services.AnswerMalformedRequestsAsInvalidArgument();
-        await using var app = builder.Build();
-        var misspelt = Assert.Throws<InvalidOperationException>(() => Endpoints(app, a => a.MapGrpcService<MisspeltOnTheWire>()));
-        Assert.Contains("AssessOnTheWire [OnTheWire(\"Asess\")]", misspelt.Message, StringComparison.Ordinal);
-        var streaming = Assert.Throws<InvalidOperationException>(() => Endpoints(app, a => a.MapGrpcService<ServerStreamingOnTheWire>()));
-        Assert.Contains("WatchOnTheWire [OnTheWire(\"Watch\")]", streaming.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>Maps a service and builds its endpoints (grpc-dotnet discovers a service's methods when its endpoints are first read).</summary>
-    private static void Endpoints(Microsoft.AspNetCore.Builder.WebApplication app, Action<Microsoft.AspNetCore.Builder.WebApplication> map)
-    {
-        map(app);
-        _ = ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).ToList();
-    }
-
-    private sealed class MisspeltOnTheWire : C.LateShipment.LateShipmentBase
-    {
-        [OnTheWire("Asess")]
-        public Task<WireResponse> AssessOnTheWire(C.AssessLateShipmentRequest request, global::Grpc.Core.ServerCallContext context) =>
-            throw new NotSupportedException();
-    }
-
-    private sealed class ServerStreamingOnTheWire : C.RuleSets.RuleSetsBase
-    {
-        [OnTheWire("Watch")]
-        public Task WatchOnTheWire(C.WatchRuleSetsRequest request, global::Grpc.Core.IServerStreamWriter<WireResponse> responses, global::Grpc.Core.ServerCallContext context) =>
-            throw new NotSupportedException();
-    }
-
-    /// <summary>A stream item's error is the generated message's own bytes.</summary>
-    [Fact]
-    public void A_stream_items_error_is_sent_as_its_message()
-    {
-        var message = new C.AssessLateShipmentStreamResponse
-        {
-            CorrelationId = "item-7",
-            Error = new C.ItemError { Code = 3, Message = "invalid", FieldViolations = { new C.FieldViolation { Field = "case.lines[0].amount", Description = "is required" } } },
-        };
-        Assert.Equal(message.ToByteArray(), WireResponse.Of(message).Bytes.ToArray());
     }
 }
