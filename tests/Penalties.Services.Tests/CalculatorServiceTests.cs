@@ -145,6 +145,22 @@ public class CalculatorServiceTests(AllInOneFixture fixture) : IClassFixture<All
     }
 
     [Fact]
+    public async Task A_line_shipped_before_payment_or_an_amount_beyond_the_maximum_is_INVALID_ARGUMENT_naming_the_field()
+    {
+        var c = TmallLate();
+        c.Lines[0].ShippedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(c.PaidAt.ToDateTimeOffset().AddSeconds(-1));
+        var late = await Assert.ThrowsAsync<RpcException>(() => Late.AssessAsync(new AssessLateShipmentRequest { Case = c }).ResponseAsync);
+        Assert.Equal((StatusCode.InvalidArgument, "case.lines[0].shipped_at"),
+            (late.StatusCode, Assert.Single(late.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field));
+
+        var p = JdPayable();
+        p.Payments[0].Amount = new Money { CurrencyCode = "CNY", Units = long.MaxValue / 2 };
+        var price = await Assert.ThrowsAsync<RpcException>(() => Price.AssessAsync(new AssessPriceMatchRequest { Case = p }).ResponseAsync);
+        Assert.Equal((StatusCode.InvalidArgument, "case.payments[0].amount"),
+            (price.StatusCode, Assert.Single(price.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field));
+    }
+
+    [Fact]
     public async Task A_case_problem_found_while_deciding_names_the_case_field_in_Assess_Record_and_a_stream()
     {
         var c = TmallLate();
