@@ -448,28 +448,8 @@ public static class Mapping
     }
 }
 
-/// <summary>An enum value's name, looked up in a table made once: responses name several enum values per call.</summary>
+/// <summary>An enum value's name, as responses and metrics spell it.</summary>
 internal static class EnumName<TEnum> where TEnum : struct, System.Enum
 {
-    private static readonly string[] Names = BuildNames();
-
-    public static string Of(TEnum value)
-    {
-        if (System.Runtime.CompilerServices.Unsafe.SizeOf<TEnum>() != sizeof(int)) return value.ToString();
-        int index = System.Runtime.CompilerServices.Unsafe.As<TEnum, int>(ref value);
-        return (uint)index < (uint)Names.Length && Names[index] is { } name ? name : value.ToString();
-    }
-
-    private static string[] BuildNames()
-    {
-        var values = System.Enum.GetValues<TEnum>();
-        int max = values.Length == 0 ? -1 : values.Max(v => Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture));
-        var names = new string[max < 0 || max > 255 ? 0 : max + 1];
-        foreach (var v in values)
-        {
-            int i = Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture);
-            if ((uint)i < (uint)names.Length) names[i] ??= v.ToString();
-        }
-        return names;
-    }
+    public static string Of(TEnum value) => value.ToString();
 }
