@@ -187,6 +187,13 @@ public class FieldValidationTests
     }
 
     [Fact]
+    public void More_than_1000_points_per_yuan_is_refused()
+    {
+        var result = LoadChanged(TmallLate, d => d.Set("parameters.payout.pointsPerYuan", 1000.5m));
+        AssertOnlyError(result, FileName, "parameters.payout.pointsPerYuan", "points per CNY must be within [0, 1000] (got 1000.5)");
+    }
+
+    [Fact]
     public void A_money_payout_with_a_points_conversion_is_refused()
     {
         var result = LoadChanged(TaobaoLateV2, d => d.Set("parameters.payout.pointsPerYuan", 100));

@@ -58,7 +58,8 @@ internal static class LateShipmentParametersReader
         if (payoutReader is not null)
         {
             var instrument = payoutReader.Enum<PayoutInstrument>("instrument");
-            var perYuan = payoutReader.Decimal("pointsPerYuan", required: instrument == PayoutInstrument.TmallPoints, min: 0m, what: "points per CNY");
+            // At most 1,000 points per CNY: the points of the largest order (InputLimits) then stay inside a long.
+            var perYuan = payoutReader.Decimal("pointsPerYuan", required: instrument == PayoutInstrument.TmallPoints, min: 0m, max: 1000m, what: "points per CNY");
             var pointsRounding = payoutReader.Enum<RoundingMode>("pointsRounding", required: instrument == PayoutInstrument.TmallPoints);
             if (instrument == PayoutInstrument.TmallPoints && perYuan == 0m) payoutReader.Error("pointsPerYuan", "must be positive for a points payout");
             if (instrument == PayoutInstrument.Money && (perYuan is not null || pointsRounding is not null))
