@@ -71,14 +71,13 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
 
-        builder.Services.AddSingleton<PenaltiesMetrics>();
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
-            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddMeter(PenaltiesMetrics.MeterName));
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation());
         // Traces cost a sampled activity per request: they are recorded only when they go somewhere.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            otel.WithTracing(t => t.AddAspNetCoreInstrumentation().AddSource(PenaltiesMetrics.ActivitySource.Name));
+            otel.WithTracing(t => t.AddAspNetCoreInstrumentation());
             otel.UseOtlpExporter();
         }
         return builder;

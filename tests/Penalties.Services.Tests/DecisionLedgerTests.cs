@@ -235,8 +235,8 @@ public sealed class RedisDecisionLedgerTests(RedisHostFixture fixture) : Decisio
     {
         // No Redis 6 runs here: the host is told what its version check finds on one (RedisConnection.VersionProblemOf).
         await using var host = await fixture.StartHostAsync();
-        var redis = host.App.Services.GetRequiredService<Penalties.Grpc.Redis.RedisConnection>();
-        redis.TooOld = Penalties.Grpc.Redis.RedisConnection.VersionProblemOf(new System.Net.DnsEndPoint("redis", 6379), new Version(6, 2, 14), new Version(6, 0, 0));
+        var redis = host.App.Services.GetRequiredService<Penalties.Redis.RedisConnection>();
+        redis.TooOld = Penalties.Redis.RedisConnection.VersionProblemOf(new System.Net.DnsEndPoint("redis", 6379), new Version(6, 2, 14), new Version(6, 0, 0));
         var merchant = "old-" + Guid.NewGuid().ToString("N")[..12];
         var request = new RecordLateShipmentRequest { MerchantId = merchant, Case = TmallLate() };
         request.Case.OrderId = "T-" + merchant;

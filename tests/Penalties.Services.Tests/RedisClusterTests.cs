@@ -73,7 +73,7 @@ public sealed class RedisCluster : IAsyncLifetime
 public sealed class RedisClusterTests(RedisCluster cluster) : IClassFixture<RedisCluster>
 {
     private Task<ServiceHost> StartAsync() => ServiceHost.StartAsync(PenaltiesServices.All,
-        "--Penalties:Redis:Configuration", cluster.Configuration, "--Penalties:Admin:Token", RulesInRedis.Token);
+        ["--Penalties:Redis:Configuration", cluster.Configuration, .. RulesInRedis.AdminArgs()]);
 
     /// <summary>Publishes the shipped rules to the cluster (again: unchanged the second time) and waits until the host computes with them.</summary>
     private static async Task<PublishRuleSetsResponse> PublishAsync(ServiceHost host)

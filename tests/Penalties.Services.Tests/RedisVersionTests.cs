@@ -1,7 +1,7 @@
 using System.Net;
 using Google.Rpc;
 using Penalties.Grpc;
-using Penalties.Grpc.Redis;
+using Penalties.Redis;
 using StackExchange.Redis;
 
 namespace Penalties.Services.Tests;
@@ -51,7 +51,7 @@ public class RedisVersionTests
     public void Redis_6_refusing_a_write_script_per_its_documented_EVAL_error_is_FAILED_PRECONDITION_naming_the_version_needed_not_INTERNAL()
     {
         var refused = Refusal("ERR Error compiling script (new function): user_script:1: unexpected symbol near '#'");
-        var status = Errors.ToStatus(Errors.OfWrite(refused));
+        var status = Errors.ToStatus(Penalties.Redis.RedisFailures.OfWrite(refused));
         Assert.Equal((int)Code.FailedPrecondition, status.Code);
         Assert.Contains("Redis 7.0 or later is needed", status.Message);
         Assert.Contains("nothing was recorded", status.Message);
@@ -63,7 +63,7 @@ public class RedisVersionTests
     {
         // Redis 7's answer to a script with a syntax error further down: a bug in the script, not the server's age.
         var bug = Refusal("ERR Error compiling script (new function): user_script:2: unexpected symbol near '<eof>'");
-        Assert.Equal((int)Code.Internal, Errors.ToStatus(Errors.OfWrite(bug)).Code);
+        Assert.Equal((int)Code.Internal, Errors.ToStatus(Penalties.Redis.RedisFailures.OfWrite(bug)).Code);
         Assert.False(Errors.IsCallerError(bug));
         Assert.Equal((int)Code.DataLoss, Errors.ToStatus(Refusal("WRONGTYPE Operation against a key holding the wrong kind of value")).Code);
         Assert.Equal((int)Code.Unavailable, Errors.ToStatus(Refusal("OOM command not allowed when used memory > 'maxmemory'.")).Code);

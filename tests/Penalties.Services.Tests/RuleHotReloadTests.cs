@@ -72,12 +72,12 @@ public class RuleHotReloadTests(RedisServer redis) : IClassFixture<RedisServer>
         await Eventually(async () => (await rules.ListRuleSetsAsync(new ListRuleSetsRequest())).Status.Revision == 1, "revision 1 loaded");
 
         // Write v2 the way Publish does, but without the notice.
-        var connection = new Penalties.Grpc.Redis.RedisConnection(
-            new Penalties.Grpc.Redis.RedisOptions { Configuration = redis.Configuration, KeyPrefix = prefix },
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Penalties.Grpc.Redis.RedisConnection>.Instance);
+        var connection = new Penalties.Redis.RedisConnection(
+            Microsoft.Extensions.Options.Options.Create(new Penalties.Redis.RedisOptions { Configuration = redis.Configuration, KeyPrefix = prefix }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Penalties.Redis.RedisConnection>.Instance);
         using (connection)
         {
-            var store = new Penalties.Grpc.Rules.RedisRuleStore(connection);
+            var store = new Penalties.Rules.RedisRuleStore(connection);
             var doc = TmallLateV2("2030-01-01");
             var errors = new List<Penalties.Core.Rules.Loading.RuleLoadError>();
             var v2 = Penalties.Core.Rules.Loading.RuleSetLoader.Parse(doc.Name, doc.Json, errors)!;

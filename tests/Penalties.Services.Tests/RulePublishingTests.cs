@@ -94,7 +94,7 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
     {
         var prefix = NewPrefix();
         var secret = Path.Combine(redis.Directory, "admin-token-" + Guid.NewGuid().ToString("N")[..8]);
-        await File.WriteAllTextAsync(secret, "from-the-secret\n");
+        await File.WriteAllTextAsync(secret, "from-the-secret-of-32-characters\n");
         await using var host = await ServiceHost.StartAsync(PenaltiesServices.RuleSets,
             [.. RedisArgs(redis, prefix), "--Penalties:Admin:TokenFile", secret]);
         var client = new RuleSets.RuleSetsClient(host.Channel);
@@ -102,12 +102,25 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
 
         var wrong = await Assert.ThrowsAsync<RpcException>(() => client.PublishAsync(request, Admin).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, wrong.StatusCode);
-        Assert.Equal(1, (await client.PublishAsync(request, new Metadata { { "authorization", "Bearer from-the-secret" } })).Revision);
+        Assert.Equal(1, (await client.PublishAsync(request, new Metadata { { "authorization", "Bearer from-the-secret-of-32-characters" } })).Revision);
 
-        await File.WriteAllTextAsync(secret, "rotated"); // a rotated secret applies without a restart
-        var old = await Assert.ThrowsAsync<RpcException>(() => client.PublishAsync(request, new Metadata { { "authorization", "Bearer from-the-secret" } }).ResponseAsync);
+        await File.WriteAllTextAsync(secret, "rotated-secret-of-32-characters!"); // a rotated secret applies without a restart
+        var old = await Assert.ThrowsAsync<RpcException>(() => client.PublishAsync(request, new Metadata { { "authorization", "Bearer from-the-secret-of-32-characters" } }).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, old.StatusCode);
-        Assert.Equal(1, (await client.PublishAsync(request, new Metadata { { "authorization", "Bearer rotated" } })).Revision);
+        Assert.Equal(1, (await client.PublishAsync(request, new Metadata { { "authorization", "Bearer rotated-secret-of-32-characters!" } })).Revision);
+    }
+
+    [Fact]
+    public async Task An_admin_token_shorter_than_32_characters_stops_the_host_at_start()
+    {
+        var secret = Path.Combine(redis.Directory, "short-token-" + Guid.NewGuid().ToString("N")[..8]);
+        await File.WriteAllTextAsync(secret, new string('s', 31));
+        var e = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            ServiceHost.StartAsync(PenaltiesServices.RuleSets, [.. RedisArgs(redis, NewPrefix()), "--Penalties:Admin:TokenFile", secret]));
+        Assert.Contains("at least 32 characters", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(new string('s', 31), e.Message, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(secret, new string('s', 32));
+        await using var host = await ServiceHost.StartAsync(PenaltiesServices.RuleSets, [.. RedisArgs(redis, NewPrefix()), "--Penalties:Admin:TokenFile", secret]);
     }
 
     [Fact]
@@ -400,7 +413,19 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
 /// <summary>`penalties rules publish DIR --server URL` against a RuleSets service on a real Redis.</summary>
 public class CliRulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
 {
-    private static Task<(int Code, string Out, string Err)> Cli(params string[] args) => CliRunner.RunAsync("", args);
+    /// <summary>The CLI with the admin token in its environment (PENALTIES_ADMIN_TOKEN), as a user passes it; no other test sets it.</summary>
+    private static async Task<(int Code, string Out, string Err)> Cli(params string[] args)
+    {
+        Environment.SetEnvironmentVariable("PENALTIES_ADMIN_TOKEN", Token);
+        try
+        {
+            return await CliRunner.RunAsync("", args);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PENALTIES_ADMIN_TOKEN", null);
+        }
+    }
 
     [Fact]
     public async Task Publishes_a_folder_then_reports_it_unchanged_refuses_without_the_token_and_lists_every_problem_of_a_bad_folder()
@@ -408,7 +433,7 @@ public class CliRulePublishingTests(RedisServer redis) : IClassFixture<RedisServ
         var prefix = NewPrefix();
         await using var host = await StartAsync(redis, prefix, PenaltiesServices.RuleSets);
 
-        var (code, output, error) = await Cli("rules", "publish", RepoPaths.Rules, "--server", host.Address, "--token", Token);
+        var (code, output, error) = await Cli("rules", "publish", RepoPaths.Rules, "--server", host.Address);
         Assert.True(code == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(ShippedDocuments().Count(), lines.Count(l => l.StartsWith("published\t", StringComparison.Ordinal)));
@@ -416,12 +441,12 @@ public class CliRulePublishingTests(RedisServer redis) : IClassFixture<RedisServ
         Assert.Contains("→ open\tsha256:", tmall, StringComparison.Ordinal);
         Assert.Equal("revision 1", lines[^1].Trim());
 
-        (code, output, _) = await Cli("rules", "publish", RepoPaths.Rules, "--server", host.Address, "--token", Token);
+        (code, output, _) = await Cli("rules", "publish", RepoPaths.Rules, "--server", host.Address);
         Assert.Equal(0, code);
         Assert.DoesNotContain("published\t", output, StringComparison.Ordinal);
         Assert.Contains("unchanged\ttaobao.late-shipment\tv2", output, StringComparison.Ordinal);
 
-        (code, _, error) = await Cli("rules", "publish", RepoPaths.Rules, "--server", host.Address);
+        (code, _, error) = await CliRunner.RunAsync("", "rules", "publish", RepoPaths.Rules, "--server", host.Address);
         Assert.Equal(1, code);
         Assert.Contains("Unauthenticated", error, StringComparison.Ordinal);
 
@@ -429,11 +454,11 @@ public class CliRulePublishingTests(RedisServer redis) : IClassFixture<RedisServ
         try
         {
             await File.WriteAllTextAsync(Path.Combine(later.FullName, "v2.json"), TmallLateV2("2025-01-01").Json);
-            (code, _, error) = await Cli("rules", "publish", later.FullName, "--server", host.Address, "--token", Token);
+            (code, _, error) = await Cli("rules", "publish", later.FullName, "--server", host.Address);
             Assert.Equal(2, code);
             Assert.Contains("would end 2025-01-01", error, StringComparison.Ordinal);
             Assert.Contains("--allow-backdated", error, StringComparison.Ordinal);
-            (code, output, error) = await Cli("rules", "publish", later.FullName, "--server", host.Address, "--token", Token, "--allow-backdated");
+            (code, output, error) = await Cli("rules", "publish", later.FullName, "--server", host.Address, "--allow-backdated");
             Assert.True(code == 0, error);
             Assert.Contains("published\ttmall.late-shipment\tv2\t2025-01-01 00:00:00", output, StringComparison.Ordinal);
         }
@@ -444,7 +469,7 @@ public class CliRulePublishingTests(RedisServer redis) : IClassFixture<RedisServ
         {
             await File.WriteAllTextAsync(Path.Combine(bad.FullName, "a.json"), Edited("tmall.late-shipment/v1.json", "a", o => { o["version"] = 5; o["effectiveFrom"] = "2040-01-01"; o["parameters"]!["compensation"]!["late"]!["cap"] = -1; }).Json);
             await File.WriteAllTextAsync(Path.Combine(bad.FullName, "b.json"), "{ not json");
-            (code, _, error) = await Cli("rules", "publish", bad.FullName, "--server", host.Address, "--token", Token);
+            (code, _, error) = await Cli("rules", "publish", bad.FullName, "--server", host.Address);
             Assert.Equal(2, code);
             Assert.Contains("documents[0]: a.json: parameters.compensation.late.cap", error, StringComparison.Ordinal);
             Assert.Contains("documents[1]: b.json", error, StringComparison.Ordinal);

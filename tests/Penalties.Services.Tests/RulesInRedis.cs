@@ -9,7 +9,17 @@ namespace Penalties.Services.Tests;
 /// <summary>Hosts whose rules come from a real Redis, each under its own key prefix, and rule documents to publish.</summary>
 internal static class RulesInRedis
 {
-    public const string Token = "test-admin-token";
+    public const string Token = "test-admin-token-of-32-characters";
+
+    /// <summary>The host arguments naming a file that holds <see cref="Token"/>: a token is never given on a command line.</summary>
+    public static string[] AdminArgs() => ["--Penalties:Admin:TokenFile", TokenFile.Value];
+
+    private static readonly Lazy<string> TokenFile = new(() =>
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"penalties-admin-token-{Guid.NewGuid():N}");
+        File.WriteAllText(path, Token);
+        return path;
+    });
 
     public static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..10] + ":";
 
@@ -21,7 +31,7 @@ internal static class RulesInRedis
     ];
 
     public static Task<ServiceHost> StartAsync(RedisServer redis, string prefix, PenaltiesServices services = PenaltiesServices.All, params string[] extra) =>
-        ServiceHost.StartAsync(services, [.. RedisArgs(redis, prefix), "--Penalties:Admin:Token", Token, .. extra]);
+        ServiceHost.StartAsync(services, [.. RedisArgs(redis, prefix), .. AdminArgs(), .. extra]);
 
     public static Metadata Admin => new() { { "authorization", "Bearer " + Token } };
 

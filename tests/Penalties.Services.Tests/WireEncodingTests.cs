@@ -361,7 +361,7 @@ public sealed class WireEncodingTests
         var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
         builder.Services.AddGrpc();
         builder.Services.AddMetrics();
-        builder.Services.AddSingleton<Penalties.ServiceDefaults.PenaltiesMetrics>();
+        builder.Services.AddSingleton<Penalties.Grpc.PenaltiesMetrics>();
         builder.Services.AnswerMalformedRequestsAsInvalidArgument();
         await using var app = builder.Build();
         var misspelt = Assert.Throws<InvalidOperationException>(() => Endpoints(app, a => a.MapGrpcService<MisspeltOnTheWire>()));

@@ -2,9 +2,10 @@ using Grpc.Core;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.LateShipment;
-using Penalties.Grpc.State;
+using Penalties.Rules;
+using Penalties.State;
 using Penalties.Grpc.Wire;
-using Penalties.ServiceDefaults;
+
 using CoreCase = Penalties.Core.LateShipment.LateShipmentCase;
 
 namespace Penalties.Grpc.Services;

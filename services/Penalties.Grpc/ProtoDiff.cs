@@ -5,7 +5,7 @@ using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using Penalties.Core.Common;
 
-namespace Penalties.Grpc.State;
+namespace Penalties.Grpc;
 
 /// <summary>
 /// What differs between a recorded request and one sent again under the same key, field by field, in proto

@@ -1,12 +1,16 @@
-using Penalties.Grpc.Redis;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Penalties.Core.Common;
+using Penalties.Redis;
+using Penalties.State.Storage.V1;
 using StackExchange.Redis;
 
-namespace Penalties.Grpc.State;
+namespace Penalties.State;
 
 /// <summary>
 /// The decision ledger in Redis. Per ledger and merchant (one hash tag, so the write script is cluster-safe):
 /// <c>ledger:{kind}:{merchant}:keys</c> (hash: business key → entry id), <c>…:entries</c> (hash: entry id →
-/// the entry) and <c>…:by-event</c> (sorted set of entry ids, which sort by event time). Per order,
+/// the <see cref="StoredLedgerEntry"/>) and <c>…:by-event</c> (sorted set of entry ids, which sort by event time). Per order,
 /// <c>ledger:{kind}:order:{order}</c> names the merchant it belongs to. Entries are written once by a script
 /// that first checks that none of the request's keys is recorded; nothing is ever overwritten or deleted.
 /// </summary>
@@ -15,7 +19,7 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
     // KEYS: keys hash, entries hash, by-event set. ARGV: entry id, entry, business keys...
     // Returns 1 written, 0 a key is recorded already, -1 damaged (a key holds another type: nothing written,
     // where an error halfway would have kept the writes made before it).
-    // The shebang: refused whole when Redis is out of memory, never stopped halfway (see RedisAppendBatcher).
+    // The shebang: refused whole when Redis is out of memory, never stopped halfway (see RedisPenaltyHistoryStore).
     private const string WriteScript = """
         #!lua
         local t1, t2, t3 = redis.call('TYPE', KEYS[1]).ok, redis.call('TYPE', KEYS[2]).ok, redis.call('TYPE', KEYS[3]).ok
@@ -60,16 +64,16 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
         }
         var args = new RedisValue[2 + keys.Count];
         args[0] = entry.Id;
-        args[1] = entry.Encode();
+        args[1] = Encode(entry);
         fields.CopyTo(args, 2);
         long written;
         try
         {
             written = (long)await db.ScriptEvaluateAsync(WriteScript, [keysHash, entriesHash, byEvent], args);
         }
-        catch (Exception e) when (Errors.IsStoreOutage(e))
+        catch (Exception e) when (RedisFailures.IsStoreOutage(e))
         {
-            throw Errors.OfWrite(e);
+            throw RedisFailures.OfWrite(e);
         }
         if (written == 1) return new LedgerWrite(entry, new Dictionary<string, LedgerEntry>());
         if (written == -1) throw new DataLossException($"merchant '{merchantId}': the stored {ledger} ledger is damaged (its Redis keys hold another type); nothing was recorded");
@@ -112,14 +116,24 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
         return new LedgerPage(entries, more ? entries[^1].Id : null);
     }
 
+    internal static byte[] Encode(LedgerEntry e) => new StoredLedgerEntry
+    {
+        MerchantId = e.MerchantId, Id = e.Id, Keys = { e.Keys }, EventAt = Timestamp.FromDateTimeOffset(e.EventAt),
+        RecordedAt = Timestamp.FromDateTimeOffset(e.RecordedAt), Request = ByteString.CopyFrom(e.Request), Response = ByteString.CopyFrom(e.Response),
+    }.ToByteArray();
+
     /// <summary>A stored entry, or DATA_LOSS naming where it is when it is missing or not what the service wrote.</summary>
-    private static LedgerEntry Decode(RedisValue value, RedisKey hash, RedisValue field)
+    internal static LedgerEntry Decode(RedisValue value, RedisKey hash, RedisValue field)
     {
         try
         {
-            return LedgerEntry.Decode((byte[]?)value ?? throw new InvalidDataException("the entry is missing though its keys name it"));
+            if (value.IsNull) throw new InvalidDataException("the entry is missing though its keys name it");
+            var e = StoredLedgerEntry.Parser.ParseFrom((byte[])value!);
+            if (e.EventAt is null || e.RecordedAt is null || e.Keys.Count == 0 || e.Id.Length == 0)
+                throw new InvalidDataException("required fields are missing");
+            return new LedgerEntry(e.MerchantId, e.Id, [.. e.Keys], e.EventAt.ToDateTimeOffset(), e.RecordedAt.ToDateTimeOffset(), e.Request.ToByteArray(), e.Response.ToByteArray());
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or InvalidProtocolBufferException or InvalidOperationException or ArgumentException)
         {
             throw new DataLossException($"the stored decision {field} in {hash} is damaged: {e.Message}");
         }

@@ -1,7 +1,8 @@
 using Google.Protobuf;
 using Penalties.Core.Common;
+using Penalties.State;
 
-namespace Penalties.Grpc.State;
+namespace Penalties.Grpc;
 
 /// <summary>The outcome of recording a decision: the decision first recorded, whether this call was a replay, and when it was recorded.</summary>
 public sealed record Recorded<TDecision>(TDecision Decision, bool Replay, DateTimeOffset RecordedAt);

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Penalties.Grpc.State;
+namespace Penalties.State;
 
 /// <summary>
 /// One recorded decision: the request as sent and the response as first answered, both as protobuf bytes,
@@ -13,26 +13,6 @@ public sealed record LedgerEntry(string MerchantId, string Id, IReadOnlyList<str
 
     /// <summary>The id prefix of every entry at <paramref name="eventAt"/>; ids sort by it (ordinal).</summary>
     public static string EventPrefix(DateTimeOffset eventAt) => eventAt.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
-
-    internal byte[] Encode()
-    {
-        using var w = new EntryWriter(1);
-        w.String(MerchantId).String(Id).Int(Keys.Count);
-        foreach (var k in Keys) w.String(k);
-        return w.Time(EventAt).Time(RecordedAt).Bytes(Request).Bytes(Response).ToArray();
-    }
-
-    internal static LedgerEntry Decode(byte[] data)
-    {
-        var r = new EntryReader(data);
-        var merchant = r.String();
-        var id = r.String();
-        var keys = new string[r.Count()];
-        for (int i = 0; i < keys.Length; i++) keys[i] = r.String();
-        var entry = new LedgerEntry(merchant, id, keys, r.Time(), r.Time(), r.Bytes() ?? [], r.Bytes() ?? []);
-        r.End();
-        return entry;
-    }
 }
 
 /// <summary>

@@ -1,43 +1,40 @@
-using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Penalties.Grpc.Redis;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
-namespace Penalties.Grpc.Rules;
+namespace Penalties.Rules;
 
-/// <summary>Where a host's rule versions come from, and the health checks that say how fresh they are.</summary>
+/// <summary>Where a host's rule versions come from, who may publish them, and the health check that says how fresh they are.</summary>
 public static class RulesRegistration
 {
-    /// <summary>The gRPC health service name that reports Redis itself (NOT_SERVING while it cannot be reached).</summary>
-    public const string RedisHealthService = "penalties.redis";
-
-    public static WebApplicationBuilder AddPenaltiesRules(this WebApplicationBuilder builder, RedisOptions redis)
+    public static IHostApplicationBuilder AddPenaltiesRules(this IHostApplicationBuilder builder, bool redisEnabled)
     {
-        var options = RulesOptions.From(builder.Configuration, redis);
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<RuleCatalogSource>();
+        builder.Services.AddOptions<RulesOptions>().BindConfiguration(RulesOptions.Section)
+            .Validate(o => o.FromRedis(redisEnabled) is not null,
+                $"{RulesOptions.Section}:Source must be 'files', or 'redis' with Penalties:Redis:Configuration set")
+            .Validate(o => o.RecheckInterval > TimeSpan.Zero, $"{RulesOptions.Section}:RecheckInterval must be positive")
+            .ValidateOnStart();
+        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section)
+            .Validate(o => o.Expected() is not { } token || token.Length >= AdminOptions.MinTokenLength,
+                $"{AdminOptions.Section}: the admin token must be at least {AdminOptions.MinTokenLength} characters long")
+            .ValidateOnStart();
+        bool fromRedis = builder.Configuration.GetSection(RulesOptions.Section).Get<RulesOptions>()?.FromRedis(redisEnabled) ?? redisEnabled;
+        builder.Services.AddSingleton(sp => new RuleCatalogSource(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILogger<RuleCatalogSource>>(),
+            sp.GetRequiredService<IOptions<RulesOptions>>().Value, fromRedis));
         builder.Services.AddSingleton<AdminCredential>();
-        if (options.FromRedis)
+        if (fromRedis)
         {
             builder.Services.AddSingleton<RedisRuleStore>();
             builder.Services.AddSingleton<RedisRuleSync>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisRuleSync>());
         }
         builder.Services.AddSingleton(sp => new RuleSetPublisher(sp.GetService<RedisRuleStore>(), sp.GetService<RedisRuleSync>(), sp.GetService<TimeProvider>()));
-
-        var health = builder.Services.AddHealthChecks();
         // Part of the overall status (""): NOT_SERVING only while there is no snapshot to compute with;
         // a stale snapshot (source unreachable) is Degraded, which still serves.
-        health.AddCheck<RulesHealthCheck>("rules", tags: ["ready"]);
-        if (redis.Enabled)
-        {
-            health.AddCheck<RedisHealthCheck>("redis", tags: ["dependency", "redis"]);
-            builder.Services.Configure<global::Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>(o =>
-            {
-                o.Services.Map("", r => !r.Tags.Contains("dependency"));
-                o.Services.Map(RedisHealthService, r => r.Tags.Contains("redis"));
-            });
-        }
+        builder.Services.AddHealthChecks().AddCheck<RulesHealthCheck>("rules", tags: ["ready"]);
         return builder;
     }
 }
@@ -59,13 +56,4 @@ public sealed class RulesHealthCheck(RuleCatalogSource rules) : IHealthCheck
             ? HealthCheckResult.Degraded($"{reason}; computing with {where}")
             : HealthCheckResult.Healthy(where));
     }
-}
-
-/// <summary>Unhealthy while the Redis connection is down, or while it leads to a server too old for the write scripts.</summary>
-public sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(!redis.IsConnected ? HealthCheckResult.Unhealthy("Redis cannot be reached")
-            : redis.TooOld is { } problem ? HealthCheckResult.Unhealthy(problem)
-            : HealthCheckResult.Healthy("connected"));
 }

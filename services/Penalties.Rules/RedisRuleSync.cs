@@ -3,10 +3,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Penalties.Core.Rules;
 using Penalties.Core.Rules.Loading;
-using Penalties.Grpc.Redis;
+using Penalties.Redis;
 using StackExchange.Redis;
 
-namespace Penalties.Grpc.Rules;
+namespace Penalties.Rules;
 
 /// <summary>
 /// Keeps a service's rule snapshot in step with what is published in Redis: loads it at start-up, reloads on
@@ -141,7 +141,7 @@ public sealed partial class RedisRuleSync(
             source.SetDegraded(null);
             return true;
         }
-        catch (Exception e) when (Errors.IsStoreOutage(e) || e is TimeoutException)
+        catch (Exception e) when (RedisFailures.IsStoreOutage(e) || e is TimeoutException)
         {
             source.SetDegraded($"Redis unreachable: {e.Message}");
             return false;

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Penalties.Core.Rules;
+using Penalties.Core.Common;
 using Penalties.Core.Rules.Loading;
 
-namespace Penalties.Grpc;
+namespace Penalties.Rules;
 
 /// <summary>One immutable catalog of rule versions, where it came from, and when.</summary>
 public sealed record RuleSnapshot(RuleCatalog Catalog, string Source, long Revision, DateTimeOffset LoadedAt);
@@ -13,7 +14,7 @@ public sealed record RuleSnapshot(RuleCatalog Catalog, string Source, long Revis
 /// <see cref="Current"/> and nothing else: no I/O on the calculation path.
 /// With rules from files (the embedded default) the folder is loaded here, at start-up, and an invalid
 /// folder stops the host with every problem logged. With rules from Redis the snapshot is loaded and
-/// refreshed by <see cref="Rules.RedisRuleSync"/>; until the first one arrives calculations are UNAVAILABLE.
+/// refreshed by <see cref="RedisRuleSync"/>; until the first one arrives calculations are UNAVAILABLE.
 /// </summary>
 public sealed partial class RuleCatalogSource
 {
@@ -24,16 +25,16 @@ public sealed partial class RuleCatalogSource
 
     private sealed record Degradation(string Reason, bool AwaitingPublish);
 
-    public RuleCatalogSource(IConfiguration configuration, ILogger<RuleCatalogSource> logger, Rules.RulesOptions options)
+    public RuleCatalogSource(IConfiguration configuration, ILogger<RuleCatalogSource> logger, RulesOptions options, bool fromRedis)
     {
         _logger = logger;
         Options = options;
-        if (options.FromRedis) return;
+        if (fromRedis) return;
         var snapshot = LoadFiles(configuration, logger, fallback: false);
         Replace(snapshot);
     }
 
-    public Rules.RulesOptions Options { get; }
+    public RulesOptions Options { get; }
 
     /// <summary>The catalog to compute with; UNAVAILABLE while no snapshot has been loaded.</summary>
     public RuleCatalog Current => _snapshot?.Catalog ?? throw new UnavailableException(

@@ -1,15 +1,19 @@
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Penalties.Core.Common;
 using StackExchange.Redis;
 
-namespace Penalties.Grpc.Redis;
+namespace Penalties.Redis;
 
 /// <summary>
-/// Where the services keep what they publish and record. Bound from "Penalties:Redis". Without
+/// Where the services keep what they publish and record. Bound from <see cref="Section"/>. Without
 /// <see cref="Configuration"/> there is no Redis: the embedded default (rules from files, state in memory).
 /// </summary>
 public sealed class RedisOptions
 {
+    public const string Section = "Penalties:Redis";
+
     /// <summary>A StackExchange.Redis configuration string, e.g. "redis:6379,password=…". Empty: no Redis.</summary>
     public string? Configuration { get; set; }
 
@@ -17,9 +21,6 @@ public sealed class RedisOptions
     public string KeyPrefix { get; set; } = "penalties:";
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Configuration);
-
-    public static RedisOptions From(IConfiguration configuration) =>
-        configuration.GetSection("Penalties:Redis").Get<RedisOptions>() ?? new RedisOptions();
 }
 
 /// <summary>
@@ -30,10 +31,10 @@ public sealed partial class RedisConnection : IDisposable
 {
     private readonly ConnectionMultiplexer _multiplexer;
 
-    public RedisConnection(RedisOptions options, ILogger<RedisConnection> logger)
+    public RedisConnection(IOptions<RedisOptions> options, ILogger<RedisConnection> logger)
     {
-        Options = options;
-        var config = ConfigurationOptions.Parse(options.Configuration!);
+        Options = options.Value;
+        var config = ConfigurationOptions.Parse(Options.Configuration!);
         config.AbortOnConnectFail = false;
         config.ClientName ??= "penalties";
         if (config.ConnectTimeout > 5000) config.ConnectTimeout = 5000;
@@ -112,4 +113,13 @@ public sealed partial class RedisConnection : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis connection to {EndPoint} restored")]
     private static partial void LogConnectionRestored(ILogger logger, System.Net.EndPoint? endPoint);
+}
+
+/// <summary>Unhealthy while the Redis connection is down, or while it leads to a server too old for the write scripts.</summary>
+public sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(!redis.IsConnected ? HealthCheckResult.Unhealthy("Redis cannot be reached")
+            : redis.TooOld is { } problem ? HealthCheckResult.Unhealthy(problem)
+            : HealthCheckResult.Healthy("connected"));
 }

@@ -3,7 +3,7 @@ using Penalties.Core.Common;
 using Penalties.Core.Rules;
 using Penalties.Core.Rules.Loading;
 
-namespace Penalties.Grpc.Rules;
+namespace Penalties.Rules;
 
 /// <summary>What publishing did to one requested document.</summary>
 public sealed record PublishedDocument(string Document, RuleSetVersion Version, bool Unchanged);

@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Penalties.Core.Rules;
 using Penalties.Core.Rules.Loading;
-using Penalties.Grpc.Redis;
+using Penalties.Redis;
 using StackExchange.Redis;
 
-namespace Penalties.Grpc.Rules;
+namespace Penalties.Rules;
 
 /// <summary>Everything published, read atomically at one revision.</summary>
 public sealed record RuleListing(long Revision, IReadOnlyList<RuleSetVersion> Versions);
@@ -132,7 +132,7 @@ public sealed class RedisRuleStore(RedisConnection redis)
 
     /// <summary>Whether a failure reading or parsing the published rules means they are damaged (changed by hand), not unreachable.</summary>
     public static bool IsDamage(Exception e) =>
-        e is InvalidDataException || Errors.IsWrongType(e);
+        e is InvalidDataException || RedisFailures.IsWrongType(e);
 
     private static string BodySuffix(string id, int version, string hash) =>
         $"{id}:{version.ToString(CultureInfo.InvariantCulture)}:{hash}";
