@@ -17,6 +17,15 @@ public static class DecisionRecording
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
 
+    /// <summary>
+    /// The most one recorded entry (request and decision) may take: a Record past it is refused before anything is
+    /// written, so that its answer, and every ListRecorded page holding it, fits what a default client reads (4 MiB).
+    /// </summary>
+    public const int MaxEntryBytes = 3 * 1024 * 1024;
+
+    /// <summary>The most the entries of a ListRecorded page take, unless one entry alone does (it is at most <see cref="MaxEntryBytes"/>).</summary>
+    public const int MaxPageBytes = 3 * 1024 * 1024;
+
     /// <summary>The page size a List call asked for, 0 meaning <see cref="DefaultPageSize"/>; outside [0, <see cref="MaxPageSize"/>] it is a violation of "pageSize".</summary>
     public static int PageSize(int requested, ViolationList v)
     {
@@ -27,17 +36,21 @@ public static class DecisionRecording
     /// <summary>A business key from its parts; each part escaped, so "a/b"+"c" and "a"+"b/c" stay apart.</summary>
     public static string Key(params string[] parts) => string.Join('/', parts.Select(Uri.EscapeDataString));
 
+    /// <param name="grows">The request's field that makes an entry large (e.g. "case.lines"), named when it is too large to record.</param>
     public static async Task<Recorded<TDecision>> RecordAsync<TRequest, TDecision>(
         IDecisionLedger ledger, string kind, string what, string merchantId, string order, IReadOnlyList<string> keys, DateTimeOffset eventAt,
-        TRequest request, Func<TDecision> decide, CancellationToken cancellationToken)
+        TRequest request, string grows, Func<TDecision> decide, CancellationToken cancellationToken)
         where TRequest : IMessage<TRequest>, new()
         where TDecision : IMessage<TDecision>, new()
     {
         var write = await ledger.RecordAsync(kind, merchantId, order, keys, () =>
         {
             var decision = decide();
-            return new LedgerEntry(merchantId, LedgerEntry.IdFor(eventAt, keys[0]), keys, eventAt, TimeProvider.System.GetUtcNow(),
-                request.ToByteArray(), decision.ToByteArray());
+            var (sent, answered) = (request.ToByteArray(), decision.ToByteArray());
+            if (sent.Length + answered.Length > MaxEntryBytes)
+                throw new InvalidCaseException([new FieldViolation(grows,
+                    $"too large to record in one request: the request and its decision take {sent.Length + answered.Length:N0} bytes, at most {MaxEntryBytes:N0}; record it in parts")]);
+            return new LedgerEntry(merchantId, LedgerEntry.IdFor(eventAt, keys[0]), keys, eventAt, TimeProvider.System.GetUtcNow(), sent, answered);
         }, cancellationToken);
         if (write.Owner is not null)
             throw new ConflictException($"{what} is recorded for merchant '{write.Owner}'; sent for merchant '{merchantId}'");
@@ -80,7 +93,14 @@ public static class DecisionRecording
         }
         v.ThrowIfAny();
         var page = await ledger.ListAsync(kind, merchantId, since, until, after, size, cancellationToken);
-        var records = page.Entries.Select(e => record(e, Parse<TRequest>(e.Request), Parse<TDecision>(e.Response))).ToList();
+        var records = new List<TRecord>(page.Entries.Count);
+        long bytes = 0;
+        foreach (var e in page.Entries)
+        {
+            bytes += e.Request.Length + e.Response.Length;
+            if (records.Count > 0 && bytes > MaxPageBytes) return (records, EncodeToken(page.Entries[records.Count - 1].Id)); // the rest on the next page
+            records.Add(record(e, Parse<TRequest>(e.Request), Parse<TDecision>(e.Response)));
+        }
         return (records, EncodeToken(page.NextAfter));
     }
 

@@ -35,7 +35,11 @@ public static class PenaltiesHost
         builder.Services.AddGrpc(o => o.Interceptors.Add<ErrorInterceptor>());
         bool redis = builder.AddPenaltiesRedis();
         builder.AddPenaltiesRules(redis);
-        if (services.HasFlag(PenaltiesServices.PenaltyPoints)) builder.AddPenaltyHistory(redis);
+        if (services.HasFlag(PenaltiesServices.PenaltyPoints))
+        {
+            builder.AddPenaltyHistory(redis);
+            builder.Services.AddOptions<PenaltyPointsOptions>().BindConfiguration(PenaltyPointsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        }
         if ((services & (PenaltiesServices.LateShipment | PenaltiesServices.PriceMatch)) != 0) builder.AddDecisionLedger(redis);
         if (redis)
         {

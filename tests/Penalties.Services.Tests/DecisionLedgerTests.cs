@@ -199,6 +199,35 @@ public abstract class DecisionLedgerTests
         Assert.Equal(c.OrderedAt, list.Records[0].EventAt);
         Assert.Empty((await PriceMatch.ListRecordedAsync(new ListRecordedPriceMatchesRequest { MerchantId = merchant, To = At("2024-06-18 09:15") })).Records);
     }
+
+    [Fact]
+    public async Task A_record_whose_answer_would_not_fit_is_refused_naming_its_lines_before_anything_is_written()
+    {
+        var merchant = NewId("m-");
+        var order = NewId("T-");
+        var huge = new RecordLateShipmentRequest { MerchantId = merchant, Case = TwoLines(order, lines: [.. Enumerable.Range(0, 12_000).Select(i => $"line-{i}")]) };
+        var e = await Assert.ThrowsAsync<RpcException>(() => LateShipment.RecordAsync(huge).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains("case.lines", e.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(f => f.Field));
+        Assert.Empty((await LateShipment.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant, PageSize = 1 })).Records);
+
+        // In parts (each about 2.6 MB with its decision), the same order records, and every page of the merchant's records is answered.
+        for (int part = 0; part < 3; part++)
+        {
+            var lines = Enumerable.Range(part * 4_000, 4_000).Select(i => $"line-{i}").ToArray();
+            Assert.False((await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = TwoLines(order, lines: lines) })).Replay);
+        }
+        var page = await LateShipment.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant, PageSize = 1000 });
+        int listed = page.Records.Count;
+        for (var token = page.NextPageToken; token.Length > 0; listed++)
+        {
+            var next = await LateShipment.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant, PageSize = 1000, PageToken = token });
+            Assert.Single(next.Records);
+            token = next.NextPageToken;
+        }
+        Assert.Equal(3, listed);
+        Assert.True(page.Records.Count < 3, "a page is bounded by size as well as by count");
+    }
 }
 
 /// <summary>The ledger in memory (the embedded default).</summary>

@@ -1,6 +1,7 @@
 using Google.Rpc;
 using Grpc.Core;
 using Penalties.Contracts.V1;
+using Penalties.Grpc;
 using static Penalties.Services.Tests.Cases;
 
 namespace Penalties.Services.Tests;
@@ -157,4 +158,43 @@ public class PenaltyPointsServiceTests(AllInOneFixture fixture) : IClassFixture<
         Assert.Equal(Enumerable.Range(1, 20), standing.Deductions.Select(d => d.Occurrence));
         Assert.Equal((24, 96), (standing.Current.General, standing.Current.Serious));
     }
+
+    [Fact]
+    public async Task What_one_record_or_revocation_adds_to_a_history_is_bounded_by_field()
+    {
+        var client = new PenaltyPoints.PenaltyPointsClient(fixture.Host.Channel);
+        var merchant = "bounded-" + Guid.NewGuid().ToString("N")[..8];
+        var longCase = new RecordPenaltyRequest { MerchantId = merchant, RuleSetId = "tmall.penalty-points", Violation = Cases.Violation(new string('c', 1_001), "MISDESCRIBED_SEVERE", "2024-01-01 00:00") };
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.RecordAsync(longCase).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Equal("violation.case_id", Assert.Single(e.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations).Field);
+
+        Assert.False((await client.RecordAsync(new RecordPenaltyRequest { MerchantId = merchant, RuleSetId = "tmall.penalty-points", Violation = Cases.Violation("c1", "MISDESCRIBED_SEVERE", "2024-01-01 00:00") })).Replay);
+        e = await Assert.ThrowsAsync<RpcException>(() => client.RevokeAsync(new RevokePenaltyRequest { MerchantId = merchant, CaseId = "c1", Reason = new string('r', 1_001) }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Equal("reason", Assert.Single(e.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations).Field);
+        Assert.Single((await client.ListHistoryAsync(new ListHistoryRequest { MerchantId = merchant })).Entries); // nothing written
+    }
+
+    [Fact]
+    public async Task A_full_history_refuses_a_new_case_before_writing_and_still_answers_replays_revocations_and_standing()
+    {
+        await using var host = await ServiceHost.StartAsync(PenaltiesServices.PenaltyPoints, "--Penalties:PenaltyPoints:MaxRecordsPerMerchant", "3");
+        var client = new PenaltyPoints.PenaltyPointsClient(host.Channel);
+        RecordPenaltyRequest Request(int i) => new() { MerchantId = "full", RuleSetId = "tmall.penalty-points", Violation = Cases.Violation($"c{i}", "MISDESCRIBED_SEVERE", $"2024-01-0{i + 1} 00:00") };
+        for (int i = 0; i < 3; i++) Assert.False((await client.RecordAsync(Request(i))).Replay);
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.RecordAsync(Request(3)).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        Assert.Equal("HISTORY_FULL", e.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>().Reason);
+        Assert.True((await client.RecordAsync(Request(1))).Replay);
+        Assert.False((await client.RevokeAsync(new RevokePenaltyRequest { MerchantId = "full", CaseId = "c0", Reason = "appeal" })).Replay);
+        Assert.Equal(4, (await client.ListHistoryAsync(new ListHistoryRequest { MerchantId = "full" })).Entries.Count);
+        Assert.Equal(2, (await client.GetStandingAsync(new GetStandingRequest { MerchantId = "full", RuleSetId = "tmall.penalty-points", AsOf = Cases.At("2024-02-01 00:00") })).Standing.Deductions.Count);
+    }
+
+    [Fact]
+    public async Task A_history_bound_outside_1_to_5000_stops_the_host_at_start() =>
+        await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            ServiceHost.StartAsync(PenaltiesServices.PenaltyPoints, "--Penalties:PenaltyPoints:MaxRecordsPerMerchant", "10001"));
 }

@@ -11,12 +11,33 @@ using CoreViolation = Penalties.Core.PenaltyPoints.Violation;
 
 namespace Penalties.Grpc.Services;
 
+/// <summary>Bounds of a merchant's recorded history, bound from <see cref="Section"/>.</summary>
+public sealed class PenaltyPointsOptions
+{
+    public const string Section = "Penalties:PenaltyPoints";
+
+    /// <summary>
+    /// The most cases one merchant's history may hold. Each answer about a merchant (its standing, a revocation's)
+    /// lists its whole history (about 0.2 KB a case), so the bound keeps every such answer within what a default
+    /// client reads (4 MiB); a record past it is refused.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 5_000)]
+    public int MaxRecordsPerMerchant { get; set; } = 5_000;
+}
+
 /// <summary>
 /// PenaltyPoints: stateless assessment over a supplied history, and the recorded history of each
 /// merchant (Record, Revoke, GetStanding, ListHistory) through <see cref="IPenaltyHistoryStore"/>.
 /// </summary>
-public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistoryStore store, PenaltiesMetrics metrics) : PenaltyPoints.PenaltyPointsBase
+public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistoryStore store, PenaltiesMetrics metrics,
+    Microsoft.Extensions.Options.IOptions<PenaltyPointsOptions> options) : PenaltyPoints.PenaltyPointsBase
 {
+    /// <summary>The longest case id and revocation reason a merchant's history keeps: every entry stays small.</summary>
+    public const int MaxTextLength = 1_000;
+
+    /// <summary>The ErrorInfo reason of a record refused because the merchant's history is full.</summary>
+    public const string HistoryFullReason = "HISTORY_FULL";
+
     /// <summary>The store name of penalty records in the <c>penalties.records</c> metric.</summary>
     private const string HistoryStore = "penalty-history";
 
@@ -70,13 +91,17 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         v.Required("ruleSetId", request.RuleSetId);
         var violation = Mapping.Violation(request.Violation, "violation", v);
         if (violation.Revoked) v.Add("violation.revoked", "must be false when recording; revoke with Revoke");
+        if (violation.CaseId.Length > MaxTextLength) v.Add("violation.caseId", $"must be at most {MaxTextLength:N0} characters long (got {violation.CaseId.Length:N0})");
         v.ThrowIfAny();
+        int max = options.Value.MaxRecordsPerMerchant;
         var catalog = rules.Current;
         Penalties.Core.PenaltyPoints.Deduction? decided = null; // of the attempt that was written (a lost race decides again)
         var response = await store.UpdateAsync(request.MerchantId, records =>
         {
             if (Find(records, violation.CaseId) is { } existing)
                 return ((HistoryRecord?)null, StoredAnswer(existing, request.MerchantId, request.RuleSetId, violation));
+            if (records.Count(r => !r.Revocation) >= max)
+                throw new PreconditionException($"merchant '{request.MerchantId}' has {max:N0} cases recorded, the most one history holds; nothing was recorded", HistoryFullReason);
             var preview = PenaltyPointsCalculator.PreviewNewCase(catalog, request.RuleSetId, Violations(records, request.RuleSetId), violation, violation.OccurredAt);
             var result = new RecordPenaltyResponse
             {
@@ -112,6 +137,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         var v = new ViolationList();
         v.Required("merchantId", request.MerchantId);
         v.Required("caseId", request.CaseId);
+        if (request.Reason.Length > MaxTextLength) v.Add("reason", $"must be at most {MaxTextLength:N0} characters long (got {request.Reason.Length:N0})");
         v.ThrowIfAny();
         var catalog = rules.Current;
         return await store.UpdateAsync(request.MerchantId, records =>

@@ -70,7 +70,7 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
         var order = DecisionRecording.Key(Platform, c!.OrderId);
         var keys = new[] { DecisionRecording.Key(Platform, c.OrderId, request.ItemId) };
         var recorded = await DecisionRecording.RecordAsync(ledger, Ledger, $"price-match claim on order '{c.OrderId}' item '{request.ItemId}'",
-            request.MerchantId, order, keys, c.OrderedAt, request, () => Mapping.Decision(Decide(c, request.Pin)), context.CancellationToken);
+            request.MerchantId, order, keys, c.OrderedAt, request, "case.payments", () => Mapping.Decision(Decide(c, request.Pin)), context.CancellationToken);
         if (!recorded.Replay) Count(recorded.Decision.Rule.RuleSetId, recorded.Decision.Rule.Version, recorded.Decision.Outcome);
         metrics.Record(Ledger, recorded.Replay);
         return new RecordPriceMatchResponse { Decision = recorded.Decision, Replay = recorded.Replay, RecordedAt = Mapping.Time(recorded.RecordedAt) };
