@@ -8,8 +8,7 @@ namespace Penalties.Services.Tests;
 internal static class DamagedHistory
 {
     /// <summary>
-    /// Records <paramref name="damaged"/>'s case 0 (so the host holds its log and its next record goes straight to the
-    /// append script), overwrites its Redis log with a string, then sends case 1 of it in the middle of case 1 of every
+    /// Records <paramref name="damaged"/>'s case 0, overwrites its Redis log with a string, then sends case 1 of it in the middle of case 1 of every
     /// merchant in <paramref name="others"/>, all at once. Asserts that the damaged merchant's call is DATA_LOSS with
     /// nothing written to its key, and that every other merchant's case is recorded once; returns the DATA_LOSS.
     /// </summary>

@@ -68,7 +68,7 @@ public sealed class RedisCluster : IAsyncLifetime
 /// <summary>
 /// The services on a real Redis Cluster: rules published and loaded (one hash tag, one slot), penalty histories and
 /// ledger records of merchants spread over the three nodes (each merchant's keys share its hash tag), recorded
-/// once under concurrent retries, appends one script call each (a batch would span slots).
+/// once under concurrent retries.
 /// </summary>
 public sealed class RedisClusterTests(RedisCluster cluster) : IClassFixture<RedisCluster>
 {
@@ -133,7 +133,7 @@ public sealed class RedisClusterTests(RedisCluster cluster) : IClassFixture<Redi
         Assert.True((await late.RecordAsync(record)).Replay);
         Assert.Single((await late.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = record.MerchantId })).Records);
 
-        // A fresh host (no cache) reads the same from the cluster.
+        // A fresh host reads the same from the cluster.
         await using var fresh = await StartAsync();
         var again = await new PenaltyPoints.PenaltyPointsClient(fresh.Channel).RecordAsync(new RecordPenaltyRequest
         {

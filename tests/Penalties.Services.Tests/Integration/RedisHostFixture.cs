@@ -7,7 +7,7 @@ public sealed class RedisHostFixture : IAsyncLifetime
 
     public ServiceHost Host { get; private set; } = null!;
 
-    /// <summary>Starts another all-in-one host on the same Redis (its own connection and caches): a second replica, or the same service restarted.</summary>
+    /// <summary>Starts another all-in-one host on the same Redis (its own connection): a second replica, or the same service restarted.</summary>
     public Task<ServiceHost> StartHostAsync(params string[] extra) =>
         ServiceHost.StartAsync(Penalties.Grpc.PenaltiesServices.All, ["--Penalties:Redis:Configuration", Redis.Configuration, "--Penalties:Rules:Source", "files", .. extra]);
 

@@ -139,7 +139,7 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         // (StackExchange.Redis's default backlog policy), so whether any caller saw a failure depends on timing.
         Assert.InRange(acknowledgedAtKill, 1, callers * casesPerCaller - 1);
         Assert.All(failures, f => Assert.Equal(StatusCode.Unavailable, f));
-        // Read back through a fresh replica (no cache): every acknowledged record is there, once.
+        // Read back through a fresh replica: every acknowledged record is there, once.
         await using var fresh = await fixture.StartHostAsync();
         var reader = new PenaltyPoints.PenaltyPointsClient(fresh.Channel);
         foreach (var merchant in acknowledged.Select(a => a.Merchant).Distinct())
@@ -382,11 +382,11 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
         var run = Guid.NewGuid().ToString("N")[..8];
         var damaged = $"damaged-{run}";
         await using var admin = await fixture.Redis.ConnectAsync();
-        // Its record in the middle of 100 others sent at once: appends are written together.
+        // Its record in the middle of 100 others sent at once: the others are unaffected.
         var e = await DamagedHistory.RecordAmongOthersAsync(client, admin.GetDatabase(), damaged,
             [.. Enumerable.Range(0, 100).Select(i => $"beside-{run}-{i}")], Request);
         Assert.Contains($"merchant '{damaged}'", e.Status.Detail, StringComparison.Ordinal);
-        // A host that has not cached the merchant reads its history: DATA_LOSS as well, not INTERNAL.
+        // Another host reads its history: DATA_LOSS as well, not INTERNAL.
         await using var fresh = await fixture.StartHostAsync();
         var read = await Assert.ThrowsAsync<RpcException>(() => new PenaltyPoints.PenaltyPointsClient(fresh.Channel).ListHistoryAsync(new ListHistoryRequest { MerchantId = damaged }).ResponseAsync);
         Assert.Equal(StatusCode.DataLoss, read.StatusCode);

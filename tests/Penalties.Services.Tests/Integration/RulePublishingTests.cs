@@ -10,10 +10,12 @@ namespace Penalties.Services.Tests;
 public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
 {
     [Fact]
-    public async Task Publishing_without_the_credential_or_with_a_wrong_one_is_UNAUTHENTICATED_and_writes_nothing()
+    public async Task Publishing_without_the_credential_or_with_a_wrong_one_is_UNAUTHENTICATED_writes_nothing_and_is_logged_without_the_token()
     {
         var prefix = NewPrefix();
         await using var host = await StartAsync(redis, prefix, PenaltiesServices.RuleSets);
+        var log = new CapturedLog();
+        Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(host.App.Services).AddProvider(log);
         var client = new RuleSets.RuleSetsClient(host.Channel);
         var request = new PublishRuleSetsRequest { Documents = { ShippedDocuments() } };
 
@@ -22,6 +24,11 @@ public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>
         var wrong = await Assert.ThrowsAsync<RpcException>(() => client.PublishAsync(request, new Metadata { { "authorization", "Bearer not-the-token" } }).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, wrong.StatusCode);
         Assert.Empty(await DumpAsync(redis, prefix));
+        var refusals = log.Lines.Where(l => l.Contains("Publish attempt from", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, refusals.Count);
+        Assert.Contains("the admin credential is not valid", refusals[1], StringComparison.Ordinal);
+        Assert.All(log.Lines, l => Assert.DoesNotContain("not-the-token", l, StringComparison.Ordinal));
+        Assert.All(log.Lines, l => Assert.DoesNotContain(Token, l, StringComparison.Ordinal));
 
         // Reading needs no credential (and shows that nothing is published).
         Assert.Empty((await client.ListRuleSetsAsync(new ListRuleSetsRequest())).Versions);
@@ -477,4 +484,23 @@ public class CliRulePublishingTests(RedisServer redis) : IClassFixture<RedisServ
         }
         finally { bad.Delete(recursive: true); }
     }
+}
+
+/// <summary>Every line a host logs once added to its logger factory (message and exception).</summary>
+internal sealed class CapturedLog : Microsoft.Extensions.Logging.ILoggerProvider, Microsoft.Extensions.Logging.ILogger
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyList<string> Lines => [.. _lines];
+
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => this;
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        _lines.Enqueue(formatter(state, exception) + exception);
+
+    public void Dispose() { }
 }
