@@ -143,7 +143,9 @@ public sealed partial class RedisRuleSync(
         }
         catch (Exception e) when (RedisFailures.IsStoreOutage(e) || e is TimeoutException)
         {
-            source.SetDegraded($"Redis unreachable: {e.Message}");
+            // The client's text (endpoint, connection state, versions) goes to the log; callers and health see a short reason.
+            LogUnreachable(logger, e);
+            source.SetDegraded(e is TimeoutException ? "Redis unreachable (no answer in time)" : "Redis unreachable");
             return false;
         }
         catch (Exception e) when (RedisRuleStore.IsDamage(e))
@@ -161,6 +163,9 @@ public sealed partial class RedisRuleSync(
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis could not be read for the published rules")]
+    private static partial void LogUnreachable(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reloading the published rules failed; computing with the last good snapshot")]
     private static partial void LogReloadFailed(ILogger logger, Exception exception);
