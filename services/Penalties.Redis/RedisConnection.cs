@@ -1,27 +1,9 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Penalties.Core.Common;
 using StackExchange.Redis;
 
 namespace Penalties.Redis;
-
-/// <summary>
-/// Where the services keep what they publish and record. Bound from <see cref="Section"/>. Without
-/// <see cref="Configuration"/> there is no Redis: the embedded default (rules from files, state in memory).
-/// </summary>
-public sealed class RedisOptions
-{
-    public const string Section = "Penalties:Redis";
-
-    /// <summary>A StackExchange.Redis configuration string, e.g. "redis:6379,password=…". Empty: no Redis.</summary>
-    public string? Configuration { get; set; }
-
-    /// <summary>Prefix of every key and channel the services use, so one Redis can serve several installations.</summary>
-    public string KeyPrefix { get; set; } = "penalties:";
-
-    public bool Enabled => !string.IsNullOrWhiteSpace(Configuration);
-}
 
 /// <summary>
 /// One multiplexed connection per process. It is created without waiting for Redis (AbortOnConnectFail
@@ -113,13 +95,4 @@ public sealed partial class RedisConnection : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis connection to {EndPoint} restored")]
     private static partial void LogConnectionRestored(ILogger logger, System.Net.EndPoint? endPoint);
-}
-
-/// <summary>Unhealthy while the Redis connection is down, or while it leads to a server too old for the write scripts.</summary>
-public sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(!redis.IsConnected ? HealthCheckResult.Unhealthy("Redis cannot be reached")
-            : redis.TooOld is { } problem ? HealthCheckResult.Unhealthy(problem)
-            : HealthCheckResult.Healthy("connected"));
 }
