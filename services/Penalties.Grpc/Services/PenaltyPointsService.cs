@@ -18,8 +18,11 @@ namespace Penalties.Grpc.Services;
 public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistoryStore store, PenaltiesMetrics metrics,
     Microsoft.Extensions.Options.IOptions<PenaltyPointsOptions> options) : PenaltyPoints.PenaltyPointsBase
 {
-    /// <summary>The longest case id and revocation reason a merchant's history keeps: every entry stays small.</summary>
-    public const int MaxTextLength = 1_000;
+    /// <summary>The longest case id a history keeps: a standing lists every case by its id (see <see cref="PenaltyPointsOptions"/>).</summary>
+    public const int MaxCaseIdLength = 128;
+
+    /// <summary>The longest revocation reason a history keeps: a page of history lists them.</summary>
+    public const int MaxReasonLength = 1_000;
 
     /// <summary>The ErrorInfo reason of a record refused because the merchant's history is full.</summary>
     public const string HistoryFullReason = "HISTORY_FULL";
@@ -77,7 +80,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         v.Required("ruleSetId", request.RuleSetId);
         var violation = Mapping.Violation(request.Violation, "violation", v);
         if (violation.Revoked) v.Add("violation.revoked", "must be false when recording; revoke with Revoke");
-        if (violation.CaseId.Length > MaxTextLength) v.Add("violation.caseId", $"must be at most {MaxTextLength:N0} characters long (got {violation.CaseId.Length:N0})");
+        if (violation.CaseId.Length > MaxCaseIdLength) v.Add("violation.caseId", $"must be at most {MaxCaseIdLength} characters long (got {violation.CaseId.Length:N0})");
         v.ThrowIfAny();
         int max = options.Value.MaxRecordsPerMerchant;
         var catalog = rules.Current;
@@ -123,7 +126,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         var v = new ViolationList();
         v.Required("merchantId", request.MerchantId);
         v.Required("caseId", request.CaseId);
-        if (request.Reason.Length > MaxTextLength) v.Add("reason", $"must be at most {MaxTextLength:N0} characters long (got {request.Reason.Length:N0})");
+        if (request.Reason.Length > MaxReasonLength) v.Add("reason", $"must be at most {MaxReasonLength:N0} characters long (got {request.Reason.Length:N0})");
         v.ThrowIfAny();
         var catalog = rules.Current;
         return await store.UpdateAsync(request.MerchantId, records =>

@@ -2,6 +2,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Penalties.Contracts.V1;
 using Penalties.Grpc;
+using Penalties.Grpc.Services;
 using static Penalties.Services.Tests.Cases;
 
 namespace Penalties.Services.Tests;
@@ -164,7 +165,7 @@ public class PenaltyPointsServiceTests(AllInOneFixture fixture) : IClassFixture<
     {
         var client = new PenaltyPoints.PenaltyPointsClient(fixture.Host.Channel);
         var merchant = "bounded-" + Guid.NewGuid().ToString("N")[..8];
-        var longCase = new RecordPenaltyRequest { MerchantId = merchant, RuleSetId = "tmall.penalty-points", Violation = Cases.Violation(new string('c', 1_001), "MISDESCRIBED_SEVERE", "2024-01-01 00:00") };
+        var longCase = new RecordPenaltyRequest { MerchantId = merchant, RuleSetId = "tmall.penalty-points", Violation = Cases.Violation(new string('c', 129), "MISDESCRIBED_SEVERE", "2024-01-01 00:00") };
         var e = await Assert.ThrowsAsync<RpcException>(() => client.RecordAsync(longCase).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Equal("violation.case_id", Assert.Single(e.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations).Field);
@@ -197,4 +198,32 @@ public class PenaltyPointsServiceTests(AllInOneFixture fixture) : IClassFixture<
     public async Task A_history_bound_outside_1_to_5000_stops_the_host_at_start() =>
         await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
             ServiceHost.StartAsync(PenaltiesServices.PenaltyPoints, "--Penalties:PenaltyPoints:MaxRecordsPerMerchant", "10001"));
+
+    [Fact]
+    public async Task At_the_default_bound_every_answer_about_a_full_history_fits_a_default_client()
+    {
+        // Measured on 200 cases with ids of the longest length kept, scaled to the bound: answers grow by case.
+        const int cases = 200;
+        var client = new PenaltyPoints.PenaltyPointsClient(fixture.Host.Channel);
+        var merchant = "at-bound-" + Guid.NewGuid().ToString("N")[..8];
+        var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        string CaseId(int i) => $"{i:D6}-" + new string('c', PenaltyPointsService.MaxCaseIdLength - 7);
+        for (int i = 0; i < cases; i++)
+        {
+            await client.RecordAsync(new RecordPenaltyRequest
+            {
+                MerchantId = merchant, RuleSetId = "tmall.penalty-points",
+                Violation = new Violation { CaseId = CaseId(i), Code = "MISDESCRIBED_SEVERE", OccurredAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(start.AddMinutes(i)) },
+            });
+        }
+        var revoked = await client.RevokeAsync(new RevokePenaltyRequest { MerchantId = merchant, CaseId = CaseId(0), Reason = new string('r', PenaltyPointsService.MaxReasonLength) });
+        var standing = await client.GetStandingAsync(new GetStandingRequest { MerchantId = merchant, RuleSetId = "tmall.penalty-points", AsOf = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(start.AddDays(5)) });
+        var history = await client.ListHistoryAsync(new ListHistoryRequest { MerchantId = merchant, PageSize = 1000 });
+        Assert.Equal(cases - 1, standing.Standing.Deductions.Count);
+        const int defaultClientLimit = 4 * 1024 * 1024;
+        int bound = new PenaltyPointsOptions().MaxRecordsPerMerchant;
+        Assert.InRange((long)standing.CalculateSize() * bound / cases, 0, defaultClientLimit * 3L / 4);
+        Assert.InRange((long)revoked.CalculateSize() * bound / cases, 0, defaultClientLimit * 3L / 4);
+        Assert.InRange((long)history.CalculateSize() * 1000 / (cases + 1), 0, defaultClientLimit * 3L / 4); // a full page
+    }
 }
