@@ -130,16 +130,16 @@ public class ServedPathBenchmarks
     public int DecodeStoredLog()
     {
         int n = 0;
-        for (int i = 0; i < _log.Length; i++) n += Penalties.Grpc.State.RedisPenaltyHistoryStore.Decode(_log[i], i).Violation.CaseId.Length;
+        for (int i = 0; i < _log.Length; i++) n += Penalties.State.RedisPenaltyHistoryStore.Decode(_log[i], i, "log").Violation.CaseId.Length;
         return n;
     }
 
     /// <summary>Encoding one new record's entry (stored with its first answer) for the append.</summary>
     [Benchmark]
-    public int EncodeEntry() => Penalties.Grpc.State.RedisPenaltyHistoryStore.Encode(_entry).Length;
+    public int EncodeEntry() => Penalties.State.RedisPenaltyHistoryStore.Encode(_entry).Length;
 
     private byte[][] _log = null!;
-    private Penalties.Grpc.State.HistoryRecord _entry = null!;
+    private Penalties.State.HistoryRecord _entry = null!;
 
     [GlobalSetup(Targets = [nameof(DecodeStoredLog), nameof(EncodeEntry)])]
     public void SetupLog()
@@ -149,9 +149,9 @@ public class ServedPathBenchmarks
         var answer = new RecordPenaltyResponse
         {
             Deduction = Mapping.Deduction(Penalties.Core.PenaltyPoints.PenaltyPointsCalculator.Preview(_catalog, "tmall.penalty-points", _history, _history[^1], _history[^1].OccurredAt).Deduction!, _history[^1].OccurredAt),
-        }.ToByteArray();
-        _entry = new Penalties.Grpc.State.HistoryRecord(0, "tmall.penalty-points", _history[^1], false, null, answer);
-        _log = [.. Enumerable.Range(0, 100).Select(i => Penalties.Grpc.State.RedisPenaltyHistoryStore.Encode(_entry with { Violation = _entry.Violation with { CaseId = $"r0-case-{i * 50_000}" } }))];
+        };
+        _entry = new Penalties.State.HistoryRecord(0, "tmall.penalty-points", _history[^1], false, null, answer);
+        _log = [.. Enumerable.Range(0, 100).Select(i => Penalties.State.RedisPenaltyHistoryStore.Encode(_entry with { Violation = _entry.Violation with { CaseId = $"r0-case-{i * 50_000}" } }))];
     }
 
     private byte[] _record = null!;

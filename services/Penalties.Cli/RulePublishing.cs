@@ -45,7 +45,7 @@ internal static class RulePublishing
             return 0;
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.FailedPrecondition
-            && e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason == Penalties.Grpc.Rules.RuleSetPublisher.BackdatedReason)
+            && e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason == Penalties.Rules.RuleSetPublisher.BackdatedReason)
         {
             await stderr.WriteLineAsync($"refused: {e.Status.Detail}");
             await stderr.WriteLineAsync("nothing was published; run again with --allow-backdated to publish it on purpose");

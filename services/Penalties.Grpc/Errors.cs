@@ -5,42 +5,11 @@ using Grpc.Core;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.Rules;
+using Penalties.Redis;
+using static Penalties.Redis.RedisFailures;
 using Status = Google.Rpc.Status;
 
 namespace Penalties.Grpc;
-
-/// <summary>A record with this key exists with other content (ALREADY_EXISTS).</summary>
-public sealed class ConflictException(string message) : Exception(message);
-
-/// <summary>
-/// A dependency the call needs (Redis, or the rule versions not loaded yet) cannot be reached now (UNAVAILABLE):
-/// nothing was changed, and the same call can be retried.
-/// </summary>
-public sealed class UnavailableException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>The caller is not allowed to do this: no or a wrong credential (UNAUTHENTICATED).</summary>
-public sealed class UnauthenticatedException(string message) : Exception(message);
-
-/// <summary>
-/// The call cannot be carried out in the service's current configuration or state (FAILED_PRECONDITION). A
-/// <paramref name="reason"/> (e.g. "BACKDATED_PUBLISH") is sent as a google.rpc.ErrorInfo, for clients to act on.
-/// </summary>
-public sealed class PreconditionException(string message, string? reason = null) : Exception(message)
-{
-    public string? Reason { get; } = reason;
-}
-
-/// <summary>Something the caller named does not exist (NOT_FOUND).</summary>
-public sealed class NotFoundException(string message) : Exception(message);
-
-/// <summary>
-/// Stored data is not what the service wrote (DATA_LOSS): e.g. a key changed by hand to another type. Not the
-/// caller's doing, so it is logged as an error; nothing was changed by the call.
-/// </summary>
-public sealed class DataLossException(string message) : Exception(message);
-
-/// <summary>A write gave way to too many concurrent writes of the same records (ABORTED): nothing was changed; retry.</summary>
-public sealed class AbortedException(string message) : Exception(message);
 
 /// <summary>
 /// Maps what the core and the stores throw to gRPC statuses: the caller's mistakes are never INTERNAL.
@@ -58,53 +27,6 @@ public static class Errors
         e is InvalidCaseException or RuleResolutionException or ConflictException or NotFoundException or AbortedException
             or UnavailableException or UnauthenticatedException or PreconditionException || IsStoreOutage(e)
         || (e is StackExchange.Redis.RedisServerException s && IsScriptRefused(s)); // the server's age, told to the caller (STORE_VERSION)
-
-    /// <summary>
-    /// What an unreachable store looks like to the client: no connection, a timeout, or a Redis that is still
-    /// loading its AOF, read-only or refusing writes (UNAVAILABLE). The call can be retried; a write may have been
-    /// recorded only when its command had reached Redis (<see cref="OutcomeUnknown"/>), and its retry is then
-    /// answered as a replay.
-    /// </summary>
-    public static bool IsStoreOutage(Exception e) =>
-        e is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException
-        || (e is StackExchange.Redis.RedisServerException s && (s.Message.StartsWith("LOADING", StringComparison.Ordinal)
-            || s.Message.StartsWith("MISCONF", StringComparison.Ordinal) || s.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
-            || s.Message.StartsWith("READONLY", StringComparison.Ordinal) || s.Message.StartsWith("OOM", StringComparison.Ordinal)));
-
-    /// <summary>
-    /// A Redis older than 7.0 refusing a write script: it does not know the "#!lua" line the scripts start with, and
-    /// says "Error compiling script (new function): user_script:1: unexpected symbol near '#'" before running anything.
-    /// Any other compile error is a bug in a script (INTERNAL, logged), not the server's age.
-    /// </summary>
-    public static bool IsScriptRefused(StackExchange.Redis.RedisServerException e) =>
-        e.Message.Contains("Error compiling script", StringComparison.Ordinal)
-        && e.Message.Contains("user_script:1: unexpected symbol near '#'", StringComparison.Ordinal);
-
-    /// <summary>Redis refusing a command on a key of another type than the service wrote there: damaged data.</summary>
-    public static bool IsWrongType(Exception e) =>
-        e is StackExchange.Redis.RedisServerException s && s.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal);
-
-    private const string WriteMark = "penalties.write";
-
-    /// <summary>Marks a store failure as that of a write command (a read that fails changed nothing, whatever its status); returns it.</summary>
-    public static Exception OfWrite(Exception e)
-    {
-        e.Data[WriteMark] = true;
-        return e;
-    }
-
-    /// <summary>
-    /// Whether a store failure leaves a write's outcome unknown: a write command (<see cref="OfWrite"/>) was sent to
-    /// Redis (or the client cannot say) before the connection dropped or the answer timed out. A read, a command still
-    /// waiting to be sent, or one refused by Redis (loading, read-only, out of memory: the write scripts are refused
-    /// whole, never stopped halfway), changed nothing.
-    /// </summary>
-    public static bool OutcomeUnknown(Exception e) => e.Data.Contains(WriteMark) && e switch
-    {
-        StackExchange.Redis.RedisTimeoutException t => t.Commandstatus is not (StackExchange.Redis.CommandStatus.WaitingToBeSent or StackExchange.Redis.CommandStatus.WaitingInBacklog),
-        StackExchange.Redis.RedisConnectionException c => c.CommandStatus is not (StackExchange.Redis.CommandStatus.WaitingToBeSent or StackExchange.Redis.CommandStatus.WaitingInBacklog),
-        _ => false,
-    };
 
     public static Status ToStatus(Exception e, string prefix = "")
     {

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Penalties.Grpc.Redis;
-using Penalties.Grpc.Rules;
+using OpenTelemetry.Metrics;
 using Penalties.Grpc.Services;
-using Penalties.Grpc.State;
+using Penalties.Redis;
+using Penalties.Rules;
 using Penalties.ServiceDefaults;
+using Penalties.State;
 
 namespace Penalties.Grpc;
 
@@ -22,20 +23,40 @@ public enum PenaltiesServices
 /// <summary>The composition every host shares; a host's Program.cs only says which services and which port.</summary>
 public static class PenaltiesHost
 {
+    /// <summary>The gRPC health service name that reports Redis itself (NOT_SERVING while it cannot be reached).</summary>
+    public const string RedisHealthService = "penalties.redis";
+
     public static WebApplication Create(string[] args, string serviceName, PenaltiesServices services, string defaultUrl)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.AddPenaltiesDefaults(serviceName, defaultUrl);
+        builder.Services.AddSingleton<PenaltiesMetrics>();
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(PenaltiesMetrics.MeterName));
         builder.Services.AddGrpc(o => o.Interceptors.Add<ErrorInterceptor>());
-        var redis = RedisOptions.From(builder.Configuration);
-        builder.Services.AddSingleton(redis);
-        if (redis.Enabled) builder.Services.AddSingleton<RedisConnection>();
+        bool redis = builder.AddPenaltiesRedis();
         builder.AddPenaltiesRules(redis);
-        builder.AddPenaltiesState(services, redis);
+        if (services.HasFlag(PenaltiesServices.PenaltyPoints))
+        {
+            builder.AddPenaltyHistory(redis);
+            builder.Services.AddOptions<PenaltyPointsOptions>().BindConfiguration(PenaltyPointsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        }
+        if ((services & (PenaltiesServices.LateShipment | PenaltiesServices.PriceMatch)) != 0) builder.AddDecisionLedger(redis);
+        if (redis)
+        {
+            builder.Services.Configure<global::Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>(o =>
+            {
+                o.Services.Map("", r => !r.Tags.Contains("dependency"));
+                o.Services.Map(RedisHealthService, r => r.Tags.Contains(RedisRegistration.HealthTag));
+            });
+        }
         builder.Services.AnswerMalformedRequestsAsInvalidArgument(); // last: it replaces the method binder the AddGrpc* calls registered
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<RuleCatalogSource>(); // load the rules now: a bad rules folder stops the start
+        // Create the stores (and so the Redis connection) now, not inside the first requests: a burst of them would
+        // otherwise queue on the singleton while its handshake waits for threads.
+        _ = app.Services.GetService<IPenaltyHistoryStore>();
+        _ = app.Services.GetService<IDecisionLedger>();
         app.MapPenaltiesDefaults();
         if (services.HasFlag(PenaltiesServices.LateShipment)) app.MapGrpcService<LateShipmentService>();
         if (services.HasFlag(PenaltiesServices.PriceMatch)) app.MapGrpcService<PriceMatchService>();

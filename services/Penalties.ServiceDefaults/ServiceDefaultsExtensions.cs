@@ -5,6 +5,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Grpc.AspNetCore.Server;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -15,7 +17,9 @@ namespace Penalties.ServiceDefaults;
 /// <summary>Limits every host applies to requests; bound from the "Penalties:Limits" configuration section.</summary>
 public sealed class RequestLimits
 {
-    /// <summary>Largest request message accepted (bytes). Default 4 MiB: a case is a few hundred bytes; a penalty history of 10,000 entries fits.</summary>
+    public const string Section = "Penalties:Limits";
+
+    /// <summary>Largest request message accepted (bytes). Default 4 MiB: a case is a few hundred bytes.</summary>
     public int MaxReceiveMessageSize { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Largest response message sent (bytes). Default 16 MiB.</summary>
@@ -60,25 +64,26 @@ public static class ServiceDefaultsExtensions
             o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
         });
 
-        var limits = builder.Configuration.GetSection("Penalties:Limits").Get<RequestLimits>() ?? new RequestLimits();
-        builder.Services.AddSingleton(limits);
-        builder.Services.AddGrpc(o =>
+        builder.Services.AddOptions<RequestLimits>().BindConfiguration(RequestLimits.Section)
+            .Validate(l => l.MaxReceiveMessageSize > 0 && l.MaxSendMessageSize > 0, $"{RequestLimits.Section}: message sizes must be positive")
+            .ValidateOnStart();
+        builder.Services.AddGrpc();
+        builder.Services.AddOptions<GrpcServiceOptions>().Configure<IOptions<RequestLimits>>((o, limits) =>
         {
-            o.MaxReceiveMessageSize = limits.MaxReceiveMessageSize;
-            o.MaxSendMessageSize = limits.MaxSendMessageSize;
+            o.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageSize;
+            o.MaxSendMessageSize = limits.Value.MaxSendMessageSize;
             o.EnableDetailedErrors = false;
         });
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
 
-        builder.Services.AddSingleton<PenaltiesMetrics>();
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
-            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddMeter(PenaltiesMetrics.MeterName));
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation());
         // Traces cost a sampled activity per request: they are recorded only when they go somewhere.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            otel.WithTracing(t => t.AddAspNetCoreInstrumentation().AddSource(PenaltiesMetrics.ActivitySource.Name));
+            otel.WithTracing(t => t.AddAspNetCoreInstrumentation());
             otel.UseOtlpExporter();
         }
         return builder;

@@ -2,8 +2,8 @@ using Grpc.Core;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.LateShipment;
-using Penalties.Grpc.State;
-using Penalties.ServiceDefaults;
+using Penalties.Rules;
+using Penalties.State;
 using CoreCase = Penalties.Core.LateShipment.LateShipmentCase;
 
 namespace Penalties.Grpc.Services;
@@ -64,7 +64,7 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
         var order = DecisionRecording.Key(platform, c!.OrderId);
         var keys = c.Lines.Select(l => DecisionRecording.Key(platform, c.OrderId, l.LineId)).ToArray();
         var recorded = await DecisionRecording.RecordAsync(ledger, Ledger, $"late-shipment order '{c.OrderId}'", request.MerchantId, order, keys, eventAt!.Value,
-            request, () => Mapping.Decision(Decide(c, request.Pin)), context.CancellationToken);
+            request, "case.lines", () => Mapping.Decision(Decide(c, request.Pin)), context.CancellationToken);
         if (!recorded.Replay) Count(recorded.Decision.Rule.RuleSetId, recorded.Decision.Rule.Version, recorded.Decision.Outcome);
         metrics.Record(Ledger, recorded.Replay);
         return new RecordLateShipmentResponse { Decision = recorded.Decision, Replay = recorded.Replay, RecordedAt = Mapping.Time(recorded.RecordedAt) };

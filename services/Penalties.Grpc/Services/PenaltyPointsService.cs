@@ -4,8 +4,9 @@ using Grpc.Core;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.PenaltyPoints;
-using Penalties.Grpc.State;
-using Penalties.ServiceDefaults;
+using Penalties.Rules;
+using Penalties.State;
+
 using CoreViolation = Penalties.Core.PenaltyPoints.Violation;
 
 namespace Penalties.Grpc.Services;
@@ -14,8 +15,18 @@ namespace Penalties.Grpc.Services;
 /// PenaltyPoints: stateless assessment over a supplied history, and the recorded history of each
 /// merchant (Record, Revoke, GetStanding, ListHistory) through <see cref="IPenaltyHistoryStore"/>.
 /// </summary>
-public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistoryStore store, PenaltiesMetrics metrics) : PenaltyPoints.PenaltyPointsBase
+public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistoryStore store, PenaltiesMetrics metrics,
+    Microsoft.Extensions.Options.IOptions<PenaltyPointsOptions> options) : PenaltyPoints.PenaltyPointsBase
 {
+    /// <summary>The longest case id a history keeps: a standing lists every case by its id (see <see cref="PenaltyPointsOptions"/>).</summary>
+    public const int MaxCaseIdLength = 128;
+
+    /// <summary>The longest revocation reason a history keeps: a page of history lists them.</summary>
+    public const int MaxReasonLength = 1_000;
+
+    /// <summary>The ErrorInfo reason of a record refused because the merchant's history is full.</summary>
+    public const string HistoryFullReason = "HISTORY_FULL";
+
     /// <summary>The store name of penalty records in the <c>penalties.records</c> metric.</summary>
     private const string HistoryStore = "penalty-history";
 
@@ -69,26 +80,27 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         v.Required("ruleSetId", request.RuleSetId);
         var violation = Mapping.Violation(request.Violation, "violation", v);
         if (violation.Revoked) v.Add("violation.revoked", "must be false when recording; revoke with Revoke");
+        if (violation.CaseId.Length > MaxCaseIdLength) v.Add("violation.caseId", $"must be at most {MaxCaseIdLength} characters long (got {violation.CaseId.Length:N0})");
         v.ThrowIfAny();
+        int max = options.Value.MaxRecordsPerMerchant;
         var catalog = rules.Current;
         Penalties.Core.PenaltyPoints.Deduction? decided = null; // of the attempt that was written (a lost race decides again)
-        // A case this replica already holds is answered at once: a replay of the stored answer, or a conflict.
-        var response = await store.FindRecordedAsync(request.MerchantId, violation.CaseId, context.CancellationToken) is { } known
-            ? StoredAnswer(known, request.MerchantId, request.RuleSetId, violation)
-            : await store.UpdateAsync(request.MerchantId, records =>
+        var response = await store.UpdateAsync(request.MerchantId, records =>
+        {
+            if (Find(records, violation.CaseId) is { } existing)
+                return ((HistoryRecord?)null, StoredAnswer(existing, request.MerchantId, request.RuleSetId, violation));
+            if (records.Count(r => !r.Revocation) >= max)
+                throw new PreconditionException($"merchant '{request.MerchantId}' has {max:N0} cases recorded, the most one history holds; nothing was recorded", HistoryFullReason);
+            var preview = PenaltyPointsCalculator.PreviewNewCase(catalog, request.RuleSetId, Violations(records, request.RuleSetId), violation, violation.OccurredAt);
+            var result = new RecordPenaltyResponse
             {
-                if (Find(records, violation.CaseId) is { } existing)
-                    return ((HistoryRecord?)null, StoredAnswer(existing, request.MerchantId, request.RuleSetId, violation));
-                var preview = PenaltyPointsCalculator.PreviewNewCase(catalog, request.RuleSetId, Violations(records, request.RuleSetId), violation, violation.OccurredAt);
-                var result = new RecordPenaltyResponse
-                {
-                    Replay = false,
-                    Deduction = preview.Deduction is null ? null : Mapping.Deduction(preview.Deduction, violation.OccurredAt),
-                    NewSanctions = { preview.NewSanctions.Select(s => Mapping.Sanction(s, violation.OccurredAt)) },
-                };
-                decided = preview.Deduction;
-                return (new HistoryRecord(0, request.RuleSetId, violation, Revocation: false, Reason: null, Response: result.ToByteArray()), result);
-            }, context.CancellationToken);
+                Replay = false,
+                Deduction = preview.Deduction is null ? null : Mapping.Deduction(preview.Deduction, violation.OccurredAt),
+                NewSanctions = { preview.NewSanctions.Select(s => Mapping.Sanction(s, violation.OccurredAt)) },
+            };
+            decided = preview.Deduction;
+            return (new HistoryRecord(0, request.RuleSetId, violation, Revocation: false, Reason: null, Response: result), result);
+        }, context.CancellationToken);
         if (!response.Replay) Count(request.RuleSetId, decided);
         metrics.Record(HistoryStore, response.Replay);
         return response;
@@ -96,9 +108,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
 
     /// <summary>
     /// What was first answered for a recorded case, exactly, marked replay (even if the rules changed since),
-    /// or ALREADY_EXISTS when the request differs from what was recorded. The stored bytes are parsed for each
-    /// replay: keeping the parsed answer with every cached entry doubled the cache's memory per entry (about 1.6
-    /// against 0.85 KB, 0.7 KB once ids and codes were shared) and made replays slower, not faster, under load (bench/RESULTS.md).
+    /// or ALREADY_EXISTS when the request differs from what was recorded.
     /// </summary>
     private static RecordPenaltyResponse StoredAnswer(HistoryRecord existing, string merchantId, string ruleSetId, CoreViolation violation)
     {
@@ -106,8 +116,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         bool same = string.Equals(existing.RuleSetId, ruleSetId, StringComparison.Ordinal) && existing.Violation == violation;
         if (!same && Differences(existing, ruleSetId, violation) is { Count: > 0 } differences)
             throw new ConflictException($"case '{violation.CaseId}' is already recorded for merchant '{merchantId}' with other content: {string.Join("; ", differences)}");
-        var stored = existing.Response ?? throw new InvalidOperationException($"recorded case '{existing.Violation.CaseId}' has no stored answer");
-        var answer = DecisionRecording.Parse<RecordPenaltyResponse>(stored);
+        var answer = existing.Response?.Clone() ?? throw new InvalidOperationException($"recorded case '{existing.Violation.CaseId}' has no stored answer");
         answer.Replay = true;
         return answer;
     }
@@ -117,6 +126,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         var v = new ViolationList();
         v.Required("merchantId", request.MerchantId);
         v.Required("caseId", request.CaseId);
+        if (request.Reason.Length > MaxReasonLength) v.Add("reason", $"must be at most {MaxReasonLength:N0} characters long (got {request.Reason.Length:N0})");
         v.ThrowIfAny();
         var catalog = rules.Current;
         return await store.UpdateAsync(request.MerchantId, records =>

@@ -2,8 +2,8 @@ using Grpc.Core;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.PriceMatch;
-using Penalties.Grpc.State;
-using Penalties.ServiceDefaults;
+using Penalties.Rules;
+using Penalties.State;
 using CoreCase = Penalties.Core.PriceMatch.PriceMatchCase;
 
 namespace Penalties.Grpc.Services;
@@ -63,7 +63,7 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
         var order = DecisionRecording.Key(Platform, c!.OrderId);
         var keys = new[] { DecisionRecording.Key(Platform, c.OrderId, request.ItemId) };
         var recorded = await DecisionRecording.RecordAsync(ledger, Ledger, $"price-match claim on order '{c.OrderId}' item '{request.ItemId}'",
-            request.MerchantId, order, keys, c.OrderedAt, request, () => Mapping.Decision(Decide(c, request.Pin)), context.CancellationToken);
+            request.MerchantId, order, keys, c.OrderedAt, request, "case.payments", () => Mapping.Decision(Decide(c, request.Pin)), context.CancellationToken);
         if (!recorded.Replay) Count(recorded.Decision.Rule.RuleSetId, recorded.Decision.Rule.Version, recorded.Decision.Outcome);
         metrics.Record(Ledger, recorded.Replay);
         return new RecordPriceMatchResponse { Decision = recorded.Decision, Replay = recorded.Replay, RecordedAt = Mapping.Time(recorded.RecordedAt) };

@@ -2,7 +2,7 @@ using Grpc.Core;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.Rules;
-using Penalties.Grpc.Rules;
+using Penalties.Rules;
 
 namespace Penalties.Grpc.Services;
 
@@ -34,7 +34,7 @@ public sealed class RuleSetsService(RuleCatalogSource rules, RuleSetPublisher pu
 
     public override async Task<PublishRuleSetsResponse> Publish(PublishRuleSetsRequest request, ServerCallContext context)
     {
-        admin.Demand(context.RequestHeaders.GetValue("authorization"));
+        admin.Demand(context.RequestHeaders.GetValue("authorization"), context.Peer);
         var (documents, revision) = await publisher.PublishAsync([.. request.Documents.Select(d => (d.Name, d.Json))], request.AllowBackdated);
         var response = new PublishRuleSetsResponse { Revision = revision };
         foreach (var d in documents)

@@ -1,0 +1,132 @@
+using Google.Protobuf;
+using Penalties.Core.Common;
+using Penalties.State;
+
+namespace Penalties.Grpc;
+
+/// <summary>The outcome of recording a decision: the decision first recorded, whether this call was a replay, and when it was recorded.</summary>
+public sealed record Recorded<TDecision>(TDecision Decision, bool Replay, DateTimeOffset RecordedAt);
+
+/// <summary>
+/// Recording a decision in an <see cref="IDecisionLedger"/>, the same way for every calculator: decide only when
+/// the keys are new; the same request again returns the original decision as a replay; anything else under a
+/// recorded key is ALREADY_EXISTS saying what differs. Plus the paging rules of ListRecorded (and of ListHistory: <see cref="PageSize"/>).
+/// </summary>
+public static class DecisionRecording
+{
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+
+    /// <summary>
+    /// The most one recorded entry (request and decision) may take: a Record past it is refused before anything is
+    /// written, so that its answer, and every ListRecorded page holding it, fits what a default client reads (4 MiB).
+    /// </summary>
+    public const int MaxEntryBytes = 3 * 1024 * 1024;
+
+    /// <summary>The most the entries of a ListRecorded page take, unless one entry alone does (it is at most <see cref="MaxEntryBytes"/>).</summary>
+    public const int MaxPageBytes = 3 * 1024 * 1024;
+
+    /// <summary>The page size a List call asked for, 0 meaning <see cref="DefaultPageSize"/>; outside [0, <see cref="MaxPageSize"/>] it is a violation of "pageSize".</summary>
+    public static int PageSize(int requested, ViolationList v)
+    {
+        if (requested is < 0 or > MaxPageSize) v.Add("pageSize", $"must be within [0, {MaxPageSize}] (got {requested})");
+        return requested == 0 ? DefaultPageSize : requested;
+    }
+
+    /// <summary>A business key from its parts; each part escaped, so "a/b"+"c" and "a"+"b/c" stay apart.</summary>
+    public static string Key(params string[] parts) => string.Join('/', parts.Select(Uri.EscapeDataString));
+
+    /// <param name="grows">The request's field that makes an entry large (e.g. "case.lines"), named when it is too large to record.</param>
+    public static async Task<Recorded<TDecision>> RecordAsync<TRequest, TDecision>(
+        IDecisionLedger ledger, string kind, string what, string merchantId, string order, IReadOnlyList<string> keys, DateTimeOffset eventAt,
+        TRequest request, string grows, Func<TDecision> decide, CancellationToken cancellationToken)
+        where TRequest : IMessage<TRequest>, new()
+        where TDecision : IMessage<TDecision>, new()
+    {
+        var write = await ledger.RecordAsync(kind, merchantId, order, keys, () =>
+        {
+            var decision = decide();
+            var (sent, answered) = (request.ToByteArray(), decision.ToByteArray());
+            if (sent.Length + answered.Length > MaxEntryBytes)
+                throw new InvalidCaseException([new FieldViolation(grows,
+                    $"too large to record in one request: the request and its decision take {sent.Length + answered.Length:N0} bytes, at most {MaxEntryBytes:N0}; record it in parts")]);
+            return new LedgerEntry(merchantId, LedgerEntry.IdFor(eventAt, keys[0]), keys, eventAt, TimeProvider.System.GetUtcNow(), sent, answered);
+        }, cancellationToken);
+        if (write.Owner is not null)
+            throw new ConflictException($"{what} is recorded for merchant '{write.Owner}'; sent for merchant '{merchantId}'");
+        if (write.Written is { } written) return new Recorded<TDecision>(Parse<TDecision>(written.Response), false, written.RecordedAt);
+
+        var entries = write.Recorded.Values.Distinct().ToList();
+        var first = entries[0];
+        var differences = new List<string>();
+        if (entries.Count > 1)
+            differences.Add($"its keys are recorded by {entries.Count} separate requests ({string.Join("; ", entries.Select(e => string.Join(", ", e.Keys)))})");
+        differences.AddRange(ProtoDiff.Differences(Parse<TRequest>(first.Request), request));
+        if (differences.Count == 0 && !first.Keys.SequenceEqual(keys, StringComparer.Ordinal))
+            differences.Add($"recorded keys {string.Join(", ", first.Keys)}; sent {string.Join(", ", keys)}");
+        if (differences.Count > 0)
+            throw new ConflictException($"{what} is already recorded with other content: {string.Join("; ", differences)}");
+        return new Recorded<TDecision>(Parse<TDecision>(first.Response), true, first.RecordedAt);
+    }
+
+    /// <summary>
+    /// ListRecorded: checks the merchant, range and paging fields (INVALID_ARGUMENT listing every problem), reads
+    /// one page and turns each entry, with the request and decision it holds, into <typeparamref name="TRecord"/>.
+    /// </summary>
+    public static async Task<(List<TRecord> Records, string NextPageToken)> ListAsync<TRequest, TDecision, TRecord>(
+        IDecisionLedger ledger, string kind, string merchantId, Google.Protobuf.WellKnownTypes.Timestamp? from, Google.Protobuf.WellKnownTypes.Timestamp? to,
+        int pageSize, string pageToken, Func<LedgerEntry, TRequest, TDecision, TRecord> record, CancellationToken cancellationToken)
+        where TRequest : IMessage<TRequest>, new()
+        where TDecision : IMessage<TDecision>, new()
+    {
+        var v = new ViolationList();
+        v.Required("merchantId", merchantId);
+        var since = Mapping.Time(from, "from", v);
+        var until = Mapping.Time(to, "to", v);
+        if (since is not null && until is not null && since >= until) v.Add("to", "must be after from");
+        int size = PageSize(pageSize, v);
+        string? after = null;
+        if (pageToken.Length > 0)
+        {
+            after = DecodeToken(pageToken);
+            if (after is null) v.Add("pageToken", "is not a token returned by ListRecorded");
+        }
+        v.ThrowIfAny();
+        var page = await ledger.ListAsync(kind, merchantId, since, until, after, size, cancellationToken);
+        var records = new List<TRecord>(page.Entries.Count);
+        long bytes = 0;
+        foreach (var e in page.Entries)
+        {
+            bytes += e.Request.Length + e.Response.Length;
+            if (records.Count > 0 && bytes > MaxPageBytes) return (records, EncodeToken(page.Entries[records.Count - 1].Id)); // the rest on the next page
+            records.Add(record(e, Parse<TRequest>(e.Request), Parse<TDecision>(e.Response)));
+        }
+        return (records, EncodeToken(page.NextAfter));
+    }
+
+    private static string EncodeToken(string? after) =>
+        after is null ? "" : Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(after)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string? DecodeToken(string token)
+    {
+        try
+        {
+            var b64 = token.Replace('-', '+').Replace('_', '/');
+            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
+            var id = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(b64));
+            // An entry id: 19 digits of event ticks, '|', the key.
+            return id.Length > 20 && id[19] == '|' && id.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0 ? id : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    public static T Parse<T>(byte[] data) where T : IMessage<T>, new()
+    {
+        var message = new T();
+        message.MergeFrom(data);
+        return message;
+    }
+}

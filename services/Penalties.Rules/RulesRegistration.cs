@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Penalties.Rules;
+
+/// <summary>Where a host's rule versions come from, who may publish them, and the health check that says how fresh they are.</summary>
+public static class RulesRegistration
+{
+    public static IHostApplicationBuilder AddPenaltiesRules(this IHostApplicationBuilder builder, bool redisEnabled)
+    {
+        builder.Services.AddOptions<RulesOptions>().BindConfiguration(RulesOptions.Section)
+            .Validate(o => o.FromRedis(redisEnabled) is not null,
+                $"{RulesOptions.Section}:Source must be 'files', or 'redis' with Penalties:Redis:Configuration set")
+            .Validate(o => o.RecheckInterval > TimeSpan.Zero, $"{RulesOptions.Section}:RecheckInterval must be positive")
+            .ValidateOnStart();
+        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section)
+            .Validate(o => o.Expected() is not { } token || token.Length >= AdminOptions.MinTokenLength,
+                $"{AdminOptions.Section}: the admin token must be at least {AdminOptions.MinTokenLength} characters long")
+            .ValidateOnStart();
+        bool fromRedis = builder.Configuration.GetSection(RulesOptions.Section).Get<RulesOptions>()?.FromRedis(redisEnabled) ?? redisEnabled;
+        builder.Services.AddSingleton(sp => new RuleCatalogSource(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILogger<RuleCatalogSource>>(),
+            sp.GetRequiredService<IOptions<RulesOptions>>().Value, fromRedis));
+        builder.Services.AddSingleton<AdminCredential>();
+        if (fromRedis)
+        {
+            builder.Services.AddSingleton<RedisRuleStore>();
+            builder.Services.AddSingleton<RedisRuleSync>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisRuleSync>());
+        }
+        builder.Services.AddSingleton(sp => new RuleSetPublisher(sp.GetService<RedisRuleStore>(), sp.GetService<RedisRuleSync>(), sp.GetService<TimeProvider>()));
+        // Part of the overall status (""): NOT_SERVING only while there is no snapshot to compute with;
+        // a stale snapshot (source unreachable) is Degraded, which still serves.
+        builder.Services.AddHealthChecks().AddCheck<RulesHealthCheck>("rules", tags: ["ready"]);
+        return builder;
+    }
+}

@@ -1,0 +1,141 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Penalties.Core.Common;
+using Penalties.Redis;
+using Penalties.State.Storage.V1;
+using StackExchange.Redis;
+
+namespace Penalties.State;
+
+/// <summary>
+/// The decision ledger in Redis. Per ledger and merchant (one hash tag, so the write script is cluster-safe):
+/// <c>ledger:{kind}:{merchant}:keys</c> (hash: business key → entry id), <c>…:entries</c> (hash: entry id →
+/// the <see cref="StoredLedgerEntry"/>) and <c>…:by-event</c> (sorted set of entry ids, which sort by event time). Per order,
+/// <c>ledger:{kind}:order:{order}</c> names the merchant it belongs to. Entries are written once by a script
+/// that first checks that none of the request's keys is recorded; nothing is ever overwritten or deleted.
+/// </summary>
+public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
+{
+    // KEYS: keys hash, entries hash, by-event set. ARGV: entry id, entry, business keys...
+    // Returns 1 written, 0 a key is recorded already, -1 damaged (a key holds another type: nothing written,
+    // where an error halfway would have kept the writes made before it).
+    // The shebang: refused whole when Redis is out of memory, never stopped halfway (see RedisPenaltyHistoryStore).
+    private const string WriteScript = """
+        #!lua
+        local t1, t2, t3 = redis.call('TYPE', KEYS[1]).ok, redis.call('TYPE', KEYS[2]).ok, redis.call('TYPE', KEYS[3]).ok
+        if (t1 ~= 'none' and t1 ~= 'hash') or (t2 ~= 'none' and t2 ~= 'hash') or (t3 ~= 'none' and t3 ~= 'zset') then return -1 end
+        for i = 3, #ARGV do
+          if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then return 0 end
+        end
+        for i = 3, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end
+        redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+        redis.call('ZADD', KEYS[3], 0, ARGV[1])
+        return 1
+        """;
+
+    /// <summary>The prefix of the ledger's keys for one merchant ("…keys", "…entries", "…by-event").</summary>
+    private string MerchantPrefix(string ledger, string merchantId) => redis.Key($"ledger:{ledger}:{{{merchantId}}}:");
+
+    public async Task<LedgerWrite> RecordAsync(string ledger, string merchantId, string order, IReadOnlyList<string> keys, Func<LedgerEntry> create, CancellationToken cancellationToken)
+    {
+        var db = redis.Database;
+        RedisKey ownerKey = redis.Key($"ledger:{ledger}:order:{{{order}}}");
+        var prefix = MerchantPrefix(ledger, merchantId);
+        RedisKey keysHash = prefix + "keys", entriesHash = prefix + "entries", byEvent = prefix + "by-event";
+        var fields = keys.Select(k => (RedisValue)k).ToArray();
+        // Who owns the order and what is recorded under the keys: two reads that do not depend on each other, sent at once.
+        var ownerRead = db.StringGetAsync(ownerKey);
+        var recordedRead = RecordedAsync(db, keysHash, entriesHash, keys, fields);
+        await Task.WhenAll(ownerRead, recordedRead); // both observed, even when both fail
+        string? owner = await ownerRead;
+        var recorded = await recordedRead;
+        if (owner is not null && !string.Equals(owner, merchantId, StringComparison.Ordinal)) return LedgerWrite.OwnedBy(owner);
+        if (recorded is not null) return recorded;
+        cancellationToken.ThrowIfCancellationRequested();
+        // A Redis too old for the write script would refuse it after the order is claimed: refuse before anything is written.
+        redis.ThrowIfTooOld();
+        var entry = create(); // decides: a request refused here has claimed nothing
+        // The order is claimed for this merchant once its decision is made, just before it is written (the
+        // claim is another slot than the merchant's keys, so it cannot be in the same script).
+        if (owner is null && !await db.StringSetAsync(ownerKey, merchantId, when: When.NotExists))
+        {
+            owner = await db.StringGetAsync(ownerKey);
+            if (owner is not null && !string.Equals(owner, merchantId, StringComparison.Ordinal)) return LedgerWrite.OwnedBy(owner);
+        }
+        var args = new RedisValue[2 + keys.Count];
+        args[0] = entry.Id;
+        args[1] = Encode(entry);
+        fields.CopyTo(args, 2);
+        long written;
+        try
+        {
+            written = (long)await db.ScriptEvaluateAsync(WriteScript, [keysHash, entriesHash, byEvent], args);
+        }
+        catch (Exception e) when (RedisFailures.IsStoreOutage(e))
+        {
+            throw RedisFailures.OfWrite(e);
+        }
+        if (written == 1) return new LedgerWrite(entry, new Dictionary<string, LedgerEntry>());
+        if (written == -1) throw new DataLossException($"merchant '{merchantId}': the stored {ledger} ledger is damaged (its Redis keys hold another type); nothing was recorded");
+        // Another request recorded one of the keys in between; keys are never deleted, so one read finds what it wrote.
+        return await RecordedAsync(db, keysHash, entriesHash, keys, fields)
+            ?? throw new AbortedException($"the {ledger} ledger refused a write but holds none of its keys (changed meanwhile); retry");
+    }
+
+    /// <summary>What is recorded under any of <paramref name="keys"/> (key → its entry), or null when none is.</summary>
+    private static async Task<LedgerWrite?> RecordedAsync(IDatabase db, RedisKey keysHash, RedisKey entriesHash, IReadOnlyList<string> keys, RedisValue[] fields)
+    {
+        var ids = await db.HashGetAsync(keysHash, fields);
+        if (ids.All(id => id.IsNull)) return null;
+        var distinct = ids.Where(id => !id.IsNull).Distinct().ToArray();
+        var values = await db.HashGetAsync(entriesHash, distinct);
+        var entries = new Dictionary<RedisValue, LedgerEntry>();
+        for (int i = 0; i < distinct.Length; i++) entries[distinct[i]] = Decode(values[i], entriesHash, distinct[i]);
+        var recorded = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
+        for (int i = 0; i < keys.Count; i++)
+        {
+            if (!ids[i].IsNull) recorded[keys[i]] = entries[ids[i]];
+        }
+        return new LedgerWrite(null, recorded);
+    }
+
+    public async Task<LedgerPage> ListAsync(string ledger, string merchantId, DateTimeOffset? since, DateTimeOffset? until, string? after, int pageSize, CancellationToken cancellationToken)
+    {
+        var db = redis.Database;
+        var (lower, upper) = LedgerRange.Bounds(since, until, after);
+        var exclude = Exclude.Stop | (lower is { Inclusive: false } ? Exclude.Start : Exclude.None);
+        var prefix = MerchantPrefix(ledger, merchantId);
+        var ids = await db.SortedSetRangeByValueAsync(prefix + "by-event",
+            lower is { } l ? (RedisValue)l.Id : RedisValue.Null, upper is null ? RedisValue.Null : (RedisValue)upper,
+            exclude, Order.Ascending, 0, pageSize + 1);
+        bool more = ids.Length > pageSize;
+        var page = more ? ids[..pageSize] : ids;
+        if (page.Length == 0) return new LedgerPage([], null);
+        var values = await db.HashGetAsync(prefix + "entries", page);
+        var entries = values.Select((v, i) => Decode(v, prefix + "entries", page[i])).ToList();
+        return new LedgerPage(entries, more ? entries[^1].Id : null);
+    }
+
+    internal static byte[] Encode(LedgerEntry e) => new StoredLedgerEntry
+    {
+        MerchantId = e.MerchantId, Id = e.Id, Keys = { e.Keys }, EventAt = Timestamp.FromDateTimeOffset(e.EventAt),
+        RecordedAt = Timestamp.FromDateTimeOffset(e.RecordedAt), Request = ByteString.CopyFrom(e.Request), Response = ByteString.CopyFrom(e.Response),
+    }.ToByteArray();
+
+    /// <summary>A stored entry, or DATA_LOSS naming where it is when it is missing or not what the service wrote.</summary>
+    internal static LedgerEntry Decode(RedisValue value, RedisKey hash, RedisValue field)
+    {
+        try
+        {
+            if (value.IsNull) throw new InvalidDataException("the entry is missing though its keys name it");
+            var e = StoredLedgerEntry.Parser.ParseFrom((byte[])value!);
+            if (e.EventAt is null || e.RecordedAt is null || e.Keys.Count == 0 || e.Id.Length == 0)
+                throw new InvalidDataException("required fields are missing");
+            return new LedgerEntry(e.MerchantId, e.Id, [.. e.Keys], e.EventAt.ToDateTimeOffset(), e.RecordedAt.ToDateTimeOffset(), e.Request.ToByteArray(), e.Response.ToByteArray());
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidProtocolBufferException or InvalidOperationException or ArgumentException)
+        {
+            throw new DataLossException($"the stored decision {field} in {hash} is damaged: {e.Message}");
+        }
+    }
+}

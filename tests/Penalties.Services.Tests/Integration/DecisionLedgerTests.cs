@@ -1,0 +1,346 @@
+using Microsoft.Extensions.DependencyInjection;
+using Google.Rpc;
+using Grpc.Core;
+using Penalties.Contracts.V1;
+using static Penalties.Services.Tests.Cases;
+
+namespace Penalties.Services.Tests;
+
+/// <summary>
+/// The decision ledger of LateShipment and PriceMatch: Record (replay, conflict saying what differs, all lines
+/// at once, never overwritten) and ListRecorded (by merchant and event time, paged). The same tests run against
+/// the embedded default (memory) and Redis: the semantics are the same.
+/// </summary>
+public abstract class DecisionLedgerTests
+{
+    protected abstract ServiceHost Host { get; }
+
+    private LateShipment.LateShipmentClient LateShipment => new(Host.Channel);
+    private PriceMatch.PriceMatchClient PriceMatch => new(Host.Channel);
+
+    private static string NewId(string prefix) => prefix + Guid.NewGuid().ToString("N")[..12];
+
+    private static LateShipmentCase TwoLines(string order, string paidAt = "2024-03-01 10:00", params string[] lines)
+    {
+        var c = TmallLate();
+        c.OrderId = order;
+        c.PaidAt = At(paidAt);
+        c.Lines.Clear();
+        // Shipped late (a line cannot ship before the order is paid): 95.5 h after the payment.
+        var shippedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(c.PaidAt.ToDateTimeOffset().AddHours(95.5));
+        foreach (var id in lines.Length == 0 ? ["1", "2"] : lines)
+            c.Lines.Add(new OrderLine { LineId = id, Amount = Cny(1500m), Quantity = 1, ShippedAt = shippedAt });
+        return c;
+    }
+
+    private async Task<List<RecordedLateShipment>> ListAll(string merchant, Google.Protobuf.WellKnownTypes.Timestamp? from = null, Google.Protobuf.WellKnownTypes.Timestamp? to = null)
+    {
+        var all = new List<RecordedLateShipment>();
+        string token = "";
+        do
+        {
+            var page = await LateShipment.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant, From = from, To = to, PageSize = 2, PageToken = token });
+            Assert.True(page.Records.Count <= 2);
+            all.AddRange(page.Records);
+            token = page.NextPageToken;
+        } while (token.Length > 0);
+        return all;
+    }
+
+    [Fact]
+    public async Task Recording_the_same_request_again_returns_the_original_decision_as_a_replay()
+    {
+        var merchant = NewId("m-");
+        var request = new RecordLateShipmentRequest { MerchantId = merchant, Case = TwoLines(NewId("T-")) };
+        var first = await LateShipment.RecordAsync(request);
+        var again = await LateShipment.RecordAsync(request);
+        Assert.False(first.Replay);
+        Assert.True(again.Replay);
+        Assert.Equal(first.Decision, again.Decision);
+        Assert.Equal(first.RecordedAt, again.RecordedAt);
+        Assert.Equal(900.00m, Value(first.Decision.BuyerPayout));
+        var recorded = Assert.Single(await ListAll(merchant));
+        Assert.Equal(first.Decision, recorded.Decision);
+        Assert.Equal(request.Case, recorded.Case);
+        Assert.Equal(first.Decision.Rule, recorded.Rule);
+        Assert.Equal(first.RecordedAt, recorded.RecordedAt);
+        Assert.Equal(request.Case.PaidAt, recorded.EventAt);
+    }
+
+    [Fact]
+    public async Task Other_content_under_a_recorded_key_is_ALREADY_EXISTS_saying_what_differs_and_changes_nothing()
+    {
+        var merchant = NewId("m-");
+        var c = TwoLines(NewId("T-"));
+        var first = await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = c });
+        var changed = c.Clone();
+        changed.Lines[1].Amount = Cny(1600m);
+        changed.BuyerAbuse = true;
+        var e = await Assert.ThrowsAsync<RpcException>(() => LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = changed }).ResponseAsync);
+        Assert.Equal(StatusCode.AlreadyExists, e.StatusCode);
+        Assert.Contains("case.lines[1].amount 1500.00 CNY recorded, 1600.00 CNY sent", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("case.buyer_abuse false recorded, true sent", e.Status.Detail, StringComparison.Ordinal);
+        // The same order for another merchant is refused too: an order belongs to one merchant.
+        var other = await Assert.ThrowsAsync<RpcException>(() => LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = NewId("m-"), Case = c }).ResponseAsync);
+        Assert.Equal(StatusCode.AlreadyExists, other.StatusCode);
+        Assert.Contains($"recorded for merchant '{merchant}'", other.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(first.Decision, Assert.Single(await ListAll(merchant)).Decision);
+    }
+
+    [Fact]
+    public async Task All_lines_of_a_request_are_recorded_together_or_not_at_all()
+    {
+        var merchant = NewId("m-");
+        var order = NewId("T-");
+        await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = TwoLines(order, lines: ["1", "2"]) });
+        // Line 2 is recorded already: nothing of this request is written, not even line 3.
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = TwoLines(order, lines: ["2", "3"]) }).ResponseAsync);
+        Assert.Equal(StatusCode.AlreadyExists, e.StatusCode);
+        Assert.Contains("case.lines[0].line_id '1' recorded, '2' sent", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Single(await ListAll(merchant));
+        // Line 3 on its own is a new record.
+        var third = await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = TwoLines(order, lines: ["3"]) });
+        Assert.False(third.Replay);
+        Assert.Equal(2, (await ListAll(merchant)).Count);
+    }
+
+    [Fact]
+    public async Task ListRecorded_returns_one_merchants_records_in_a_payment_time_range_page_by_page()
+    {
+        var merchant = NewId("m-");
+        var orders = new List<string>();
+        foreach (var day in new[] { 5, 1, 3, 2, 4, 6, 3 })
+        {
+            var order = NewId($"T-{day}-");
+            orders.Add(order);
+            await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = TwoLines(order, $"2024-03-0{day} 10:00") });
+        }
+        await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = NewId("m-"), Case = TwoLines(NewId("T-"), "2024-03-03 10:00") });
+
+        // [Mar 2 10:00, Mar 5 10:00): days 2, 3, 3, 4, in payment-time order; the 5th is excluded.
+        var inRange = await ListAll(merchant, At("2024-03-02 10:00"), At("2024-03-05 10:00"));
+        Assert.Equal([2, 3, 3, 4], inRange.Select(r => r.EventAt.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8)).Day));
+        Assert.All(inRange, r => Assert.Equal(merchant, r.MerchantId));
+        Assert.Equal(7, (await ListAll(merchant)).Count);
+        Assert.Empty(await ListAll(NewId("m-")));
+
+        var bad = await Assert.ThrowsAsync<RpcException>(() => LateShipment.ListRecordedAsync(new ListRecordedLateShipmentsRequest
+        {
+            From = At("2024-03-05 00:00"), To = At("2024-03-01 00:00"), PageSize = 5000, PageToken = "nonsense",
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+        Assert.Equal(["merchant_id", "to", "page_size", "page_token"], bad.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
+    }
+
+    [Fact]
+    public async Task Invalid_record_requests_are_INVALID_ARGUMENT_with_every_field_and_record_nothing()
+    {
+        var c = TwoLines(NewId("T-"));
+        c.Lines[1].LineId = "1";
+        var e = await Assert.ThrowsAsync<RpcException>(() => LateShipment.RecordAsync(new RecordLateShipmentRequest { Case = c }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Equal(["merchant_id", "case.lines[1].line_id"], e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
+        // Nothing was recorded: the same order, corrected, is a first record, not a replay or a conflict.
+        c.Lines[1].LineId = "2";
+        var merchant = NewId("m-");
+        Assert.False((await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = c })).Replay);
+        Assert.Single(await ListAll(merchant));
+
+        var pm = await Assert.ThrowsAsync<RpcException>(() => PriceMatch.RecordAsync(new RecordPriceMatchRequest { MerchantId = " " }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, pm.StatusCode);
+        Assert.Equal(["merchant_id", "item_id", "case"], pm.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
+    }
+
+    [Fact]
+    public async Task A_record_refused_by_its_decision_claims_nothing_so_the_order_can_still_be_recorded()
+    {
+        var order = NewId("T-");
+        var refused = new RecordLateShipmentRequest
+        {
+            MerchantId = NewId("m-"),
+            Case = TwoLines(order),
+            Pin = new RulePin { RuleSetId = "tmall.late-shipment", Version = 99 },
+        };
+        var e = await Assert.ThrowsAsync<RpcException>(() => LateShipment.RecordAsync(refused).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, e.StatusCode);
+
+        var other = NewId("m-");
+        var recorded = await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = other, Case = TwoLines(order) });
+        Assert.False(recorded.Replay);
+        Assert.Single(await ListAll(other));
+        Assert.Empty(await ListAll(refused.MerchantId));
+    }
+
+    [Fact]
+    public async Task Price_match_records_per_order_and_item_with_replay_and_conflict()
+    {
+        var merchant = NewId("m-");
+        var c = JdPayable();
+        c.OrderId = NewId("JD-");
+        var request = new RecordPriceMatchRequest { MerchantId = merchant, ItemId = "sku-1", Case = c };
+        var first = await PriceMatch.RecordAsync(request);
+        Assert.False(first.Replay);
+        Assert.Equal(42.00m, Value(first.Decision.Payout));
+        var again = await PriceMatch.RecordAsync(request);
+        Assert.True(again.Replay);
+        Assert.Equal(first.Decision, again.Decision);
+
+        var changed = request.Clone();
+        changed.Case.Comparison.PaidAmount = Cny(89m);
+        var e = await Assert.ThrowsAsync<RpcException>(() => PriceMatch.RecordAsync(changed).ResponseAsync);
+        Assert.Equal(StatusCode.AlreadyExists, e.StatusCode);
+        Assert.Contains("case.comparison.paid_amount 99.00 CNY recorded, 89.00 CNY sent", e.Status.Detail, StringComparison.Ordinal);
+
+        // Another item of the same order is its own record.
+        var second = await PriceMatch.RecordAsync(new RecordPriceMatchRequest { MerchantId = merchant, ItemId = "sku-2", Case = c });
+        Assert.False(second.Replay);
+        var list = await PriceMatch.ListRecordedAsync(new ListRecordedPriceMatchesRequest { MerchantId = merchant, From = At("2024-06-18 09:15"), To = At("2024-06-18 09:16") });
+        Assert.Equal(["sku-1", "sku-2"], list.Records.Select(r => r.ItemId));
+        Assert.Equal(first.Decision, list.Records[0].Decision);
+        Assert.Equal(c.OrderedAt, list.Records[0].EventAt);
+        Assert.Empty((await PriceMatch.ListRecordedAsync(new ListRecordedPriceMatchesRequest { MerchantId = merchant, To = At("2024-06-18 09:15") })).Records);
+    }
+
+    [Fact]
+    public async Task A_record_whose_answer_would_not_fit_is_refused_naming_its_lines_before_anything_is_written()
+    {
+        var merchant = NewId("m-");
+        var order = NewId("T-");
+        var huge = new RecordLateShipmentRequest { MerchantId = merchant, Case = TwoLines(order, lines: [.. Enumerable.Range(0, 12_000).Select(i => $"line-{i}")]) };
+        var e = await Assert.ThrowsAsync<RpcException>(() => LateShipment.RecordAsync(huge).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains("case.lines", e.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(f => f.Field));
+        Assert.Empty((await LateShipment.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant, PageSize = 1 })).Records);
+
+        // In parts (each about 2.6 MB with its decision), the same order records, and every page of the merchant's records is answered.
+        for (int part = 0; part < 3; part++)
+        {
+            var lines = Enumerable.Range(part * 4_000, 4_000).Select(i => $"line-{i}").ToArray();
+            Assert.False((await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = TwoLines(order, lines: lines) })).Replay);
+        }
+        var page = await LateShipment.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant, PageSize = 1000 });
+        int listed = page.Records.Count;
+        for (var token = page.NextPageToken; token.Length > 0; listed++)
+        {
+            var next = await LateShipment.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant, PageSize = 1000, PageToken = token });
+            Assert.Single(next.Records);
+            token = next.NextPageToken;
+        }
+        Assert.Equal(3, listed);
+        Assert.True(page.Records.Count < 3, "a page is bounded by size as well as by count");
+    }
+}
+
+/// <summary>The ledger in memory (the embedded default).</summary>
+public sealed class InMemoryDecisionLedgerTests(AllInOneFixture fixture) : DecisionLedgerTests, IClassFixture<AllInOneFixture>
+{
+    protected override ServiceHost Host => fixture.Host;
+}
+
+/// <summary>The ledger in a real Redis.</summary>
+public sealed class RedisDecisionLedgerTests(RedisHostFixture fixture) : DecisionLedgerTests, IClassFixture<RedisHostFixture>
+{
+    protected override ServiceHost Host => fixture.Host;
+
+    [Fact]
+    public async Task Records_survive_a_host_restart()
+    {
+        var merchant = "m-" + Guid.NewGuid().ToString("N")[..12];
+        var request = new RecordLateShipmentRequest { MerchantId = merchant, Case = TmallLate() };
+        request.Case.OrderId = "T-" + merchant;
+        var first = await new LateShipment.LateShipmentClient(fixture.Host.Channel).RecordAsync(request);
+        await using var restarted = await fixture.StartHostAsync();
+        var client = new LateShipment.LateShipmentClient(restarted.Channel);
+        var again = await client.RecordAsync(request);
+        Assert.True(again.Replay);
+        Assert.Equal(first.Decision, again.Decision);
+        // A recorded one-line order has the unary shape: explained once, on its line.
+        Assert.Empty(first.Decision.Steps);
+        Assert.NotEmpty(Assert.Single(first.Decision.Lines).Steps);
+        Assert.Single((await client.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant })).Records);
+    }
+
+    [Fact]
+    public async Task On_a_Redis_too_old_for_the_write_scripts_records_are_FAILED_PRECONDITION_STORE_VERSION_before_anything_is_written_and_health_says_so()
+    {
+        // No Redis 6 runs here: the host is told what its version check finds on one (RedisConnection.VersionProblemOf).
+        await using var host = await fixture.StartHostAsync();
+        var redis = host.App.Services.GetRequiredService<Penalties.Redis.RedisConnection>();
+        redis.TooOld = Penalties.Redis.RedisConnection.VersionProblemOf(new System.Net.DnsEndPoint("redis", 6379), new Version(6, 2, 14), new Version(6, 0, 0));
+        var merchant = "old-" + Guid.NewGuid().ToString("N")[..12];
+        var request = new RecordLateShipmentRequest { MerchantId = merchant, Case = TmallLate() };
+        request.Case.OrderId = "T-" + merchant;
+        var points = new PenaltyPoints.PenaltyPointsClient(host.Channel);
+        var penalty = new RecordPenaltyRequest
+        {
+            MerchantId = merchant, RuleSetId = "tmall.penalty-points",
+            Violation = new Violation { CaseId = "c1", Code = "MISDESCRIBED_SEVERE", OccurredAt = At("2024-01-01 00:00") },
+        };
+        // The ledger and the penalty history refuse alike, and the Redis health service says why.
+        foreach (var call in new Func<Task>[] { () => new LateShipment.LateShipmentClient(host.Channel).RecordAsync(request).ResponseAsync, () => points.RecordAsync(penalty).ResponseAsync })
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(call);
+            Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+            Assert.Contains("6.2.14", e.Status.Detail, StringComparison.Ordinal);
+            Assert.Equal("STORE_VERSION", e.GetRpcStatus()!.GetDetail<ErrorInfo>()!.Reason);
+        }
+        var health = new global::Grpc.Health.V1.Health.HealthClient(host.Channel);
+        Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.NotServing,
+            (await health.CheckAsync(new global::Grpc.Health.V1.HealthCheckRequest { Service = "penalties.redis" })).Status);
+        await using var admin = await fixture.Redis.ConnectAsync();
+        var server = admin.GetServers().Single();
+        bool Claimed() => server.Keys(pattern: $"penalties:ledger:late-shipment:order:*T-{merchant}*").Any();
+        Assert.False(Claimed());
+        Assert.False(server.Keys(pattern: $"penalties:history:{{{merchant}}}:*").Any());
+
+        // Once the server is new enough, the same request records (and claims its order).
+        redis.TooOld = null;
+        Assert.False((await new LateShipment.LateShipmentClient(host.Channel).RecordAsync(request)).Replay);
+        Assert.True(Claimed());
+        Assert.False((await points.RecordAsync(penalty)).Replay);
+    }
+
+    [Fact]
+    public async Task A_merchant_whose_stored_ledger_is_damaged_gets_DATA_LOSS_and_nothing_is_written()
+    {
+        var merchant = "dmg-" + Guid.NewGuid().ToString("N")[..12];
+        await using var admin = await fixture.Redis.ConnectAsync();
+        var db = admin.GetDatabase();
+        // The by-event set changed by hand into a string: it is written last, so a write would fail halfway.
+        await db.StringSetAsync($"penalties:ledger:late-shipment:{{{merchant}}}:by-event", "overwritten by hand");
+        var request = new RecordLateShipmentRequest { MerchantId = merchant, Case = TmallLate() };
+        request.Case.OrderId = "T-" + merchant;
+        var e = await Assert.ThrowsAsync<RpcException>(() => new LateShipment.LateShipmentClient(fixture.Host.Channel).RecordAsync(request).ResponseAsync);
+        Assert.Equal(StatusCode.DataLoss, e.StatusCode);
+        Assert.Contains("damaged", e.Status.Detail, StringComparison.Ordinal);
+        Assert.False(await db.KeyExistsAsync($"penalties:ledger:late-shipment:{{{merchant}}}:keys"));
+        Assert.False(await db.KeyExistsAsync($"penalties:ledger:late-shipment:{{{merchant}}}:entries"));
+        // Reading it is DATA_LOSS too, not INTERNAL.
+        var read = await Assert.ThrowsAsync<RpcException>(() => new LateShipment.LateShipmentClient(fixture.Host.Channel).ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant }).ResponseAsync);
+        Assert.Equal(StatusCode.DataLoss, read.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_stored_decision_the_service_did_not_write_is_DATA_LOSS_naming_it_when_read_or_replayed()
+    {
+        var merchant = "garbled-" + Guid.NewGuid().ToString("N")[..12];
+        var request = new RecordLateShipmentRequest { MerchantId = merchant, Case = TmallLate() };
+        request.Case.OrderId = "T-" + merchant;
+        var client = new LateShipment.LateShipmentClient(fixture.Host.Channel);
+        Assert.False((await client.RecordAsync(request)).Replay);
+        await using var admin = await fixture.Redis.ConnectAsync();
+        var db = admin.GetDatabase();
+        var entries = $"penalties:ledger:late-shipment:{{{merchant}}}:entries";
+        var id = Assert.Single(await db.HashKeysAsync(entries));
+        await db.HashSetAsync(entries, id, new byte[] { 1, 0x20, (byte)'c' }); // a version byte and a string cut short
+
+        foreach (var call in new Func<Task>[] { () => client.RecordAsync(request).ResponseAsync, () => client.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant }).ResponseAsync })
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(call);
+            Assert.Equal(StatusCode.DataLoss, e.StatusCode);
+            Assert.Contains($"{id} in {entries} is damaged", e.Status.Detail, StringComparison.Ordinal);
+        }
+        Assert.Equal(new byte[] { 1, 0x20, (byte)'c' }, (byte[]?)await db.HashGetAsync(entries, id)); // left as it is
+    }
+}
