@@ -2,7 +2,6 @@ using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Penalties.Cli;
 using Penalties.Core.LateShipment;
 using Penalties.Core.PenaltyPoints;
 using Penalties.Core.PriceMatch;
@@ -62,7 +61,10 @@ public class Properties
             select new Violation { CaseId = $"C{id}", Code = code, OccurredAt = At("2023-01-01 00:00").AddMinutes(minutes), Revoked = revoked }, n)
         select entries.ToList();
 
-    private static string Json<T>(T value) => JsonSerializer.Serialize(value, JsonSetup.Options);
+    // Decisions compared by their whole content: records hold lists, which compare by reference.
+    private static string Json<T>(T value) => JsonSerializer.Serialize(value, JsonOptions);
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     private static LateShipmentDecision Assess(LateShipmentCase c) => LateShipmentCalculator.Assess(Catalog, c);
 

@@ -1,16 +1,18 @@
 using System.Text.Json;
 using Penalties.Cli;
 
-namespace Penalties.Core.Tests.Cli;
+using RepoRules = Penalties.Core.Tests.Rules;
+
+namespace Penalties.Cli.Tests;
 
 /// <summary>The `penalties` command, run in-process on the repository's examples and rules.</summary>
 public class CommandLineTests
 {
-    private static readonly string Root = Path.GetDirectoryName(Rules.Directory)!;
+    private static readonly string Root = Path.GetDirectoryName(RepoRules.Directory)!;
 
     /// <summary>The command with the repository's rules.</summary>
     private static Task<(int Code, string Out, string Err)> Run(string stdin, params string[] args) =>
-        CliRunner.RunAsync(stdin, [.. args, "--rules", Rules.Directory]);
+        CliRunner.RunAsync(stdin, [.. args, "--rules", RepoRules.Directory]);
 
     [Theory]
     [InlineData("late-shipment", "examples/late-shipment.tmall.json", "buyerPayout", "450")]
@@ -96,7 +98,7 @@ public class CommandLineTests
     public async Task A_pinned_version_is_used_and_a_wrong_hash_is_refused()
     {
         var file = Path.Combine(Root, "examples/late-shipment.tmall.json");
-        var hash = Rules.Catalog.Pinned(new Core.Rules.RulePin("tmall.late-shipment", 1)).ContentHash;
+        var hash = RepoRules.Catalog.Pinned(new Core.Rules.RulePin("tmall.late-shipment", 1)).ContentHash;
         Assert.Equal(0, (await Run("", "late-shipment", file, "--pin", $"tmall.late-shipment@1#{hash}")).Code);
         var (code, _, error) = await Run("", "late-shipment", file, "--pin", "tmall.late-shipment@1#sha256:00");
         Assert.Equal(3, code);
@@ -112,7 +114,7 @@ public class CommandLineTests
         var dir = Directory.CreateTempSubdirectory();
         try
         {
-            var text = await File.ReadAllTextAsync(Path.Combine(Rules.Directory, "tmall.late-shipment/v1.json"));
+            var text = await File.ReadAllTextAsync(Path.Combine(RepoRules.Directory, "tmall.late-shipment/v1.json"));
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, "a.json"), text.Replace(find, replace, StringComparison.Ordinal));
             var (code, _, error) = await CliRunner.RunAsync("", "rules", "validate", "--rules", dir.FullName);
             Assert.Equal(2, code);
@@ -148,7 +150,7 @@ public class CommandLineTests
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
-        Assert.Equal(Rules.Catalog.Pinned(new Core.Rules.RulePin("taobao.late-shipment", 1)).ContentHash, root.GetProperty("contentHash").GetString());
+        Assert.Equal(RepoRules.Catalog.Pinned(new Core.Rules.RulePin("taobao.late-shipment", 1)).ContentHash, root.GetProperty("contentHash").GetString());
         Assert.Equal(1, root.GetProperty("parameters").GetProperty("platformLiability").GetProperty("multipleOfBuyerPayout").GetInt32());
         Assert.Contains(root.GetProperty("provenance").EnumerateArray(), p => p.GetProperty("assumption").GetBoolean());
         var (missing, _, error) = await Run("", "rules", "show", "taobao.late-shipment", "9");
