@@ -173,11 +173,10 @@ public static class Errors
                 bool unknown = OutcomeUnknown(outage);
                 var info = new ErrorInfo { Domain = Domain, Reason = "STORE_UNAVAILABLE" };
                 info.Metadata.Add("outcome", unknown ? "UNKNOWN" : "NOT_APPLIED");
-                string operation = outage.Data.Contains(WriteMark) ? "a write" : "the request";
                 string what = outage switch
                 {
-                    StackExchange.Redis.RedisTimeoutException => $"did not answer {operation} in time",
-                    StackExchange.Redis.RedisServerException refused => $"refused {operation} ({Cut(refused.Message, MaxQuotedBytes)})",
+                    StackExchange.Redis.RedisTimeoutException => outage.Data.Contains(WriteMark) ? "did not answer a write in time" : "did not answer in time",
+                    StackExchange.Redis.RedisServerException refused => $"refused the request ({Cut(refused.Message, MaxQuotedBytes)})",
                     _ => "cannot be reached now",
                 };
                 return new Status

@@ -140,7 +140,7 @@ public class FuzzTests(AllInOneFixture fixture) : IClassFixture<AllInOneFixture>
         {
             codes[e.StatusCode] = codes.GetValueOrDefault(e.StatusCode) + 1;
             var badRequest = e.GetRpcStatus()?.GetDetail<BadRequest>();
-            problems.AddRange(Problems(e.StatusCode, e.Status.Detail, badRequest?.FieldViolations.Count ?? 0, TrailerBytes(e)));
+            problems.AddRange(Problems(e.StatusCode, e.Status.Detail, badRequest?.FieldViolations.Count ?? 0, StatusSize.Of(e)));
         }
         catch (RpcException)
         {
@@ -162,15 +162,6 @@ public class FuzzTests(AllInOneFixture fixture) : IClassFixture<AllInOneFixture>
     /// <summary>The item error of a stream answer, if it is one.</summary>
     private static ItemError? ItemError(MessageDescriptor output, byte[] answer) =>
         output.FindFieldByName("error")?.Accessor.GetValue(output.Parser.ParseFrom(answer)) as ItemError;
-
-    /// <summary>The bytes of the status as sent: grpc-message percent-encoded, binary trailers in base64.</summary>
-    private static int TrailerBytes(RpcException e)
-    {
-        int size = 0;
-        foreach (var b in Encoding.UTF8.GetBytes(e.Status.Detail)) size += b is >= 0x20 and < 0x7f and not (byte)'%' ? 1 : 3;
-        foreach (var t in e.Trailers) size += t.Key.Length + (t.IsBinary ? (t.ValueBytes.Length + 2) / 3 * 4 : Encoding.UTF8.GetByteCount(t.Value));
-        return size;
-    }
 
     /// <summary>Hostile requests from one seeded random source.</summary>
     private sealed class Fuzzer(Random random)
