@@ -52,10 +52,23 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, P
     {
         var rpc = Errors.ToRpcException(e);
         metrics.Error(context.Method, EnumName<StatusCode>.Of(rpc.StatusCode));
-        if (!Errors.IsCallerError(e)) LogUnexpected(logger, e, context.Method);
+        Log(logger, e, context.Method);
         return rpc;
+    }
+
+    /// <summary>
+    /// Logs what the caller is not told: an unexpected failure, or a store outage with the Redis client's diagnostics.
+    /// A refusal of the caller's input is not logged, so no request can make a log line longer than its exception's text.
+    /// </summary>
+    internal static void Log(ILogger logger, Exception e, string method)
+    {
+        if (Penalties.Redis.RedisFailures.IsStoreOutage(e)) LogStoreOutage(logger, e, method);
+        else if (!Errors.IsCallerError(e)) LogUnexpected(logger, e, method);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error in {Method}")]
     private static partial void LogUnexpected(ILogger logger, Exception e, string method);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The store (Redis) failed in {Method}")]
+    private static partial void LogStoreOutage(ILogger logger, Exception e, string method);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
@@ -28,23 +29,38 @@ public static class Errors
             or UnavailableException or UnauthenticatedException or PreconditionException || IsStoreOutage(e)
         || (e is StackExchange.Redis.RedisServerException s && IsScriptRefused(s)); // the server's age, told to the caller (STORE_VERSION)
 
+    /// <summary>
+    /// The status of <paramref name="e"/>, bounded whatever the input: the message at most <see cref="MaxMessageBytes"/>
+    /// and a BadRequest at most <see cref="MaxListedViolations"/> violations in <see cref="MaxBadRequestBytes"/>, so that the
+    /// whole status (message and details trailer) stays under 8 KiB and every client reads it (the .NET client's
+    /// default header limit is 64 KiB; past it the caller sees UNAVAILABLE).
+    /// </summary>
     public static Status ToStatus(Exception e, string prefix = "")
+    {
+        var status = Unbounded(e, prefix);
+        status.Message = Cut(status.Message, MaxMessageBytes);
+        return status;
+    }
+
+    /// <summary>Most field violations one refusal lists; the message says how many more there are.</summary>
+    public const int MaxListedViolations = 100;
+
+    /// <summary>UTF-8 bytes of a status message: percent-encoded in grpc-message and repeated in the details trailer.</summary>
+    private const int MaxMessageBytes = 600;
+
+    private const int MaxBadRequestBytes = 3 * 1024;
+    private const int MaxFieldBytes = 128;
+    private const int MaxDescriptionBytes = 200;
+
+    /// <summary>Longest quoted value (an id, a Redis reply) in a status: enough to recognise it, never a caller's 100 KiB.</summary>
+    private const int MaxQuotedBytes = 64;
+
+    private static Status Unbounded(Exception e, string prefix)
     {
         switch (e)
         {
             case InvalidCaseException invalid:
-            {
-                var badRequest = new BadRequest();
-                foreach (var v in invalid.Violations)
-                    badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = FieldPath(prefix, v.Field), Description = v.Description });
-                return new Status
-                {
-                    Code = (int)Code.InvalidArgument,
-                    Message = $"invalid request: {invalid.Violations.Count} field violation(s): " +
-                              string.Join("; ", invalid.Violations.Select(v => $"{FieldPath(prefix, v.Field)}: {v.Description}")),
-                    Details = { Any.Pack(badRequest) },
-                };
-            }
+                return Refusal(invalid.Violations, prefix);
             case RuleResolutionException r:
             {
                 var code = r.Error switch
@@ -54,9 +70,16 @@ public static class Errors
                     _ => Code.InvalidArgument,
                 };
                 var info = new ErrorInfo { Domain = Domain, Reason = ReasonOf(r.Error) };
-                info.Metadata.Add("rule_set_id", r.RuleSetId);
+                info.Metadata.Add("rule_set_id", Cut(r.RuleSetId, MaxQuotedBytes));
                 if (r.At is { } at) info.Metadata.Add("at", at.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-                return new Status { Code = (int)code, Message = r.Message, Details = { Any.Pack(info) } };
+                var status = new Status { Code = (int)code, Message = r.Message, Details = { Any.Pack(info) } };
+                // A rule set of another family is the caller's choice: name the field that chose it.
+                if (code == Code.InvalidArgument)
+                {
+                    var field = FieldPath(prefix, r.Data[FieldMark] as string ?? "ruleSetId");
+                    status.Details.Add(Any.Pack(new BadRequest { FieldViolations = { Violation(field, r.Message) } }));
+                }
+                return status;
             }
             case ConflictException c:
                 return new Status { Code = (int)Code.AlreadyExists, Message = c.Message };
@@ -68,21 +91,22 @@ public static class Errors
                 return new Status { Code = (int)Code.Unavailable, Message = u.Message };
             case var outage when IsStoreOutage(outage):
             {
+                // The client's diagnostics (endpoint, connection state, version: about 1.3 KB) go to the log, not to the caller.
                 bool unknown = OutcomeUnknown(outage);
                 var info = new ErrorInfo { Domain = Domain, Reason = "STORE_UNAVAILABLE" };
                 info.Metadata.Add("outcome", unknown ? "UNKNOWN" : "NOT_APPLIED");
                 string what = outage switch
                 {
-                    StackExchange.Redis.RedisTimeoutException => "did not answer in time",
-                    StackExchange.Redis.RedisServerException => "refused the request",
+                    StackExchange.Redis.RedisTimeoutException => IsWrite(outage) ? "did not answer a write in time" : "did not answer in time",
+                    StackExchange.Redis.RedisServerException refused => $"refused the request ({Cut(refused.Message, MaxQuotedBytes)})",
                     _ => "cannot be reached now",
                 };
                 return new Status
                 {
                     Code = (int)Code.Unavailable,
                     Message = unknown
-                        ? $"the store (Redis) {what} ({outage.Message}); the request had reached it, so a write may have been recorded: a retry returns it as a replay"
-                        : $"the store (Redis) {what} ({outage.Message}); nothing was changed; retry",
+                        ? $"the store (Redis) {what}; the request had reached it, so a write may have been recorded: a retry returns it as a replay"
+                        : $"the store (Redis) {what}; nothing was changed; retry",
                     Details = { Any.Pack(info) },
                 };
             }
@@ -90,10 +114,10 @@ public static class Errors
                 return new Status { Code = (int)Code.DataLoss, Message = d.Message };
             case StackExchange.Redis.RedisServerException script when IsScriptRefused(script): // a Redis whose version was not known to be too old
                 return ToStatus(new PreconditionException(
-                    $"the store (Redis) cannot run the service's write script: Redis {Redis.RedisConnection.RequiredVersion} or later is needed; nothing was recorded ({script.Message})",
+                    $"the store (Redis) cannot run the service's write script: Redis {Redis.RedisConnection.RequiredVersion} or later is needed; nothing was recorded ({Cut(script.Message, MaxQuotedBytes)})",
                     Redis.RedisConnection.StoreVersionReason));
             case StackExchange.Redis.RedisServerException wrongType when IsWrongType(wrongType):
-                return new Status { Code = (int)Code.DataLoss, Message = $"stored data is damaged: a Redis key holds another type than the service wrote ({wrongType.Message})" };
+                return new Status { Code = (int)Code.DataLoss, Message = $"stored data is damaged: a Redis key holds another type than the service wrote ({Cut(wrongType.Message, MaxQuotedBytes)})" };
             case UnauthenticatedException a:
                 return new Status { Code = (int)Code.Unauthenticated, Message = a.Message };
             case PreconditionException p:
@@ -105,6 +129,71 @@ public static class Errors
             default:
                 return new Status { Code = (int)Code.Internal, Message = "internal error" };
         }
+    }
+
+    /// <summary>
+    /// INVALID_ARGUMENT with a BadRequest of the first violations (at most <see cref="MaxListedViolations"/>, within
+    /// <see cref="MaxBadRequestBytes"/>); the message counts them all and names those that fit.
+    /// </summary>
+    private static Status Refusal(IReadOnlyList<Core.Common.FieldViolation> violations, string prefix)
+    {
+        var badRequest = new BadRequest();
+        int size = 0;
+        foreach (var v in violations)
+        {
+            var violation = Violation(FieldPath(prefix, v.Field), v.Description);
+            size += violation.CalculateSize() + 3; // with its tag and length
+            if (badRequest.FieldViolations.Count == MaxListedViolations || size > MaxBadRequestBytes) break;
+            badRequest.FieldViolations.Add(violation);
+        }
+        int listed = badRequest.FieldViolations.Count, total = violations.Count;
+        var message = new StringBuilder(MaxMessageBytes);
+        message.Append(CultureInfo.InvariantCulture, $"invalid request: {total:N0} field violation(s)");
+        if (listed < total) message.Append(CultureInfo.InvariantCulture, $" ({listed:N0} in the details)");
+        const string more = "; ... and 999,999,999 more";
+        int bytes = message.Length, named = 0;
+        foreach (var v in badRequest.FieldViolations)
+        {
+            string item = $"{(named == 0 ? ": " : "; ")}{v.Field}: {v.Description}";
+            int itemBytes = Encoding.UTF8.GetByteCount(item);
+            if (bytes + itemBytes > MaxMessageBytes - more.Length) break;
+            message.Append(item);
+            bytes += itemBytes;
+            named++;
+        }
+        if (named < total) message.Append(CultureInfo.InvariantCulture, $"; ... and {total - named:N0} more");
+        return new Status { Code = (int)Code.InvalidArgument, Message = message.ToString(), Details = { Any.Pack(badRequest) } };
+    }
+
+    private static BadRequest.Types.FieldViolation Violation(string field, string description) =>
+        new() { Field = Cut(field, MaxFieldBytes), Description = Cut(description, MaxDescriptionBytes) };
+
+    /// <summary><paramref name="text"/> cut to at most <paramref name="maxBytes"/> UTF-8 bytes, an ellipsis marking the cut.</summary>
+    public static string Cut(string text, int maxBytes)
+    {
+        if (text.Length <= maxBytes / 3 || Encoding.UTF8.GetByteCount(text) <= maxBytes) return text;
+        int bytes = 3, i = 0; // the ellipsis is 3 bytes
+        while (i < text.Length)
+        {
+            int width = char.IsSurrogatePair(text, i) ? 2 : 1;
+            int n = width == 2 ? 4 : text[i] < 0x80 ? 1 : text[i] < 0x800 ? 2 : 3;
+            if (bytes + n > maxBytes) break;
+            bytes += n;
+            i += width;
+        }
+        return string.Concat(text.AsSpan(0, i), "…");
+    }
+
+    private const string FieldMark = "penalties.field";
+
+    /// <summary>
+    /// Marks a rule-resolution failure as caused by the request's <paramref name="field"/> (e.g. "pin.ruleSetId"; the
+    /// rule set named by "ruleSetId" otherwise); returns it.
+    /// </summary>
+    public static Exception OfField(Exception e, string field)
+    {
+        e.Data[FieldMark] = field;
+        return e;
     }
 
     public static RpcException ToRpcException(Exception e) => ToStatus(e).ToRpcException();

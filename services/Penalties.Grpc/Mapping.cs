@@ -105,15 +105,35 @@ public static class Mapping
         return view != C.DecisionView.Basic;
     }
 
+    /// <summary>Throws the mapping's violations and the core's on fields the mapping did not already refuse, if any.</summary>
     private static void Throw(ViolationList mapping, IReadOnlyList<FieldViolation> core)
     {
         if (!mapping.Any && core.Count == 0) return;
         var all = new List<FieldViolation>(mapping.Items);
-        foreach (var v in core)
-        {
-            if (!all.Exists(a => a.Field == v.Field)) all.Add(v);
-        }
+        var refused = mapping.Items.Select(v => v.Field).ToHashSet(StringComparer.Ordinal);
+        all.AddRange(core.Where(v => !refused.Contains(v.Field)));
         throw new InvalidCaseException(all);
+    }
+
+    /// <summary>
+    /// Runs a calculator on the request's case: the violations it finds while deciding are fields of the case, and a
+    /// pinned rule set of another family is the pin's.
+    /// </summary>
+    public static T Decide<T>(Func<T> decide)
+    {
+        try
+        {
+            return decide();
+        }
+        catch (InvalidCaseException e)
+        {
+            throw InCase(e);
+        }
+        catch (RuleResolutionException e) when (e.Error == RuleResolutionError.WrongKind)
+        {
+            Errors.OfField(e, "pin.ruleSetId");
+            throw;
+        }
     }
 
     // --- Late shipment ---

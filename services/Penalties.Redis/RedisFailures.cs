@@ -30,6 +30,9 @@ public static class RedisFailures
 
     private const string WriteMark = "penalties.write";
 
+    /// <summary>Whether a store failure is that of a write command (<see cref="OfWrite"/>).</summary>
+    public static bool IsWrite(Exception e) => e.Data.Contains(WriteMark);
+
     /// <summary>Marks a store failure as that of a write command (a read that fails changed nothing, whatever its status); returns it.</summary>
     public static Exception OfWrite(Exception e)
     {

@@ -15,7 +15,7 @@ namespace Penalties.Rules;
 /// marks it degraded. Nothing here runs on the calculation path.
 /// </summary>
 public sealed partial class RedisRuleSync(
-    RuleCatalogSource source, RedisRuleStore store, RedisConnection redis, IConfiguration configuration, ILogger<RedisRuleSync> logger)
+    RuleCatalogSource source, RedisRuleStore store, RedisConnection redis, ILogger<RedisRuleSync> logger)
     : IHostedService, IDisposable
 {
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
@@ -34,7 +34,7 @@ public sealed partial class RedisRuleSync(
             var why = source.DegradedReason ?? "Redis could not be read";
             if (source.Options.FallbackToFiles)
             {
-                source.Replace(RuleCatalogSource.LoadFiles(configuration, logger, fallback: true));
+                source.Replace(RuleCatalogSource.LoadFiles(source.Options, logger, fallback: true));
                 source.SetDegraded($"{why}, at start-up: computing with the rules folder until the published rules can be loaded");
             }
             else

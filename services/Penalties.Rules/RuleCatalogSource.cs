@@ -25,12 +25,12 @@ public sealed partial class RuleCatalogSource
 
     private sealed record Degradation(string Reason, bool AwaitingPublish);
 
-    public RuleCatalogSource(IConfiguration configuration, ILogger<RuleCatalogSource> logger, RulesOptions options, bool fromRedis)
+    public RuleCatalogSource(ILogger<RuleCatalogSource> logger, RulesOptions options, bool fromRedis)
     {
         _logger = logger;
         Options = options;
         if (fromRedis) return;
-        var snapshot = LoadFiles(configuration, logger, fallback: false);
+        var snapshot = LoadFiles(options, logger, fallback: false);
         Replace(snapshot);
     }
 
@@ -95,10 +95,10 @@ public sealed partial class RuleCatalogSource
         if (degraded is null && before is not null) LogRecovered(_logger, Source);
     }
 
-    /// <summary>Loads the rules folder ("Penalties:RulesDirectory", default the rules/ copied beside the host).</summary>
-    public static RuleSnapshot LoadFiles(IConfiguration configuration, ILogger logger, bool fallback)
+    /// <summary>Loads the rules folder (<see cref="RulesOptions.Directory"/>, default the rules/ copied beside the host).</summary>
+    public static RuleSnapshot LoadFiles(RulesOptions options, ILogger logger, bool fallback)
     {
-        var directory = configuration["Penalties:RulesDirectory"];
+        var directory = options.Directory;
         if (string.IsNullOrWhiteSpace(directory)) directory = Path.Combine(AppContext.BaseDirectory, "rules");
         var result = RuleSetLoader.LoadDirectory(directory);
         if (!result.Ok)

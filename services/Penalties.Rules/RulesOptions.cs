@@ -8,6 +8,9 @@ public sealed class RulesOptions
 {
     public const string Section = "Penalties:Rules";
 
+    /// <summary>The rules folder; empty: the rules/ copied beside the host.</summary>
+    public string? Directory { get; set; }
+
     /// <summary>"redis" or "files"; empty: redis when "Penalties:Redis:Configuration" is set, files otherwise.</summary>
     public string? Source { get; set; }
 

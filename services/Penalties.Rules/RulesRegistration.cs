@@ -21,7 +21,7 @@ public static class RulesRegistration
                 $"{AdminOptions.Section}: the admin token must be at least {AdminOptions.MinTokenLength} characters long")
             .ValidateOnStart();
         bool fromRedis = builder.Configuration.GetSection(RulesOptions.Section).Get<RulesOptions>()?.FromRedis(redisEnabled) ?? redisEnabled;
-        builder.Services.AddSingleton(sp => new RuleCatalogSource(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILogger<RuleCatalogSource>>(),
+        builder.Services.AddSingleton(sp => new RuleCatalogSource(sp.GetRequiredService<ILogger<RuleCatalogSource>>(),
             sp.GetRequiredService<IOptions<RulesOptions>>().Value, fromRedis));
         builder.Services.AddSingleton<AdminCredential>();
         if (fromRedis)

@@ -26,7 +26,7 @@ public sealed class ServiceHost : IAsyncDisposable
         string[] args =
         [
             "--urls", "http://127.0.0.1:0",
-            "--Penalties:RulesDirectory", RepoPaths.Rules,
+            "--Penalties:Rules:Directory", RepoPaths.Rules,
             "--Logging:LogLevel:Default", "Warning",
             .. extraArgs,
         ];

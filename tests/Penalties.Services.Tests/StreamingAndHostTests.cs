@@ -165,7 +165,7 @@ public class StreamingAndHostTests(AllInOneFixture fixture) : IClassFixture<AllI
         try
         {
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, "bad.json"), "{ \"ruleSet\": \"x\" }");
-            var e = await Assert.ThrowsAsync<Penalties.Core.Rules.Loading.RuleLoadException>(() => ServiceHost.StartAsync(PenaltiesServices.All, "--Penalties:RulesDirectory", dir.FullName));
+            var e = await Assert.ThrowsAsync<Penalties.Core.Rules.Loading.RuleLoadException>(() => ServiceHost.StartAsync(PenaltiesServices.All, "--Penalties:Rules:Directory", dir.FullName));
             Assert.Contains(e.Errors, x => x.File == "bad.json" && x.Path == "version");
         }
         finally

@@ -56,5 +56,5 @@ public sealed record RuleSetVersion(
     public TParameters ParametersAs<TParameters>() where TParameters : RuleParameters =>
         Parameters as TParameters ?? throw new RuleResolutionException(
             RuleResolutionError.WrongKind, RuleSetId,
-            $"rule set '{RuleSetId}' version {Version} is a {Kind} rule set, not {typeof(TParameters).Name}");
+            $"rule set '{RuleSetId}' version {Version} is a {Kind} rule set, not a {typeof(TParameters).Name.Replace("Parameters", "", StringComparison.Ordinal)} one");
 }

@@ -36,17 +36,8 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
         return decision;
     }
 
-    private Core.LateShipment.LateShipmentDecision Decide(CoreCase c, RulePin? pin)
-    {
-        try
-        {
-            return LateShipmentCalculator.Assess(rules.Current, c, Mapping.Pin(pin));
-        }
-        catch (InvalidCaseException e)
-        {
-            throw Mapping.InCase(e); // found while deciding: still a field of the request's case
-        }
-    }
+    private Core.LateShipment.LateShipmentDecision Decide(CoreCase c, RulePin? pin) =>
+        Mapping.Decide(() => LateShipmentCalculator.Assess(rules.Current, c, Mapping.Pin(pin)));
 
     /// <summary>Counts a decision that was answered: assessed, or newly recorded (not a replay, not one lost to a concurrent record).</summary>
     private void Count(string ruleSetId, int version, Contracts.V1.LateShipmentOutcome outcome) =>

@@ -37,17 +37,8 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
         return decision;
     }
 
-    private Core.PriceMatch.PriceMatchDecision Decide(CoreCase c, RulePin? pin)
-    {
-        try
-        {
-            return PriceMatchCalculator.Assess(rules.Current, c, Mapping.Pin(pin));
-        }
-        catch (InvalidCaseException e)
-        {
-            throw Mapping.InCase(e); // found while deciding: still a field of the request's case
-        }
-    }
+    private Core.PriceMatch.PriceMatchDecision Decide(CoreCase c, RulePin? pin) =>
+        Mapping.Decide(() => PriceMatchCalculator.Assess(rules.Current, c, Mapping.Pin(pin)));
 
     /// <summary>Counts a decision that was answered: assessed, or newly recorded (not a replay, not one lost to a concurrent record).</summary>
     private void Count(string ruleSetId, int version, Contracts.V1.PriceMatchOutcome outcome) =>

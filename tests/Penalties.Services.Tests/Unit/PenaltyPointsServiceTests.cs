@@ -1,0 +1,97 @@
+using Penalties.Contracts.V1;
+using Penalties.Core.Common;
+using Penalties.Grpc;
+using static Penalties.Services.Tests.Cases;
+
+namespace Penalties.Services.Tests.Unit;
+
+/// <summary>PenaltyPoints called directly over the in-memory history: record, replay, conflict, preview, revoke, standing.</summary>
+public class PenaltyPointsServiceTests
+{
+    private const string Tmall = "tmall.penalty-points";
+    private const string Merchant = "m-1";
+    private readonly Grpc.Services.PenaltyPointsService _service = UnitServices.PenaltyPoints();
+
+    private static TestServerCallContext Context(string method) => new($"/penalties.v1.PenaltyPoints/{method}");
+
+    private Task<RecordPenaltyResponse> Record(string caseId, string code, string at) =>
+        _service.Record(new RecordPenaltyRequest { MerchantId = Merchant, RuleSetId = Tmall, Violation = Violation(caseId, code, at) }, Context("Record"));
+
+    private async Task<Standing> StandingAt(string at) =>
+        (await _service.GetStanding(new GetStandingRequest { MerchantId = Merchant, RuleSetId = Tmall, AsOf = At(at) }, Context("GetStanding"))).Standing;
+
+    [Fact]
+    public async Task Records_escalate_and_the_standing_adds_them_up()
+    {
+        var first = await Record("c1", "MISDESCRIBED_SEVERE", "2024-02-01 10:00");
+        var second = await Record("c2", "MISDESCRIBED_SEVERE", "2024-03-01 10:00");
+        Assert.Equal(("1st MISDESCRIBED_SEVERE: general, 6", 6), (first.Deduction.Explanation, first.Deduction.Points));
+        Assert.Equal(("2nd MISDESCRIBED_SEVERE: general, 12", 12), (second.Deduction.Explanation, second.Deduction.Points));
+        Assert.False(first.Replay || second.Replay);
+        var standing = await StandingAt("2024-12-01 00:00");
+        Assert.Equal((18, 0), (standing.Current.General, standing.Current.Serious));
+        Assert.Equal(["c1", "c2"], standing.Deductions.Select(d => d.CaseId));
+    }
+
+    [Fact]
+    public async Task The_same_record_again_is_a_replay_of_the_first_answer_and_other_content_a_conflict()
+    {
+        var first = await Record("c1", "INVOICE", "2024-03-01 10:00");
+        var again = await Record("c1", "INVOICE", "2024-03-01 10:00");
+        Assert.True(again.Replay);
+        Assert.Equal(first.Deduction, again.Deduction);
+        var conflict = await Assert.ThrowsAsync<ConflictException>(() => Record("c1", "INFO_LEAK", "2024-03-01 10:00"));
+        Assert.Contains("code 'INVOICE' recorded, 'INFO_LEAK' sent", conflict.Message, StringComparison.Ordinal);
+        var history = await _service.ListHistory(new ListHistoryRequest { MerchantId = Merchant }, Context("ListHistory"));
+        Assert.Equal("c1", Assert.Single(history.Entries).Violation.CaseId);
+    }
+
+    [Fact]
+    public async Task A_preview_says_what_a_record_would_deduct_and_records_nothing()
+    {
+        await Record("c1", "MISDESCRIBED_SEVERE", "2024-02-01 10:00");
+        var preview = (await _service.Preview(new PreviewPenaltyRequest
+        {
+            MerchantId = Merchant, RuleSetId = Tmall, Violation = Violation("c2", "MISDESCRIBED_SEVERE", "2024-03-01 10:00"),
+        }, Context("Preview"))).Preview;
+        Assert.Equal(("2nd MISDESCRIBED_SEVERE: general, 12", 12), (preview.Deduction.Explanation, preview.Deduction.Points));
+        Assert.False(preview.AlreadyInHistory);
+        Assert.Equal(18, preview.StandingAfter.Current.General);
+        Assert.Equal(6, (await StandingAt("2024-12-01 00:00")).Current.General);
+    }
+
+    [Fact]
+    public async Task A_revoked_case_leaves_the_standing_and_revoking_it_again_is_a_replay()
+    {
+        await Record("c1", "MISDESCRIBED_SEVERE", "2024-02-01 10:00");
+        await Record("c2", "INVOICE", "2024-03-01 10:00");
+        var before = await StandingAt("2024-12-01 00:00");
+        var revoked = await _service.Revoke(new RevokePenaltyRequest { MerchantId = Merchant, CaseId = "c1", Reason = "appeal upheld" }, Context("Revoke"));
+        Assert.False(revoked.Replay);
+        Assert.DoesNotContain(revoked.Standing.Deductions, d => d.CaseId == "c1");
+        Assert.Equal(before.Current.General - 6, revoked.Standing.Current.General);
+        var again = await _service.Revoke(new RevokePenaltyRequest { MerchantId = Merchant, CaseId = "c1" }, Context("Revoke"));
+        Assert.True(again.Replay);
+        Assert.Equal(revoked.Standing.Current, again.Standing.Current);
+        await Assert.ThrowsAsync<NotFoundException>(() => _service.Revoke(new RevokePenaltyRequest { MerchantId = Merchant, CaseId = "c9" }, Context("Revoke")));
+    }
+
+    [Fact]
+    public async Task A_record_missing_its_fields_names_them_and_changes_nothing()
+    {
+        var e = await Assert.ThrowsAsync<InvalidCaseException>(() => _service.Record(new RecordPenaltyRequest { RuleSetId = Tmall }, Context("Record")));
+        Assert.Equal(["merchantId", "violation"], e.Violations.Select(v => v.Field));
+        Assert.Empty((await _service.ListHistory(new ListHistoryRequest { MerchantId = Merchant }, Context("ListHistory"))).Entries);
+    }
+
+    [Fact]
+    public async Task A_rule_set_of_another_family_is_refused_naming_its_family_not_a_type()
+    {
+        var e = await Assert.ThrowsAsync<Core.Rules.RuleResolutionException>(() => _service.Record(new RecordPenaltyRequest
+        {
+            MerchantId = Merchant, RuleSetId = "tmall.late-shipment", Violation = Violation("c1", "INVOICE", "2024-03-01 10:00"),
+        }, Context("Record")));
+        Assert.Equal(Core.Rules.RuleResolutionError.WrongKind, e.Error);
+        Assert.Equal("rule set 'tmall.late-shipment' version 1 is a LateShipment rule set, not a PenaltyPoints one", e.Message);
+    }
+}
