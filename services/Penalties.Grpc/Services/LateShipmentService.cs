@@ -4,7 +4,6 @@ using Penalties.Core.Common;
 using Penalties.Core.LateShipment;
 using Penalties.Rules;
 using Penalties.State;
-using CoreCase = Penalties.Core.LateShipment.LateShipmentCase;
 
 namespace Penalties.Grpc.Services;
 
@@ -14,57 +13,37 @@ namespace Penalties.Grpc.Services;
 /// </summary>
 public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger ledger, PenaltiesMetrics metrics) : LateShipment.LateShipmentBase
 {
-    private const string Ledger = "late-shipment";
+    private readonly Calculator<Contracts.V1.LateShipmentCase, Core.LateShipment.LateShipmentCase, Core.LateShipment.LateShipmentDecision, Contracts.V1.LateShipmentDecision> _calculator =
+        new(rules, ledger, metrics, "late-shipment", Mapping.LateShipmentCase, (catalog, c, pin) => LateShipmentCalculator.Assess(catalog, c, pin),
+            Mapping.Decision, d => (d.Rule, d.Outcome));
 
     public override Task<AssessLateShipmentResponse> Assess(AssessLateShipmentRequest request, ServerCallContext context) =>
-        Task.FromResult(new AssessLateShipmentResponse { Decision = Handle(request) });
+        Task.FromResult(new AssessLateShipmentResponse { Decision = _calculator.Assess(request.Case, request.View, request.Pin) });
 
     public override Task AssessStream(IAsyncStreamReader<AssessLateShipmentStreamRequest> requestStream, IServerStreamWriter<AssessLateShipmentStreamResponse> responseStream, ServerCallContext context) =>
         Streams.Run(requestStream, responseStream, context, metrics,
-            r => new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Decision = Handle(r.Request ?? new AssessLateShipmentRequest()) },
+            r => new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Decision = _calculator.Assess(r.Request?.Case, r.Request?.View ?? default, r.Request?.Pin) },
             (r, error) => new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Error = error });
-
-    /// <summary>The decision on one request, as the contract's message.</summary>
-    private Contracts.V1.LateShipmentDecision Handle(AssessLateShipmentRequest request)
-    {
-        var v = new ViolationList();
-        var c = Mapping.Case(v, Mapping.LateShipmentCase, request.Case);
-        bool explain = Mapping.Explain(request.View, v);
-        v.ThrowIfAny();
-        var decision = Mapping.Decision(Decide(c!, request.Pin), explain);
-        Count(decision.Rule.RuleSetId, decision.Rule.Version, decision.Outcome); // once answered
-        return decision;
-    }
-
-    private Core.LateShipment.LateShipmentDecision Decide(CoreCase c, RulePin? pin) =>
-        Mapping.Decide(() => LateShipmentCalculator.Assess(rules.Current, c, Mapping.Pin(pin)));
-
-    /// <summary>Counts a decision that was answered: assessed, or newly recorded (not a replay, not one lost to a concurrent record).</summary>
-    private void Count(string ruleSetId, int version, Contracts.V1.LateShipmentOutcome outcome) =>
-        metrics.Decision(ruleSetId, version, EnumName<Contracts.V1.LateShipmentOutcome>.Of(outcome));
 
     public override async Task<RecordLateShipmentResponse> Record(RecordLateShipmentRequest request, ServerCallContext context)
     {
         var v = new ViolationList();
         v.Required("merchantId", request.MerchantId);
-        var c = Mapping.Case(v, Mapping.LateShipmentCase, request.Case);
+        var c = _calculator.Read(v, request.Case);
         var eventAt = c?.PaidAt ?? c?.PlacedAt;
         if (c is not null && eventAt is null) v.Add("case.paidAt", "is required to record (or placed_at, when the order was not paid)");
         v.ThrowIfAny();
         var platform = EnumName<Contracts.V1.Platform>.Of(request.Case.Platform);
-        var order = DecisionRecording.Key(platform, c!.OrderId);
-        var keys = c.Lines.Select(l => DecisionRecording.Key(platform, c.OrderId, l.LineId)).ToArray();
-        var recorded = await DecisionRecording.RecordAsync(ledger, Ledger, $"late-shipment order '{c.OrderId}'", request.MerchantId, order, keys, eventAt!.Value,
-            request, "case.lines", () => Mapping.Decision(Decide(c, request.Pin)), context.CancellationToken);
-        if (!recorded.Replay) Count(recorded.Decision.Rule.RuleSetId, recorded.Decision.Rule.Version, recorded.Decision.Outcome);
-        metrics.Record(Ledger, recorded.Replay);
+        var keys = c!.Lines.Select(l => DecisionRecording.Key(platform, c.OrderId, l.LineId)).ToArray();
+        var recorded = await _calculator.RecordAsync(request, c, request.Pin, request.MerchantId, $"late-shipment order '{c.OrderId}'",
+            DecisionRecording.Key(platform, c.OrderId), keys, eventAt!.Value, "case.lines", context.CancellationToken);
         return new RecordLateShipmentResponse { Decision = recorded.Decision, Replay = recorded.Replay, RecordedAt = Mapping.Time(recorded.RecordedAt) };
     }
 
     public override async Task<ListRecordedLateShipmentsResponse> ListRecorded(ListRecordedLateShipmentsRequest request, ServerCallContext context)
     {
-        var (records, next) = await DecisionRecording.ListAsync<RecordLateShipmentRequest, Contracts.V1.LateShipmentDecision, RecordedLateShipment>(
-            ledger, Ledger, request.MerchantId, request.From, request.To, request.PageSize, request.PageToken,
+        var (records, next) = await _calculator.ListAsync<RecordLateShipmentRequest, RecordedLateShipment>(
+            request.MerchantId, request.From, request.To, request.PageSize, request.PageToken,
             (e, sent, decision) => new RecordedLateShipment
             {
                 MerchantId = e.MerchantId, Case = sent.Case, Pin = sent.Pin, Decision = decision, Rule = decision.Rule,
