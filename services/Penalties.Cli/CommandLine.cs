@@ -1,3 +1,4 @@
+using Penalties.Contracts;
 using System.Text.Json;
 using Penalties.Core.Common;
 using Penalties.Core.LateShipment;
@@ -5,7 +6,6 @@ using Penalties.Core.PenaltyPoints;
 using Penalties.Core.PriceMatch;
 using Penalties.Core.Rules;
 using Penalties.Core.Rules.Loading;
-using Penalties.Grpc;
 
 namespace Penalties.Cli;
 

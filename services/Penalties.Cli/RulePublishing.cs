@@ -1,5 +1,6 @@
 using Google.Rpc;
 using Grpc.Core;
+using Penalties.Contracts;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.Rules.Loading;
@@ -45,7 +46,7 @@ internal static class RulePublishing
             return 0;
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.FailedPrecondition
-            && e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason == Penalties.Rules.RuleSetPublisher.BackdatedReason)
+            && e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason == CallerErrors.BackdatedPublish)
         {
             await stderr.WriteLineAsync($"refused: {e.Status.Detail}");
             await stderr.WriteLineAsync("nothing was published; run again with --allow-backdated to publish it on purpose");

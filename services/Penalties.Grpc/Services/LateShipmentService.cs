@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Penalties.Contracts;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.LateShipment;
@@ -41,7 +42,7 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
 
     /// <summary>Counts a decision that was answered: assessed, or newly recorded (not a replay, not one lost to a concurrent record).</summary>
     private void Count(string ruleSetId, int version, Contracts.V1.LateShipmentOutcome outcome) =>
-        metrics.Decision(ruleSetId, version, EnumName<Contracts.V1.LateShipmentOutcome>.Of(outcome));
+        metrics.Decision(ruleSetId, version, outcome.ToString());
 
     public override async Task<RecordLateShipmentResponse> Record(RecordLateShipmentRequest request, ServerCallContext context)
     {
@@ -51,7 +52,7 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
         var eventAt = c?.PaidAt ?? c?.PlacedAt;
         if (c is not null && eventAt is null) v.Add("case.paidAt", "is required to record (or placed_at, when the order was not paid)");
         v.ThrowIfAny();
-        var platform = EnumName<Contracts.V1.Platform>.Of(request.Case.Platform);
+        var platform = request.Case.Platform.ToString();
         var order = DecisionRecording.Key(platform, c!.OrderId);
         var keys = c.Lines.Select(l => DecisionRecording.Key(platform, c.OrderId, l.LineId)).ToArray();
         var recorded = await DecisionRecording.RecordAsync(ledger, Ledger, $"late-shipment order '{c.OrderId}'", request.MerchantId, order, keys, eventAt!.Value,

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Penalties.Contracts;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.PriceMatch;
@@ -42,7 +43,7 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
 
     /// <summary>Counts a decision that was answered: assessed, or newly recorded (not a replay, not one lost to a concurrent record).</summary>
     private void Count(string ruleSetId, int version, Contracts.V1.PriceMatchOutcome outcome) =>
-        metrics.Decision(ruleSetId, version, EnumName<Contracts.V1.PriceMatchOutcome>.Of(outcome));
+        metrics.Decision(ruleSetId, version, outcome.ToString());
 
     public override async Task<RecordPriceMatchResponse> Record(RecordPriceMatchRequest request, ServerCallContext context)
     {
