@@ -160,10 +160,10 @@ internal static class Requests
         Frame(Path.Combine(dir, "echo-record.bin"), EchoOfSize(record.CalculateSize()));
         // Sized echo requests: the real request's size, asking for the real response's size.
         var catalog = Penalties.Core.Rules.Loading.RuleSetLoader.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "rules")).ToCatalog();
-        int lateResponse = new AssessLateShipmentResponse { Decision = Penalties.Grpc.Mapping.Decision(
-            Penalties.Core.LateShipment.LateShipmentCalculator.Assess(catalog, Penalties.Grpc.Mapping.LateShipmentCase(late.Case), null)) }.CalculateSize();
-        int priceResponse = new AssessPriceMatchResponse { Decision = Penalties.Grpc.Mapping.Decision(
-            Penalties.Core.PriceMatch.PriceMatchCalculator.Assess(catalog, Penalties.Grpc.Mapping.PriceMatchCase(price.Case), null)) }.CalculateSize();
+        int lateResponse = new AssessLateShipmentResponse { Decision = Penalties.Contracts.Mapping.Decision(
+            Penalties.Core.LateShipment.LateShipmentCalculator.Assess(catalog, Penalties.Contracts.Mapping.LateShipmentCase(late.Case), null)) }.CalculateSize();
+        int priceResponse = new AssessPriceMatchResponse { Decision = Penalties.Contracts.Mapping.Decision(
+            Penalties.Core.PriceMatch.PriceMatchCalculator.Assess(catalog, Penalties.Contracts.Mapping.PriceMatchCase(price.Case), null)) }.CalculateSize();
         Frame(Path.Combine(dir, "sized-late-shipment.bin"), SizedOfSize(late.CalculateSize(), lateResponse));
         Frame(Path.Combine(dir, "sized-price-match.bin"), SizedOfSize(price.CalculateSize(), priceResponse));
         foreach (var f in Directory.GetFiles(dir, "*.bin")) Console.WriteLine($"{Path.GetFileName(f)}: {new FileInfo(f).Length} bytes");
@@ -209,13 +209,13 @@ internal static class Requests
         OrderId = "T-20240301-0001",
         PaidAt = At("2024-03-01T10:00:00+08:00"),
         Channel = ShippingChannel.Ordinary,
-        Lines = { new OrderLine { LineId = "1", Amount = Penalties.Grpc.Mapping.Money(1500.00m), Quantity = 1, ShippedAt = At("2024-03-05T09:30:00+08:00") } },
+        Lines = { new OrderLine { LineId = "1", Amount = Penalties.Contracts.Mapping.Money(1500.00m), Quantity = 1, ShippedAt = At("2024-03-05T09:30:00+08:00") } },
         EvaluatedAt = At("2024-03-06T12:00:00+08:00"),
         RefundReason = RefundReason.NotShippedInAgreedTime,
     };
 
     /// <summary>The late-shipment case as the core reads it (mapped once).</summary>
-    internal static Penalties.Core.LateShipment.LateShipmentCase CoreLateCase { get; } = Penalties.Grpc.Mapping.LateShipmentCase(LateCase());
+    internal static Penalties.Core.LateShipment.LateShipmentCase CoreLateCase { get; } = Penalties.Contracts.Mapping.LateShipmentCase(LateCase());
 
     internal static PriceMatchCase PriceCase() => new()
     {
@@ -228,14 +228,14 @@ internal static class Requests
         ClaimedAt = At("2024-06-18T21:40:00+08:00"),
         Payments =
         {
-            new PaymentPart { Kind = PaymentKind.Cash, Amount = Penalties.Grpc.Mapping.Money(5899.00m) },
+            new PaymentPart { Kind = PaymentKind.Cash, Amount = Penalties.Contracts.Mapping.Money(5899.00m) },
             new PaymentPart { Kind = PaymentKind.JdBeans, Beans = 10000 },
-            new PaymentPart { Kind = PaymentKind.Coupon, Amount = Penalties.Grpc.Mapping.Money(300.00m) },
+            new PaymentPart { Kind = PaymentKind.Coupon, Amount = Penalties.Contracts.Mapping.Money(300.00m) },
         },
         Comparison = new ComparisonListing
         {
             Platform = ComparisonPlatform.PinduoduoTenBillionSubsidy,
-            PaidAmount = Penalties.Grpc.Mapping.Money(5849.00m),
+            PaidAmount = Penalties.Contracts.Mapping.Money(5849.00m),
             MonthlySales = 2300,
             OnSale = true,
             Purchasable = true,

@@ -1,6 +1,7 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using Google.Protobuf;
+using Penalties.Contracts;
 using Penalties.Contracts.V1;
 using Penalties.Core.LateShipment;
 using Penalties.Core.PriceMatch;

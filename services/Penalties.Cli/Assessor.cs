@@ -1,9 +1,9 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Penalties.Contracts;
 using Penalties.Contracts.V1;
 using Penalties.Core.Rules;
-using Penalties.Grpc;
 using RulePin = Penalties.Core.Rules.RulePin;
 using CoreLate = Penalties.Core.LateShipment;
 using CorePrice = Penalties.Core.PriceMatch;
@@ -61,9 +61,11 @@ internal abstract class Assessor : IDisposable
                 };
                 return new ItemResult(line, decision, null);
             }
-            catch (Exception e) when (Errors.IsCallerError(e))
+            catch (Exception e) when (CallerErrors.IsCallerError(e))
             {
-                return new ItemResult(line, null, Errors.ToItemError(e is Penalties.Core.Common.InvalidCaseException invalid ? Mapping.InCase(invalid) : e)); // as the service puts them
+                // As the service puts them: the case's fields under "case.", the item's under "request.".
+                var error = e is Penalties.Core.Common.InvalidCaseException invalid ? Mapping.InCase(invalid) : e;
+                return new ItemResult(line, null, CallerErrors.ToItemError(CallerErrors.ToStatus(error, "request")!));
             }
         }
     }
@@ -92,9 +94,9 @@ internal abstract class Assessor : IDisposable
                 return c switch
                 {
                     CoreLate.LateShipmentCase late => new ItemResult(line, (await new LateShipment.LateShipmentClient(_channel)
-                        .AssessAsync(new AssessLateShipmentRequest { Case = ToContract.Case(late), Pin = Pin(pin), View = _view }, cancellationToken: token)).Decision, null),
+                        .AssessAsync(new AssessLateShipmentRequest { Case = Mapping.Case(late), Pin = Pin(pin), View = _view }, cancellationToken: token)).Decision, null),
                     CorePrice.PriceMatchCase price => new ItemResult(line, (await new PriceMatch.PriceMatchClient(_channel)
-                        .AssessAsync(new AssessPriceMatchRequest { Case = ToContract.Case(price), Pin = Pin(pin), View = _view }, cancellationToken: token)).Decision, null),
+                        .AssessAsync(new AssessPriceMatchRequest { Case = Mapping.Case(price), Pin = Pin(pin), View = _view }, cancellationToken: token)).Decision, null),
                     _ => throw new ArgumentException("unsupported case type", nameof(c)),
                 };
             }
@@ -117,10 +119,10 @@ internal abstract class Assessor : IDisposable
             if (list.Count == 0) return AsyncEnumerable.Empty<ItemResult>();
             return list[0].Case is CoreLate.LateShipmentCase
                 ? Stream(new LateShipment.LateShipmentClient(_channel).AssessStream(cancellationToken: token), list,
-                    (id, c) => new AssessLateShipmentStreamRequest { CorrelationId = id, Request = new AssessLateShipmentRequest { Case = ToContract.Case((CoreLate.LateShipmentCase)c), Pin = Pin(pin), View = _view } },
+                    (id, c) => new AssessLateShipmentStreamRequest { CorrelationId = id, Request = new AssessLateShipmentRequest { Case = Mapping.Case((CoreLate.LateShipmentCase)c), Pin = Pin(pin), View = _view } },
                     r => (r.CorrelationId, r.Decision, r.Error), token)
                 : Stream(new PriceMatch.PriceMatchClient(_channel).AssessStream(cancellationToken: token), list,
-                    (id, c) => new AssessPriceMatchStreamRequest { CorrelationId = id, Request = new AssessPriceMatchRequest { Case = ToContract.Case((CorePrice.PriceMatchCase)c), Pin = Pin(pin), View = _view } },
+                    (id, c) => new AssessPriceMatchStreamRequest { CorrelationId = id, Request = new AssessPriceMatchRequest { Case = Mapping.Case((CorePrice.PriceMatchCase)c), Pin = Pin(pin), View = _view } },
                     r => (r.CorrelationId, r.Decision, r.Error), token);
         }
 

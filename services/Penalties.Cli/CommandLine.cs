@@ -1,3 +1,4 @@
+using Penalties.Contracts;
 using System.Text.Json;
 using Penalties.Core.Common;
 using Penalties.Core.LateShipment;
@@ -5,7 +6,6 @@ using Penalties.Core.PenaltyPoints;
 using Penalties.Core.PriceMatch;
 using Penalties.Core.Rules;
 using Penalties.Core.Rules.Loading;
-using Penalties.Grpc;
 
 namespace Penalties.Cli;
 
@@ -36,9 +36,10 @@ internal static class CommandLine
           penalties rules validate [--rules DIR]       validate rule data; every problem is listed
           penalties rules show ID VERSION [--rules DIR | --server URL]  one version: hash, parameters, provenance
           penalties rules resolve ID INSTANT [--rules DIR | --server URL]  the version in force at INSTANT
-          penalties rules publish [DIR] --server URL [--token TOKEN] [--allow-backdated]  publish every *.json
+          penalties rules publish [DIR] --server URL [--token-file FILE] [--allow-backdated]  publish every *.json
                                below DIR (default the --rules folder) to a RuleSets service that keeps its rules
-                               in Redis; the token defaults to $PENALTIES_ADMIN_TOKEN; prints published/unchanged
+                               in Redis; the admin token is read from FILE or $PENALTIES_ADMIN_TOKEN, never from
+                               the command line (other users of the machine can read it there); prints published/unchanged
                                per version; a version that would end an already published one before now (and
                                so change which version applied to past events) is refused without --allow-backdated
 
@@ -68,7 +69,7 @@ internal static class CommandLine
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         var positional = new List<string>();
-        string? rulesDir = null, pinText = null, format = "json", server = null, batch = null, outFile = null, token = null, view = "full";
+        string? rulesDir = null, pinText = null, format = "json", server = null, batch = null, outFile = null, tokenFile = null, view = "full";
         bool csv = false;
         bool allowBackdated = false;
         for (int i = 0; i < args.Length; i++)
@@ -90,9 +91,12 @@ internal static class CommandLine
                 case "--server" when i + 1 < args.Length:
                     server = args[++i];
                     break;
-                case "--token" when i + 1 < args.Length:
-                    token = args[++i];
+                case "--token-file" when i + 1 < args.Length:
+                    tokenFile = args[++i];
                     break;
+                case "--token":
+                    await stderr.WriteLineAsync("--token is not accepted: a command line is visible to other users; set PENALTIES_ADMIN_TOKEN or use --token-file FILE");
+                    return 2;
                 case "--batch" when i + 1 < args.Length:
                     batch = args[++i];
                     break;
@@ -136,7 +140,7 @@ internal static class CommandLine
 
         rulesDir ??= Path.Combine(AppContext.BaseDirectory, "rules");
         if (positional[0] == "rules" && positional.Count > 1 && positional[1] == "publish")
-            return await RulePublishing.RunAsync(positional.Count > 2 ? positional[2] : rulesDir, server, token, allowBackdated, stdout, stderr);
+            return await RulePublishing.RunAsync(positional.Count > 2 ? positional[2] : rulesDir, server, tokenFile, allowBackdated, stdout, stderr);
         var loaded = RuleSetLoader.LoadDirectory(rulesDir);
         if (positional[0] == "rules" && positional.Count > 1 && positional[1] == "validate")
         {

@@ -1,15 +1,16 @@
 using Google.Rpc;
 using Grpc.Core;
+using Penalties.Contracts;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.Rules.Loading;
 
 namespace Penalties.Cli;
 
-/// <summary>`penalties rules publish DIR --server URL [--allow-backdated]`: every rule file below DIR in one Publish call.</summary>
+/// <summary>`penalties rules publish DIR --server URL [--token-file FILE] [--allow-backdated]`: every rule file below DIR in one Publish call.</summary>
 internal static class RulePublishing
 {
-    public static async Task<int> RunAsync(string directory, string? server, string? token, bool allowBackdated, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(string directory, string? server, string? tokenFile, bool allowBackdated, TextWriter stdout, TextWriter stderr)
     {
         if (server is null)
         {
@@ -21,7 +22,16 @@ internal static class RulePublishing
             await stderr.WriteLineAsync($"rules publish: folder '{directory}' does not exist");
             return 2;
         }
-        token ??= Environment.GetEnvironmentVariable("PENALTIES_ADMIN_TOKEN");
+        string? token;
+        try
+        {
+            token = tokenFile is null ? Environment.GetEnvironmentVariable("PENALTIES_ADMIN_TOKEN") : (await File.ReadAllTextAsync(tokenFile)).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"rules publish: cannot read the token file '{tokenFile}' ({e.GetType().Name})");
+            return 2;
+        }
         var request = new PublishRuleSetsRequest { AllowBackdated = allowBackdated };
         foreach (var (file, json) in RuleSetLoader.ReadDocuments(directory)) request.Documents.Add(new RuleDocument { Name = file, Json = json });
         if (request.Documents.Count == 0)
@@ -45,7 +55,7 @@ internal static class RulePublishing
             return 0;
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.FailedPrecondition
-            && e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason == Penalties.Rules.RuleSetPublisher.BackdatedReason)
+            && e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason == CallerErrors.BackdatedPublish)
         {
             await stderr.WriteLineAsync($"refused: {e.Status.Detail}");
             await stderr.WriteLineAsync("nothing was published; run again with --allow-backdated to publish it on purpose");

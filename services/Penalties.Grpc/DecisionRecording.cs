@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Penalties.Contracts;
 using Penalties.Core.Common;
 using Penalties.State;
 

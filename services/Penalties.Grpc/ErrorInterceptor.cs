@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
+using Penalties.Contracts;
 using Penalties.ServiceDefaults;
 
 namespace Penalties.Grpc;
@@ -51,7 +52,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, P
     private RpcException Map(Exception e, ServerCallContext context)
     {
         var rpc = Errors.ToRpcException(e);
-        metrics.Error(context.Method, EnumName<StatusCode>.Of(rpc.StatusCode));
+        metrics.Error(context.Method, rpc.StatusCode.ToString());
         Log(logger, e, context.Method);
         return rpc;
     }

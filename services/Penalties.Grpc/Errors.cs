@@ -1,8 +1,7 @@
-using System.Globalization;
-using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
+using Penalties.Contracts;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.Rules;
@@ -13,92 +12,48 @@ using Status = Google.Rpc.Status;
 namespace Penalties.Grpc;
 
 /// <summary>
-/// Maps what the core and the stores throw to gRPC statuses: the caller's mistakes are never INTERNAL.
-/// INVALID_ARGUMENT carries a google.rpc.BadRequest with every field violation.
+/// Maps what the core and the stores throw to gRPC statuses: the caller's mistakes are never INTERNAL. The core's
+/// exceptions are mapped by <see cref="CallerErrors"/>; this adds the store's (Redis) failures.
 /// </summary>
 public static class Errors
 {
-    public const string Domain = "penalties.v1";
-
     /// <summary>
     /// True for every exception that has its own status: a problem with what the caller sent, or an expected
     /// condition such as an unreachable store. These are not logged as unexpected and never become INTERNAL.
     /// </summary>
     public static bool IsCallerError(Exception e) =>
-        e is InvalidCaseException or RuleResolutionException or ConflictException or NotFoundException or AbortedException
-            or UnavailableException or UnauthenticatedException or PreconditionException || IsStoreOutage(e)
+        CallerErrors.IsCallerError(e) || IsStoreOutage(e)
         || (e is StackExchange.Redis.RedisServerException s && IsScriptRefused(s)); // the server's age, told to the caller (STORE_VERSION)
 
-    /// <summary>
-    /// The status of <paramref name="e"/>, bounded whatever the input: the message at most <see cref="MaxMessageBytes"/>
-    /// and a BadRequest at most <see cref="MaxListedViolations"/> violations in <see cref="MaxBadRequestBytes"/>, so that the
-    /// whole status (message and details trailer) stays under 8 KiB and every client reads it (the .NET client's
-    /// default header limit is 64 KiB; past it the caller sees UNAVAILABLE).
-    /// </summary>
+    /// <inheritdoc cref="CallerErrors.MaxListedViolations"/>
+    public const int MaxListedViolations = CallerErrors.MaxListedViolations;
+
+    /// <summary>The status of <paramref name="e"/>, bounded as <see cref="CallerErrors.ToStatus"/> bounds it.</summary>
     public static Status ToStatus(Exception e, string prefix = "")
     {
-        var status = Unbounded(e, prefix);
-        status.Message = Cut(status.Message, MaxMessageBytes);
+        var status = CallerErrors.ToStatus(e, prefix) ?? Store(e);
+        status.Message = Cut(status.Message, CallerErrors.MaxMessageBytes);
         return status;
     }
 
-    /// <summary>Most field violations one refusal lists; the message says how many more there are.</summary>
-    public const int MaxListedViolations = 100;
+    public static string Cut(string text, int maxBytes) => CallerErrors.Cut(text, maxBytes);
 
-    /// <summary>UTF-8 bytes of a status message: percent-encoded in grpc-message and repeated in the details trailer.</summary>
-    private const int MaxMessageBytes = 600;
+    public static Exception OfField(Exception e, string field) => CallerErrors.OfField(e, field);
 
-    private const int MaxBadRequestBytes = 3 * 1024;
-    private const int MaxFieldBytes = 128;
-    private const int MaxDescriptionBytes = 200;
-
-    /// <summary>Longest quoted value (an id, a Redis reply) in a status: enough to recognise it, never a caller's 100 KiB.</summary>
-    private const int MaxQuotedBytes = 64;
-
-    private static Status Unbounded(Exception e, string prefix)
+    private static Status Store(Exception e)
     {
         switch (e)
         {
-            case InvalidCaseException invalid:
-                return Refusal(invalid.Violations, prefix);
-            case RuleResolutionException r:
-            {
-                var code = r.Error switch
-                {
-                    RuleResolutionError.NoVersionInForce or RuleResolutionError.ContentHashMismatch => Code.FailedPrecondition,
-                    RuleResolutionError.UnknownRuleSet or RuleResolutionError.VersionNotFound => Code.NotFound,
-                    _ => Code.InvalidArgument,
-                };
-                var info = new ErrorInfo { Domain = Domain, Reason = ReasonOf(r.Error) };
-                info.Metadata.Add("rule_set_id", Cut(r.RuleSetId, MaxQuotedBytes));
-                if (r.At is { } at) info.Metadata.Add("at", at.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-                var status = new Status { Code = (int)code, Message = r.Message, Details = { Any.Pack(info) } };
-                // A rule set of another family is the caller's choice: name the field that chose it.
-                if (code == Code.InvalidArgument)
-                {
-                    var field = FieldPath(prefix, r.Data[FieldMark] as string ?? "ruleSetId");
-                    status.Details.Add(Any.Pack(new BadRequest { FieldViolations = { Violation(field, r.Message) } }));
-                }
-                return status;
-            }
-            case ConflictException c:
-                return new Status { Code = (int)Code.AlreadyExists, Message = c.Message };
-            case NotFoundException n:
-                return new Status { Code = (int)Code.NotFound, Message = n.Message };
-            case AbortedException aborted:
-                return new Status { Code = (int)Code.Aborted, Message = aborted.Message };
-            case UnavailableException u:
-                return new Status { Code = (int)Code.Unavailable, Message = u.Message };
             case var outage when IsStoreOutage(outage):
             {
                 // The client's diagnostics (endpoint, connection state, version: about 1.3 KB) go to the log, not to the caller.
                 bool unknown = OutcomeUnknown(outage);
-                var info = new ErrorInfo { Domain = Domain, Reason = "STORE_UNAVAILABLE" };
+                var info = new ErrorInfo { Domain = CallerErrors.Domain, Reason = CallerErrors.StoreUnavailable };
                 info.Metadata.Add("outcome", unknown ? "UNKNOWN" : "NOT_APPLIED");
                 string what = outage switch
                 {
                     StackExchange.Redis.RedisTimeoutException => IsWrite(outage) ? "did not answer a write in time" : "did not answer in time",
-                    StackExchange.Redis.RedisServerException refused => $"refused the request ({Cut(refused.Message, MaxQuotedBytes)})",
+                    StackExchange.Redis.RedisServerException refused => $"refused the request ({Cut(refused.Message, CallerErrors.MaxQuotedBytes)})",
                     _ => "cannot be reached now",
                 };
                 return new Status
@@ -110,136 +65,19 @@ public static class Errors
                     Details = { Any.Pack(info) },
                 };
             }
-            case DataLossException d:
-                return new Status { Code = (int)Code.DataLoss, Message = d.Message };
             case StackExchange.Redis.RedisServerException script when IsScriptRefused(script): // a Redis whose version was not known to be too old
                 return ToStatus(new PreconditionException(
-                    $"the store (Redis) cannot run the service's write script: Redis {Redis.RedisConnection.RequiredVersion} or later is needed; nothing was recorded ({Cut(script.Message, MaxQuotedBytes)})",
+                    $"the store (Redis) cannot run the service's write script: Redis {Redis.RedisConnection.RequiredVersion} or later is needed; nothing was recorded ({Cut(script.Message, CallerErrors.MaxQuotedBytes)})",
                     Redis.RedisConnection.StoreVersionReason));
             case StackExchange.Redis.RedisServerException wrongType when IsWrongType(wrongType):
-                return new Status { Code = (int)Code.DataLoss, Message = $"stored data is damaged: a Redis key holds another type than the service wrote ({Cut(wrongType.Message, MaxQuotedBytes)})" };
-            case UnauthenticatedException a:
-                return new Status { Code = (int)Code.Unauthenticated, Message = a.Message };
-            case PreconditionException p:
-            {
-                var status = new Status { Code = (int)Code.FailedPrecondition, Message = p.Message };
-                if (p.Reason is not null) status.Details.Add(Any.Pack(new ErrorInfo { Domain = Domain, Reason = p.Reason }));
-                return status;
-            }
+                return new Status { Code = (int)Code.DataLoss, Message = $"stored data is damaged: a Redis key holds another type than the service wrote ({Cut(wrongType.Message, CallerErrors.MaxQuotedBytes)})" };
             default:
                 return new Status { Code = (int)Code.Internal, Message = "internal error" };
         }
     }
 
-    /// <summary>
-    /// INVALID_ARGUMENT with a BadRequest of the first violations (at most <see cref="MaxListedViolations"/>, within
-    /// <see cref="MaxBadRequestBytes"/>); the message counts them all and names those that fit.
-    /// </summary>
-    private static Status Refusal(IReadOnlyList<Core.Common.FieldViolation> violations, string prefix)
-    {
-        var badRequest = new BadRequest();
-        int size = 0;
-        foreach (var v in violations)
-        {
-            var violation = Violation(FieldPath(prefix, v.Field), v.Description);
-            size += violation.CalculateSize() + 3; // with its tag and length
-            if (badRequest.FieldViolations.Count == MaxListedViolations || size > MaxBadRequestBytes) break;
-            badRequest.FieldViolations.Add(violation);
-        }
-        int listed = badRequest.FieldViolations.Count, total = violations.Count;
-        var message = new StringBuilder(MaxMessageBytes);
-        message.Append(CultureInfo.InvariantCulture, $"invalid request: {total:N0} field violation(s)");
-        if (listed < total) message.Append(CultureInfo.InvariantCulture, $" ({listed:N0} in the details)");
-        const string more = "; ... and 999,999,999 more";
-        int bytes = message.Length, named = 0;
-        foreach (var v in badRequest.FieldViolations)
-        {
-            string item = $"{(named == 0 ? ": " : "; ")}{v.Field}: {v.Description}";
-            int itemBytes = Encoding.UTF8.GetByteCount(item);
-            if (bytes + itemBytes > MaxMessageBytes - more.Length) break;
-            message.Append(item);
-            bytes += itemBytes;
-            named++;
-        }
-        if (named < total) message.Append(CultureInfo.InvariantCulture, $"; ... and {total - named:N0} more");
-        return new Status { Code = (int)Code.InvalidArgument, Message = message.ToString(), Details = { Any.Pack(badRequest) } };
-    }
-
-    private static BadRequest.Types.FieldViolation Violation(string field, string description) =>
-        new() { Field = Cut(field, MaxFieldBytes), Description = Cut(description, MaxDescriptionBytes) };
-
-    /// <summary><paramref name="text"/> cut to at most <paramref name="maxBytes"/> UTF-8 bytes, an ellipsis marking the cut.</summary>
-    public static string Cut(string text, int maxBytes)
-    {
-        if (text.Length <= maxBytes / 3 || Encoding.UTF8.GetByteCount(text) <= maxBytes) return text;
-        int bytes = 3, i = 0; // the ellipsis is 3 bytes
-        while (i < text.Length)
-        {
-            int width = char.IsSurrogatePair(text, i) ? 2 : 1;
-            int n = width == 2 ? 4 : text[i] < 0x80 ? 1 : text[i] < 0x800 ? 2 : 3;
-            if (bytes + n > maxBytes) break;
-            bytes += n;
-            i += width;
-        }
-        return string.Concat(text.AsSpan(0, i), "…");
-    }
-
-    private const string FieldMark = "penalties.field";
-
-    /// <summary>
-    /// Marks a rule-resolution failure as caused by the request's <paramref name="field"/> (e.g. "pin.ruleSetId"; the
-    /// rule set named by "ruleSetId" otherwise); returns it.
-    /// </summary>
-    public static Exception OfField(Exception e, string field)
-    {
-        e.Data[FieldMark] = field;
-        return e;
-    }
-
     public static RpcException ToRpcException(Exception e) => ToStatus(e).ToRpcException();
 
     /// <summary>The error of one stream item, with the same code and violations the unary call would give.</summary>
-    public static ItemError ToItemError(Exception e, string prefix = "request")
-    {
-        var status = ToStatus(e, prefix);
-        var error = new ItemError { Code = status.Code, Message = status.Message };
-        var badRequest = status.GetDetail<BadRequest>();
-        if (badRequest is not null)
-        {
-            foreach (var v in badRequest.FieldViolations)
-                error.FieldViolations.Add(new Contracts.V1.FieldViolation { Field = v.Field, Description = v.Description });
-        }
-        return error;
-    }
-
-    /// <summary>
-    /// "case.lines[0].shippedAt" → "case.lines[0].shipped_at": paths (relative to the request: the services put the
-    /// case's under "case.") in proto field names, under <paramref name="prefix"/> ("request" for a stream item).
-    /// </summary>
-    public static string FieldPath(string prefix, string corePath)
-    {
-        var sb = new StringBuilder(prefix.Length + corePath.Length + 8);
-        if (prefix.Length > 0) sb.Append(prefix).Append('.');
-        foreach (char ch in corePath)
-        {
-            if (char.IsUpper(ch))
-            {
-                sb.Append('_').Append(char.ToLowerInvariant(ch));
-            }
-            else
-            {
-                sb.Append(ch);
-            }
-        }
-        return sb.ToString();
-    }
-
-    private static string ReasonOf(RuleResolutionError e) => e switch
-    {
-        RuleResolutionError.NoVersionInForce => "NO_VERSION_IN_FORCE",
-        RuleResolutionError.UnknownRuleSet => "UNKNOWN_RULE_SET",
-        RuleResolutionError.VersionNotFound => "VERSION_NOT_FOUND",
-        RuleResolutionError.ContentHashMismatch => "CONTENT_HASH_MISMATCH",
-        _ => "WRONG_RULE_SET",
-    };
+    public static ItemError ToItemError(Exception e, string prefix = "request") => CallerErrors.ToItemError(ToStatus(e, prefix));
 }

@@ -1,3 +1,4 @@
+using Penalties.Contracts;
 using System.Reflection;
 using Google.Protobuf;
 using Penalties.Core.Common;
@@ -46,7 +47,7 @@ public static class MalformedRequests
             }
             catch (InvalidProtocolBufferException e)
             {
-                metrics.Error(method.FullName, EnumName<StatusCode>.Of(StatusCode.InvalidArgument));
+                metrics.Error(method.FullName, StatusCode.InvalidArgument.ToString());
                 throw Malformed<TRequest>(e);
             }
         });

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Penalties.Contracts;
 using Penalties.Contracts.V1;
 using Penalties.ServiceDefaults;
 
@@ -29,7 +30,7 @@ internal static class Streams
             catch (Exception e) when (!(e is OperationCanceledException && token.IsCancellationRequested))
             {
                 var item = Errors.ToItemError(e);
-                metrics.Error(context.Method, EnumName<StatusCode>.Of((StatusCode)item.Code));
+                metrics.Error(context.Method, ((StatusCode)item.Code).ToString());
                 ErrorInterceptor.Log(LoggerOf(context), e, context.Method);
                 response = error(request, item);
             }

@@ -22,9 +22,6 @@ public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync,
 
     private const int Attempts = 5;
 
-    /// <summary>The google.rpc.ErrorInfo reason of a refused backdated publish.</summary>
-    public const string BackdatedReason = "BACKDATED_PUBLISH";
-
     public async Task<(IReadOnlyList<PublishedDocument> Documents, long Revision)> PublishAsync(IReadOnlyList<(string Name, string Json)> documents,
         bool allowBackdated = false)
     {
@@ -133,7 +130,7 @@ public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync,
         }
         if (problems.Count > 0)
             throw new PreconditionException($"backdated publish refused, nothing was changed: {string.Join("; ", problems)}. Set allow_backdated to publish it on purpose (decisions already recorded keep their rule reference)",
-                BackdatedReason);
+                Penalties.Contracts.CallerErrors.BackdatedPublish);
     }
 
     private static string Field(int i) => $"documents[{i.ToString(CultureInfo.InvariantCulture)}]";

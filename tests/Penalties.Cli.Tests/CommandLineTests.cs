@@ -210,4 +210,22 @@ public class CommandLineTests
         foreach (var command in new[] { "late-shipment", "price-match", "standing", "rules list", "rules validate", "rules show", "rules resolve", "--batch", "--server" })
             Assert.Contains(command, output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_admin_token_is_never_taken_from_the_command_line()
+    {
+        var (code, output, error) = await Run("", "rules", "publish", RepoRules.Directory, "--server", "http://127.0.0.1:1", "--token", "secret-on-the-command-line");
+        Assert.Equal(2, code);
+        Assert.Contains("--token is not accepted", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-on-the-command-line", output + error, StringComparison.Ordinal);
+
+        var missing = Path.Combine(Path.GetTempPath(), $"penalties-no-token-{Guid.NewGuid():N}");
+        (code, _, error) = await Run("", "rules", "publish", RepoRules.Directory, "--server", "http://127.0.0.1:1", "--token-file", missing);
+        Assert.Equal(2, code);
+        Assert.Contains("cannot read the token file", error, StringComparison.Ordinal);
+
+        (_, output, _) = await Run("", "--help");
+        Assert.Contains("--token-file FILE", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("--token TOKEN", output, StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Penalties.Contracts;
 using Penalties.Contracts.V1;
 
 namespace Penalties.Services.Tests;
@@ -8,7 +9,7 @@ internal static class Cases
     public static Timestamp At(string chinaLocal) =>
         Timestamp.FromDateTimeOffset(DateTimeOffset.Parse(chinaLocal.Replace(' ', 'T') + "+08:00", System.Globalization.CultureInfo.InvariantCulture));
 
-    public static Money Cny(decimal value) => Penalties.Grpc.Mapping.Money(value);
+    public static Money Cny(decimal value) => Mapping.Money(value);
 
     public static decimal Value(Money m) => m.Units + m.Nanos / 1_000_000_000m;
 

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Penalties.Contracts;
 using Penalties.Core.Common;
 using Penalties.Core.Rules;
 using Penalties.Rules;

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Penalties.Contracts;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.LateShipment;
@@ -33,7 +34,7 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
         var eventAt = c?.PaidAt ?? c?.PlacedAt;
         if (c is not null && eventAt is null) v.Add("case.paidAt", "is required to record (or placed_at, when the order was not paid)");
         v.ThrowIfAny();
-        var platform = EnumName<Contracts.V1.Platform>.Of(request.Case.Platform);
+        var platform = request.Case.Platform.ToString();
         var keys = c!.Lines.Select(l => DecisionRecording.Key(platform, c.OrderId, l.LineId)).ToArray();
         var recorded = await _calculator.RecordAsync(request, c, request.Pin, request.MerchantId, $"late-shipment order '{c.OrderId}'",
             DecisionRecording.Key(platform, c.OrderId), keys, eventAt!.Value, "case.lines", context.CancellationToken);

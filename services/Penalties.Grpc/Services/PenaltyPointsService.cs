@@ -1,3 +1,4 @@
+using Penalties.Contracts;
 using System.Globalization;
 using Google.Protobuf;
 using Grpc.Core;
@@ -23,9 +24,6 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
 
     /// <summary>The longest revocation reason a history keeps: a page of history lists them.</summary>
     public const int MaxReasonLength = 1_000;
-
-    /// <summary>The ErrorInfo reason of a record refused because the merchant's history is full.</summary>
-    public const string HistoryFullReason = "HISTORY_FULL";
 
     /// <summary>The store name of penalty records in the <c>penalties.records</c> metric.</summary>
     private const string HistoryStore = "penalty-history";
@@ -90,7 +88,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
             if (Find(records, violation.CaseId) is { } existing)
                 return ((HistoryRecord?)null, StoredAnswer(existing, request.MerchantId, request.RuleSetId, violation));
             if (records.Count(r => !r.Revocation) >= max)
-                throw new PreconditionException($"merchant '{request.MerchantId}' has {max:N0} cases recorded, the most one history holds; nothing was recorded", HistoryFullReason);
+                throw new PreconditionException($"merchant '{request.MerchantId}' has {max:N0} cases recorded, the most one history holds; nothing was recorded", CallerErrors.HistoryFull);
             var preview = PenaltyPointsCalculator.PreviewNewCase(catalog, request.RuleSetId, Violations(records, request.RuleSetId), violation, violation.OccurredAt);
             var result = new RecordPenaltyResponse
             {
@@ -187,7 +185,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
 
     private void Count(string ruleSetId, Penalties.Core.PenaltyPoints.Deduction? deduction)
     {
-        if (deduction is not null) metrics.Decision(ruleSetId, deduction.Rule.Version, EnumName<Penalties.Core.PenaltyPoints.PointCategory>.Of(deduction.Category));
+        if (deduction is not null) metrics.Decision(ruleSetId, deduction.Rule.Version, deduction.Category.ToString());
     }
 
     private static HistoryRecord? Find(IReadOnlyList<HistoryRecord> records, string caseId)

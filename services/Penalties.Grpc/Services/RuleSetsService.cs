@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Penalties.Contracts;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.Rules;

@@ -456,6 +456,15 @@ public class CliRulePublishingTests(RedisServer redis) : IClassFixture<RedisServ
         (code, _, error) = await CliRunner.RunAsync("", "rules", "publish", RepoPaths.Rules, "--server", host.Address);
         Assert.Equal(1, code);
         Assert.Contains("Unauthenticated", error, StringComparison.Ordinal);
+        var tokenFile = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(tokenFile, Token + "\n");
+            (code, output, error) = await CliRunner.RunAsync("", "rules", "publish", RepoPaths.Rules, "--server", host.Address, "--token-file", tokenFile);
+            Assert.True(code == 0, error);
+            Assert.Contains("unchanged\ttaobao.late-shipment\tv2", output, StringComparison.Ordinal);
+        }
+        finally { File.Delete(tokenFile); }
 
         var later = Directory.CreateTempSubdirectory("penalties-backdated-rules-");
         try

@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using C = Penalties.Contracts.V1;
+using Penalties.Contracts;
 using Penalties.Core.Common;
 using Penalties.Core.LateShipment;
 using Penalties.Core.PriceMatch;

@@ -4,16 +4,77 @@ using Penalties.Core.Rules;
 using C = Penalties.Contracts.V1;
 using Core = Penalties.Core;
 
-namespace Penalties.Grpc;
+namespace Penalties.Contracts;
 
 /// <summary>
 /// Conversions between the contract and the core. Reading a request collects every field violation
-/// (paths in the core's camelCase, relative to the case; <see cref="Errors.FieldPath"/> turns them into
+/// (paths in the core's camelCase, relative to the case; <see cref="CallerErrors.FieldPath"/> turns them into
 /// proto paths) and adds the core's own validation, so one error lists every problem.
 /// </summary>
 public static class Mapping
 {
     public const string Currency = "CNY";
+
+    // --- Enums: one table each ---
+
+    private static readonly EnumMap<Core.LateShipment.Platform, C.Platform> Platforms = new(Core.LateShipment.Platform.Tmall,
+        (Core.LateShipment.Platform.Tmall, C.Platform.Tmall),
+        (Core.LateShipment.Platform.Taobao, C.Platform.Taobao));
+
+    // An unspecified channel is the ordinary one.
+    private static readonly EnumMap<Core.LateShipment.ShippingChannel, C.ShippingChannel> Channels = new(Core.LateShipment.ShippingChannel.Ordinary,
+        (Core.LateShipment.ShippingChannel.Ordinary, C.ShippingChannel.Ordinary),
+        (Core.LateShipment.ShippingChannel.Ordinary, C.ShippingChannel.Unspecified),
+        (Core.LateShipment.ShippingChannel.Juhuasuan, C.ShippingChannel.Juhuasuan),
+        (Core.LateShipment.ShippingChannel.Presale, C.ShippingChannel.Presale),
+        (Core.LateShipment.ShippingChannel.Custom, C.ShippingChannel.Custom),
+        (Core.LateShipment.ShippingChannel.Agreed, C.ShippingChannel.Agreed));
+
+    private static readonly EnumMap<Core.LateShipment.RefundReason, C.RefundReason> RefundReasons = new(Core.LateShipment.RefundReason.Other,
+        (Core.LateShipment.RefundReason.SellerOutOfStock, C.RefundReason.SellerOutOfStock),
+        (Core.LateShipment.RefundReason.NotShippedInAgreedTime, C.RefundReason.NotShippedInAgreedTime),
+        (Core.LateShipment.RefundReason.OrderedByMistake, C.RefundReason.OrderedByMistake),
+        (Core.LateShipment.RefundReason.NoLongerWanted, C.RefundReason.NoLongerWanted),
+        (Core.LateShipment.RefundReason.Other, C.RefundReason.Other));
+
+    private static readonly EnumMap<Core.LateShipment.LateShipmentOutcome, C.LateShipmentOutcome> LateShipmentOutcomes = new(default,
+        (Core.LateShipment.LateShipmentOutcome.Compensable, C.LateShipmentOutcome.Compensable),
+        (Core.LateShipment.LateShipmentOutcome.NotLate, C.LateShipmentOutcome.NotLate),
+        (Core.LateShipment.LateShipmentOutcome.NotYetDue, C.LateShipmentOutcome.NotYetDue),
+        (Core.LateShipment.LateShipmentOutcome.Exempt, C.LateShipmentOutcome.Exempt),
+        (Core.LateShipment.LateShipmentOutcome.NotEnforced, C.LateShipmentOutcome.NotEnforced),
+        (Core.LateShipment.LateShipmentOutcome.RefundReasonNotCompensable, C.LateShipmentOutcome.RefundReasonNotCompensable),
+        (Core.LateShipment.LateShipmentOutcome.RefusedBeforePayment, C.LateShipmentOutcome.RefusedBeforePayment));
+
+    private static readonly EnumMap<Core.PriceMatch.MerchantType, C.MerchantType> MerchantTypes = new(Core.PriceMatch.MerchantType.ThirdParty,
+        (Core.PriceMatch.MerchantType.ThirdParty, C.MerchantType.ThirdParty),
+        (Core.PriceMatch.MerchantType.JdSmallShop, C.MerchantType.JdSmallShop),
+        (Core.PriceMatch.MerchantType.JdSelfOperated, C.MerchantType.JdSelfOperated));
+
+    private static readonly EnumMap<Core.PriceMatch.PaymentKind, C.PaymentKind> PaymentKinds = new(Core.PriceMatch.PaymentKind.Cash,
+        (Core.PriceMatch.PaymentKind.Cash, C.PaymentKind.Cash),
+        (Core.PriceMatch.PaymentKind.JdBeans, C.PaymentKind.JdBeans),
+        (Core.PriceMatch.PaymentKind.ECard, C.PaymentKind.ECard),
+        (Core.PriceMatch.PaymentKind.Balance, C.PaymentKind.Balance),
+        (Core.PriceMatch.PaymentKind.Coupon, C.PaymentKind.Coupon),
+        (Core.PriceMatch.PaymentKind.PlatformPromotion, C.PaymentKind.PlatformPromotion));
+
+    private static readonly EnumMap<Core.PriceMatch.ComparisonPlatform, C.ComparisonPlatform> ComparisonPlatforms = new(Core.PriceMatch.ComparisonPlatform.Other,
+        (Core.PriceMatch.ComparisonPlatform.PinduoduoTenBillionSubsidy, C.ComparisonPlatform.PinduoduoTenBillionSubsidy),
+        (Core.PriceMatch.ComparisonPlatform.Pinduoduo, C.ComparisonPlatform.Pinduoduo),
+        (Core.PriceMatch.ComparisonPlatform.Tmall, C.ComparisonPlatform.Tmall),
+        (Core.PriceMatch.ComparisonPlatform.Taobao, C.ComparisonPlatform.Taobao),
+        (Core.PriceMatch.ComparisonPlatform.Other, C.ComparisonPlatform.Other));
+
+    private static readonly EnumMap<Core.PriceMatch.PriceMatchOutcome, C.PriceMatchOutcome> PriceMatchOutcomes = new(default,
+        (Core.PriceMatch.PriceMatchOutcome.Payable, C.PriceMatchOutcome.Payable),
+        (Core.PriceMatch.PriceMatchOutcome.NoPositiveDifference, C.PriceMatchOutcome.NoPositiveDifference),
+        (Core.PriceMatch.PriceMatchOutcome.Refused, C.PriceMatchOutcome.Refused),
+        (Core.PriceMatch.PriceMatchOutcome.ManualReview, C.PriceMatchOutcome.ManualReview));
+
+    private static readonly EnumMap<Core.PenaltyPoints.PointCategory, C.PointCategory> PointCategories = new(default,
+        (Core.PenaltyPoints.PointCategory.General, C.PointCategory.General),
+        (Core.PenaltyPoints.PointCategory.Serious, C.PointCategory.Serious));
 
     // --- Money and time ---
 
@@ -131,7 +192,7 @@ public static class Mapping
         }
         catch (RuleResolutionException e) when (e.Error == RuleResolutionError.WrongKind)
         {
-            Errors.OfField(e, "pin.ruleSetId");
+            CallerErrors.OfField(e, "pin.ruleSetId");
             throw;
         }
     }
@@ -146,30 +207,9 @@ public static class Mapping
             v.Add("", "the case is required");
             v.ThrowIfAny();
         }
-        var platform = c!.Platform switch
-        {
-            C.Platform.Tmall => Core.LateShipment.Platform.Tmall,
-            C.Platform.Taobao => Core.LateShipment.Platform.Taobao,
-            _ => Invalid(v, "platform", c.Platform, Core.LateShipment.Platform.Tmall),
-        };
-        var channel = c.Channel switch
-        {
-            C.ShippingChannel.Unspecified or C.ShippingChannel.Ordinary => Core.LateShipment.ShippingChannel.Ordinary,
-            C.ShippingChannel.Juhuasuan => Core.LateShipment.ShippingChannel.Juhuasuan,
-            C.ShippingChannel.Presale => Core.LateShipment.ShippingChannel.Presale,
-            C.ShippingChannel.Custom => Core.LateShipment.ShippingChannel.Custom,
-            C.ShippingChannel.Agreed => Core.LateShipment.ShippingChannel.Agreed,
-            _ => Invalid(v, "channel", c.Channel, Core.LateShipment.ShippingChannel.Ordinary),
-        };
-        var reason = c.RefundReason switch
-        {
-            C.RefundReason.SellerOutOfStock => Core.LateShipment.RefundReason.SellerOutOfStock,
-            C.RefundReason.NotShippedInAgreedTime => Core.LateShipment.RefundReason.NotShippedInAgreedTime,
-            C.RefundReason.OrderedByMistake => Core.LateShipment.RefundReason.OrderedByMistake,
-            C.RefundReason.NoLongerWanted => Core.LateShipment.RefundReason.NoLongerWanted,
-            C.RefundReason.Other => Core.LateShipment.RefundReason.Other,
-            _ => Invalid(v, "refundReason", c.RefundReason, Core.LateShipment.RefundReason.Other),
-        };
+        var platform = Platforms.ToCore(c!.Platform, "platform", v);
+        var channel = Channels.ToCore(c.Channel, "channel", v);
+        var reason = RefundReasons.ToCore(c.RefundReason, "refundReason", v);
         var lines = new Core.LateShipment.OrderLine[c.Lines.Count];
         for (int i = 0; i < lines.Length; i++)
         {
@@ -224,7 +264,7 @@ public static class Mapping
             Rule = Rule(d.Rule),
             OrderId = d.OrderId,
             Outcome = Outcome(d.Outcome),
-            Instrument = EnumName<Core.LateShipment.PayoutInstrument>.Of(d.Instrument),
+            Instrument = d.Instrument.ToString(),
             BuyerPayout = Money(d.BuyerPayout),
             PlatformLiability = Money(d.PlatformLiability),
             MerchantTotal = Money(d.MerchantTotal),
@@ -246,7 +286,7 @@ public static class Mapping
         {
             LineId = l.LineId,
             Outcome = Outcome(l.Outcome),
-            Lateness = EnumName<Core.LateShipment.Lateness>.Of(l.Lateness),
+            Lateness = l.Lateness.ToString(),
             Deadline = Time(l.Deadline),
             OutOfStockAt = Time(l.OutOfStockAt),
             BuyerPayout = Money(l.BuyerPayout),
@@ -260,18 +300,9 @@ public static class Mapping
     }
 
     private static IEnumerable<C.ExplanationStep> Steps(IReadOnlyList<ExplanationStep> steps) =>
-        steps.Select(s => new C.ExplanationStep { Kind = EnumName<StepKind>.Of(s.Kind), Text = s.Text });
+        steps.Select(s => new C.ExplanationStep { Kind = s.Kind.ToString(), Text = s.Text });
 
-    internal static C.LateShipmentOutcome Outcome(Core.LateShipment.LateShipmentOutcome o) => o switch
-    {
-        Core.LateShipment.LateShipmentOutcome.Compensable => C.LateShipmentOutcome.Compensable,
-        Core.LateShipment.LateShipmentOutcome.NotLate => C.LateShipmentOutcome.NotLate,
-        Core.LateShipment.LateShipmentOutcome.NotYetDue => C.LateShipmentOutcome.NotYetDue,
-        Core.LateShipment.LateShipmentOutcome.Exempt => C.LateShipmentOutcome.Exempt,
-        Core.LateShipment.LateShipmentOutcome.NotEnforced => C.LateShipmentOutcome.NotEnforced,
-        Core.LateShipment.LateShipmentOutcome.RefundReasonNotCompensable => C.LateShipmentOutcome.RefundReasonNotCompensable,
-        _ => C.LateShipmentOutcome.RefusedBeforePayment,
-    };
+    public static C.LateShipmentOutcome Outcome(Core.LateShipment.LateShipmentOutcome o) => LateShipmentOutcomes.ToContract(o);
 
     // --- Price match ---
 
@@ -283,13 +314,7 @@ public static class Mapping
             v.Add("", "the case is required");
             v.ThrowIfAny();
         }
-        var merchant = c!.MerchantType switch
-        {
-            C.MerchantType.ThirdParty => Core.PriceMatch.MerchantType.ThirdParty,
-            C.MerchantType.JdSmallShop => Core.PriceMatch.MerchantType.JdSmallShop,
-            C.MerchantType.JdSelfOperated => Core.PriceMatch.MerchantType.JdSelfOperated,
-            _ => Invalid(v, "merchantType", c.MerchantType, Core.PriceMatch.MerchantType.ThirdParty),
-        };
+        var merchant = MerchantTypes.ToCore(c!.MerchantType, "merchantType", v);
         var enrollments = new Core.PriceMatch.EnrollmentPeriod[c.Enrollments.Count];
         for (int i = 0; i < enrollments.Length; i++)
         {
@@ -301,16 +326,7 @@ public static class Mapping
         for (int i = 0; i < payments.Length; i++)
         {
             var p = c.Payments[i];
-            var kind = p.Kind switch
-            {
-                C.PaymentKind.Cash => Core.PriceMatch.PaymentKind.Cash,
-                C.PaymentKind.JdBeans => Core.PriceMatch.PaymentKind.JdBeans,
-                C.PaymentKind.ECard => Core.PriceMatch.PaymentKind.ECard,
-                C.PaymentKind.Balance => Core.PriceMatch.PaymentKind.Balance,
-                C.PaymentKind.Coupon => Core.PriceMatch.PaymentKind.Coupon,
-                C.PaymentKind.PlatformPromotion => Core.PriceMatch.PaymentKind.PlatformPromotion,
-                _ => Invalid(v, $"payments[{i}].kind", p.Kind, Core.PriceMatch.PaymentKind.Cash),
-            };
+            var kind = PaymentKinds.ToCore(p.Kind, $"payments[{i}].kind", v);
             payments[i] = new Core.PriceMatch.PaymentPart
             {
                 Kind = kind,
@@ -325,15 +341,7 @@ public static class Mapping
             var cp = c.Comparison;
             comparison = new Core.PriceMatch.ComparisonListing
             {
-                Platform = cp.Platform switch
-                {
-                    C.ComparisonPlatform.PinduoduoTenBillionSubsidy => Core.PriceMatch.ComparisonPlatform.PinduoduoTenBillionSubsidy,
-                    C.ComparisonPlatform.Pinduoduo => Core.PriceMatch.ComparisonPlatform.Pinduoduo,
-                    C.ComparisonPlatform.Tmall => Core.PriceMatch.ComparisonPlatform.Tmall,
-                    C.ComparisonPlatform.Taobao => Core.PriceMatch.ComparisonPlatform.Taobao,
-                    C.ComparisonPlatform.Other => Core.PriceMatch.ComparisonPlatform.Other,
-                    _ => Invalid(v, "comparison.platform", cp.Platform, Core.PriceMatch.ComparisonPlatform.Other),
-                },
+                Platform = ComparisonPlatforms.ToCore(cp.Platform, "comparison.platform", v),
                 PaidAmount = Money(cp.PaidAmount, "comparison.paidAmount", v),
                 MonthlySales = cp.MonthlySales,
                 OnSale = cp.OnSale,
@@ -377,13 +385,7 @@ public static class Mapping
         return m;
     }
 
-    internal static C.PriceMatchOutcome Outcome(Core.PriceMatch.PriceMatchOutcome o) => o switch
-    {
-        Core.PriceMatch.PriceMatchOutcome.Payable => C.PriceMatchOutcome.Payable,
-        Core.PriceMatch.PriceMatchOutcome.NoPositiveDifference => C.PriceMatchOutcome.NoPositiveDifference,
-        Core.PriceMatch.PriceMatchOutcome.Refused => C.PriceMatchOutcome.Refused,
-        _ => C.PriceMatchOutcome.ManualReview,
-    };
+    public static C.PriceMatchOutcome Outcome(Core.PriceMatch.PriceMatchOutcome o) => PriceMatchOutcomes.ToContract(o);
 
     // --- Penalty points ---
 
@@ -414,7 +416,7 @@ public static class Mapping
     public static C.Sanction Sanction(Core.PenaltyPoints.SanctionDecision s, DateTimeOffset asOf) => new()
     {
         Trigger = s.Trigger,
-        Actions = { s.Actions.Select(a => EnumName<Core.PenaltyPoints.SanctionAction>.Of(a)) },
+        Actions = { s.Actions.Select(a => a.ToString()) },
         StartsAt = Time(s.StartsAt),
         EndsAt = Time(s.EndsAt),
         Rule = Rule(s.Rule),
@@ -429,8 +431,8 @@ public static class Mapping
         Rule = Rule(d.Rule),
         Occurrence = d.Occurrence,
         Points = d.Points,
-        Category = d.Category == Core.PenaltyPoints.PointCategory.Serious ? C.PointCategory.Serious : C.PointCategory.General,
-        ItemAction = EnumName<Core.PenaltyPoints.ItemAction>.Of(d.ItemAction),
+        Category = PointCategories.ToContract(d.Category),
+        ItemAction = d.ItemAction.ToString(),
         Sanction = d.Sanction is null ? null : Sanction(d.Sanction, asOf),
         Explanation = d.Explanation,
     };
@@ -461,15 +463,70 @@ public static class Mapping
         StandingAfter = Standing(p.StandingAfter),
     };
 
-    private static T Invalid<T, TEnum>(ViolationList v, string field, TEnum value, T fallback) where TEnum : struct, System.Enum
-    {
-        v.Add(field, Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) == 0 ? "is required" : $"unknown value {value}");
-        return fallback;
-    }
-}
 
-/// <summary>An enum value's name, as responses and metrics spell it.</summary>
-internal static class EnumName<TEnum> where TEnum : struct, System.Enum
-{
-    public static string Of(TEnum value) => value.ToString();
+    // --- Cases as contract messages: what a client (the CLI's --server mode) sends ---
+
+    public static C.LateShipmentCase Case(Core.LateShipment.LateShipmentCase c)
+    {
+        var result = new C.LateShipmentCase
+        {
+            Platform = Platforms.ToContract(c.Platform),
+            OrderId = c.OrderId ?? "",
+            PaidAt = Time(c.PaidAt),
+            PlacedAt = Time(c.PlacedAt),
+            Channel = Channels.ToContract(c.Channel),
+            AgreedShipBy = Time(c.AgreedShipBy),
+            EvaluatedAt = c.EvaluatedAt == default ? null : Time(c.EvaluatedAt),
+            RefundReason = RefundReasons.ToContract(c.RefundReason),
+            MerchantAdmittedOutOfStock = c.MerchantAdmittedOutOfStock,
+            MerchantRefusedToShip = c.MerchantRefusedToShip,
+            MerchantDemandedHigherPrice = c.MerchantDemandedHigherPrice,
+            RefusedBeforePayment = c.RefusedBeforePayment,
+            BuyerAbuse = c.BuyerAbuse,
+            PlatformStopShipOrder = c.PlatformStopShipOrder,
+            MerchantPaidBeforeJudgment = c.MerchantPaidBeforeJudgment,
+        };
+        foreach (var l in c.Lines ?? [])
+            result.Lines.Add(new C.OrderLine { LineId = l.LineId ?? "", Amount = Money(l.Amount), Quantity = l.Quantity, ShippedAt = Time(l.ShippedAt) });
+        foreach (var r in c.ForceMajeureReports ?? [])
+            result.ForceMajeureReports.Add(Interval(r.From, r.To));
+        return result;
+    }
+
+    public static C.PriceMatchCase Case(Core.PriceMatch.PriceMatchCase c)
+    {
+        var result = new C.PriceMatchCase
+        {
+            OrderId = c.OrderId ?? "",
+            MerchantType = MerchantTypes.ToContract(c.MerchantType),
+            ItemHasBadge = c.ItemHasBadge,
+            ItemIsCustom = c.ItemIsCustom,
+            OrderedAt = c.OrderedAt == default ? null : Time(c.OrderedAt),
+            ClaimedAt = c.ClaimedAt == default ? null : Time(c.ClaimedAt),
+        };
+        foreach (var e in c.Enrollments ?? []) result.Enrollments.Add(Interval(e.From, e.To));
+        foreach (var kv in c.ItemAttributes ?? new Dictionary<string, string>()) result.ItemAttributes.Add(kv.Key, kv.Value);
+        foreach (var p in c.Payments ?? [])
+        {
+            result.Payments.Add(new C.PaymentPart
+            {
+                Kind = PaymentKinds.ToContract(p.Kind),
+                Amount = p.Kind == Core.PriceMatch.PaymentKind.JdBeans && p.Amount == 0m ? null : Money(p.Amount),
+                Beans = p.Beans,
+            });
+        }
+        if (c.Comparison is { } cmp)
+        {
+            result.Comparison = new C.ComparisonListing
+            {
+                Platform = ComparisonPlatforms.ToContract(cmp.Platform),
+                PaidAmount = Money(cmp.PaidAmount),
+                MonthlySales = cmp.MonthlySales,
+                OnSale = cmp.OnSale,
+                Purchasable = cmp.Purchasable,
+            };
+            foreach (var kv in cmp.Attributes ?? new Dictionary<string, string>()) result.Comparison.Attributes.Add(kv.Key, kv.Value);
+        }
+        return result;
+    }
 }
