@@ -93,15 +93,8 @@ public static class DecisionRecording
             if (after is null) v.Add("pageToken", "is not a token returned by ListRecorded");
         }
         v.ThrowIfAny();
-        var page = await ledger.ListAsync(kind, merchantId, since, until, after, size, cancellationToken);
-        var records = new List<TRecord>(page.Entries.Count);
-        long bytes = 0;
-        foreach (var e in page.Entries)
-        {
-            bytes += e.Request.Length + e.Response.Length;
-            if (records.Count > 0 && bytes > MaxPageBytes) return (records, EncodeToken(page.Entries[records.Count - 1].Id)); // the rest on the next page
-            records.Add(record(e, Parse<TRequest>(e.Request), Parse<TDecision>(e.Response)));
-        }
+        var page = await ledger.ListAsync(kind, merchantId, since, until, after, size, MaxPageBytes, cancellationToken);
+        var records = page.Entries.Select(e => record(e, Parse<TRequest>(e.Request), Parse<TDecision>(e.Response))).ToList();
         return (records, EncodeToken(page.NextAfter));
     }
 

@@ -19,6 +19,8 @@ public static class RulesRegistration
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section)
             .Validate(o => o.Expected() is not { } token || token.Length >= AdminOptions.MinTokenLength,
                 $"{AdminOptions.Section}: the admin token must be at least {AdminOptions.MinTokenLength} characters long")
+            .Validate(o => string.IsNullOrWhiteSpace(o.TokenFile) || File.Exists(o.TokenFile),
+                $"{AdminOptions.Section}:TokenFile names a file that does not exist")
             .ValidateOnStart();
         bool fromRedis = builder.Configuration.GetSection(RulesOptions.Section).Get<RulesOptions>()?.FromRedis(redisEnabled) ?? redisEnabled;
         builder.Services.AddSingleton(sp => new RuleCatalogSource(sp.GetRequiredService<ILogger<RuleCatalogSource>>(),

@@ -9,6 +9,9 @@ namespace Penalties.State;
 /// <param name="Id">Unique within the merchant's ledger and ordered by event time: "{event UTC ticks, 19 digits}|{first key}".</param>
 public sealed record LedgerEntry(string MerchantId, string Id, IReadOnlyList<string> Keys, DateTimeOffset EventAt, DateTimeOffset RecordedAt, byte[] Request, byte[] Response)
 {
+    /// <summary>What the entry's request and decision take: what a page of entries is bounded by.</summary>
+    public long Size => Request.Length + Response.Length;
+
     public static string IdFor(DateTimeOffset eventAt, string firstKey) => EventPrefix(eventAt) + "|" + firstKey;
 
     /// <summary>The id prefix of every entry at <paramref name="eventAt"/>; ids sort by it (ordinal).</summary>
@@ -42,8 +45,12 @@ public interface IDecisionLedger
     /// </summary>
     Task<LedgerWrite> RecordAsync(string ledger, string merchantId, string order, IReadOnlyList<string> keys, Func<LedgerEntry> create, CancellationToken cancellationToken);
 
-    /// <summary>The merchant's entries with event time in [<paramref name="since"/>, <paramref name="until"/>), after the entry id <paramref name="after"/>, at most <paramref name="pageSize"/>.</summary>
-    Task<LedgerPage> ListAsync(string ledger, string merchantId, DateTimeOffset? since, DateTimeOffset? until, string? after, int pageSize, CancellationToken cancellationToken);
+    /// <summary>
+    /// The merchant's entries with event time in [<paramref name="since"/>, <paramref name="until"/>), after the entry id
+    /// <paramref name="after"/>: at most <paramref name="pageSize"/>, and no more than <paramref name="maxBytes"/> of requests
+    /// and decisions unless the first entry alone takes more.
+    /// </summary>
+    Task<LedgerPage> ListAsync(string ledger, string merchantId, DateTimeOffset? since, DateTimeOffset? until, string? after, int pageSize, long maxBytes, CancellationToken cancellationToken);
 }
 
 /// <summary>The embedded default: the ledger in memory, one lock per ledger and merchant. Lost on restart (the Redis ledger is durable).</summary>
@@ -81,19 +88,21 @@ public sealed class InMemoryDecisionLedger : IDecisionLedger
         }
     }
 
-    public Task<LedgerPage> ListAsync(string ledger, string merchantId, DateTimeOffset? since, DateTimeOffset? until, string? after, int pageSize, CancellationToken cancellationToken)
+    public Task<LedgerPage> ListAsync(string ledger, string merchantId, DateTimeOffset? since, DateTimeOffset? until, string? after, int pageSize, long maxBytes, CancellationToken cancellationToken)
     {
         if (!_merchants.TryGetValue((ledger, merchantId), out var m)) return Task.FromResult(new LedgerPage([], null));
         var (lower, upper) = LedgerRange.Bounds(since, until, after);
-        var page = new List<LedgerEntry>(pageSize);
+        var page = new List<LedgerEntry>();
         bool more = false;
+        long bytes = 0;
         lock (m)
         {
             // Linear in the merchant's ledger: fine for the embedded default; the Redis ledger ranges by index.
             foreach (var (id, entry) in m.ById)
             {
                 if (!LedgerRange.Contains(id, lower, upper)) continue;
-                if (page.Count == pageSize) { more = true; break; }
+                bytes += entry.Size;
+                if (page.Count == pageSize || (page.Count > 0 && bytes > maxBytes)) { more = true; break; }
                 page.Add(entry);
             }
         }

@@ -99,7 +99,7 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
         return new LedgerWrite(null, recorded);
     }
 
-    public async Task<LedgerPage> ListAsync(string ledger, string merchantId, DateTimeOffset? since, DateTimeOffset? until, string? after, int pageSize, CancellationToken cancellationToken)
+    public async Task<LedgerPage> ListAsync(string ledger, string merchantId, DateTimeOffset? since, DateTimeOffset? until, string? after, int pageSize, long maxBytes, CancellationToken cancellationToken)
     {
         var db = redis.Database;
         var (lower, upper) = LedgerRange.Bounds(since, until, after);
@@ -111,8 +111,20 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
         bool more = ids.Length > pageSize;
         var page = more ? ids[..pageSize] : ids;
         if (page.Length == 0) return new LedgerPage([], null);
-        var values = await db.HashGetAsync(prefix + "entries", page);
-        var entries = values.Select((v, i) => Decode(v, prefix + "entries", page[i])).ToList();
+        // Read a few entries at a time: a page of large entries stops at maxBytes without holding the rest.
+        var entries = new List<LedgerEntry>();
+        long bytes = 0;
+        foreach (var chunk in page.Chunk(16))
+        {
+            var values = await db.HashGetAsync(prefix + "entries", chunk);
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                var entry = Decode(values[i], prefix + "entries", chunk[i]);
+                bytes += entry.Size;
+                if (entries.Count > 0 && bytes > maxBytes) return new LedgerPage(entries, entries[^1].Id);
+                entries.Add(entry);
+            }
+        }
         return new LedgerPage(entries, more ? entries[^1].Id : null);
     }
 

@@ -58,6 +58,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
         var (logKey, indexKey) = KeysOf(merchantId);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var records = await ReadAsync(merchantId, cancellationToken);
             var (append, result) = decide(records);
             if (append is null) return result;
@@ -73,6 +74,8 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
                 throw RedisFailures.OfWrite(e);
             }
             if (outcome == -3) throw Damaged(merchantId);
+            // The log as read does not hold the case, yet the index names it: the two keys disagree.
+            if (outcome == -2) throw new DataLossException($"merchant '{merchantId}': the stored history's index names {field} but its log does not hold it; nothing was recorded");
             if (outcome == -1) return result;
             // Another write came in between: read the log again and decide again.
         }

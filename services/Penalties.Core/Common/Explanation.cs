@@ -121,11 +121,15 @@ public readonly record struct ExplanationStep(
 /// <summary>The steps and reason codes of one decision, collected in order while the calculator computes it.</summary>
 internal sealed class Explanation
 {
-    public List<ExplanationStep> Steps { get; } = [];
+    private readonly List<ExplanationStep> _steps = [];
+    private readonly List<string> _reasons = [];
 
-    public List<string> Reasons { get; } = [];
+    // Read-only views: a decision holding them cannot be changed through a cast.
+    public IReadOnlyList<ExplanationStep> Steps => _steps.AsReadOnly();
 
-    public void Step(ExplanationStep step) => Steps.Add(step);
+    public IReadOnlyList<string> Reasons => _reasons.AsReadOnly();
 
-    public void Reason(string code) => Reasons.Add(code);
+    public void Step(ExplanationStep step) => _steps.Add(step);
+
+    public void Reason(string code) => _reasons.Add(code);
 }

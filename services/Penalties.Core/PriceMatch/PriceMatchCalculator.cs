@@ -60,7 +60,7 @@ public static class PriceMatchCalculator
         return new PriceMatchDecision
         {
             Rule = version.Reference, OrderId = c.OrderId, Outcome = outcome, BuyerPaidAmount = paid, ComparisonPaidAmount = c.Comparison.PaidAmount,
-            Difference = difference, Payout = payout, FailedConditions = failed,
+            Difference = difference, Payout = payout, FailedConditions = failed.AsReadOnly(),
             ReasonCodes = outcome == PriceMatchOutcome.Refused ? [.. failed.Select(f => f.Code).Distinct(StringComparer.Ordinal)] : x.Reasons,
             Steps = x.Steps,
         };
