@@ -263,7 +263,7 @@ public static class Mapping
         {
             Rule = Rule(d.Rule),
             OrderId = d.OrderId,
-            Outcome = Outcome(d.Outcome),
+            Outcome = LateShipmentOutcomes.ToContract(d.Outcome),
             Instrument = d.Instrument.ToString(),
             BuyerPayout = Money(d.BuyerPayout),
             PlatformLiability = Money(d.PlatformLiability),
@@ -285,7 +285,7 @@ public static class Mapping
         var m = new C.LateShipmentLineDecision
         {
             LineId = l.LineId,
-            Outcome = Outcome(l.Outcome),
+            Outcome = LateShipmentOutcomes.ToContract(l.Outcome),
             Lateness = l.Lateness.ToString(),
             Deadline = Time(l.Deadline),
             OutOfStockAt = Time(l.OutOfStockAt),
@@ -301,8 +301,6 @@ public static class Mapping
 
     private static IEnumerable<C.ExplanationStep> Steps(IReadOnlyList<ExplanationStep> steps) =>
         steps.Select(s => new C.ExplanationStep { Kind = s.Kind.ToString(), Text = s.Text });
-
-    public static C.LateShipmentOutcome Outcome(Core.LateShipment.LateShipmentOutcome o) => LateShipmentOutcomes.ToContract(o);
 
     // --- Price match ---
 
@@ -373,7 +371,7 @@ public static class Mapping
         {
             Rule = Rule(d.Rule),
             OrderId = d.OrderId,
-            Outcome = Outcome(d.Outcome),
+            Outcome = PriceMatchOutcomes.ToContract(d.Outcome),
             BuyerPaidAmount = Money(d.BuyerPaidAmount),
             ComparisonPaidAmount = Money(d.ComparisonPaidAmount),
             Difference = Money(d.Difference),
@@ -384,8 +382,6 @@ public static class Mapping
         if (explain) m.Steps.Add(Steps(d.Steps));
         return m;
     }
-
-    public static C.PriceMatchOutcome Outcome(Core.PriceMatch.PriceMatchOutcome o) => PriceMatchOutcomes.ToContract(o);
 
     // --- Penalty points ---
 
