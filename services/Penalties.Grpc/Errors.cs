@@ -25,20 +25,13 @@ public static class Errors
         CallerErrors.IsCallerError(e) || IsStoreOutage(e)
         || (e is StackExchange.Redis.RedisServerException s && IsScriptRefused(s)); // the server's age, told to the caller (STORE_VERSION)
 
-    /// <inheritdoc cref="CallerErrors.MaxListedViolations"/>
-    public const int MaxListedViolations = CallerErrors.MaxListedViolations;
-
     /// <summary>The status of <paramref name="e"/>, bounded as <see cref="CallerErrors.ToStatus"/> bounds it.</summary>
     public static Status ToStatus(Exception e, string prefix = "")
     {
         var status = CallerErrors.ToStatus(e, prefix) ?? Store(e);
-        status.Message = Cut(status.Message, CallerErrors.MaxMessageBytes);
+        status.Message = CallerErrors.Cut(status.Message, CallerErrors.MaxMessageBytes);
         return status;
     }
-
-    public static string Cut(string text, int maxBytes) => CallerErrors.Cut(text, maxBytes);
-
-    public static Exception OfField(Exception e, string field) => CallerErrors.OfField(e, field);
 
     private static Status Store(Exception e)
     {
@@ -53,7 +46,7 @@ public static class Errors
                 string what = outage switch
                 {
                     StackExchange.Redis.RedisTimeoutException => IsWrite(outage) ? "did not answer a write in time" : "did not answer in time",
-                    StackExchange.Redis.RedisServerException refused => $"refused the request ({Cut(refused.Message, CallerErrors.MaxQuotedBytes)})",
+                    StackExchange.Redis.RedisServerException refused => $"refused the request ({CallerErrors.Cut(refused.Message, CallerErrors.MaxQuotedBytes)})",
                     _ => "cannot be reached now",
                 };
                 return new Status
@@ -67,10 +60,10 @@ public static class Errors
             }
             case StackExchange.Redis.RedisServerException script when IsScriptRefused(script): // a Redis whose version was not known to be too old
                 return ToStatus(new PreconditionException(
-                    $"the store (Redis) cannot run the service's write script: Redis {Redis.RedisConnection.RequiredVersion} or later is needed; nothing was recorded ({Cut(script.Message, CallerErrors.MaxQuotedBytes)})",
+                    $"the store (Redis) cannot run the service's write script: Redis {Redis.RedisConnection.RequiredVersion} or later is needed; nothing was recorded ({CallerErrors.Cut(script.Message, CallerErrors.MaxQuotedBytes)})",
                     Redis.RedisConnection.StoreVersionReason));
             case StackExchange.Redis.RedisServerException wrongType when IsWrongType(wrongType):
-                return new Status { Code = (int)Code.DataLoss, Message = $"stored data is damaged: a Redis key holds another type than the service wrote ({Cut(wrongType.Message, CallerErrors.MaxQuotedBytes)})" };
+                return new Status { Code = (int)Code.DataLoss, Message = $"stored data is damaged: a Redis key holds another type than the service wrote ({CallerErrors.Cut(wrongType.Message, CallerErrors.MaxQuotedBytes)})" };
             default:
                 return new Status { Code = (int)Code.Internal, Message = "internal error" };
         }

@@ -19,7 +19,7 @@ namespace Penalties.Grpc.Services;
 public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistoryStore store, PenaltiesMetrics metrics,
     Microsoft.Extensions.Options.IOptions<PenaltyPointsOptions> options) : PenaltyPoints.PenaltyPointsBase
 {
-    /// <summary>The longest case id a history keeps: a standing lists every case by its id (see <see cref="PenaltyPointsOptions"/>).</summary>
+    /// <summary>The longest case id a history keeps: a standing lists every case by its id, so ids and count together bound its size.</summary>
     public const int MaxCaseIdLength = 128;
 
     /// <summary>The longest revocation reason a history keeps: a page of history lists them.</summary>

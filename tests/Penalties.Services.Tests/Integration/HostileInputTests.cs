@@ -1,3 +1,4 @@
+using Penalties.Contracts;
 using System.Collections.Concurrent;
 using System.Text;
 using Google.Rpc;
@@ -37,7 +38,7 @@ public sealed class HostileInputTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<RpcException>(() => new LateShipment.LateShipmentClient(_host.Channel).AssessAsync(new AssessLateShipmentRequest { Case = c }).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
-        Assert.InRange(e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Count, 1, Errors.MaxListedViolations);
+        Assert.InRange(e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Count, 1, CallerErrors.MaxListedViolations);
         Assert.InRange(StatusSize.Of(e), 1, 8 * 1024 - 1);
         Assert.All(_lines, l => Assert.InRange(l.Text.Length, 0, 4 * 1024));
         Assert.DoesNotContain(_lines, l => l.Category.StartsWith("Grpc.AspNetCore.Server", StringComparison.Ordinal) && l.Level < LogLevel.Warning);

@@ -1,3 +1,4 @@
+using Penalties.Contracts;
 using System.Text;
 using Google.Protobuf;
 using Google.Rpc;
@@ -25,7 +26,7 @@ public class ErrorsTests
         var status = Errors.ToStatus(new InvalidCaseException(violations), "case");
         Assert.Equal((int)Code.InvalidArgument, status.Code);
         var listed = status.GetDetail<BadRequest>()!.FieldViolations;
-        Assert.InRange(listed.Count, 1, Errors.MaxListedViolations);
+        Assert.InRange(listed.Count, 1, CallerErrors.MaxListedViolations);
         Assert.Equal("case.lines[0].amount", listed[0].Field);
         Assert.EndsWith("…", listed[0].Description, StringComparison.Ordinal); // the 300-character value is cut
         Assert.StartsWith($"invalid request: 19,000 field violation(s) ({listed.Count} in the details): case.lines[0].amount: currency must be CNY", status.Message, StringComparison.Ordinal);
@@ -57,8 +58,8 @@ public class ErrorsTests
     [Fact]
     public void Cut_never_splits_a_character_and_leaves_short_text_alone()
     {
-        Assert.Equal("short", Errors.Cut("short", 64));
-        var cut = Errors.Cut(string.Concat(Enumerable.Repeat("a😀", 100)), 64);
+        Assert.Equal("short", CallerErrors.Cut("short", 64));
+        var cut = CallerErrors.Cut(string.Concat(Enumerable.Repeat("a😀", 100)), 64);
         Assert.InRange(Encoding.UTF8.GetByteCount(cut), 60, 64);
         Assert.EndsWith("…", cut, StringComparison.Ordinal);
         Assert.DoesNotContain('\uFFFD', Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(cut)));
@@ -99,7 +100,7 @@ public class ErrorsTests
         Assert.Equal("rule_set_id", Assert.Single(named.GetDetail<BadRequest>()!.FieldViolations).Field);
         Assert.Equal("WRONG_RULE_SET", named.GetDetail<ErrorInfo>()!.Reason);
 
-        var pinned = Errors.ToStatus(Errors.OfField(WrongKind(), "pin.ruleSetId"), "request");
+        var pinned = Errors.ToStatus(CallerErrors.OfField(WrongKind(), "pin.ruleSetId"), "request");
         Assert.Equal("request.pin.rule_set_id", Assert.Single(pinned.GetDetail<BadRequest>()!.FieldViolations).Field);
     }
 
