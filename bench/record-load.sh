@@ -21,7 +21,7 @@ start_servers --Penalties:Redis:Configuration "127.0.0.1:$REDIS_PORT" --Penaltie
 BENCH_PIDS="service:$svc,echo:$echo_pid,redis:$redis_pid" $LB record "$SVC_URL" "$ECHO_URL" "$CALLS" "$MERCHANTS"
 # The replay path under h2load as well (the unary load generator of bench/load.sh): one recorded case sent again
 # and again (every call a replay of it), against the echo with a request of the same size, 64 streams, 3 rounds,
-# with the cache as the run above left it. A best case beside the run above: one entry, always in the CPU's cache.
+# the case's merchant holding the log the run above left. A best case beside it: the same log read each time.
 N=${REPLAY_N:-300000}
 h2load_requests
 $LB check "$SVC_URL/penalties.v1.PenaltyPoints/Record" "$work/record.bin" >/dev/null

@@ -124,8 +124,8 @@ public class ServedPathBenchmarks
     }
 
     /// <summary>
-    /// What a merchant the host has not cached costs it to read (after a restart, or an eviction): decoding its stored log
-    /// of 100 entries, each with its first answer, as <c>RedisPenaltyHistoryStore</c> does. (Redis's LRANGE comes on top.)
+    /// What every record costs the host to read, the merchant's log being read from Redis each time: decoding its stored
+    /// log of 100 entries, each with its first answer, as <c>RedisPenaltyHistoryStore</c> does. (Redis's LRANGE comes on top.)
     /// </summary>
     [Benchmark]
     public int DecodeStoredLog()
