@@ -56,6 +56,10 @@ public class LateShipmentBenchmarks
     [Benchmark(Description = "Penalties Assess(version, case)")]
     public LateShipmentDecision Penalties() => LateShipmentCalculator.Assess(_version, _case);
 
+    /// <summary>The same decision without its explanation steps (reason codes kept): what RulesEngine computes.</summary>
+    [Benchmark(Description = "Penalties Assess(version, case, explain: false)")]
+    public LateShipmentDecision PenaltiesDecisionOnly() => LateShipmentCalculator.Assess(_version, _case, explain: false);
+
     [Benchmark(Description = "Penalties Assess(catalog, case)")]
     public LateShipmentDecision PenaltiesViaCatalog() => LateShipmentCalculator.Assess(_catalog, _case);
 }

@@ -118,18 +118,21 @@ public readonly record struct ExplanationStep(
                 : string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.##} h");
 }
 
-/// <summary>The steps and reason codes of one decision, collected in order while the calculator computes it.</summary>
-internal sealed class Explanation
+/// <summary>
+/// The steps and reason codes of one decision, collected in order while the calculator computes it; the steps only
+/// when asked for (a decision without its explanation keeps its reason codes).
+/// </summary>
+internal sealed class Explanation(bool steps)
 {
-    private readonly List<ExplanationStep> _steps = [];
+    private readonly List<ExplanationStep>? _steps = steps ? [] : null;
     private readonly List<string> _reasons = [];
 
     // Read-only views: a decision holding them cannot be changed through a cast.
-    public IReadOnlyList<ExplanationStep> Steps => _steps.AsReadOnly();
+    public IReadOnlyList<ExplanationStep> Steps => _steps is null ? [] : _steps.AsReadOnly();
 
     public IReadOnlyList<string> Reasons => _reasons.AsReadOnly();
 
-    public void Step(ExplanationStep step) => _steps.Add(step);
+    public void Step(ExplanationStep step) => _steps?.Add(step);
 
     public void Reason(string code) => _reasons.Add(code);
 }

@@ -27,10 +27,15 @@ public sealed class ViolationList
     /// <summary>A CNY amount: not negative, exact to the fen, at most <see cref="InputLimits.MaxMoney"/>.</summary>
     public void Money(string field, decimal value)
     {
-        if (value < 0) Add(field, $"must not be negative (got {value})");
-        else if (value > InputLimits.MaxMoney) Add(field, $"must be at most {InputLimits.MaxMoney} CNY (got {value})");
-        else if (!MoneyText.FitsScale(value, 2)) Add(field, $"must be exact to the fen, at most 2 decimals (got {value})");
+        if (MoneyProblem(value) is { } problem) Add(field, problem);
     }
+
+    /// <summary>What is wrong with a CNY amount, or null: callers with an indexed field name it only when needed.</summary>
+    public static string? MoneyProblem(decimal value) =>
+        value < 0 ? $"must not be negative (got {value})"
+        : value > InputLimits.MaxMoney ? $"must be at most {InputLimits.MaxMoney} CNY (got {value})"
+        : !MoneyText.FitsScale(value, 2) ? $"must be exact to the fen, at most 2 decimals (got {value})"
+        : null;
 
     public void Required(string field, string? value)
     {
@@ -48,8 +53,12 @@ public sealed class ViolationList
     /// <summary><paramref name="later"/> (at <paramref name="field"/>) must not be before <paramref name="earlier"/>, which <paramref name="earlierName"/> names.</summary>
     public void NotBefore(string field, DateTimeOffset? later, DateTimeOffset? earlier, string earlierName)
     {
-        if (later is { } l && earlier is { } e && l != default && e != default && l < e) Add(field, $"must not be before {earlierName}");
+        if (IsBefore(later, earlier)) Add(field, $"must not be before {earlierName}");
     }
+
+    /// <summary>Whether <paramref name="later"/> is before <paramref name="earlier"/>, both given.</summary>
+    public static bool IsBefore(DateTimeOffset? later, DateTimeOffset? earlier) =>
+        later is { } l && earlier is { } e && l != default && e != default && l < e;
 
     public void ThrowIfAny()
     {

@@ -18,23 +18,23 @@ public static class LateShipmentCalculator
         _ => throw new ArgumentOutOfRangeException(nameof(platform), platform, "unknown platform"),
     };
 
-    /// <summary>Resolves the version in force at the payment time (or the pinned one) and assesses the case.</summary>
-    public static LateShipmentDecision Assess(RuleCatalog catalog, LateShipmentCase c, RulePin? pin = null)
+    /// <summary>Resolves the version in force at the payment time (or the pinned one) and assesses the case; with its explanation steps unless <paramref name="explain"/> is false.</summary>
+    public static LateShipmentDecision Assess(RuleCatalog catalog, LateShipmentCase c, RulePin? pin = null, bool explain = true)
     {
         var violations = c.Validate();
         if (violations.Count > 0) throw new InvalidCaseException(violations);
-        return AssessValid(catalog.Resolve(RuleSetFor(c.Platform), c.EventTime, pin), c);
+        return AssessValid(catalog.Resolve(RuleSetFor(c.Platform), c.EventTime, pin), c, explain);
     }
 
     /// <summary>Assesses the case under the given version.</summary>
-    public static LateShipmentDecision Assess(RuleSetVersion version, LateShipmentCase c)
+    public static LateShipmentDecision Assess(RuleSetVersion version, LateShipmentCase c, bool explain = true)
     {
         var violations = c.Validate();
         if (violations.Count > 0) throw new InvalidCaseException(violations);
-        return AssessValid(version, c);
+        return AssessValid(version, c, explain);
     }
 
-    private static LateShipmentDecision AssessValid(RuleSetVersion version, LateShipmentCase c)
+    private static LateShipmentDecision AssessValid(RuleSetVersion version, LateShipmentCase c, bool explain)
     {
         var p = version.ParametersAs<LateShipmentParameters>();
         if (p.Platform != c.Platform)
@@ -56,21 +56,27 @@ public static class LateShipmentCalculator
         }
 
         var deadline = Deadline(p, c);
-        var lines = c.Lines.Select(line => AssessLine(p, c, line, deadline)).ToList();
+        var lines = new LateShipmentLineDecision[c.Lines.Count];
         var outcome = LateShipmentOutcome.NotYetDue;
-        foreach (var line in lines)
+        decimal buyerPayout = 0m, platformLiability = 0m;
+        long points = 0;
+        for (int i = 0; i < lines.Length; i++)
         {
+            var line = lines[i] = AssessLine(p, c, c.Lines[i], deadline, explain);
             if (Precedence(line.Outcome) > Precedence(outcome)) outcome = line.Outcome;
+            buyerPayout += line.BuyerPayout;
+            platformLiability += line.PlatformLiability;
+            points += line.BuyerPoints ?? 0;
         }
         return new LateShipmentDecision
         {
             Rule = version.Reference, OrderId = c.OrderId, Outcome = outcome, Instrument = p.Payout.Instrument,
-            BuyerPayout = lines.Sum(l => l.BuyerPayout),
-            BuyerPoints = zeroPoints is null ? null : lines.Sum(l => l.BuyerPoints ?? 0),
-            PlatformLiability = lines.Sum(l => l.PlatformLiability),
-            Lines = lines,
-            ReasonCodes = lines.Count == 1 ? lines[0].ReasonCodes : [.. lines.SelectMany(l => l.ReasonCodes).Distinct(StringComparer.Ordinal)],
-            Steps = lines.Count == 1 ? lines[0].Steps : [],
+            BuyerPayout = buyerPayout,
+            BuyerPoints = zeroPoints is null ? null : points,
+            PlatformLiability = platformLiability,
+            Lines = Array.AsReadOnly(lines),
+            ReasonCodes = lines.Length == 1 ? lines[0].ReasonCodes : [.. lines.SelectMany(l => l.ReasonCodes).Distinct(StringComparer.Ordinal)],
+            Steps = lines.Length == 1 ? lines[0].Steps : [],
         };
     }
 
@@ -103,9 +109,9 @@ public static class LateShipmentCalculator
     }
 
     /// <summary>Assesses one line, explaining it as it goes.</summary>
-    private static LateShipmentLineDecision AssessLine(LateShipmentParameters p, LateShipmentCase c, OrderLine line, DateTimeOffset deadline)
+    private static LateShipmentLineDecision AssessLine(LateShipmentParameters p, LateShipmentCase c, OrderLine line, DateTimeOffset deadline, bool explain)
     {
-        var x = new Explanation();
+        var x = new Explanation(explain);
         var outOfStockAt = deadline + p.OutOfStockAfterLate;
         var (outcome, lateness, payout, points, platform) = AssessLine(p, c, line, deadline, outOfStockAt, x);
         return new LateShipmentLineDecision

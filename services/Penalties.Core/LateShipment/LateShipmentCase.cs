@@ -91,16 +91,16 @@ public sealed record LateShipmentCase
                 if (line is null) { v.Add($"lines[{i}]", "is null"); continue; }
                 if (string.IsNullOrWhiteSpace(line.LineId)) v.Add($"lines[{i}].lineId", "is required");
                 else if (!ids.TryAdd(line.LineId, i)) v.Add($"lines[{i}].lineId", $"duplicates lines[{ids[line.LineId]}].lineId '{line.LineId}'");
-                v.Money($"lines[{i}].amount", line.Amount);
+                if (ViolationList.MoneyProblem(line.Amount) is { } problem) v.Add($"lines[{i}].amount", problem);
                 if (line.Quantity < 1) v.Add($"lines[{i}].quantity", $"must be at least 1 (got {line.Quantity})");
-                v.NotBefore($"lines[{i}].shippedAt", line.ShippedAt, PaidAt, "paidAt");
+                if (ViolationList.IsBefore(line.ShippedAt, PaidAt)) v.Add($"lines[{i}].shippedAt", "must not be before paidAt");
             }
         }
         if (ForceMajeureReports is not null && v.AtMost("forceMajeureReports", ForceMajeureReports, InputLimits.MaxForceMajeureReports))
         {
             for (int i = 0; i < ForceMajeureReports.Count; i++)
             {
-                if (ForceMajeureReports[i] is { } r) v.NotBefore($"forceMajeureReports[{i}].to", r.To, r.From, "from");
+                if (ForceMajeureReports[i] is { } r && ViolationList.IsBefore(r.To, r.From)) v.Add($"forceMajeureReports[{i}].to", "must not be before from");
             }
         }
         return v.Items;

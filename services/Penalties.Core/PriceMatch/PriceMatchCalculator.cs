@@ -8,26 +8,26 @@ public static class PriceMatchCalculator
 {
     public const string RuleSet = "jd.price-match";
 
-    /// <summary>Resolves the version in force at the order time (or the pinned one) and assesses the claim.</summary>
-    public static PriceMatchDecision Assess(RuleCatalog catalog, PriceMatchCase c, RulePin? pin = null)
+    /// <summary>Resolves the version in force at the order time (or the pinned one) and assesses the claim; with its explanation steps unless <paramref name="explain"/> is false.</summary>
+    public static PriceMatchDecision Assess(RuleCatalog catalog, PriceMatchCase c, RulePin? pin = null, bool explain = true)
     {
         var violations = c.Validate();
         if (violations.Count > 0) throw new InvalidCaseException(violations);
-        return AssessValid(catalog.Resolve(RuleSet, c.OrderedAt, pin), c);
+        return AssessValid(catalog.Resolve(RuleSet, c.OrderedAt, pin), c, explain);
     }
 
-    public static PriceMatchDecision Assess(RuleSetVersion version, PriceMatchCase c)
+    public static PriceMatchDecision Assess(RuleSetVersion version, PriceMatchCase c, bool explain = true)
     {
         var violations = c.Validate();
         if (violations.Count > 0) throw new InvalidCaseException(violations);
-        return AssessValid(version, c);
+        return AssessValid(version, c, explain);
     }
 
-    private static PriceMatchDecision AssessValid(RuleSetVersion version, PriceMatchCase c)
+    private static PriceMatchDecision AssessValid(RuleSetVersion version, PriceMatchCase c, bool explain)
     {
         var p = version.ParametersAs<PriceMatchParameters>();
         var failed = FailedConditions(p, c, out bool custom);
-        var x = new Explanation();
+        var x = new Explanation(explain);
         decimal paid = PaidAmount(p, c.Payments, x);
         decimal difference = paid - c.Comparison.PaidAmount;
         x.Step(new ExplanationStep(StepKind.PaidTotal, paid));

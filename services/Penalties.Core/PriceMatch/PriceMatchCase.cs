@@ -74,7 +74,7 @@ public sealed record PriceMatchCase
                 }
                 else
                 {
-                    v.Money($"payments[{i}].amount", part.Amount);
+                    if (ViolationList.MoneyProblem(part.Amount) is { } problem) v.Add($"payments[{i}].amount", problem);
                     if (part.Beans != 0) v.Add($"payments[{i}].beans", $"only JD beans carry a bean count (this part is {part.Kind})");
                 }
             }
@@ -83,7 +83,7 @@ public sealed record PriceMatchCase
         {
             for (int i = 0; i < Enrollments.Count; i++)
             {
-                if (Enrollments[i] is { } e) v.NotBefore($"enrollments[{i}].to", e.To, e.From, "from");
+                if (Enrollments[i] is { } e && ViolationList.IsBefore(e.To, e.From)) v.Add($"enrollments[{i}].to", "must not be before from");
             }
         }
         if (Comparison is null) v.Add("comparison", "is required");

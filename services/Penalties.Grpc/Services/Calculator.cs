@@ -16,7 +16,7 @@ namespace Penalties.Grpc.Services;
 /// </summary>
 internal sealed class Calculator<TCase, TCoreCase, TCoreDecision, TDecision>(
     RuleCatalogSource rules, IDecisionLedger ledger, PenaltiesMetrics metrics, string ledgerName,
-    Func<TCase?, TCoreCase> read, Func<RuleCatalog, TCoreCase, RulePin?, TCoreDecision> decide,
+    Func<TCase?, TCoreCase> read, Func<RuleCatalog, TCoreCase, RulePin?, bool, TCoreDecision> decide,
     Func<TCoreDecision, bool, TDecision> answer, Func<TDecision, (C.RuleReference Rule, System.Enum Outcome)> facts)
     where TCase : class
     where TCoreCase : class
@@ -57,7 +57,7 @@ internal sealed class Calculator<TCase, TCoreCase, TCoreDecision, TDecision>(
         DecisionRecording.ListAsync(ledger, ledgerName, merchantId, from, to, pageSize, pageToken, record, cancellationToken);
 
     private TDecision Decide(TCoreCase c, C.RulePin? pin, bool explain) =>
-        answer(Mapping.Decide(() => decide(rules.Current, c, Mapping.Pin(pin))), explain);
+        answer(Mapping.Decide(() => decide(rules.Current, c, Mapping.Pin(pin), explain)), explain);
 
     /// <summary>Counts a decision that was answered: assessed, or newly recorded (not a replay, not one lost to a concurrent record).</summary>
     private void Count(TDecision decision)

@@ -15,7 +15,7 @@ namespace Penalties.Grpc.Services;
 public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger ledger, PenaltiesMetrics metrics) : LateShipment.LateShipmentBase
 {
     private readonly Calculator<Contracts.V1.LateShipmentCase, Core.LateShipment.LateShipmentCase, Core.LateShipment.LateShipmentDecision, Contracts.V1.LateShipmentDecision> _calculator =
-        new(rules, ledger, metrics, "late-shipment", Mapping.LateShipmentCase, (catalog, c, pin) => LateShipmentCalculator.Assess(catalog, c, pin),
+        new(rules, ledger, metrics, "late-shipment", Mapping.LateShipmentCase, (catalog, c, pin, explain) => LateShipmentCalculator.Assess(catalog, c, pin, explain),
             Mapping.Decision, d => (d.Rule, d.Outcome));
 
     public override Task<AssessLateShipmentResponse> Assess(AssessLateShipmentRequest request, ServerCallContext context) =>

@@ -17,7 +17,7 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
     private const string Platform = "jd";
 
     private readonly Calculator<Contracts.V1.PriceMatchCase, Core.PriceMatch.PriceMatchCase, Core.PriceMatch.PriceMatchDecision, Contracts.V1.PriceMatchDecision> _calculator =
-        new(rules, ledger, metrics, "price-match", Mapping.PriceMatchCase, (catalog, c, pin) => PriceMatchCalculator.Assess(catalog, c, pin),
+        new(rules, ledger, metrics, "price-match", Mapping.PriceMatchCase, (catalog, c, pin, explain) => PriceMatchCalculator.Assess(catalog, c, pin, explain),
             Mapping.Decision, d => (d.Rule, d.Outcome));
 
     public override Task<AssessPriceMatchResponse> Assess(AssessPriceMatchRequest request, ServerCallContext context) =>
