@@ -3,7 +3,7 @@ using Grpc.Core;
 using Penalties.Contracts.V1;
 using static Penalties.Services.Tests.Cases;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Integration;
 
 /// <summary>LateShipment, PriceMatch and RuleSets over real sockets on the all-in-one host.</summary>
 public class CalculatorServiceTests(AllInOneFixture fixture) : IClassFixture<AllInOneFixture>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Integration;
 
 /// <summary>The CLI's in-process and --server modes give identical decisions for the same batch (contract test).</summary>
 public class CliParityTests(AllInOneFixture fixture) : IClassFixture<AllInOneFixture>

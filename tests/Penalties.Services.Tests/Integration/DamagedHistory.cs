@@ -2,7 +2,7 @@ using Grpc.Core;
 using Penalties.Contracts.V1;
 using StackExchange.Redis;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Integration;
 
 /// <summary>A merchant whose stored history is damaged, recorded at the same time as others (standalone Redis and cluster alike).</summary>
 internal static class DamagedHistory

@@ -4,7 +4,7 @@ using Grpc.Core;
 using Penalties.Contracts.V1;
 using static Penalties.Services.Tests.Cases;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Integration;
 
 /// <summary>
 /// The decision ledger of LateShipment and PriceMatch: Record (replay, conflict saying what differs, all lines

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Penalties.Contracts.V1;
 using Penalties.Grpc;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Integration;
 
 /// <summary>Settings are bound per section and validated when the host starts: a bad one stops it, naming the setting.</summary>
 public sealed class HostOptionsTests

@@ -5,7 +5,7 @@ using Penalties.Grpc;
 using Penalties.Grpc.Services;
 using static Penalties.Services.Tests.Cases;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Integration;
 
 /// <summary>PenaltyPoints over real sockets: stateless assessment and the recorded history (kept in memory by the embedded default).</summary>
 public class PenaltyPointsServiceTests(AllInOneFixture fixture) : IClassFixture<AllInOneFixture>

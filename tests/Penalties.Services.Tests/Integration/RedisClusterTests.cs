@@ -5,7 +5,7 @@ using Penalties.Grpc;
 using StackExchange.Redis;
 using static Penalties.Services.Tests.Cases;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Integration;
 
 /// <summary>
 /// A real three-node Redis Cluster on loopback (no replicas; AOF, fsync always on each node): every master owns a

@@ -1,4 +1,4 @@
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Integration;
 
 /// <summary>A real redis-server (AOF, fsync always) and an all-in-one host keeping its state in it (rules from the folder), shared by a test class.</summary>
 public sealed class RedisHostFixture : IAsyncLifetime

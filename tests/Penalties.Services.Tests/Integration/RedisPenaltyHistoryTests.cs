@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Penalties.Contracts.V1;
 using static Penalties.Services.Tests.Cases;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Integration;
 
 /// <summary>
 /// PenaltyPoints history in a real Redis (AOF, fsync always): exactly once under concurrent retries from two

@@ -4,7 +4,7 @@ using Penalties.Grpc;
 using Penalties.Redis;
 using StackExchange.Redis;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Integration;
 
 /// <summary>
 /// Redis older than 7.0 cannot run the write scripts (they start with "#!lua"). No Redis 6 runs here, so these hold

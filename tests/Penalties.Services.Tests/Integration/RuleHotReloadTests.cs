@@ -3,9 +3,9 @@ using Grpc.Health.V1;
 using Penalties.Contracts.V1;
 using Penalties.Grpc;
 using static Penalties.Services.Tests.Cases;
-using static Penalties.Services.Tests.RulesInRedis;
+using static Penalties.Services.Tests.Integration.RulesInRedis;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Integration;
 
 /// <summary>Calculators computing from a snapshot of what is published in Redis, while it changes.</summary>
 public class RuleHotReloadTests(RedisServer redis) : IClassFixture<RedisServer>

@@ -2,9 +2,9 @@ using Google.Rpc;
 using Grpc.Core;
 using Penalties.Contracts.V1;
 using Penalties.Grpc;
-using static Penalties.Services.Tests.RulesInRedis;
+using static Penalties.Services.Tests.Integration.RulesInRedis;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Integration;
 
 /// <summary>RuleSets.Publish against a real Redis: credential, validation as a whole, immutability, closing, ListVersions, Watch.</summary>
 public class RulePublishingTests(RedisServer redis) : IClassFixture<RedisServer>

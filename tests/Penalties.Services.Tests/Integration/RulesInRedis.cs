@@ -4,7 +4,7 @@ using Penalties.Contracts.V1;
 using Penalties.Grpc;
 using StackExchange.Redis;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Integration;
 
 /// <summary>Hosts whose rules come from a real Redis, each under its own key prefix, and rule documents to publish.</summary>
 internal static class RulesInRedis

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Penalties.Grpc;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Integration;
 
 /// <summary>A real host (Kestrel, HTTP/2 on a free loopback port) built by the same composition as the shipped hosts.</summary>
 public sealed class ServiceHost : IAsyncDisposable
@@ -52,20 +52,4 @@ public sealed class AllInOneFixture : IAsyncLifetime
     public async Task InitializeAsync() => Host = await ServiceHost.StartAsync(PenaltiesServices.All);
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
-}
-
-public static class RepoPaths
-{
-    public static string Root { get; } = Find();
-
-    public static string Rules => Path.Combine(Root, "rules");
-
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Penalties.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("Penalties.sln not found");
-    }
 }

@@ -5,7 +5,7 @@ using Penalties.Contracts.V1;
 using Penalties.Grpc;
 using static Penalties.Services.Tests.Cases;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Integration;
 
 /// <summary>Batch streams, deadlines, health, reflection, limits, and a separate single-service host.</summary>
 public class StreamingAndHostTests(AllInOneFixture fixture) : IClassFixture<AllInOneFixture>

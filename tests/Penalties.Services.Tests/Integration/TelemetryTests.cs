@@ -5,7 +5,7 @@ using Penalties.Contracts.V1;
 using Penalties.Grpc;
 using static Penalties.Services.Tests.Cases;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Integration;
 
 /// <summary>The services' own metrics: decisions counted per rule set, version and outcome; errors per code.</summary>
 public class TelemetryTests

@@ -13,7 +13,7 @@ using CoreLateCase = Penalties.Core.LateShipment.LateShipmentCase;
 using CoreLine = Penalties.Core.LateShipment.OrderLine;
 using CorePriceCase = Penalties.Core.PriceMatch.PriceMatchCase;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Unit;
 
 /// <summary>
 /// The contract's message of a decision (<see cref="Mapping.Decision(Penalties.Core.LateShipment.LateShipmentDecision, bool)"/>,

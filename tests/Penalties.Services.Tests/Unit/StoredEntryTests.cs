@@ -8,7 +8,7 @@ using Penalties.Core.Common;
 using Penalties.State;
 using CoreViolation = Penalties.Core.PenaltyPoints.Violation;
 
-namespace Penalties.Services.Tests;
+namespace Penalties.Services.Tests.Unit;
 
 /// <summary>
 /// The stored form of history and ledger entries (protos/penalties/storage/v1/entries.proto): what is written reads
