@@ -108,13 +108,14 @@ public static class PenaltyPointsCalculator
         for (int i = 0; i < history.Count; i++)
         {
             var h = history[i];
-            var path = field == "violation" ? field : $"{field}[{i}]";
-            if (h is null) { v.Add(path, "is null"); continue; }
-            v.Required(path + ".caseId", h.CaseId);
-            v.Required(path + ".code", h.Code);
-            if (h.OccurredAt == default) v.Add(path + ".occurredAt", "is required");
-            else if (h.OccurredAt.UtcTicks >= LatestOccurrenceTicks) v.Add(path + ".occurredAt", "must be before 9990-01-01 (the yearly periods after it cannot be computed)");
-            if (h.AssessedPoints is < 0) v.Add(path + ".assessedPoints", $"must not be negative (got {h.AssessedPoints})");
+            // The field path is built only for a problem: a valid entry allocates nothing here.
+            string Path(string member = "") => (field == "violation" ? field : $"{field}[{i}]") + member;
+            if (h is null) { v.Add(Path(), "is null"); continue; }
+            if (string.IsNullOrWhiteSpace(h.CaseId)) v.Add(Path(".caseId"), "is required");
+            if (string.IsNullOrWhiteSpace(h.Code)) v.Add(Path(".code"), "is required");
+            if (h.OccurredAt == default) v.Add(Path(".occurredAt"), "is required");
+            else if (h.OccurredAt.UtcTicks >= LatestOccurrenceTicks) v.Add(Path(".occurredAt"), "must be before 9990-01-01 (the yearly periods after it cannot be computed)");
+            if (h.AssessedPoints is < 0) v.Add(Path(".assessedPoints"), $"must not be negative (got {h.AssessedPoints})");
         }
     }
 
@@ -139,18 +140,19 @@ public static class PenaltyPointsCalculator
         var sorted = history.Select((v, i) => (V: v, Position: i)).ToList();
         sorted.Sort(CompareCanonical);
         // One count per case id: the first entry in canonical order stands; a revocation anywhere revokes it.
-        var counted = new HashSet<int>();
-        var firstOfCase = new HashSet<string>(StringComparer.Ordinal);
+        var counted = new List<(Violation V, int Position)>(sorted.Count);
+        var firstOfCase = new HashSet<string>(sorted.Count, StringComparer.Ordinal);
         var revokedCases = new HashSet<string>(StringComparer.Ordinal);
         List<IgnoredViolation> ignored = [];
-        foreach (var (v, position) in sorted)
+        foreach (var entry in sorted)
         {
-            if (firstOfCase.Add(v.CaseId)) counted.Add(position);
+            var v = entry.V;
+            if (firstOfCase.Add(v.CaseId)) counted.Add(entry);
             else ignored.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.DuplicateCaseId));
             if (v.Revoked) revokedCases.Add(v.CaseId);
         }
 
-        var deductions = new List<Deduction>();
+        var deductions = new List<Deduction>(counted.Count);
         var periods = new List<PeriodTotals>();
         List<SanctionDecision> sanctions = [];
         var problems = new ViolationList();
@@ -159,15 +161,16 @@ public static class PenaltyPointsCalculator
         var crossed = new HashSet<int>();
         PeriodTotals? period = null;
         int general = 0, serious = 0;
-        foreach (var (v, position) in sorted)
+        RuleSetVersion? version = null;
+        foreach (var (v, position) in counted)
         {
-            if (!counted.Contains(position)) continue;
             if (revokedCases.Contains(v.CaseId))
             {
                 ignored.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.Revoked));
                 continue;
             }
-            var version = catalog.InForceAt(ruleSetId, v.OccurredAt);
+            // Entries come in time order: the version of the previous one usually still holds.
+            if (version is null || !version.IsInForceAt(v.OccurredAt)) version = catalog.InForceAt(ruleSetId, v.OccurredAt);
             var p = version.ParametersAs<PenaltyPointsParameters>();
             if (!p.Violations.TryGetValue(v.Code, out var rule))
             {
