@@ -137,22 +137,16 @@ public static class PenaltyPointsCalculator
     private static MerchantStanding Fold(RuleCatalog catalog, string ruleSetId, IReadOnlyList<Violation> history, DateTimeOffset asOf)
     {
         // Canonical order: by time, then case id; so the result never depends on the order supplied.
-        var sorted = history.Select((v, i) => (V: v, Position: i)).ToList();
+        var sorted = new List<(Violation V, int Position)>(history.Count);
+        for (int i = 0; i < history.Count; i++) sorted.Add((history[i], i));
         sorted.Sort(CompareCanonical);
         // One count per case id: the first entry in canonical order stands; a revocation anywhere revokes it.
-        var counted = new List<(Violation V, int Position)>(sorted.Count);
         var firstOfCase = new HashSet<string>(sorted.Count, StringComparer.Ordinal);
-        var revokedCases = new HashSet<string>(StringComparer.Ordinal);
-        List<IgnoredViolation> ignored = [];
-        foreach (var entry in sorted)
-        {
-            var v = entry.V;
-            if (firstOfCase.Add(v.CaseId)) counted.Add(entry);
-            else ignored.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.DuplicateCaseId));
-            if (v.Revoked) revokedCases.Add(v.CaseId);
-        }
+        var revokedCases = history.Where(v => v.Revoked).Select(v => v.CaseId).ToHashSet(StringComparer.Ordinal);
+        // Duplicates are listed first, then revoked cases, each in canonical order.
+        List<IgnoredViolation> ignored = [], revoked = [];
 
-        var deductions = new List<Deduction>(counted.Count);
+        var deductions = new List<Deduction>(sorted.Count);
         var periods = new List<PeriodTotals>();
         List<SanctionDecision> sanctions = [];
         var problems = new ViolationList();
@@ -162,11 +156,16 @@ public static class PenaltyPointsCalculator
         PeriodTotals? period = null;
         int general = 0, serious = 0;
         RuleSetVersion? version = null;
-        foreach (var (v, position) in counted)
+        foreach (var (v, position) in sorted)
         {
+            if (!firstOfCase.Add(v.CaseId))
+            {
+                ignored.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.DuplicateCaseId));
+                continue;
+            }
             if (revokedCases.Contains(v.CaseId))
             {
-                ignored.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.Revoked));
+                revoked.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.Revoked));
                 continue;
             }
             // Entries come in time order: the version of the previous one usually still holds.
@@ -233,6 +232,7 @@ public static class PenaltyPointsCalculator
             }
         }
         problems.ThrowIfAny();
+        ignored.AddRange(revoked);
         if (period is not null) periods.Add(period with { General = general, Serious = serious });
 
         var current = periods.Count > 0 && periods[^1].Contains(asOf) ? periods[^1] : CurrentEmpty(catalog, ruleSetId, asOf, periods);
