@@ -108,13 +108,14 @@ public static class PenaltyPointsCalculator
         for (int i = 0; i < history.Count; i++)
         {
             var h = history[i];
-            var path = field == "violation" ? field : $"{field}[{i}]";
-            if (h is null) { v.Add(path, "is null"); continue; }
-            v.Required(path + ".caseId", h.CaseId);
-            v.Required(path + ".code", h.Code);
-            if (h.OccurredAt == default) v.Add(path + ".occurredAt", "is required");
-            else if (h.OccurredAt.UtcTicks >= LatestOccurrenceTicks) v.Add(path + ".occurredAt", "must be before 9990-01-01 (the yearly periods after it cannot be computed)");
-            if (h.AssessedPoints is < 0) v.Add(path + ".assessedPoints", $"must not be negative (got {h.AssessedPoints})");
+            // The field path is built only for a problem: a valid entry allocates nothing here.
+            string Path(string member = "") => (field == "violation" ? field : $"{field}[{i}]") + member;
+            if (h is null) { v.Add(Path(), "is null"); continue; }
+            if (string.IsNullOrWhiteSpace(h.CaseId)) v.Add(Path(".caseId"), "is required");
+            if (string.IsNullOrWhiteSpace(h.Code)) v.Add(Path(".code"), "is required");
+            if (h.OccurredAt == default) v.Add(Path(".occurredAt"), "is required");
+            else if (h.OccurredAt.UtcTicks >= LatestOccurrenceTicks) v.Add(Path(".occurredAt"), "must be before 9990-01-01 (the yearly periods after it cannot be computed)");
+            if (h.AssessedPoints is < 0) v.Add(Path(".assessedPoints"), $"must not be negative (got {h.AssessedPoints})");
         }
     }
 
@@ -136,21 +137,16 @@ public static class PenaltyPointsCalculator
     private static MerchantStanding Fold(RuleCatalog catalog, string ruleSetId, IReadOnlyList<Violation> history, DateTimeOffset asOf)
     {
         // Canonical order: by time, then case id; so the result never depends on the order supplied.
-        var sorted = history.Select((v, i) => (V: v, Position: i)).ToList();
+        var sorted = new List<(Violation V, int Position)>(history.Count);
+        for (int i = 0; i < history.Count; i++) sorted.Add((history[i], i));
         sorted.Sort(CompareCanonical);
         // One count per case id: the first entry in canonical order stands; a revocation anywhere revokes it.
-        var counted = new HashSet<int>();
-        var firstOfCase = new HashSet<string>(StringComparer.Ordinal);
-        var revokedCases = new HashSet<string>(StringComparer.Ordinal);
-        List<IgnoredViolation> ignored = [];
-        foreach (var (v, position) in sorted)
-        {
-            if (firstOfCase.Add(v.CaseId)) counted.Add(position);
-            else ignored.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.DuplicateCaseId));
-            if (v.Revoked) revokedCases.Add(v.CaseId);
-        }
+        var firstOfCase = new HashSet<string>(sorted.Count, StringComparer.Ordinal);
+        var revokedCases = history.Where(v => v.Revoked).Select(v => v.CaseId).ToHashSet(StringComparer.Ordinal);
+        // Duplicates are listed first, then revoked cases, each in canonical order.
+        List<IgnoredViolation> ignored = [], revoked = [];
 
-        var deductions = new List<Deduction>();
+        var deductions = new List<Deduction>(sorted.Count);
         var periods = new List<PeriodTotals>();
         List<SanctionDecision> sanctions = [];
         var problems = new ViolationList();
@@ -159,15 +155,21 @@ public static class PenaltyPointsCalculator
         var crossed = new HashSet<int>();
         PeriodTotals? period = null;
         int general = 0, serious = 0;
+        RuleSetVersion? version = null;
         foreach (var (v, position) in sorted)
         {
-            if (!counted.Contains(position)) continue;
-            if (revokedCases.Contains(v.CaseId))
+            if (!firstOfCase.Add(v.CaseId))
             {
-                ignored.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.Revoked));
+                ignored.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.DuplicateCaseId));
                 continue;
             }
-            var version = catalog.InForceAt(ruleSetId, v.OccurredAt);
+            if (revokedCases.Contains(v.CaseId))
+            {
+                revoked.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.Revoked));
+                continue;
+            }
+            // Entries come in time order: the version of the previous one usually still holds.
+            if (version is null || !version.IsInForceAt(v.OccurredAt)) version = catalog.InForceAt(ruleSetId, v.OccurredAt);
             var p = version.ParametersAs<PenaltyPointsParameters>();
             if (!p.Violations.TryGetValue(v.Code, out var rule))
             {
@@ -230,6 +232,7 @@ public static class PenaltyPointsCalculator
             }
         }
         problems.ThrowIfAny();
+        ignored.AddRange(revoked);
         if (period is not null) periods.Add(period with { General = general, Serious = serious });
 
         var current = periods.Count > 0 && periods[^1].Contains(asOf) ? periods[^1] : CurrentEmpty(catalog, ruleSetId, asOf, periods);
