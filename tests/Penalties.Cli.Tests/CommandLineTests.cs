@@ -28,6 +28,14 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task Without_rules_the_bundled_rule_data_beside_the_command_is_used()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("", "late-shipment", Path.Combine(Root, "examples/late-shipment.tmall.json"), "--format", "text");
+        Assert.True(code == 0, error);
+        Assert.Contains("buyer receives 450.00 CNY", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_standing_example_shows_the_4th_deduction_as_serious_in_text()
     {
         var (code, output, _) = await Run("", "standing", Path.Combine(Root, "examples/standing.tmall.json"), "--format", "text");
