@@ -1,9 +1,9 @@
 using Google.Protobuf;
+using Penalties.Contracts;
 using Penalties.Core.Common;
 using Penalties.Redis;
 using Penalties.State.Storage.V1;
 using StackExchange.Redis;
-using CoreViolation = Penalties.Core.PenaltyPoints.Violation;
 
 namespace Penalties.State;
 
@@ -89,17 +89,10 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
     private (RedisKey Log, RedisKey Index) KeysOf(string merchantId) =>
         (redis.Key($"history:{{{merchantId}}}:log"), redis.Key($"history:{{{merchantId}}}:index"));
 
-    internal static byte[] Encode(HistoryRecord r)
+    internal static byte[] Encode(HistoryRecord r) => new StoredHistoryEntry
     {
-        var v = r.Violation;
-        var entry = new StoredHistoryEntry
-        {
-            RuleSetId = r.RuleSetId, CaseId = v.CaseId, Code = v.Code, OccurredAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(v.OccurredAt),
-            Revoked = v.Revoked, Revocation = r.Revocation, Reason = r.Reason ?? "", Response = r.Response,
-        };
-        if (v.AssessedPoints is { } points) entry.AssessedPoints = points;
-        return entry.ToByteArray();
-    }
+        RuleSetId = r.RuleSetId, Violation = Mapping.Violation(r.Violation), Revocation = r.Revocation, Reason = r.Reason ?? "", Response = r.Response,
+    }.ToByteArray();
 
     /// <summary>The entry at <paramref name="position"/> of a log, or DATA_LOSS naming it when it is not what the service wrote.</summary>
     internal static HistoryRecord Decode(RedisValue value, long position, RedisKey logKey)
@@ -107,12 +100,10 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
         try
         {
             var e = StoredHistoryEntry.Parser.ParseFrom((byte[])value!);
-            if (e.OccurredAt is null || e.CaseId.Length == 0 || e.RuleSetId.Length == 0) throw new InvalidDataException("required fields are missing");
-            var violation = new CoreViolation
-            {
-                CaseId = e.CaseId, Code = e.Code, OccurredAt = e.OccurredAt.ToDateTimeOffset(), Revoked = e.Revoked,
-                AssessedPoints = e.HasAssessedPoints ? e.AssessedPoints : null,
-            };
+            var problems = new ViolationList();
+            var violation = Mapping.Violation(e.Violation, "violation", problems);
+            if (problems.Any) throw new InvalidDataException(string.Join("; ", problems.Items));
+            if (e.Violation.OccurredAt is null || violation.CaseId.Length == 0 || e.RuleSetId.Length == 0) throw new InvalidDataException("required fields are missing");
             return new HistoryRecord(position, e.RuleSetId, violation, e.Revocation, e.Revocation ? e.Reason : null, e.Response);
         }
         catch (Exception e) when (e is InvalidDataException or InvalidProtocolBufferException or InvalidOperationException or ArgumentException)

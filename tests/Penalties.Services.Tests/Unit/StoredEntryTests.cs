@@ -68,7 +68,8 @@ public sealed class StoredEntryTests
             { "cut inside a field", valid[..(valid.Length - 2)] },
             { "empty", [] },
             { "an instant out of range", new Penalties.State.Storage.V1.StoredHistoryEntry
-                { RuleSetId = "r", CaseId = "c", OccurredAt = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = long.MaxValue } }.ToByteArray() },
+                { RuleSetId = "r", Violation = new Violation { CaseId = "c", OccurredAt = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = long.MaxValue } } }.ToByteArray() },
+            { "no violation", new Penalties.State.Storage.V1.StoredHistoryEntry { RuleSetId = "r" }.ToByteArray() },
         };
     }
 
