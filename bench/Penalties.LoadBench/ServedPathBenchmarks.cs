@@ -111,7 +111,7 @@ public class ServedPathBenchmarks
         v.ThrowIfAny();
         var history = new List<Penalties.Core.PenaltyPoints.Violation>(_history.Length);
         foreach (var h in _history) history.Add(h);
-        var preview = Penalties.Core.PenaltyPoints.PenaltyPointsCalculator.PreviewNewCase(_catalog, request.RuleSetId, history, violation, violation.OccurredAt);
+        var preview = Penalties.Core.PenaltyPoints.PenaltyPointsCalculator.Preview(_catalog, request.RuleSetId, history, violation, violation.OccurredAt);
         var response = new RecordPenaltyResponse
         {
             Deduction = preview.Deduction is null ? null : Mapping.Deduction(preview.Deduction, violation.OccurredAt),

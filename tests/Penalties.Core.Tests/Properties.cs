@@ -179,45 +179,4 @@ public class Properties
                 .Classify(before.Sanctions.Count > 0, "already sanctioned")
                 .Classify(added.Count > 0, "sanction added");
         });
-
-    /// <summary>
-    /// Instants over three years, in China time or UTC, a fifth of them at a new year's first tick or the tick before it
-    /// (China time), where the periods split.
-    /// </summary>
-    private static readonly Gen<DateTimeOffset> PeriodInstants =
-        from instant in Gen.Frequency(
-            (4, Gen.Choose(0, 3 * 365 * 24 * 60).Select(m => At("2023-01-01 00:00").AddMinutes(m))),
-            (1, from year in Gen.Choose(2024, 2025) from before in ArbMap.Default.GeneratorFor<bool>()
-                select At($"{year}-01-01 00:00").AddTicks(before ? -1 : 0)))
-        from utc in ArbMap.Default.GeneratorFor<bool>()
-        select utc ? instant.ToUniversalTime() : instant;
-
-    /// <summary>Histories over three years, heavy in severe misdescriptions (sanctions), with duplicates and revocations across years.</summary>
-    private static readonly Gen<List<Violation>> SevereHistories =
-        from n in Gen.Choose(0, 40)
-        from entries in Gen.ListOf(
-            from id in Gen.Choose(1, 30)
-            from code in Gen.Frequency((2, Gen.Constant("MISDESCRIBED_SEVERE")), (1, Gen.Elements(TmallCodes)))
-            from at in PeriodInstants
-            from revoked in Gen.Frequency((6, Gen.Constant(false)), (1, Gen.Constant(true)))
-            select new Violation { CaseId = $"C{id}", Code = code, OccurredAt = at, Revoked = revoked }, n)
-        select entries.ToList();
-
-    [Property(MaxTest = 1000)]
-    public Property A_new_cases_deduction_and_new_sanctions_need_only_its_year_and_the_cases_it_shares() =>
-        Prop.ForAll(Arb.From(SevereHistories), Arb.From(PeriodInstants), Arb.From(Gen.Frequency((3, Gen.Constant("MISDESCRIBED_SEVERE")), (1, Gen.Elements(TmallCodes)))), (history, at, code) =>
-        {
-            var violation = new Violation { CaseId = "NEW", Code = code, OccurredAt = at };
-            var full = PenaltyPointsCalculator.Preview(Catalog, "tmall.penalty-points", history, violation, violation.OccurredAt);
-            var year = PenaltyPointsCalculator.PreviewNewCase(Catalog, "tmall.penalty-points", history, violation, violation.OccurredAt);
-            static int YearOf(DateTimeOffset t) => t.ToOffset(TimeSpan.FromHours(8)).Year;
-            bool otherYears = history.Any(h => YearOf(h.OccurredAt) != YearOf(at));
-            // Only the new case's year is folded unless a case of the year has entries in a later year.
-            var yearCases = history.Where(h => YearOf(h.OccurredAt) == YearOf(at)).Select(h => h.CaseId).ToHashSet();
-            bool laterShared = history.Any(h => YearOf(h.OccurredAt) > YearOf(at) && yearCases.Contains(h.CaseId));
-            return (Json(full.Deduction) == Json(year.Deduction) && Json(full.NewSanctions) == Json(year.NewSanctions) && !year.AlreadyInHistory
-                    && (laterShared || year.StandingAfter.Periods.Count == 1))
-                .Classify(full.NewSanctions.Count > 0, "sanction added")
-                .Classify(otherYears, "history in other years");
-        });
 }

@@ -51,57 +51,6 @@ public static class PenaltyPointsCalculator
         return new PenaltyPreview(deduction, already, newSanctions, after);
     }
 
-    /// <summary>
-    /// <see cref="Preview"/> of a new case (its id not in the history, not revoked), folding only the history that can
-    /// change its deduction and the sanctions it adds. When every version of the rule set resets on 1 January (China
-    /// time), that is the cases counted in the violation's year: a period resets everything it counts, so other years
-    /// cannot change it. A case of the year with an entry in an earlier year counts there (its first entry), not in the
-    /// year, and is left out; one with entries in later years keeps them (a revoked one there revokes it).
-    /// Entries left out are neither folded nor checked again (a recorded history was checked when each entry was
-    /// recorded), <see cref="PenaltyPreview.StandingAfter"/> covers the folded entries only, and the positions in an
-    /// error are those of the folded entries. Otherwise (a rule set that never resets, or not a new case) it is
-    /// <see cref="Preview"/>. A merchant's decision so costs one year of history, not all of it.
-    /// </summary>
-    public static PenaltyPreview PreviewNewCase(RuleCatalog catalog, string ruleSetId, IReadOnlyList<Violation> history, Violation violation, DateTimeOffset asOf)
-    {
-        if (history is null || violation is null || violation.Revoked || violation.OccurredAt == default || violation.OccurredAt.UtcTicks >= LatestOccurrenceTicks
-            || !ResetsEveryYear(catalog, ruleSetId))
-            return Preview(catalog, ruleSetId, history!, violation!, asOf);
-        var (start, end) = ChinaTime.YearOf(violation.OccurredAt);
-        // The year's cases, each with whether it has an entry before the year (then it counts there, not here).
-        var cases = new Dictionary<string, bool>(StringComparer.Ordinal);
-        int inYear = 0;
-        foreach (var h in history)
-        {
-            if (h is null || string.Equals(h.CaseId, violation.CaseId, StringComparison.Ordinal)) return Preview(catalog, ruleSetId, history, violation, asOf);
-            if (h.OccurredAt < start || h.OccurredAt >= end) continue;
-            cases.TryAdd(h.CaseId, false);
-            inYear++;
-        }
-        if (inYear == history.Count) return Preview(catalog, ruleSetId, history, violation, asOf);
-        foreach (var h in history)
-        {
-            if (h.OccurredAt < start && cases.ContainsKey(h.CaseId)) cases[h.CaseId] = true;
-        }
-        var relevant = new List<Violation>(inYear);
-        foreach (var h in history)
-        {
-            if (h.OccurredAt >= start && cases.TryGetValue(h.CaseId, out bool earlier) && !earlier) relevant.Add(h);
-        }
-        return Preview(catalog, ruleSetId, relevant, violation, asOf);
-    }
-
-    /// <summary>Whether every version of the rule set counts per calendar year (false for one that is not a penalty-points set: <see cref="Preview"/> says why).</summary>
-    private static bool ResetsEveryYear(RuleCatalog catalog, string ruleSetId)
-    {
-        if (ruleSetId is null || !catalog.Contains(ruleSetId)) return false;
-        foreach (var version in catalog.Versions(ruleSetId))
-        {
-            if (version.Parameters is not PenaltyPointsParameters { Period: PointsPeriod.CalendarYear }) return false;
-        }
-        return true;
-    }
-
     private static void Check(IReadOnlyList<Violation> history, string field, ViolationList v)
     {
         if (history is null) { v.Add(field, "is required"); return; }

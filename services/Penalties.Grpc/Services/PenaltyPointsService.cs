@@ -89,7 +89,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
                 return ((HistoryRecord?)null, StoredAnswer(existing, request.MerchantId, request.RuleSetId, violation));
             if (records.Count(r => !r.Revocation) >= max)
                 throw new PreconditionException($"merchant '{request.MerchantId}' has {max:N0} cases recorded, the most one history holds; nothing was recorded", CallerErrors.HistoryFull);
-            var preview = PenaltyPointsCalculator.PreviewNewCase(catalog, request.RuleSetId, Violations(records, request.RuleSetId), violation, violation.OccurredAt);
+            var preview = PenaltyPointsCalculator.Preview(catalog, request.RuleSetId, Violations(records, request.RuleSetId), violation, violation.OccurredAt);
             var result = new RecordPenaltyResponse
             {
                 Replay = false,
