@@ -1,10 +1,7 @@
 using Grpc.Core;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Penalties.Contracts;
 using Penalties.Contracts.V1;
-using Penalties.ServiceDefaults;
 
 namespace Penalties.Grpc;
 
@@ -17,7 +14,7 @@ internal static class Streams
     /// logged), counted in the error metric under the stream's method as the interceptor counts a refused call.
     /// </summary>
     public static async Task Run<TRequest, TResponse>(IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, ServerCallContext context,
-        PenaltiesMetrics metrics, Func<TRequest, TResponse> handle, Func<TRequest, ItemError, TResponse> error)
+        PenaltiesMetrics metrics, ILogger logger, Func<TRequest, TResponse> handle, Func<TRequest, ItemError, TResponse> error)
     {
         var token = context.CancellationToken;
         await foreach (var request in requests.ReadAllAsync(token))
@@ -31,13 +28,10 @@ internal static class Streams
             {
                 var item = Errors.ToItemError(e);
                 metrics.Error(context.Method, ((StatusCode)item.Code).ToString());
-                ErrorInterceptor.Log(LoggerOf(context), e, context.Method);
+                ErrorInterceptor.Log(logger, e, context.Method);
                 response = error(request, item);
             }
             await responses.WriteAsync(response, token);
         }
     }
-
-    private static ILogger LoggerOf(ServerCallContext context) =>
-        context.GetHttpContext().RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Streams).FullName!);
 }

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 using Penalties.Contracts;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
@@ -12,7 +13,7 @@ namespace Penalties.Grpc.Services;
 /// LateShipment: a thin adapter from the contract to <see cref="LateShipmentCalculator"/>, and the ledger of
 /// recorded decisions (one entry per order line, keyed by platform, order and line) through <see cref="IDecisionLedger"/>.
 /// </summary>
-public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger ledger, PenaltiesMetrics metrics) : LateShipment.LateShipmentBase
+public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger ledger, PenaltiesMetrics metrics, ILogger<LateShipmentService> logger) : LateShipment.LateShipmentBase
 {
     private readonly Calculator<Contracts.V1.LateShipmentCase, Core.LateShipment.LateShipmentCase, Core.LateShipment.LateShipmentDecision, Contracts.V1.LateShipmentDecision> _calculator =
         new(rules, ledger, metrics, "late-shipment", Mapping.LateShipmentCase, (catalog, c, pin, explain) => LateShipmentCalculator.Assess(catalog, c, pin, explain),
@@ -22,7 +23,7 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
         Task.FromResult(new AssessLateShipmentResponse { Decision = _calculator.Assess(request.Case, request.View, request.Pin) });
 
     public override Task AssessStream(IAsyncStreamReader<AssessLateShipmentStreamRequest> requestStream, IServerStreamWriter<AssessLateShipmentStreamResponse> responseStream, ServerCallContext context) =>
-        Streams.Run(requestStream, responseStream, context, metrics,
+        Streams.Run(requestStream, responseStream, context, metrics, logger,
             r => new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Decision = _calculator.Assess(r.Request?.Case, r.Request?.View ?? default, r.Request?.Pin) },
             (r, error) => new AssessLateShipmentStreamResponse { CorrelationId = r.CorrelationId, Error = error });
 

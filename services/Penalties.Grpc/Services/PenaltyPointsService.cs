@@ -2,6 +2,8 @@ using Penalties.Contracts;
 using System.Globalization;
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Core.PenaltyPoints;
@@ -9,6 +11,7 @@ using Penalties.Rules;
 using Penalties.State;
 
 using CoreViolation = Penalties.Core.PenaltyPoints.Violation;
+using Deduction = Penalties.Core.PenaltyPoints.Deduction;
 
 namespace Penalties.Grpc.Services;
 
@@ -17,7 +20,7 @@ namespace Penalties.Grpc.Services;
 /// merchant (Record, Revoke, GetStanding, ListHistory) through <see cref="IPenaltyHistoryStore"/>.
 /// </summary>
 public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistoryStore store, PenaltiesMetrics metrics,
-    Microsoft.Extensions.Options.IOptions<PenaltyPointsOptions> options) : PenaltyPoints.PenaltyPointsBase
+    IOptions<PenaltyPointsOptions> options, ILogger<PenaltyPointsService> logger) : PenaltyPoints.PenaltyPointsBase
 {
     /// <summary>The longest case id a history keeps: a standing lists every case by its id, so ids and count together bound its size.</summary>
     public const int MaxCaseIdLength = 128;
@@ -32,7 +35,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         Task.FromResult(HandleAssess(request));
 
     public override Task AssessStream(IAsyncStreamReader<AssessPenaltyStreamRequest> requestStream, IServerStreamWriter<AssessPenaltyStreamResponse> responseStream, ServerCallContext context) =>
-        Streams.Run(requestStream, responseStream, context, metrics,
+        Streams.Run(requestStream, responseStream, context, metrics, logger,
             r => new AssessPenaltyStreamResponse { CorrelationId = r.CorrelationId, Response = HandleAssess(r.Request ?? new AssessPenaltyRequest()) },
             (r, error) => new AssessPenaltyStreamResponse { CorrelationId = r.CorrelationId, Error = error });
 
@@ -82,7 +85,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         v.ThrowIfAny();
         int max = options.Value.MaxRecordsPerMerchant;
         var catalog = rules.Current;
-        Penalties.Core.PenaltyPoints.Deduction? decided = null; // of the attempt that was written (a lost race decides again)
+        Deduction? decided = null; // of the attempt that was written (a lost race decides again)
         var response = await store.UpdateAsync(request.MerchantId, records =>
         {
             if (Find(records, violation.CaseId) is { } existing)
@@ -183,7 +186,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         return response;
     }
 
-    private void Count(string ruleSetId, Penalties.Core.PenaltyPoints.Deduction? deduction)
+    private void Count(string ruleSetId, Deduction? deduction)
     {
         if (deduction is not null) metrics.Decision(ruleSetId, deduction.Rule.Version, deduction.Category.ToString());
     }

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 using Penalties.Contracts;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
@@ -12,7 +13,7 @@ namespace Penalties.Grpc.Services;
 /// PriceMatch: a thin adapter from the contract to <see cref="PriceMatchCalculator"/>, and the ledger of recorded
 /// decisions (keyed by order and item) through <see cref="IDecisionLedger"/>.
 /// </summary>
-public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger ledger, PenaltiesMetrics metrics) : PriceMatch.PriceMatchBase
+public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger ledger, PenaltiesMetrics metrics, ILogger<PriceMatchService> logger) : PriceMatch.PriceMatchBase
 {
     private const string Platform = "jd";
 
@@ -24,7 +25,7 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
         Task.FromResult(new AssessPriceMatchResponse { Decision = _calculator.Assess(request.Case, request.View, request.Pin) });
 
     public override Task AssessStream(IAsyncStreamReader<AssessPriceMatchStreamRequest> requestStream, IServerStreamWriter<AssessPriceMatchStreamResponse> responseStream, ServerCallContext context) =>
-        Streams.Run(requestStream, responseStream, context, metrics,
+        Streams.Run(requestStream, responseStream, context, metrics, logger,
             r => new AssessPriceMatchStreamResponse { CorrelationId = r.CorrelationId, Decision = _calculator.Assess(r.Request?.Case, r.Request?.View ?? default, r.Request?.Pin) },
             (r, error) => new AssessPriceMatchStreamResponse { CorrelationId = r.CorrelationId, Error = error });
 

@@ -10,7 +10,7 @@ public class StreamsTests
     public async Task A_good_item_a_failing_item_a_refused_item_and_a_good_item_are_four_answers_in_order()
     {
         var streams = new TestStreams<int, string>([1, 2, 3, 4]);
-        await Streams.Run(streams, streams, new TestServerCallContext("/penalties.v1.Test/AssessStream"), UnitServices.Metrics,
+        await Streams.Run(streams, streams, new TestServerCallContext("/penalties.v1.Test/AssessStream"), UnitServices.Metrics, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
             i => i switch
             {
                 2 => throw new InvalidOperationException("a bug"),

@@ -1,19 +1,14 @@
 using Grpc.Core;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Penalties.Services.Tests.Unit;
 
 /// <summary>
 /// A call context for calling a service method directly (as grpc-dotnet's Tester example does): no deadline, no
-/// headers unless given, and an HttpContext whose services a method may ask for (a logger).
+/// headers unless given.
 /// </summary>
 internal sealed class TestServerCallContext(string method, Metadata? requestHeaders = null, CancellationToken cancellationToken = default) : ServerCallContext
 {
-    private readonly Dictionary<object, object> _userState = new()
-    {
-        ["__HttpContext"] = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() },
-    };
+    private readonly Dictionary<object, object> _userState = [];
 
     protected override string MethodCore => method;
     protected override string HostCore => "localhost";

@@ -15,11 +15,11 @@ internal static class UnitServices
 
     public static PenaltiesMetrics Metrics { get; } = new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
 
-    public static LateShipmentService LateShipment(IDecisionLedger? ledger = null) => new(Rules, ledger ?? new InMemoryDecisionLedger(), Metrics);
+    public static LateShipmentService LateShipment(IDecisionLedger? ledger = null) => new(Rules, ledger ?? new InMemoryDecisionLedger(), Metrics, NullLogger<LateShipmentService>.Instance);
 
-    public static PriceMatchService PriceMatch(IDecisionLedger? ledger = null) => new(Rules, ledger ?? new InMemoryDecisionLedger(), Metrics);
+    public static PriceMatchService PriceMatch(IDecisionLedger? ledger = null) => new(Rules, ledger ?? new InMemoryDecisionLedger(), Metrics, NullLogger<PriceMatchService>.Instance);
 
-    public static PenaltyPointsService PenaltyPoints(IPenaltyHistoryStore? store = null) => new(Rules, store ?? new InMemoryPenaltyHistoryStore(), Metrics, Microsoft.Extensions.Options.Options.Create(new PenaltyPointsOptions()));
+    public static PenaltyPointsService PenaltyPoints(IPenaltyHistoryStore? store = null) => new(Rules, store ?? new InMemoryPenaltyHistoryStore(), Metrics, Microsoft.Extensions.Options.Options.Create(new PenaltyPointsOptions()), NullLogger<PenaltyPointsService>.Instance);
 
     public static RuleSetsService RuleSets() => new(Rules, new RuleSetPublisher(null, null), new AdminCredential(Microsoft.Extensions.Options.Options.Create(new AdminOptions()), NullLogger<AdminCredential>.Instance));
 }
