@@ -102,14 +102,8 @@ internal abstract class Assessor : IDisposable
             }
             catch (RpcException e) when (e.StatusCode is not (StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown or StatusCode.Cancelled))
             {
-                var error = new ItemError { Code = (int)e.StatusCode, Message = e.Status.Detail };
-                var badRequest = e.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>();
-                if (badRequest is not null)
-                {
-                    foreach (var v in badRequest.FieldViolations)
-                        error.FieldViolations.Add(new Contracts.V1.FieldViolation { Field = "request." + v.Field, Description = v.Description });
-                }
-                return new ItemResult(line, null, error);
+                var status = e.GetRpcStatus() ?? new Google.Rpc.Status { Code = (int)e.StatusCode, Message = e.Status.Detail };
+                return new ItemResult(line, null, CallerErrors.ToItemError(status, "request."));
             }
         }
 

@@ -168,16 +168,15 @@ public static class CallerErrors
         return e;
     }
 
-    /// <summary>The error of one stream item, with the same code and violations the unary call would give.</summary>
-    public static ItemError ToItemError(Status status)
+    /// <summary>
+    /// The error of one stream item, with the same code and violations the unary call would give; <paramref name="fieldPrefix"/>
+    /// ("request.") puts a unary call's field paths under the item's request.
+    /// </summary>
+    public static ItemError ToItemError(Status status, string fieldPrefix = "")
     {
         var error = new ItemError { Code = status.Code, Message = status.Message };
-        var badRequest = status.GetDetail<BadRequest>();
-        if (badRequest is not null)
-        {
-            foreach (var v in badRequest.FieldViolations)
-                error.FieldViolations.Add(new V1.FieldViolation { Field = v.Field, Description = v.Description });
-        }
+        foreach (var v in status.GetDetail<BadRequest>()?.FieldViolations ?? [])
+            error.FieldViolations.Add(new V1.FieldViolation { Field = fieldPrefix + v.Field, Description = v.Description });
         return error;
     }
 
