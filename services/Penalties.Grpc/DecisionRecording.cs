@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using Google.Protobuf;
 using Penalties.Contracts;
 using Penalties.Core.Common;
@@ -99,15 +100,13 @@ public static class DecisionRecording
     }
 
     private static string EncodeToken(string? after) =>
-        after is null ? "" : Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(after)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        after is null ? "" : Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(after));
 
     private static string? DecodeToken(string token)
     {
         try
         {
-            var b64 = token.Replace('-', '+').Replace('_', '/');
-            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
-            var id = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(b64));
+            var id = System.Text.Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
             // An entry id: 19 digits of event ticks, '|', the key.
             return id.Length > 20 && id[19] == '|' && id.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0 ? id : null;
         }

@@ -25,13 +25,8 @@ public static class Errors
         CallerErrors.IsCallerError(e) || IsStoreOutage(e)
         || (e is StackExchange.Redis.RedisServerException s && IsScriptRefused(s)); // the server's age, told to the caller (STORE_VERSION)
 
-    /// <summary>The status of <paramref name="e"/>, bounded as <see cref="CallerErrors.ToStatus"/> bounds it.</summary>
-    public static Status ToStatus(Exception e, string prefix = "")
-    {
-        var status = CallerErrors.ToStatus(e, prefix) ?? Store(e);
-        status.Message = CallerErrors.Cut(status.Message, CallerErrors.MaxMessageBytes);
-        return status;
-    }
+    /// <summary>The status of <paramref name="e"/>: the core's as <see cref="CallerErrors.ToStatus"/> bounds it, the store's short and fixed but for quoted replies cut to size.</summary>
+    public static Status ToStatus(Exception e, string prefix = "") => CallerErrors.ToStatus(e, prefix) ?? Store(e);
 
     private static Status Store(Exception e)
     {
