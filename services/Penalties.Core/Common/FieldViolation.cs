@@ -16,13 +16,14 @@ public sealed class InvalidCaseException(IReadOnlyList<FieldViolation> violation
 /// <summary>Collects field violations while a case is checked.</summary>
 public sealed class ViolationList
 {
-    private readonly List<FieldViolation> _items = [];
+    // Created on the first problem: a valid case, the usual one, allocates no list.
+    private List<FieldViolation>? _items;
 
-    public void Add(string field, string description) => _items.Add(new FieldViolation(field, description));
+    public void Add(string field, string description) => (_items ??= []).Add(new FieldViolation(field, description));
 
-    public bool Any => _items.Count > 0;
+    public bool Any => _items is not null;
 
-    public IReadOnlyList<FieldViolation> Items => _items;
+    public IReadOnlyList<FieldViolation> Items => _items ?? [];
 
     /// <summary>A CNY amount: not negative, exact to the fen, at most <see cref="InputLimits.MaxMoney"/>.</summary>
     public void Money(string field, decimal value)

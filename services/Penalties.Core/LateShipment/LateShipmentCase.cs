@@ -84,13 +84,14 @@ public sealed record LateShipmentCase
         if (Lines is null || Lines.Count == 0) v.Add("lines", "must list at least one line");
         else if (v.AtMost("lines", Lines, InputLimits.MaxOrderLines))
         {
-            var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+            // Most orders have one line: there is nothing to repeat, and no index to build.
+            var ids = Lines.Count > 1 ? new Dictionary<string, int>(Lines.Count, StringComparer.Ordinal) : null;
             for (int i = 0; i < Lines.Count; i++)
             {
                 var line = Lines[i];
                 if (line is null) { v.Add($"lines[{i}]", "is null"); continue; }
                 if (string.IsNullOrWhiteSpace(line.LineId)) v.Add($"lines[{i}].lineId", "is required");
-                else if (!ids.TryAdd(line.LineId, i)) v.Add($"lines[{i}].lineId", $"duplicates lines[{ids[line.LineId]}].lineId '{line.LineId}'");
+                else if (ids is not null && !ids.TryAdd(line.LineId, i)) v.Add($"lines[{i}].lineId", $"duplicates lines[{ids[line.LineId]}].lineId '{line.LineId}'");
                 if (ViolationList.MoneyProblem(line.Amount) is { } problem) v.Add($"lines[{i}].amount", problem);
                 if (line.Quantity < 1) v.Add($"lines[{i}].quantity", $"must be at least 1 (got {line.Quantity})");
                 if (ViolationList.IsBefore(line.ShippedAt, PaidAt)) v.Add($"lines[{i}].shippedAt", "must not be before paidAt");

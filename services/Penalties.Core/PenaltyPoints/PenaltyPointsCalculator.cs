@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Penalties.Core.Common;
 using Penalties.Core.Rules;
 
@@ -82,20 +83,34 @@ public static class PenaltyPointsCalculator
         return c != 0 ? c : x.Position.CompareTo(y.Position);
     }
 
+    private static readonly Comparer<(Violation V, int Position)> CanonicalOrder = Comparer<(Violation V, int Position)>.Create(CompareCanonical);
+
     /// <summary>The standing of a checked history.</summary>
     private static MerchantStanding Fold(RuleCatalog catalog, string ruleSetId, IReadOnlyList<Violation> history, DateTimeOffset asOf)
     {
-        // Canonical order: by time, then case id; so the result never depends on the order supplied.
-        var sorted = new List<(Violation V, int Position)>(history.Count);
-        for (int i = 0; i < history.Count; i++) sorted.Add((history[i], i));
-        sorted.Sort(CompareCanonical);
+        // Canonical order: by time, then case id; so the result never depends on the order supplied. Sorting by the
+        // instant alone is the array sort of plain keys; each run of equal instants (rare) is then put in full order.
+        var ticks = new long[history.Count];
+        var sorted = new (Violation V, int Position)[history.Count];
+        HashSet<string>? revokedCases = null;
+        for (int i = 0; i < history.Count; i++)
+        {
+            ticks[i] = history[i].OccurredAt.UtcTicks;
+            sorted[i] = (history[i], i);
+            if (history[i].Revoked) (revokedCases ??= new(StringComparer.Ordinal)).Add(history[i].CaseId);
+        }
+        Array.Sort(ticks, sorted);
+        for (int start = 0, end; start < sorted.Length; start = end)
+        {
+            for (end = start + 1; end < sorted.Length && ticks[end] == ticks[start]; end++) { }
+            if (end - start > 1) Array.Sort(sorted, start, end - start, CanonicalOrder);
+        }
         // One count per case id: the first entry in canonical order stands; a revocation anywhere revokes it.
-        var firstOfCase = new HashSet<string>(sorted.Count, StringComparer.Ordinal);
-        var revokedCases = history.Where(v => v.Revoked).Select(v => v.CaseId).ToHashSet(StringComparer.Ordinal);
+        var firstOfCase = new HashSet<string>(sorted.Length, StringComparer.Ordinal);
         // Duplicates are listed first, then revoked cases, each in canonical order.
         List<IgnoredViolation> ignored = [], revoked = [];
 
-        var deductions = new List<Deduction>(sorted.Count);
+        var deductions = new List<Deduction>(sorted.Length);
         var periods = new List<PeriodTotals>();
         List<SanctionDecision> sanctions = [];
         var problems = new ViolationList();
@@ -112,7 +127,7 @@ public static class PenaltyPointsCalculator
                 ignored.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.DuplicateCaseId));
                 continue;
             }
-            if (revokedCases.Contains(v.CaseId))
+            if (revokedCases?.Contains(v.CaseId) == true)
             {
                 revoked.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.Revoked));
                 continue;
@@ -137,7 +152,7 @@ public static class PenaltyPointsCalculator
                 crossed.Clear();
             }
 
-            int occurrence = counts[v.Code] = counts.GetValueOrDefault(v.Code) + 1;
+            int occurrence = ++CollectionsMarshal.GetValueRefOrAddDefault(counts, v.Code, out _);
             var step = StepFor(rule.Ladder, occurrence);
             int points = step.Points;
             if (rule.PointsAssessedPerCase)
