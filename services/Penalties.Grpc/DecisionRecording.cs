@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using C = Penalties.Contracts.V1;
 using Google.Protobuf;
 using Penalties.Contracts;
 using Penalties.Core.Common;
@@ -99,18 +100,55 @@ public static class DecisionRecording
         return (records, EncodeToken(page.NextAfter));
     }
 
+    /// <summary>The longest period one export covers: a year and a day (a leap year).</summary>
+    public static readonly TimeSpan MaxExportPeriod = TimeSpan.FromDays(366);
+
+    /// <summary>
+    /// ExportRecorded: checks the range, shard and paging fields (INVALID_ARGUMENT listing every problem), reads one
+    /// page of every merchant's entries in the shard and turns each into <typeparamref name="TRecord"/>.
+    /// </summary>
+    public static async Task<(List<TRecord> Records, string NextPageToken)> ExportAsync<TRequest, TDecision, TRecord>(
+        IDecisionLedger ledger, string kind, C.ExportRecordedRequest request, Func<LedgerEntry, TRequest, TDecision, TRecord> record, CancellationToken cancellationToken)
+        where TRequest : IMessage<TRequest>, new()
+        where TDecision : IMessage<TDecision>, new()
+    {
+        var v = new ViolationList();
+        var since = Mapping.Time(request.From, "from", v);
+        var until = Mapping.Time(request.To, "to", v);
+        if (request.From is null) v.Add("from", "is required");
+        if (request.To is null) v.Add("to", "is required");
+        if (since is not null && until is not null && since >= until) v.Add("to", "must be after from");
+        else if (since is not null && until is not null && until - since > MaxExportPeriod) v.Add("to", $"must be at most {MaxExportPeriod.TotalDays:0} days after from (export longer periods in parts)");
+        int count = request.ShardCount == 0 ? 1 : request.ShardCount;
+        if (count is < 1 or > LedgerExport.Buckets) v.Add("shardCount", $"must be within [0, {LedgerExport.Buckets}] (got {request.ShardCount})");
+        else if (request.ShardIndex < 0 || request.ShardIndex >= count) v.Add("shardIndex", $"must be within [0, {count - 1}] (got {request.ShardIndex})");
+        int size = PageSize(request.PageSize, v);
+        LedgerExport.Cursor? after = null;
+        if (request.PageToken.Length > 0)
+        {
+            after = Decode(request.PageToken) is { } text ? LedgerExport.Cursor.Parse(text) : null;
+            if (after is null) v.Add("pageToken", "is not a token returned by ExportRecorded");
+        }
+        v.ThrowIfAny();
+        var page = await ledger.ExportAsync(kind, since!.Value, until!.Value, request.ShardIndex, count, after, size, MaxPageBytes, cancellationToken);
+        var records = page.Entries.Select(e => record(e, Parse<TRequest>(e.Request), Parse<TDecision>(e.Response))).ToList();
+        return (records, EncodeToken(page.NextAfter));
+    }
+
     private static string EncodeToken(string? after) =>
         after is null ? "" : Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(after));
 
-    private static string? DecodeToken(string token)
+    private static string? DecodeToken(string token) =>
+        // An entry id: 19 digits of event ticks, '|', the key.
+        Decode(token) is { } id && id.Length > 20 && id[19] == '|' && id.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0 ? id : null;
+
+    private static string? Decode(string token)
     {
         try
         {
-            var id = System.Text.Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
-            // An entry id: 19 digits of event ticks, '|', the key.
-            return id.Length > 20 && id[19] == '|' && id.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0 ? id : null;
+            return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Base64Url.DecodeFromChars(token));
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or ArgumentException)
         {
             return null;
         }

@@ -51,6 +51,13 @@ public interface IDecisionLedger
     /// and decisions unless the first entry alone takes more.
     /// </summary>
     Task<LedgerPage> ListAsync(string ledger, string merchantId, DateTimeOffset? since, DateTimeOffset? until, string? after, int pageSize, long maxBytes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every merchant's entries with event time in [<paramref name="since"/>, <paramref name="until"/>) whose merchant's
+    /// bucket is in shard <paramref name="shardIndex"/> of <paramref name="shardCount"/>, after <paramref name="after"/>, in
+    /// <see cref="LedgerExport"/> order; bounded like <see cref="ListAsync"/>. <see cref="LedgerPage.NextAfter"/> is a cursor.
+    /// </summary>
+    Task<LedgerPage> ExportAsync(string ledger, DateTimeOffset since, DateTimeOffset until, int shardIndex, int shardCount, LedgerExport.Cursor? after, int pageSize, long maxBytes, CancellationToken cancellationToken);
 }
 
 /// <summary>The embedded default: the ledger in memory, one lock per ledger and merchant. Lost on restart (the Redis ledger is durable).</summary>
@@ -107,6 +114,50 @@ public sealed class InMemoryDecisionLedger : IDecisionLedger
             }
         }
         return Task.FromResult(new LedgerPage(page, more ? page[^1].Id : null));
+    }
+
+    public Task<LedgerPage> ExportAsync(string ledger, DateTimeOffset since, DateTimeOffset until, int shardIndex, int shardCount, LedgerExport.Cursor? after, int pageSize, long maxBytes, CancellationToken cancellationToken)
+    {
+        // Every merchant's ledger, then sorted: fine for the embedded default; the Redis ledger reads its hourly index.
+        var all = new List<(LedgerExport.Cursor At, LedgerEntry Entry)>();
+        foreach (var ((name, _), m) in _merchants)
+        {
+            if (!string.Equals(name, ledger, StringComparison.Ordinal)) continue;
+            lock (m)
+            {
+                foreach (var entry in m.ById.Values)
+                {
+                    if (entry.EventAt < since || entry.EventAt >= until) continue;
+                    var at = ExportOrder.Of(entry);
+                    if (LedgerExport.InShard(at.Bucket, shardIndex, shardCount) && (after is null || ExportOrder.Compare(at, after) > 0)) all.Add((at, entry));
+                }
+            }
+        }
+        all.Sort((x, y) => ExportOrder.Compare(x.At, y.At));
+        var page = new List<LedgerEntry>();
+        long bytes = 0;
+        foreach (var (_, entry) in all)
+        {
+            bytes += entry.Size;
+            if (page.Count == pageSize || (page.Count > 0 && bytes > maxBytes))
+                return Task.FromResult(new LedgerPage(page, ExportOrder.Of(page[^1]).ToString()));
+            page.Add(entry);
+        }
+        return Task.FromResult(new LedgerPage(page, null));
+    }
+}
+
+/// <summary>The export order of entries, the same for every ledger: hour, bucket, member.</summary>
+internal static class ExportOrder
+{
+    public static LedgerExport.Cursor Of(LedgerEntry e) =>
+        new(LedgerExport.HourOf(e.EventAt), LedgerExport.Bucket(e.MerchantId), LedgerExport.Member(e.MerchantId, e.Id));
+
+    public static int Compare(LedgerExport.Cursor x, LedgerExport.Cursor y)
+    {
+        int c = x.Hour.UtcTicks.CompareTo(y.Hour.UtcTicks);
+        if (c == 0) c = x.Bucket.CompareTo(y.Bucket);
+        return c != 0 ? c : string.CompareOrdinal(x.Member, y.Member);
     }
 }
 

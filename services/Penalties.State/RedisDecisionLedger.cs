@@ -62,6 +62,10 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
             owner = await db.StringGetAsync(ownerKey);
             if (owner is not null && !string.Equals(owner, merchantId, StringComparison.Ordinal)) return LedgerWrite.OwnedBy(owner);
         }
+        // Filed in the export index first, so an entry is never written without it; a write that then loses to another
+        // leaves an index member without an entry, which exports skip.
+        await db.SortedSetAddAsync(ExportKey(ledger, LedgerExport.HourOf(entry.EventAt), LedgerExport.Bucket(merchantId)),
+            LedgerExport.Member(merchantId, entry.Id), 0);
         var args = new RedisValue[2 + keys.Count];
         args[0] = entry.Id;
         args[1] = Encode(entry);
@@ -126,6 +130,55 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
             }
         }
         return new LedgerPage(entries, more ? entries[^1].Id : null);
+    }
+
+    /// <summary>The export index of one hour and bucket: its own hash slot (<c>ledger:{kind}:export:{2024030110-07}</c>).</summary>
+    private RedisKey ExportKey(string ledger, DateTimeOffset hour, int bucket) =>
+        redis.Key(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ledger:{ledger}:export:{{{LedgerExport.HourKey(hour)}-{bucket:D2}}}"));
+
+    public async Task<LedgerPage> ExportAsync(string ledger, DateTimeOffset since, DateTimeOffset until, int shardIndex, int shardCount, LedgerExport.Cursor? after, int pageSize, long maxBytes, CancellationToken cancellationToken)
+    {
+        var db = redis.Database;
+        var entries = new List<LedgerEntry>();
+        long bytes = 0;
+        var buckets = Enumerable.Range(0, LedgerExport.Buckets).Where(b => LedgerExport.InShard(b, shardIndex, shardCount)).ToArray();
+        var first = LedgerExport.HourOf(since);
+        if (after is not null && after.Hour > first) first = after.Hour;
+        for (var hour = first; hour < until; hour = hour.AddHours(1))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            // The hour's buckets of this shard read at once; each from after the cursor when it stopped there.
+            var reads = buckets
+                .Where(b => after is null || hour > after.Hour || b >= after.Bucket)
+                .Select(b => (Bucket: b, Members: db.SortedSetRangeByValueAsync(ExportKey(ledger, hour, b),
+                    after is not null && hour == after.Hour && b == after.Bucket ? (RedisValue)after.Member : RedisValue.Null, RedisValue.Null,
+                    after is not null && hour == after.Hour && b == after.Bucket ? Exclude.Start : Exclude.None, Order.Ascending, 0, pageSize + 1)))
+                .ToArray();
+            await Task.WhenAll(reads.Select(r => r.Members));
+            foreach (var (bucket, read) in reads)
+            {
+                var chunk = await read;
+                while (chunk.Length > 0)
+                {
+                    var members = chunk.Select(m => LedgerExport.Parse(m!)).OfType<(string MerchantId, string EntryId)>().ToArray();
+                    var values = await Task.WhenAll(members.Select(m => db.HashGetAsync(MerchantPrefix(ledger, m.MerchantId) + "entries", m.EntryId)));
+                    for (int i = 0; i < members.Length; i++)
+                    {
+                        if (values[i].IsNull) continue; // filed, then lost to another write of the same keys
+                        var entry = Decode(values[i], MerchantPrefix(ledger, members[i].MerchantId) + "entries", members[i].EntryId);
+                        if (entry.EventAt < since || entry.EventAt >= until) continue;
+                        bytes += entry.Size;
+                        if (entries.Count == pageSize || (entries.Count > 0 && bytes > maxBytes))
+                            return new LedgerPage(entries, ExportOrder.Of(entries[^1]).ToString());
+                        entries.Add(entry);
+                    }
+                    // Skipped members (lost writes, the edges of the range) can leave the page short: read on in this bucket.
+                    chunk = chunk.Length <= pageSize ? [] : await db.SortedSetRangeByValueAsync(ExportKey(ledger, hour, bucket),
+                        chunk[^1], RedisValue.Null, Exclude.Start, Order.Ascending, 0, pageSize + 1);
+                }
+            }
+        }
+        return new LedgerPage(entries, null);
     }
 
     internal static byte[] Encode(LedgerEntry e) => new StoredLedgerEntry

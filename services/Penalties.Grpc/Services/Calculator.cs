@@ -56,6 +56,12 @@ internal sealed class Calculator<TCase, TCoreCase, TCoreDecision, TDecision>(
         where TRequest : IMessage<TRequest>, new() =>
         DecisionRecording.ListAsync(ledger, ledgerName, merchantId, from, to, pageSize, pageToken, record, cancellationToken);
 
+    /// <summary>ExportRecorded: one page of every merchant's recorded requests and decisions in the asked shard.</summary>
+    public Task<(List<TRecord> Records, string NextPageToken)> ExportAsync<TRequest, TRecord>(C.ExportRecordedRequest request,
+        Func<LedgerEntry, TRequest, TDecision, TRecord> record, CancellationToken cancellationToken)
+        where TRequest : IMessage<TRequest>, new() =>
+        DecisionRecording.ExportAsync(ledger, ledgerName, request, record, cancellationToken);
+
     private TDecision Decide(TCoreCase c, C.RulePin? pin, bool explain) =>
         answer(Mapping.Decide(() => decide(rules.Current, c, Mapping.Pin(pin), explain)), explain);
 

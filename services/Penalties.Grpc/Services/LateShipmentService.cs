@@ -45,12 +45,19 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
     public override async Task<ListRecordedLateShipmentsResponse> ListRecorded(ListRecordedLateShipmentsRequest request, ServerCallContext context)
     {
         var (records, next) = await _calculator.ListAsync<RecordLateShipmentRequest, RecordedLateShipment>(
-            request.MerchantId, request.From, request.To, request.PageSize, request.PageToken,
-            (e, sent, decision) => new RecordedLateShipment
-            {
-                MerchantId = e.MerchantId, Case = sent.Case, Pin = sent.Pin, Decision = decision, Rule = decision.Rule,
-                EventAt = Mapping.Time(e.EventAt), RecordedAt = Mapping.Time(e.RecordedAt),
-            }, context.CancellationToken);
+            request.MerchantId, request.From, request.To, request.PageSize, request.PageToken, Recorded, context.CancellationToken);
         return new ListRecordedLateShipmentsResponse { Records = { records }, NextPageToken = next };
     }
+
+    public override async Task<ListRecordedLateShipmentsResponse> ExportRecorded(ExportRecordedRequest request, ServerCallContext context)
+    {
+        var (records, next) = await _calculator.ExportAsync<RecordLateShipmentRequest, RecordedLateShipment>(request, Recorded, context.CancellationToken);
+        return new ListRecordedLateShipmentsResponse { Records = { records }, NextPageToken = next };
+    }
+
+    private static RecordedLateShipment Recorded(LedgerEntry e, RecordLateShipmentRequest sent, Contracts.V1.LateShipmentDecision decision) => new()
+    {
+        MerchantId = e.MerchantId, Case = sent.Case, Pin = sent.Pin, Decision = decision, Rule = decision.Rule,
+        EventAt = Mapping.Time(e.EventAt), RecordedAt = Mapping.Time(e.RecordedAt),
+    };
 }

@@ -44,12 +44,19 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
     public override async Task<ListRecordedPriceMatchesResponse> ListRecorded(ListRecordedPriceMatchesRequest request, ServerCallContext context)
     {
         var (records, next) = await _calculator.ListAsync<RecordPriceMatchRequest, RecordedPriceMatch>(
-            request.MerchantId, request.From, request.To, request.PageSize, request.PageToken,
-            (e, sent, decision) => new RecordedPriceMatch
-            {
-                MerchantId = e.MerchantId, ItemId = sent.ItemId, Case = sent.Case, Pin = sent.Pin, Decision = decision, Rule = decision.Rule,
-                EventAt = Mapping.Time(e.EventAt), RecordedAt = Mapping.Time(e.RecordedAt),
-            }, context.CancellationToken);
+            request.MerchantId, request.From, request.To, request.PageSize, request.PageToken, Recorded, context.CancellationToken);
         return new ListRecordedPriceMatchesResponse { Records = { records }, NextPageToken = next };
     }
+
+    public override async Task<ListRecordedPriceMatchesResponse> ExportRecorded(ExportRecordedRequest request, ServerCallContext context)
+    {
+        var (records, next) = await _calculator.ExportAsync<RecordPriceMatchRequest, RecordedPriceMatch>(request, Recorded, context.CancellationToken);
+        return new ListRecordedPriceMatchesResponse { Records = { records }, NextPageToken = next };
+    }
+
+    private static RecordedPriceMatch Recorded(LedgerEntry e, RecordPriceMatchRequest sent, Contracts.V1.PriceMatchDecision decision) => new()
+    {
+        MerchantId = e.MerchantId, ItemId = sent.ItemId, Case = sent.Case, Pin = sent.Pin, Decision = decision, Rule = decision.Rule,
+        EventAt = Mapping.Time(e.EventAt), RecordedAt = Mapping.Time(e.RecordedAt),
+    };
 }

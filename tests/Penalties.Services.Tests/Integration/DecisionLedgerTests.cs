@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Google.Rpc;
 using Grpc.Core;
 using Penalties.Contracts.V1;
+using Penalties.State;
 using static Penalties.Services.Tests.Cases;
 
 namespace Penalties.Services.Tests.Integration;
@@ -33,19 +34,23 @@ public abstract class DecisionLedgerTests
         return c;
     }
 
-    private async Task<List<RecordedLateShipment>> ListAll(string merchant, Google.Protobuf.WellKnownTypes.Timestamp? from = null, Google.Protobuf.WellKnownTypes.Timestamp? to = null)
+    /// <summary>Every page of a listing of page size <paramref name="size"/>, checked to hold at most that many.</summary>
+    private static async Task<List<RecordedLateShipment>> AllPages(int size, Func<string, Task<ListRecordedLateShipmentsResponse>> page)
     {
         var all = new List<RecordedLateShipment>();
         string token = "";
         do
         {
-            var page = await LateShipment.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant, From = from, To = to, PageSize = 2, PageToken = token });
-            Assert.True(page.Records.Count <= 2);
-            all.AddRange(page.Records);
-            token = page.NextPageToken;
+            var p = await page(token);
+            Assert.True(p.Records.Count <= size);
+            all.AddRange(p.Records);
+            token = p.NextPageToken;
         } while (token.Length > 0);
         return all;
     }
+
+    private Task<List<RecordedLateShipment>> ListAll(string merchant, Google.Protobuf.WellKnownTypes.Timestamp? from = null, Google.Protobuf.WellKnownTypes.Timestamp? to = null) =>
+        AllPages(2, token => LateShipment.ListRecordedAsync(new ListRecordedLateShipmentsRequest { MerchantId = merchant, From = from, To = to, PageSize = 2, PageToken = token }).ResponseAsync);
 
     [Fact]
     public async Task Recording_the_same_request_again_returns_the_original_decision_as_a_replay()
@@ -103,6 +108,51 @@ public abstract class DecisionLedgerTests
         var third = await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = TwoLines(order, lines: ["3"]) });
         Assert.False(third.Replay);
         Assert.Equal(2, (await ListAll(merchant)).Count);
+    }
+
+    private Task<List<RecordedLateShipment>> ExportAll(Google.Protobuf.WellKnownTypes.Timestamp from, Google.Protobuf.WellKnownTypes.Timestamp to, int shard, int shards) =>
+        AllPages(4, token => LateShipment.ExportRecordedAsync(new ExportRecordedRequest { From = from, To = to, ShardIndex = shard, ShardCount = shards, PageSize = 4, PageToken = token }).ResponseAsync);
+
+    [Fact]
+    public async Task ExportRecorded_gives_every_merchants_records_of_a_period_once_whatever_the_shards_and_pages()
+    {
+        // 40 orders of 15 merchants over three days of July 2025 (no other test records there), and one just after.
+        string run = NewId("");
+        var expected = new List<(string Merchant, string Order)>();
+        for (int i = 0; i <= 40; i++)
+        {
+            var merchant = $"export-{i % 15}-{run}";
+            var order = NewId("E-");
+            var c = TwoLines(order, $"2025-07-0{1 + i % 3} {i % 24:D2}:{i % 60:D2}");
+            if (i == 40) c.PaidAt = At("2025-07-04 00:00");
+            c.EvaluatedAt = At("2025-07-20 00:00");
+            await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = c });
+            if (i < 40) expected.Add((merchant, order));
+        }
+        expected.Sort();
+
+        var (from, to) = (At("2025-07-01 00:00"), At("2025-07-04 00:00"));
+        var whole = await ExportAll(from, to, 0, 1);
+        Assert.Equal(expected, whole.Select(r => (r.MerchantId, r.Case.OrderId)).Order());
+        var shards = new List<List<RecordedLateShipment>>();
+        for (int shard = 0; shard < 3; shard++) shards.Add(await ExportAll(from, to, shard, 3));
+        Assert.Equal(expected, shards.SelectMany(s => s).Select(r => (r.MerchantId, r.Case.OrderId)).Order());
+        // Whole merchants per shard: no merchant in two of them.
+        Assert.Equal(15, shards.Sum(s => s.Select(r => r.MerchantId).Distinct().Count()));
+
+        var bad = await Assert.ThrowsAsync<RpcException>(() => LateShipment.ExportRecordedAsync(new ExportRecordedRequest
+        {
+            From = At("2025-07-05 00:00"), To = At("2025-07-01 00:00"), ShardIndex = 3, ShardCount = 3, PageSize = 5000, PageToken = "nonsense",
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+        Assert.Equal(["to", "shard_index", "page_size", "page_token"], bad.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
+        var unbounded = await Assert.ThrowsAsync<RpcException>(() => LateShipment.ExportRecordedAsync(new ExportRecordedRequest
+        {
+            From = At("2024-01-01 00:00"), To = At("2025-07-01 00:00"), ShardCount = 65,
+        }).ResponseAsync);
+        Assert.Equal(["to", "shard_count"], unbounded.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
+        var missing = await Assert.ThrowsAsync<RpcException>(() => LateShipment.ExportRecordedAsync(new ExportRecordedRequest()).ResponseAsync);
+        Assert.Equal(["from", "to"], missing.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
     }
 
     [Fact]
@@ -244,6 +294,28 @@ public sealed class InMemoryDecisionLedgerTests(AllInOneFixture fixture) : Decis
 public sealed class RedisDecisionLedgerTests(RedisHostFixture fixture) : DecisionLedgerTests, IClassFixture<RedisHostFixture>
 {
     protected override ServiceHost Host => fixture.Host;
+
+    [Fact]
+    public async Task An_export_skips_an_index_member_whose_write_was_lost_and_reads_records_filed_by_hour_and_bucket()
+    {
+        var merchant = "m-" + Guid.NewGuid().ToString("N")[..12];
+        var request = new RecordLateShipmentRequest { MerchantId = merchant, Case = TmallLate() };
+        request.Case.OrderId = "T-" + merchant;
+        request.Case.PaidAt = At("2025-08-01 10:00");
+        request.Case.Lines[0].ShippedAt = At("2025-08-05 10:00");
+        request.Case.EvaluatedAt = At("2025-08-06 10:00");
+        await new LateShipment.LateShipmentClient(fixture.Host.Channel).RecordAsync(request);
+        // Filed under its UTC hour and its merchant's bucket; a second member there, as a write that lost leaves it.
+        await using var admin = await fixture.Redis.ConnectAsync();
+        var key = $"penalties:ledger:late-shipment:export:{{2025080102-{LedgerExport.Bucket(merchant):D2}}}";
+        var members = await admin.GetDatabase().SortedSetRangeByValueAsync(key);
+        Assert.Equal(merchant, LedgerExport.Parse(Assert.Single(members)!)!.Value.MerchantId);
+        await admin.GetDatabase().SortedSetAddAsync(key, LedgerExport.Member(merchant, "0638884008000000000|lost"), 0);
+
+        var page = await new LateShipment.LateShipmentClient(fixture.Host.Channel).ExportRecordedAsync(new ExportRecordedRequest { From = At("2025-08-01 00:00"), To = At("2025-08-02 00:00") });
+        Assert.Equal(request.Case, Assert.Single(page.Records).Case);
+        Assert.Empty(page.NextPageToken);
+    }
 
     [Fact]
     public async Task Records_survive_a_host_restart()
