@@ -1,0 +1,42 @@
+namespace Penalties.Finance.Tests;
+
+/// <summary>The payouts file: the documented columns round-trip, and each bad row names its file, line and field.</summary>
+public class PayoutsCsvTests
+{
+    private const string Header = "platform,order_id,line_or_item,amount,currency,paid_at,payout_reference\n";
+
+    [Fact]
+    public void Payouts_written_are_read_back_exactly()
+    {
+        var ledger = Ledgers.Generate(11, 15);
+        var payouts = Ledgers.PaidExactly(ledger);
+        var text = new StringWriter();
+        PayoutsCsv.Write(text, payouts);
+        var back = PayoutsCsv.Read(new StringReader(text.ToString()), "payouts.csv").ToList();
+        Assert.Equal(payouts.Select(p => p with { Line = 0 }), back.Select(p => p with { Line = 0 }));
+        Assert.Equal(Enumerable.Range(2, payouts.Count).Select(i => (long)i), back.Select(p => p.Line));
+    }
+
+    [Theory]
+    [InlineData("tmall,O1,1,12.5x,CNY,2024-03-01T10:00:00+08:00,P1\n", 2, "amount")]
+    [InlineData("tmall,O1,1,-1,CNY,2024-03-01T10:00:00+08:00,P1\n", 2, "amount")]
+    [InlineData("tmall,O1,1,1,CNY,2024-03-01T10:00:00,P1\n", 2, "paid_at")]
+    [InlineData("tmall,O1,1,1,CNY,2024-03-01,P1\n", 2, "paid_at")]
+    [InlineData("tmall,O1,1,1,CNY,2024-03-01T10:00:00Z,P1\ntmall,,1,1,CNY,2024-03-01T10:00:00Z,P2\n", 3, "order_id")]
+    [InlineData("tmall,O1,1,1,CNY,2024-03-01T10:00:00Z,\n", 2, "payout_reference")]
+    public void A_bad_row_is_refused_naming_its_line_and_field(string rows, long line, string field)
+    {
+        var e = Assert.Throws<FinanceInputException>(() => PayoutsCsv.Read(new StringReader(Header + rows), "payouts.csv").ToList());
+        Assert.Equal(("payouts.csv", line, field), (e.File, e.Line, e.Field));
+        Assert.StartsWith($"payouts.csv:{line}: {field}: ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_column_and_an_unknown_side_are_refused()
+    {
+        var e = Assert.Throws<FinanceInputException>(() => PayoutsCsv.Read(new StringReader("platform,order_id\n"), "p.csv").ToList());
+        Assert.Equal((1L, "line_or_item"), (e.Line, e.Field));
+        e = Assert.Throws<FinanceInputException>(() => PayoutsCsv.Read(new StringReader(Header.TrimEnd() + ",side\ntmall,O1,1,1,CNY,2024-03-01T10:00:00Z,P1,merchant\n"), "p.csv").ToList());
+        Assert.Equal((2L, "side"), (e.Line, e.Field));
+    }
+}
