@@ -58,4 +58,19 @@ public class ClaimsFlowTests(AllInOneFixture fixture) : IClassFixture<AllInOneFi
         Assert.Equal(StatusCode.AlreadyExists, conflict.StatusCode);
         Assert.Contains("merchant_id 'm-flow-4' recorded, 'm-other' sent", conflict.Status.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_cli_files_the_example_claim_and_gets_it_back()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("", "claims", "file", Path.Combine(RepoPaths.Root, "examples", "claim.refused-before-payment.json"), "--server", fixture.Host.Address);
+        Assert.True(code == 0, error);
+        var claim = Google.Protobuf.JsonParser.Default.Parse<Claim>(output);
+        Assert.Equal((ClaimStatus.Decided, 1), (claim.Status, claim.Penalty.Deduction.Points));
+
+        var (getCode, got, _) = await CliRunner.RunAsync("", "claims", "get", "example-claim-1", "--server", fixture.Host.Address);
+        Assert.Equal((0, claim), (getCode, Google.Protobuf.JsonParser.Default.Parse<Claim>(got)));
+        var (missing, _, missingError) = await CliRunner.RunAsync("", "claims", "get", "never-filed", "--server", fixture.Host.Address);
+        Assert.Equal(3, missing);
+        Assert.StartsWith("NotFound:", missingError, StringComparison.Ordinal);
+    }
 }
