@@ -25,7 +25,7 @@ internal sealed record StandingRequest
 /// </summary>
 internal static class CommandLine
 {
-    public const string Usage = """
+    public const string Usage = $$"""
         penalties — decide late-shipment compensation, JD price-match payouts and merchant penalty points.
 
         Usage:
@@ -42,6 +42,7 @@ internal static class CommandLine
                                the command line (other users of the machine can read it there); prints published/unchanged
                                per version; a version that would end an already published one before now (and
                                so change which version applied to past events) is refused without --allow-backdated
+        {{ClaimCommands.Usage}}
 
         Options:
           --rules DIR          rule data folder (default: the rules/ shipped beside the program)
@@ -138,6 +139,7 @@ internal static class CommandLine
             return 2;
         }
 
+        if (positional[0] == "claims") return await ClaimCommands.RunAsync(positional, server, stdin, stdout, stderr);
         rulesDir ??= Path.Combine(AppContext.BaseDirectory, "rules");
         if (positional[0] == "rules" && positional.Count > 1 && positional[1] == "publish")
             return await RulePublishing.RunAsync(positional.Count > 2 ? positional[2] : rulesDir, server, tokenFile, allowBackdated, stdout, stderr);

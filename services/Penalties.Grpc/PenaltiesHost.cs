@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
+using Penalties.Grpc.Claims;
 using Penalties.Grpc.Services;
 using Penalties.Redis;
 using Penalties.Rules;
@@ -17,7 +18,8 @@ public enum PenaltiesServices
     PriceMatch = 2,
     PenaltyPoints = 4,
     RuleSets = 8,
-    All = LateShipment | PriceMatch | PenaltyPoints | RuleSets,
+    Claims = 16,
+    All = LateShipment | PriceMatch | PenaltyPoints | RuleSets | Claims,
 }
 
 /// <summary>The composition every host shares; a host's Program.cs only says which services and which port.</summary>
@@ -41,6 +43,7 @@ public static class PenaltiesHost
             builder.Services.AddOptions<PenaltyPointsOptions>().BindConfiguration(PenaltyPointsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         }
         if ((services & (PenaltiesServices.LateShipment | PenaltiesServices.PriceMatch)) != 0) builder.AddDecisionLedger(redis);
+        if (services.HasFlag(PenaltiesServices.Claims)) builder.AddPenaltiesClaims();
         if (redis)
         {
             builder.Services.Configure<global::Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>(o =>
@@ -62,6 +65,7 @@ public static class PenaltiesHost
         if (services.HasFlag(PenaltiesServices.PriceMatch)) app.MapGrpcService<PriceMatchService>();
         if (services.HasFlag(PenaltiesServices.PenaltyPoints)) app.MapGrpcService<PenaltyPointsService>();
         if (services.HasFlag(PenaltiesServices.RuleSets)) app.MapGrpcService<RuleSetsService>();
+        if (services.HasFlag(PenaltiesServices.Claims)) app.MapGrpcService<ClaimsService>();
         return app;
     }
 }

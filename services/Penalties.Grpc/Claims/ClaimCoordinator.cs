@@ -1,0 +1,261 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Penalties.Contracts;
+using Penalties.Contracts.V1;
+using Penalties.Core.Common;
+using Penalties.Dapr;
+
+namespace Penalties.Grpc.Claims;
+
+/// <summary>
+/// Takes a claim through its steps: (1) decide and record through the calculator's Record, (2) record a penalty-point
+/// referral through PenaltyPoints.Record, (3) save the claim with its <c>claim-decided</c> event. Steps 1 and 2 are
+/// idempotent at their services (a business key, a case id derived from the claim id), so a step is resumed by
+/// calling it again; step 3 is one conditional save (ETag), so only one of concurrent filers completes a claim.
+/// </summary>
+public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker invoker, IOptions<ClaimsOptions> options, TimeProvider time, ILogger<ClaimCoordinator> logger)
+{
+    public const int MaxClaimIdLength = 100;
+    public const string DecidedEventType = "penalties.claim.decided.v1";
+
+    /// <summary>The most times one call re-reads a claim that others saved meanwhile (each re-read finds it further along).</summary>
+    private const int MaxRaces = 5;
+
+    /// <summary>The case id a claim's referral is recorded under in PenaltyPoints.</summary>
+    public static string PenaltyCaseId(string claimId) => "claim:" + claimId;
+
+    /// <summary>File: checks the request, creates the claim or finds it, and takes it as far as it can go.</summary>
+    public async Task<Claim> FileAsync(FileClaimRequest request, DateTime? deadline, CancellationToken cancellationToken)
+    {
+        Validate(request);
+        for (int race = 0; ; race++)
+        {
+            var current = await store.GetAsync(request.ClaimId, cancellationToken);
+            if (current is null)
+            {
+                var created = new StoredClaim { Request = request.Clone(), Claim = NewClaim(request) };
+                var etag = await store.SaveAsync(created, null, null, cancellationToken);
+                if (etag is null) continue; // filed concurrently: read what the other filer saved
+                current = new ClaimVersion(created, etag);
+            }
+            else if (ProtoDiff.Differences(current.Stored.Request, request) is { Count: > 0 } differences)
+            {
+                throw new ConflictException($"claim '{request.ClaimId}' is already filed with other content: {string.Join("; ", differences)}");
+            }
+            var claim = await AdvanceAsync(current, deadline, cancellationToken);
+            if (claim is not null || race == MaxRaces) return ThrowIfRefused(claim ?? current.Stored.Claim);
+        }
+    }
+
+    public async Task<Claim> GetAsync(string claimId, CancellationToken cancellationToken)
+    {
+        var v = new ViolationList();
+        v.Required("claimId", claimId);
+        v.ThrowIfAny();
+        var found = await store.GetAsync(claimId, cancellationToken) ?? throw new NotFoundException($"claim '{CallerErrors.Cut(claimId, CallerErrors.MaxQuotedBytes)}' was never filed");
+        return found.Stored.Claim;
+    }
+
+    /// <summary>
+    /// List: the merchant's claims filed in [from, to), read day by day (China time) from the day index, filtered by
+    /// status. The page token is the day and the position in it to go on from.
+    /// </summary>
+    public async Task<ListClaimsResponse> ListAsync(ListClaimsRequest request, CancellationToken cancellationToken)
+    {
+        var v = new ViolationList();
+        v.Required("merchantId", request.MerchantId);
+        var from = Mapping.Time(request.From, "from", v);
+        var to = Mapping.Time(request.To, "to", v);
+        if (request.From is null) v.Add("from", "is required");
+        if (request.To is null) v.Add("to", "is required");
+        if (from is not null && to is not null && from >= to) v.Add("to", "must be after from");
+        else if (from is not null && to - from > TimeSpan.FromDays(MaxListDays)) v.Add("to", $"must be at most {MaxListDays} days after from");
+        if (!System.Enum.IsDefined(request.Status)) v.Add("status", $"unknown status {(int)request.Status}");
+        int size = DecisionRecording.PageSize(request.PageSize, v);
+        (DateOnly Day, int Position)? after = null;
+        if (request.PageToken.Length > 0 && (after = ClaimPageToken.Decode(request.PageToken)) is null) v.Add("pageToken", "is not a token returned by List");
+        v.ThrowIfAny();
+
+        var response = new ListClaimsResponse();
+        var (day, position) = after ?? (ChinaTime.DayOf(from!.Value), 0);
+        for (var last = ChinaTime.DayOf(to!.Value.AddTicks(-1)); day <= last; day = day.AddDays(1), position = 0)
+        {
+            var ids = await store.FiledOnAsync(request.MerchantId, day, cancellationToken);
+            while (position < ids.Count)
+            {
+                var chunk = ids.Skip(position).Take(size - response.Claims.Count).ToList();
+                foreach (var stored in await store.GetManyAsync(chunk, cancellationToken))
+                {
+                    var filed = stored.Claim.FiledAt.ToDateTimeOffset();
+                    if (filed >= from && filed < to && (request.Status == ClaimStatus.Unspecified || stored.Claim.Status == request.Status))
+                        response.Claims.Add(stored.Claim);
+                }
+                position += chunk.Count;
+                if (response.Claims.Count == size)
+                {
+                    if (position < ids.Count || day < last) response.NextPageToken = ClaimPageToken.Encode(day, position);
+                    return response;
+                }
+            }
+        }
+        return response;
+    }
+
+    /// <summary>The longest period one List reads: a page token walks it day by day.</summary>
+    public const int MaxListDays = 366;
+
+    /// <summary>The re-driver's part: takes a pending claim due for a retry further; false if it is not due.</summary>
+    public async Task<bool> RedriveAsync(string claimId, CancellationToken cancellationToken)
+    {
+        var current = await store.GetAsync(claimId, cancellationToken);
+        if (current?.Stored.Claim is not { Status: ClaimStatus.Pending } claim) return false;
+        if (claim.Pending?.NextAttemptAt is { } next && next.ToDateTimeOffset() > time.GetUtcNow()) return false;
+        await AdvanceAsync(current, time.GetUtcNow().UtcDateTime + options.Value.RedriveDeadline, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Runs the unfinished steps of a pending claim and saves where it got to. Null when another save came first
+    /// (the caller reads the claim again); the claim as saved otherwise.
+    /// </summary>
+    private async Task<Claim?> AdvanceAsync(ClaimVersion current, DateTime? deadline, CancellationToken cancellationToken)
+    {
+        if (current.Stored.Claim.Status != ClaimStatus.Pending) return current.Stored.Claim;
+        var stored = current.Stored.Clone();
+        var (request, claim) = (stored.Request, stored.Claim);
+        var call = new CallOptions(deadline: deadline, cancellationToken: cancellationToken);
+        var step = ClaimStep.RecordDecision;
+        PenaltiesEvent? outbox = null;
+        try
+        {
+            if (claim.DecisionCase == Claim.DecisionOneofCase.None) await RecordDecisionAsync(request, claim, call);
+            step = ClaimStep.RecordPenalty;
+            if (Referral(claim) is { } referral && claim.Penalty is null)
+            {
+                claim.Penalty = await new PenaltyPoints.PenaltyPointsClient(invoker.ToApp(AppIds.PenaltyPoints)).RecordAsync(new RecordPenaltyRequest
+                {
+                    MerchantId = request.MerchantId,
+                    RuleSetId = referral.RuleSetId,
+                    Violation = new Violation { CaseId = claim.PenaltyCaseId, Code = referral.Code, OccurredAt = request.LateShipment.PaidAt ?? request.LateShipment.PlacedAt },
+                }, call);
+            }
+            claim.Status = ClaimStatus.Decided;
+            claim.Pending = null;
+            claim.CompletedAt = Mapping.Time(time.GetUtcNow());
+            var decided = new PublishedEvent { Id = $"{claim.ClaimId}/decided", Topic = Topics.ClaimDecided, Type = DecidedEventType };
+            claim.Events.Add(decided);
+            outbox = new PenaltiesEvent(decided.Id, decided.Topic, decided.Type, JsonFormatter.Default.Format(claim));
+        }
+        catch (RpcException e) when (IsRefusal(e.StatusCode))
+        {
+            claim.Status = ClaimStatus.Refused;
+            claim.Pending = null;
+            claim.Refusal = new ClaimRefusal { Step = step, Code = (int)e.StatusCode, Message = e.Status.Detail };
+            claim.CompletedAt = Mapping.Time(time.GetUtcNow());
+        }
+        catch (RpcException e)
+        {
+            // Unavailable, past its deadline, or failing unexpectedly: the step is tried again later.
+            int attempts = (claim.Pending?.Attempts ?? 0) + 1;
+            claim.Pending = new PendingStep
+            {
+                Step = step,
+                Reason = $"{(step == ClaimStep.RecordDecision ? AppOf(request) : AppIds.PenaltyPoints)}: {e.StatusCode} ({CallerErrors.Cut(e.Status.Detail, CallerErrors.MaxQuotedBytes)})",
+                Attempts = attempts,
+                NextAttemptAt = Mapping.Time(time.GetUtcNow() + Backoff(attempts)),
+            };
+            LogPending(logger, claim.ClaimId, step, e.StatusCode, attempts);
+        }
+        // Not cancelled with the call: the progress made (a recorded decision) is kept for the next attempt.
+        var saved = await store.SaveAsync(stored, current.ETag, outbox, CancellationToken.None);
+        return saved is null ? null : claim;
+    }
+
+    private async Task RecordDecisionAsync(FileClaimRequest request, Claim claim, CallOptions call)
+    {
+        if (request.CaseCase == FileClaimRequest.CaseOneofCase.LateShipment)
+        {
+            claim.LateShipment = await new LateShipment.LateShipmentClient(invoker.ToApp(AppIds.LateShipment)).RecordAsync(
+                new RecordLateShipmentRequest { MerchantId = request.MerchantId, Case = request.LateShipment, Pin = request.Pin }, call);
+        }
+        else
+        {
+            claim.PriceMatch = await new PriceMatch.PriceMatchClient(invoker.ToApp(AppIds.PriceMatch)).RecordAsync(
+                new RecordPriceMatchRequest { MerchantId = request.MerchantId, ItemId = request.ItemId, Case = request.PriceMatch, Pin = request.Pin }, call);
+        }
+    }
+
+    /// <summary>The penalty-point referral a decision carries, as the rule data names it; null for none.</summary>
+    private static (string RuleSetId, string Code)? Referral(Claim claim) =>
+        claim.LateShipment?.Decision is { ReferralRuleSetId.Length: > 0, ReferralViolationCode.Length: > 0 } d ? (d.ReferralRuleSetId, d.ReferralViolationCode) : null;
+
+    /// <summary>Answers a service gives about the claim itself: the same request again would get them again.</summary>
+    private static bool IsRefusal(StatusCode code) => code is StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.AlreadyExists
+        or StatusCode.FailedPrecondition or StatusCode.OutOfRange or StatusCode.PermissionDenied or StatusCode.Unauthenticated;
+
+    private TimeSpan Backoff(int attempts)
+    {
+        var o = options.Value;
+        double seconds = o.RetryBase.TotalSeconds * Math.Pow(2, Math.Min(attempts - 1, 30));
+        return TimeSpan.FromSeconds(Math.Min(seconds, o.RetryMax.TotalSeconds));
+    }
+
+    private Claim NewClaim(FileClaimRequest request) => new()
+    {
+        ClaimId = request.ClaimId,
+        MerchantId = request.MerchantId,
+        FiledAt = request.FiledAt,
+        Kind = request.CaseCase == FileClaimRequest.CaseOneofCase.LateShipment ? ClaimKind.LateShipment : ClaimKind.PriceMatch,
+        Status = ClaimStatus.Pending,
+        PenaltyCaseId = request.CaseCase == FileClaimRequest.CaseOneofCase.LateShipment ? PenaltyCaseId(request.ClaimId) : "",
+        // The filer itself goes on at once; the re-driver steps in only if it stops (a crash, a lost connection).
+        Pending = new PendingStep { Step = ClaimStep.RecordDecision, Reason = "filed", NextAttemptAt = Mapping.Time(time.GetUtcNow() + Backoff(1)) },
+    };
+
+    private static string AppOf(FileClaimRequest request) =>
+        request.CaseCase == FileClaimRequest.CaseOneofCase.LateShipment ? AppIds.LateShipment : AppIds.PriceMatch;
+
+    /// <summary>A refused claim answers File with the status its service gave, every time it is filed.</summary>
+    private static Claim ThrowIfRefused(Claim claim) =>
+        claim is { Status: ClaimStatus.Refused, Refusal: { } r } ? throw new RpcException(new Status((StatusCode)r.Code, r.Message)) : claim;
+
+    /// <summary>INVALID_ARGUMENT listing every problem, the cases checked as their calculators check them.</summary>
+    private static void Validate(FileClaimRequest request)
+    {
+        var v = new ViolationList();
+        v.Required("claimId", request.ClaimId);
+        if (request.ClaimId.Length > MaxClaimIdLength) v.Add("claimId", $"must be at most {MaxClaimIdLength} characters long (got {request.ClaimId.Length:N0})");
+        v.Required("merchantId", request.MerchantId);
+        Mapping.Time(request.FiledAt, "filedAt", v);
+        if (request.FiledAt is null) v.Add("filedAt", "is required");
+        var inCase = new ViolationList();
+        switch (request.CaseCase)
+        {
+            case FileClaimRequest.CaseOneofCase.LateShipment:
+                Mapping.Case(inCase, Mapping.LateShipmentCase, request.LateShipment);
+                Move(inCase, v, "lateShipment");
+                break;
+            case FileClaimRequest.CaseOneofCase.PriceMatch:
+                Mapping.Case(inCase, Mapping.PriceMatchCase, request.PriceMatch);
+                Move(inCase, v, "priceMatch");
+                v.Required("itemId", request.ItemId);
+                break;
+            default:
+                v.Add("case", "one of lateShipment or priceMatch is required");
+                break;
+        }
+        v.ThrowIfAny();
+    }
+
+    /// <summary>Violations named under "case." (as the calculators name them) renamed under the request's field.</summary>
+    private static void Move(ViolationList from, ViolationList to, string field)
+    {
+        foreach (var f in from.Items)
+            to.Add(f.Field.StartsWith("case", StringComparison.Ordinal) ? field + f.Field[4..] : f.Field, f.Description);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Claim {ClaimId} pending at {Step}: {Code} (attempt {Attempts})")]
+    private static partial void LogPending(ILogger logger, string claimId, ClaimStep step, StatusCode code, int attempts);
+}

@@ -1,0 +1,25 @@
+namespace Penalties.Grpc.Claims;
+
+/// <summary>The Claims service's settings (section <c>Penalties:Claims</c>).</summary>
+public sealed class ClaimsOptions
+{
+    public const string Section = "Penalties:Claims";
+
+    /// <summary>"memory" (the embedded default) or "dapr" (the Dapr state API, through the sidecar).</summary>
+    public string Store { get; set; } = "memory";
+
+    /// <summary>The Dapr state store component holding the claims (its outbox settings publish <c>claim-decided</c>).</summary>
+    public string StateStore { get; set; } = "penalties-claims-state";
+
+    /// <summary>How long a pending claim waits before its first retry; each further retry waits twice as long.</summary>
+    public TimeSpan RetryBase { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest wait between retries of a pending claim.</summary>
+    public TimeSpan RetryMax { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the re-driver looks for pending claims due for a retry.</summary>
+    public TimeSpan RedriveInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The deadline of the calls the re-driver makes for one claim.</summary>
+    public TimeSpan RedriveDeadline { get; set; } = TimeSpan.FromSeconds(30);
+}

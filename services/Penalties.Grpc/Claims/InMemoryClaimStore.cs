@@ -1,0 +1,76 @@
+using System.Globalization;
+using Penalties.Contracts.V1;
+using Penalties.Core.Common;
+using Penalties.Dapr;
+
+namespace Penalties.Grpc.Claims;
+
+/// <summary>Claims in this process's memory (the embedded default): the outbox event is published after the commit.</summary>
+public sealed class InMemoryClaimStore(IEventPublisher publisher) : IClaimStore
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, (StoredClaim Stored, long Version)> _claims = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Merchant, DateOnly Day), List<string>> _days = [];
+    private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
+    private long _version;
+
+    public Task<ClaimVersion?> GetAsync(string claimId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_claims.TryGetValue(claimId, out var c)
+                ? new ClaimVersion(c.Stored.Clone(), c.Version.ToString(CultureInfo.InvariantCulture))
+                : null);
+        }
+    }
+
+    public Task<IReadOnlyList<StoredClaim>> GetManyAsync(IReadOnlyList<string> claimIds, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<StoredClaim> found = [.. claimIds.Where(_claims.ContainsKey).Select(id => _claims[id].Stored.Clone())];
+            return Task.FromResult(found);
+        }
+    }
+
+    public async Task<string?> SaveAsync(StoredClaim claim, string? expectedETag, PenaltiesEvent? outbox, CancellationToken cancellationToken)
+    {
+        string id = claim.Claim.ClaimId;
+        long version;
+        lock (_lock)
+        {
+            bool exists = _claims.TryGetValue(id, out var current);
+            if (exists ? expectedETag != current.Version.ToString(CultureInfo.InvariantCulture) : expectedETag is not null) return null;
+            version = ++_version;
+            _claims[id] = (claim.Clone(), version);
+            if (!exists)
+            {
+                var day = (claim.Claim.MerchantId, ChinaTime.DayOf(claim.Claim.FiledAt.ToDateTimeOffset()));
+                if (!_days.TryGetValue(day, out var ids)) _days[day] = ids = [];
+                ids.Add(id);
+            }
+            if (claim.Claim.Status == ClaimStatus.Pending) _pending.Add(id);
+            else _pending.Remove(id);
+        }
+        if (outbox is not null) await publisher.PublishAsync(outbox, cancellationToken);
+        return version.ToString(CultureInfo.InvariantCulture);
+    }
+
+    public Task<IReadOnlyList<string>> FiledOnAsync(string merchantId, DateOnly day, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<string> ids = _days.TryGetValue((merchantId, day), out var list) ? [.. list] : [];
+            return Task.FromResult(ids);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> PendingAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<string> ids = [.. _pending];
+            return Task.FromResult(ids);
+        }
+    }
+}

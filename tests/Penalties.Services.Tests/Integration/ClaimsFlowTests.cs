@@ -1,0 +1,76 @@
+using Grpc.Core;
+using Penalties.Contracts.V1;
+using Penalties.Grpc;
+using static Penalties.Services.Tests.Cases;
+
+namespace Penalties.Services.Tests.Integration;
+
+/// <summary>The embedded default end to end: the all-in-one host, no sidecar and no Redis, Claims calling the calculators over loopback.</summary>
+public class ClaimsFlowTests(AllInOneFixture fixture) : IClassFixture<AllInOneFixture>
+{
+    private readonly Claims.ClaimsClient _claims = new(fixture.Host.Channel);
+    private readonly PenaltyPoints.PenaltyPointsClient _points = new(fixture.Host.Channel);
+
+    private static FileClaimRequest RefusedBeforePayment(string claimId, string merchant)
+    {
+        var c = TmallLate();
+        c.OrderId = claimId;
+        c.PlacedAt = c.PaidAt;
+        c.PaidAt = null;
+        c.RefusedBeforePayment = true;
+        return new FileClaimRequest { ClaimId = claimId, MerchantId = merchant, FiledAt = At("2024-03-06 12:00"), LateShipment = c };
+    }
+
+    [Fact]
+    public async Task A_claim_refused_before_payment_gives_a_one_point_deduction_in_the_merchants_standing()
+    {
+        var claim = await _claims.FileAsync(RefusedBeforePayment("flow-1", "m-flow-1"), deadline: DateTime.UtcNow.AddSeconds(30));
+
+        Assert.Equal(ClaimStatus.Decided, claim.Status);
+        Assert.Equal(1, claim.Penalty.Deduction.Points);
+        var standing = (await _points.GetStandingAsync(new GetStandingRequest { MerchantId = "m-flow-1", RuleSetId = "tmall.penalty-points", AsOf = At("2024-03-10 00:00") })).Standing;
+        var deduction = Assert.Single(standing.Deductions);
+        Assert.Equal(("claim:flow-1", "REFUSE_BEFORE_PAYMENT", 1), (deduction.CaseId, deduction.Code, deduction.Points));
+        Assert.Equal(claim, await _claims.GetAsync(new GetClaimRequest { ClaimId = "flow-1" }));
+    }
+
+    [Fact]
+    public async Task Filed_concurrently_a_claim_deducts_once()
+    {
+        var claims = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => _claims.FileAsync(RefusedBeforePayment("flow-2", "m-flow-2")).ResponseAsync));
+
+        Assert.All(claims, c => Assert.Equal(ClaimStatus.Decided, c.Status));
+        Assert.Single((await _points.ListHistoryAsync(new ListHistoryRequest { MerchantId = "m-flow-2" })).Entries);
+    }
+
+    [Fact]
+    public async Task Errors_have_their_statuses()
+    {
+        var invalid = await Assert.ThrowsAsync<RpcException>(() => _claims.FileAsync(new FileClaimRequest { ClaimId = "flow-3" }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, invalid.StatusCode);
+        Assert.Contains("merchant_id", invalid.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations.Select(v => v.Field));
+        var missing = await Assert.ThrowsAsync<RpcException>(() => _claims.GetAsync(new GetClaimRequest { ClaimId = "never" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+        await _claims.FileAsync(RefusedBeforePayment("flow-4", "m-flow-4"));
+        var other = RefusedBeforePayment("flow-4", "m-flow-4");
+        other.MerchantId = "m-other";
+        var conflict = await Assert.ThrowsAsync<RpcException>(() => _claims.FileAsync(other).ResponseAsync);
+        Assert.Equal(StatusCode.AlreadyExists, conflict.StatusCode);
+        Assert.Contains("merchant_id 'm-flow-4' recorded, 'm-other' sent", conflict.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_cli_files_the_example_claim_and_gets_it_back()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("", "claims", "file", Path.Combine(RepoPaths.Root, "examples", "claim.refused-before-payment.json"), "--server", fixture.Host.Address);
+        Assert.True(code == 0, error);
+        var claim = Google.Protobuf.JsonParser.Default.Parse<Claim>(output);
+        Assert.Equal((ClaimStatus.Decided, 1), (claim.Status, claim.Penalty.Deduction.Points));
+
+        var (getCode, got, _) = await CliRunner.RunAsync("", "claims", "get", "example-claim-1", "--server", fixture.Host.Address);
+        Assert.Equal((0, claim), (getCode, Google.Protobuf.JsonParser.Default.Parse<Claim>(got)));
+        var (missing, _, missingError) = await CliRunner.RunAsync("", "claims", "get", "never-filed", "--server", fixture.Host.Address);
+        Assert.Equal(3, missing);
+        Assert.StartsWith("NotFound:", missingError, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,265 @@
+using Grpc.Core;
+using Microsoft.Extensions.Logging.Abstractions;
+using Penalties.Contracts.V1;
+using Penalties.Core.Common;
+using Penalties.Dapr;
+using Penalties.Grpc.Claims;
+using static Penalties.Services.Tests.Cases;
+
+namespace Penalties.Services.Tests.Unit;
+
+/// <summary>The Claims coordinator over the in-memory claim store and the calculators called in process.</summary>
+public sealed class ClaimCoordinatorTests : IDisposable
+{
+    private const string Merchant = "m-1";
+    private const string PointsRuleSet = "tmall.penalty-points";
+
+    private readonly ClaimCalls _calls = new();
+    private readonly RecordingPublisher _published = new();
+    private readonly MovableTime _time = new(DateTimeOffset.Parse("2024-03-10T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly CrashingStore _store;
+    private readonly ClaimCoordinator _coordinator;
+    private readonly ClaimRedriver _redriver;
+
+    public ClaimCoordinatorTests()
+    {
+        _store = new CrashingStore(new InMemoryClaimStore(_published));
+        var options = Microsoft.Extensions.Options.Options.Create(new ClaimsOptions());
+        _coordinator = new ClaimCoordinator(_store, _calls, options, _time, NullLogger<ClaimCoordinator>.Instance);
+        _redriver = new ClaimRedriver(_store, _coordinator, options, _time, NullLogger<ClaimRedriver>.Instance);
+    }
+
+    public void Dispose() => _redriver.Dispose();
+
+    /// <summary>Tmall order placed 2024-03-01 10:00, the merchant refused to trade before payment: a 1-point referral.</summary>
+    private static FileClaimRequest RefusedBeforePayment(string claimId = "claim-1")
+    {
+        var c = TmallLate();
+        c.PlacedAt = c.PaidAt;
+        c.PaidAt = null;
+        c.RefusedBeforePayment = true;
+        return new FileClaimRequest { ClaimId = claimId, MerchantId = Merchant, FiledAt = At("2024-03-06 12:00"), LateShipment = c };
+    }
+
+    private Task<Claim> File(FileClaimRequest request) => _coordinator.FileAsync(request, null, CancellationToken.None);
+
+    private async Task<IReadOnlyList<HistoryEntry>> History() =>
+        (await _calls.PenaltyPoints.ListHistory(new ListHistoryRequest { MerchantId = Merchant }, new TestServerCallContext("/penalties.v1.PenaltyPoints/ListHistory"))).Entries;
+
+    private async Task<Standing> Standing() =>
+        (await _calls.PenaltyPoints.GetStanding(new GetStandingRequest { MerchantId = Merchant, RuleSetId = PointsRuleSet, AsOf = At("2024-03-10 00:00") },
+            new TestServerCallContext("/penalties.v1.PenaltyPoints/GetStanding"))).Standing;
+
+    private static RpcException Unavailable() => new(new Status(StatusCode.Unavailable, "connection refused"));
+
+    [Fact]
+    public async Task A_claim_refused_before_payment_is_decided_with_a_one_point_deduction_and_announced()
+    {
+        var claim = await File(RefusedBeforePayment());
+
+        Assert.Equal(ClaimStatus.Decided, claim.Status);
+        Assert.Null(claim.Pending);
+        Assert.Equal(LateShipmentOutcome.RefusedBeforePayment, claim.LateShipment.Decision.Outcome);
+        Assert.Equal(("claim:claim-1", "REFUSE_BEFORE_PAYMENT", 1), (claim.Penalty.Deduction.CaseId, claim.Penalty.Deduction.Code, claim.Penalty.Deduction.Points));
+        var deduction = Assert.Single((await Standing()).Deductions);
+        Assert.Equal(("claim:claim-1", 1), (deduction.CaseId, deduction.Points));
+        var e = Assert.Single(_published.Events);
+        Assert.Equal(("claim-1/decided", Topics.ClaimDecided, ClaimCoordinator.DecidedEventType), (e.Id, e.Topic, e.Type));
+        Assert.Equal(claim.Events.Single().Id, e.Id);
+        Assert.Equal(ClaimStatus.Decided, Google.Protobuf.JsonParser.Default.Parse<Claim>(e.Data).Status);
+        Assert.Equal(claim, await _coordinator.GetAsync("claim-1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_claim_that_is_no_referral_records_no_penalty()
+    {
+        var claim = await File(new FileClaimRequest { ClaimId = "late-1", MerchantId = Merchant, FiledAt = At("2024-03-06 12:00"), LateShipment = TmallLate() });
+
+        Assert.Equal(ClaimStatus.Decided, claim.Status);
+        Assert.Equal(TmallLatePayout, Value(claim.LateShipment.Decision.BuyerPayout));
+        Assert.Null(claim.Penalty);
+        Assert.False(_calls.Calls.ContainsKey("/penalties.v1.PenaltyPoints/Record"));
+    }
+
+    [Fact]
+    public async Task Filed_64_times_concurrently_a_claim_gives_one_deduction_one_event_and_the_same_answer()
+    {
+        var claims = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(() => File(RefusedBeforePayment()))));
+
+        Assert.All(claims, c => Assert.Equal(ClaimStatus.Decided, c.Status));
+        Assert.Single(claims.Select(c => c.ToString()).Distinct());
+        Assert.Single(await History());
+        Assert.Single(_published.Events);
+    }
+
+    [Fact]
+    public async Task Filed_again_a_decided_claim_answers_the_same_claim_without_calling_anything()
+    {
+        var first = await File(RefusedBeforePayment());
+        int calls = _calls.Calls.Values.Sum();
+
+        Assert.Equal(first, await File(RefusedBeforePayment()));
+        Assert.Equal(calls, _calls.Calls.Values.Sum());
+        Assert.Single(_published.Events);
+    }
+
+    [Fact]
+    public async Task PenaltyPoints_unavailable_leaves_the_claim_pending_and_the_redriver_completes_it()
+    {
+        _calls.Fault = m => m == "/penalties.v1.PenaltyPoints/Record" ? Unavailable() : null;
+
+        var pending = await File(RefusedBeforePayment());
+        Assert.Equal(ClaimStatus.Pending, pending.Status);
+        Assert.Equal(ClaimStep.RecordPenalty, pending.Pending.Step);
+        Assert.Contains("penalties-penalty-points: Unavailable", pending.Pending.Reason, StringComparison.Ordinal);
+        Assert.Equal(LateShipmentOutcome.RefusedBeforePayment, pending.LateShipment.Decision.Outcome); // step 1 is kept
+        Assert.Empty(_published.Events);
+
+        await _redriver.RedriveDueAsync(CancellationToken.None); // not due yet: nothing happens
+        Assert.Equal(ClaimStatus.Pending, (await _coordinator.GetAsync("claim-1", CancellationToken.None)).Status);
+
+        _calls.Fault = _ => null;
+        _time.Now = pending.Pending.NextAttemptAt.ToDateTimeOffset();
+        await _redriver.RedriveDueAsync(CancellationToken.None);
+
+        var done = await _coordinator.GetAsync("claim-1", CancellationToken.None);
+        Assert.Equal(ClaimStatus.Decided, done.Status);
+        Assert.Equal(1, done.Penalty.Deduction.Points);
+        Assert.Single(await History());
+        Assert.Single(_published.Events);
+        Assert.Equal(1, _calls.Calls["/penalties.v1.LateShipment/Record"]); // the recorded step was not repeated
+    }
+
+    [Fact]
+    public async Task Retries_of_a_pending_claim_back_off_exponentially()
+    {
+        _calls.Fault = m => m == "/penalties.v1.LateShipment/Record" ? new RpcException(new Status(StatusCode.DeadlineExceeded, "late")) : null;
+        var filedAt = _time.Now;
+        var first = (await File(RefusedBeforePayment())).Pending;
+        Assert.Equal(new ClaimsOptions().RetryBase, first.NextAttemptAt.ToDateTimeOffset() - filedAt);
+        _time.Now = first.NextAttemptAt.ToDateTimeOffset();
+        await _redriver.RedriveDueAsync(CancellationToken.None);
+        var second = (await _coordinator.GetAsync("claim-1", CancellationToken.None)).Pending;
+
+        Assert.Equal((ClaimStep.RecordDecision, 1, 2), (first.Step, first.Attempts, second.Attempts));
+        var retryBase = new ClaimsOptions().RetryBase;
+        Assert.Equal(2 * retryBase, second.NextAttemptAt.ToDateTimeOffset() - _time.Now);
+    }
+
+    [Fact]
+    public async Task The_same_claim_id_with_other_content_is_ALREADY_EXISTS_naming_what_differs()
+    {
+        await File(RefusedBeforePayment());
+        var other = RefusedBeforePayment();
+        other.LateShipment.OrderId = "T-2";
+
+        var e = await Assert.ThrowsAsync<ConflictException>(() => File(other));
+        Assert.Contains("claim 'claim-1' is already filed with other content", e.Message, StringComparison.Ordinal);
+        Assert.Contains("late_shipment.order_id 'T-1' recorded, 'T-2' sent", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_crash_between_steps_is_resumed_by_the_redriver_with_one_decision_and_one_deduction()
+    {
+        _store.CrashOn = c => c.Claim.Status == ClaimStatus.Decided; // the process dies before the final save
+        await Assert.ThrowsAsync<IOException>(() => File(RefusedBeforePayment()));
+        Assert.Equal(ClaimStatus.Pending, (await _coordinator.GetAsync("claim-1", CancellationToken.None)).Status);
+        Assert.Empty(_published.Events); // the failed save published nothing
+
+        _store.CrashOn = _ => false;
+        _time.Now += TimeSpan.FromMinutes(1);
+        await _redriver.RedriveDueAsync(CancellationToken.None);
+
+        var done = await _coordinator.GetAsync("claim-1", CancellationToken.None);
+        Assert.Equal(ClaimStatus.Decided, done.Status);
+        Assert.True(done.LateShipment.Replay); // the calculator answered its first record again
+        Assert.True(done.Penalty.Replay);
+        Assert.Single(await History());
+        Assert.Single(_published.Events);
+    }
+
+    [Fact]
+    public async Task A_save_that_loses_to_another_publishes_nothing()
+    {
+        var store = new InMemoryClaimStore(_published);
+        var claim = new StoredClaim { Request = RefusedBeforePayment(), Claim = new Claim { ClaimId = "c", MerchantId = Merchant, FiledAt = At("2024-03-06 12:00"), Status = ClaimStatus.Pending } };
+        var etag = await store.SaveAsync(claim, null, null, CancellationToken.None);
+        Assert.NotNull(await store.SaveAsync(claim, etag, null, CancellationToken.None));
+
+        claim.Claim.Status = ClaimStatus.Decided;
+        Assert.Null(await store.SaveAsync(claim, etag, new PenaltiesEvent("c/decided", Topics.ClaimDecided, "t", "{}"), CancellationToken.None));
+        Assert.Null(await store.SaveAsync(claim, null, new PenaltiesEvent("c/decided", Topics.ClaimDecided, "t", "{}"), CancellationToken.None));
+        Assert.Empty(_published.Events);
+        Assert.Equal(["c"], await store.PendingAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_refusal_by_the_calculator_is_final_and_answered_again_on_every_filing()
+    {
+        var request = RefusedBeforePayment();
+        request.Pin = new RulePin { RuleSetId = "tmall.late-shipment", Version = 99 };
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => File(request));
+        Assert.Equal(StatusCode.NotFound, e.StatusCode);
+        var again = await Assert.ThrowsAsync<RpcException>(() => File(request));
+        Assert.Equal((e.StatusCode, e.Status.Detail), (again.StatusCode, again.Status.Detail));
+        var claim = await _coordinator.GetAsync("claim-1", CancellationToken.None);
+        Assert.Equal((ClaimStatus.Refused, ClaimStep.RecordDecision), (claim.Status, claim.Refusal.Step));
+        Assert.Empty(await _store.PendingAsync(CancellationToken.None));
+        Assert.Empty(_published.Events);
+    }
+
+    [Fact]
+    public async Task Invalid_input_lists_every_violation_under_the_request_fields()
+    {
+        var request = RefusedBeforePayment("");
+        request.MerchantId = "";
+        request.LateShipment.OrderId = "";
+
+        var e = await Assert.ThrowsAsync<InvalidCaseException>(() => File(request));
+        Assert.Equal(["claimId", "merchantId", "lateShipment.orderId"], e.Violations.Select(v => v.Field));
+        var none = await Assert.ThrowsAsync<InvalidCaseException>(() => File(new FileClaimRequest { ClaimId = "x", MerchantId = Merchant, FiledAt = At("2024-03-06 12:00") }));
+        Assert.Equal("case", Assert.Single(none.Violations).Field);
+        Assert.Empty(_calls.Calls);
+    }
+
+    [Fact]
+    public async Task List_pages_a_merchants_claims_by_day_and_filters_by_status()
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            var r = RefusedBeforePayment($"c{i}");
+            r.LateShipment.OrderId = $"T-{i}";
+            r.FiledAt = At($"2024-03-0{i + 1} 12:00");
+            await File(r);
+        }
+        var request = new ListClaimsRequest { MerchantId = Merchant, From = At("2024-03-02 00:00"), To = At("2024-03-05 00:00"), PageSize = 2 };
+        var first = await _coordinator.ListAsync(request, CancellationToken.None);
+        request.PageToken = first.NextPageToken;
+        var second = await _coordinator.ListAsync(request, CancellationToken.None);
+
+        Assert.Equal(["c1", "c2"], first.Claims.Select(c => c.ClaimId));
+        Assert.Equal(["c3"], second.Claims.Select(c => c.ClaimId));
+        Assert.Empty(second.NextPageToken);
+        Assert.Empty((await _coordinator.ListAsync(new ListClaimsRequest { MerchantId = Merchant, From = request.From, To = request.To, Status = ClaimStatus.Pending }, CancellationToken.None)).Claims);
+        var bad = await Assert.ThrowsAsync<InvalidCaseException>(() => _coordinator.ListAsync(new ListClaimsRequest { MerchantId = Merchant, PageToken = "!" }, CancellationToken.None));
+        Assert.Equal(["from", "to", "pageToken"], bad.Violations.Select(v => v.Field));
+    }
+
+    /// <summary>An in-memory store whose save fails (as a process dying before it) when <see cref="CrashOn"/> says so.</summary>
+    private sealed class CrashingStore(IClaimStore inner) : IClaimStore
+    {
+        public Func<StoredClaim, bool> CrashOn { get; set; } = _ => false;
+
+        public Task<ClaimVersion?> GetAsync(string claimId, CancellationToken cancellationToken) => inner.GetAsync(claimId, cancellationToken);
+
+        public Task<IReadOnlyList<StoredClaim>> GetManyAsync(IReadOnlyList<string> claimIds, CancellationToken cancellationToken) => inner.GetManyAsync(claimIds, cancellationToken);
+
+        public Task<string?> SaveAsync(StoredClaim claim, string? expectedETag, PenaltiesEvent? outbox, CancellationToken cancellationToken) =>
+            CrashOn(claim) ? throw new IOException("crashed before the save") : inner.SaveAsync(claim, expectedETag, outbox, cancellationToken);
+
+        public Task<IReadOnlyList<string>> FiledOnAsync(string merchantId, DateOnly day, CancellationToken cancellationToken) => inner.FiledOnAsync(merchantId, day, cancellationToken);
+
+        public Task<IReadOnlyList<string>> PendingAsync(CancellationToken cancellationToken) => inner.PendingAsync(cancellationToken);
+    }
+}
