@@ -13,7 +13,7 @@ internal static class AssessCommands
     {
         var command = new Command(lateShipment ? "late-shipment" : "price-match",
             lateShipment ? "assess a late-shipment / out-of-stock claim" : "assess a JD 买贵双倍赔 (price-match) claim");
-        var file = new Argument<string?>("FILE") { Description = "the case as JSON ('-' or none: stdin)", Arity = ArgumentArity.ZeroOrOne };
+        var file = Cli.FileArgument("the case as JSON ('-' or none: stdin)");
         var pin = new Option<string?>("--pin") { Description = "use this version instead of the one in force", HelpName = "ID@VERSION[#sha256:HASH]" };
         var format = new Option<string>("--format") { Description = "json: the contract's decision message in proto3 JSON; text: the explanation", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "text");

@@ -28,7 +28,7 @@ internal static class BatchRun
         bool csvIn = o.Csv || o.Input.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
         bool csvOut = o.Csv || (o.OutFile?.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ?? false);
         string name = o.Input == "-" ? "stdin" : o.Input;
-        await using var file = o.Input == "-" ? null : new FileStream(o.Input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        await using var file = o.Input == "-" ? null : Cli.OpenRead(o.Input);
         using var fileReader = file is null ? null : new StreamReader(file);
         var reader = fileReader ?? cli.In;
         await using var outFile = o.OutFile is null ? null : new StreamWriter(o.OutFile);

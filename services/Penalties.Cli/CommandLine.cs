@@ -140,7 +140,16 @@ internal sealed class Cli(TextReader stdin, TextWriter stdout, TextWriter stderr
     public async Task<T> ReadJson<T>(string? file, string root)
     {
         string name = file is null or "-" ? "stdin" : file;
-        var json = file is null or "-" ? await In.ReadToEndAsync() : await File.ReadAllTextAsync(file);
+        string json;
+        if (file is null or "-")
+        {
+            json = await In.ReadToEndAsync();
+        }
+        else
+        {
+            using var reader = new StreamReader(OpenRead(file));
+            json = await reader.ReadToEndAsync();
+        }
         try
         {
             return JsonSerializer.Deserialize<T>(json, JsonSetup.Options) ?? throw new CommandLine.InputException($"{name}: empty input");
@@ -150,6 +159,31 @@ internal sealed class Cli(TextReader stdin, TextWriter stdout, TextWriter stderr
             var where = e.LineNumber is { } line ? $"line {line + 1}" : "input";
             throw new CommandLine.InputException($"{name}: {where}: {JsonPath(root, e.Path)}: {JsonSetup.Reason(e)}");
         }
+    }
+
+    /// <summary>Opens an input file; a file that is not there is a user error naming it.</summary>
+    public static FileStream OpenRead(string file)
+    {
+        try
+        {
+            return new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new CommandLine.InputException($"{file}: no such file");
+        }
+    }
+
+    /// <summary>The optional FILE argument of a command; a token like an option is an unknown option, not a file name.</summary>
+    public static Argument<string?> FileArgument(string description)
+    {
+        var file = new Argument<string?>("FILE") { Description = description, Arity = ArgumentArity.ZeroOrOne };
+        file.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && result.Tokens[0].Value is { Length: > 1 } text && text[0] == '-')
+                result.AddError($"unknown option '{text}'");
+        });
+        return file;
     }
 
     /// <summary>"$.lines[0].shippedAt" under "request.case" → "request.case.lines[0].shipped_at": the contract's field paths.</summary>

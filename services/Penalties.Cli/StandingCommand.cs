@@ -21,7 +21,7 @@ internal static class StandingCommand
     public static Command Create(Cli cli)
     {
         var command = new Command("standing", "a merchant's penalty-point standing (or a preview of one more violation)");
-        var file = new Argument<string?>("FILE") { Description = "the history as JSON ('-' or none: stdin)", Arity = ArgumentArity.ZeroOrOne };
+        var file = Cli.FileArgument("the history as JSON ('-' or none: stdin)");
         var format = new Option<string>("--format") { Description = "json or text", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "text");
         command.Arguments.Add(file);
