@@ -283,7 +283,7 @@ internal static class Csv
             if (record.BadField >= 0)
             {
                 var column = header[Math.Min(record.BadField, header.Length - 1)];
-                throw Bad(column, "a quote is not closed on its line (or is followed by more text); the row is skipped and reading goes on at the next line");
+                throw Bad(column, "a quote is not closed on its line (or text follows a closing quote); the row is refused, reading goes on at the next line");
             }
         }
 

@@ -32,7 +32,7 @@ internal static class JsonSetup
         return at > 0 ? e.Message[..at] : e.Message;
     }
 
-    /// <summary>Instants as <see cref="Instants"/> reads them.</summary>
+    /// <summary>Instants as <see cref="Instants"/> reads them: with an offset, never in the machine's zone.</summary>
     private sealed class InstantConverter : JsonConverter<DateTimeOffset>
     {
         public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
