@@ -116,6 +116,12 @@ internal static class Csv
         {
             line++;
             if (string.IsNullOrWhiteSpace(text)) continue;
+            if (!text.Contains('"', StringComparison.Ordinal))
+            {
+                // Without quotes RFC 4180 is a split at commas; only quoted lines need the parser.
+                yield return new Record(line, text.Split(','), -1);
+                continue;
+            }
             badField = -1;
             using var parser = new CsvParser(new StringReader(text), config);
             var fields = parser.Read() ? parser.Record ?? [] : [];

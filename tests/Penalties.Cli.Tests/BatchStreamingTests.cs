@@ -118,3 +118,21 @@ public class BatchStreamingTests
         Assert.Contains("answered Unavailable", error, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Money as exact decimal text, where {units, nanos} read as floats do not sum exactly.</summary>
+public class DecimalMoneyTests
+{
+    [Fact]
+    public async Task Money_decimal_writes_every_amount_as_exact_decimal_text()
+    {
+        var root = Path.GetDirectoryName(RepoRules.Directory)!;
+        var (code, output, error) = await CliRunner.RunAsync("", "late-shipment", Path.Combine(root, "examples/late-shipment.tmall.json"), "--money", "decimal", "--rules", RepoRules.Directory);
+        Assert.True(code == 0, error);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var payout = doc.RootElement.GetProperty("buyerPayout");
+        Assert.Equal("CNY", payout.GetProperty("currencyCode").GetString());
+        Assert.Equal("450.00", payout.GetProperty("amount").GetString());
+        Assert.False(payout.TryGetProperty("units", out _));
+        Assert.Equal("450.00", doc.RootElement.GetProperty("lines")[0].GetProperty("buyerPayout").GetProperty("amount").GetString());
+    }
+}
