@@ -21,8 +21,13 @@ internal abstract class Assessor : IDisposable
 {
     public abstract Task<ItemResult> AssessAsync(int line, object c, RulePin? pin, CancellationToken token);
 
-    /// <summary>Assesses many cases; on a server this is one AssessStream call.</summary>
-    public abstract IAsyncEnumerable<ItemResult> AssessManyAsync(IEnumerable<(int Line, object Case)> cases, RulePin? pin, CancellationToken token);
+    /// <summary>
+    /// Assesses a batch as it is read, answering each item in order (an item that is already an error passes through);
+    /// on a server this is one AssessStream call.
+    /// </summary>
+    public abstract IAsyncEnumerable<(BatchItem Item, ItemResult Result)> AssessManyAsync(IAsyncEnumerable<BatchItem> items, RulePin? pin, CancellationToken token);
+
+    private static ItemResult Refused(BatchItem item) => new(item.Line, null, item.Error);
 
     public virtual void Dispose()
     {
@@ -39,14 +44,10 @@ internal abstract class Assessor : IDisposable
     {
         public override Task<ItemResult> AssessAsync(int line, object c, RulePin? pin, CancellationToken token) => Task.FromResult(Assess(line, c, pin));
 
-        public override async IAsyncEnumerable<ItemResult> AssessManyAsync(IEnumerable<(int Line, object Case)> cases, RulePin? pin, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+        public override async IAsyncEnumerable<(BatchItem Item, ItemResult Result)> AssessManyAsync(IAsyncEnumerable<BatchItem> items, RulePin? pin, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
         {
-            foreach (var (line, c) in cases)
-            {
-                token.ThrowIfCancellationRequested();
-                yield return Assess(line, c, pin);
-            }
-            await Task.CompletedTask;
+            await foreach (var item in items.WithCancellation(token))
+                yield return (item, item.Case is null ? Refused(item) : Assess(item.Line, item.Case, pin));
         }
 
         private ItemResult Assess(int line, object c, RulePin? pin)
@@ -107,38 +108,99 @@ internal abstract class Assessor : IDisposable
             }
         }
 
-        public override IAsyncEnumerable<ItemResult> AssessManyAsync(IEnumerable<(int Line, object Case)> cases, RulePin? pin, CancellationToken token)
-        {
-            var list = cases.ToList();
-            if (list.Count == 0) return AsyncEnumerable.Empty<ItemResult>();
-            return list[0].Case is CoreLate.LateShipmentCase
-                ? Stream(new LateShipment.LateShipmentClient(_channel).AssessStream(cancellationToken: token), list,
-                    (id, c) => new AssessLateShipmentStreamRequest { CorrelationId = id, Request = new AssessLateShipmentRequest { Case = Mapping.Case((CoreLate.LateShipmentCase)c), Pin = Pin(pin), View = _view } },
-                    r => (r.CorrelationId, r.Decision, r.Error), token)
-                : Stream(new PriceMatch.PriceMatchClient(_channel).AssessStream(cancellationToken: token), list,
-                    (id, c) => new AssessPriceMatchStreamRequest { CorrelationId = id, Request = new AssessPriceMatchRequest { Case = Mapping.Case((CorePrice.PriceMatchCase)c), Pin = Pin(pin), View = _view } },
-                    r => (r.CorrelationId, r.Decision, r.Error), token);
-        }
+        /// <summary>Most cases sent and not yet answered: the writer waits for answers beyond it, so memory stays bounded.</summary>
+        private const int Window = 512;
 
-        /// <summary>Writes every case on one AssessStream call (line numbers as correlation ids) while reading the answers.</summary>
-        private static async IAsyncEnumerable<ItemResult> Stream<TRequest, TResponse>(AsyncDuplexStreamingCall<TRequest, TResponse> call, List<(int Line, object Case)> cases,
-            Func<string, object, TRequest> request, Func<TResponse, (string Id, IMessage? Decision, ItemError? Error)> read,
+        public override async IAsyncEnumerable<(BatchItem Item, ItemResult Result)> AssessManyAsync(IAsyncEnumerable<BatchItem> items, RulePin? pin,
             [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
         {
+            // The first item tells the kind of the batch; the stream is opened only when there is a case to send.
+            await using var e = items.GetAsyncEnumerator(token);
+            var first = new List<BatchItem>();
+            while (await e.MoveNextAsync())
+            {
+                first.Add(e.Current);
+                if (e.Current.Case is not null) break;
+            }
+            var kind = first.Count > 0 ? first[^1].Case : null;
+            if (kind is null)
+            {
+                foreach (var item in first) yield return (item, Refused(item));
+                yield break;
+            }
+            var rest = Concat(first, e, token);
+            var results = kind is CoreLate.LateShipmentCase
+                ? Stream(new LateShipment.LateShipmentClient(_channel).AssessStream(cancellationToken: token), rest,
+                    (id, c) => new AssessLateShipmentStreamRequest { CorrelationId = id, Request = new AssessLateShipmentRequest { Case = Mapping.Case((CoreLate.LateShipmentCase)c), Pin = Pin(pin), View = _view } },
+                    r => (r.CorrelationId, r.Decision, r.Error), token)
+                : Stream(new PriceMatch.PriceMatchClient(_channel).AssessStream(cancellationToken: token), rest,
+                    (id, c) => new AssessPriceMatchStreamRequest { CorrelationId = id, Request = new AssessPriceMatchRequest { Case = Mapping.Case((CorePrice.PriceMatchCase)c), Pin = Pin(pin), View = _view } },
+                    r => (r.CorrelationId, r.Decision, r.Error), token);
+            await foreach (var result in results) yield return result;
+        }
+
+        private static async IAsyncEnumerable<BatchItem> Concat(List<BatchItem> first, IAsyncEnumerator<BatchItem> rest, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+        {
+            foreach (var item in first) yield return item;
+            while (await rest.MoveNextAsync())
+            {
+                token.ThrowIfCancellationRequested();
+                yield return rest.Current;
+            }
+        }
+
+        /// <summary>
+        /// Sends the cases on one AssessStream call (line numbers as correlation ids) while reading the answers, which
+        /// come in order: a bounded queue of the items sent keeps at most <see cref="Window"/> unanswered.
+        /// </summary>
+        private static async IAsyncEnumerable<(BatchItem Item, ItemResult Result)> Stream<TRequest, TResponse>(AsyncDuplexStreamingCall<TRequest, TResponse> call,
+            IAsyncEnumerable<BatchItem> items, Func<string, object, TRequest> request, Func<TResponse, (string Id, IMessage? Decision, ItemError? Error)> read,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+            var sent = System.Threading.Channels.Channel.CreateBounded<BatchItem>(new System.Threading.Channels.BoundedChannelOptions(Window) { SingleReader = true, SingleWriter = true });
             using (call)
             {
                 var writer = Task.Run(async () =>
                 {
-                    foreach (var (line, c) in cases)
-                        await call.RequestStream.WriteAsync(request(line.ToString(System.Globalization.CultureInfo.InvariantCulture), c), token);
-                    await call.RequestStream.CompleteAsync();
-                }, token);
-                await foreach (var response in call.ResponseStream.ReadAllAsync(token))
+                    try
+                    {
+                        await foreach (var item in items.WithCancellation(stop.Token))
+                        {
+                            await sent.Writer.WriteAsync(item, stop.Token);
+                            if (item.Case is not null)
+                                await call.RequestStream.WriteAsync(request(item.Line.ToString(System.Globalization.CultureInfo.InvariantCulture), item.Case), stop.Token);
+                        }
+                        await call.RequestStream.CompleteAsync();
+                        sent.Writer.Complete();
+                    }
+                    catch (Exception e)
+                    {
+                        sent.Writer.Complete(e);
+                    }
+                }, stop.Token);
+                try
                 {
-                    var (id, decision, error) = read(response);
-                    yield return new ItemResult(int.Parse(id, System.Globalization.CultureInfo.InvariantCulture), error is null ? decision : null, error);
+                    await foreach (var item in sent.Reader.ReadAllAsync(stop.Token))
+                    {
+                        if (item.Case is null)
+                        {
+                            yield return (item, Refused(item));
+                            continue;
+                        }
+                        if (!await call.ResponseStream.MoveNext(stop.Token))
+                            throw new RpcException(new Status(StatusCode.Internal, $"the stream ended before the answer for line {item.Line}"));
+                        var (id, decision, error) = read(call.ResponseStream.Current);
+                        if (id != item.Line.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                            throw new RpcException(new Status(StatusCode.Internal, $"the answer for line {id} came where line {item.Line} was expected"));
+                        yield return (item, new ItemResult(item.Line, error is null ? decision : null, error));
+                    }
                 }
-                await writer;
+                finally
+                {
+                    await stop.CancelAsync();
+                    await writer;
+                }
             }
         }
 

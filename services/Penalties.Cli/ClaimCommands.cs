@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
@@ -6,58 +7,66 @@ using Penalties.Contracts.V1;
 namespace Penalties.Cli;
 
 /// <summary>
-/// `penalties claims file [FILE|-] [--server URL]` and `penalties claims get ID [--server URL]`: a Claims service
-/// (default the all-in-one host on 127.0.0.1:5100); the request and the claim in proto3 JSON.
+/// `penalties claims file [FILE|-]` and `penalties claims get ID`: a Claims service at --server (default the all-in-one
+/// host on 127.0.0.1:5100); the request and the claim in proto3 JSON.
 /// </summary>
 internal static class ClaimCommands
 {
     public const string DefaultServer = "http://127.0.0.1:5100";
 
-    public const string Usage = """
-          penalties claims file [FILE|-] [--server URL]  file a claim (a FileClaimRequest in proto3 JSON) with a Claims
-                               service (default the all-in-one host, http://127.0.0.1:5100); prints the claim
-          penalties claims get ID [--server URL]   a filed claim as it stands
-        """;
-
-    public static async Task<int> RunAsync(IReadOnlyList<string> positional, string? server, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    public static Command Create(Cli cli)
     {
-        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(server ?? DefaultServer);
-        var client = new Claims.ClaimsClient(channel);
+        var claims = new Command("claims", $"file a claim with the Claims service and read it back (--server, default {DefaultServer})");
+        var file = Cli.FileArgument("a FileClaimRequest in proto3 JSON (default: stdin)");
+        var fileCommand = new Command("file", "file a claim: decided, recorded and published once, however often it is filed") { file };
+        fileCommand.SetAction((r, _) => cli.Guard(r, () => Call(cli, r, async client =>
+        {
+            string? path = r.GetValue(file);
+            string json;
+            if (path is null or "-") json = await cli.In.ReadToEndAsync();
+            else
+            {
+                using var reader = new StreamReader(Cli.OpenRead(path));
+                json = await reader.ReadToEndAsync();
+            }
+            FileClaimRequest request;
+            try
+            {
+                request = JsonParser.Default.Parse<FileClaimRequest>(json);
+            }
+            catch (InvalidProtocolBufferException e)
+            {
+                throw new CommandLine.InputException($"{path ?? "stdin"}: {e.Message}");
+            }
+            return await client.FileAsync(request, deadline: DateTime.UtcNow.AddSeconds(30));
+        })));
+        var id = new Argument<string>("ID") { Description = "the claim id" };
+        var getCommand = new Command("get", "a filed claim as it stands") { id };
+        getCommand.SetAction((r, _) => cli.Guard(r, () => Call(cli, r,
+            async client => await client.GetAsync(new GetClaimRequest { ClaimId = r.GetValue(id) }, deadline: DateTime.UtcNow.AddSeconds(30)))));
+        claims.Subcommands.Add(fileCommand);
+        claims.Subcommands.Add(getCommand);
+        return claims;
+    }
+
+    /// <summary>One call, its claim printed; refusals as one line per field (exit 2), a conflict or an unknown claim exit 3.</summary>
+    private static async Task<int> Call(Cli cli, ParseResult r, Func<Claims.ClaimsClient, Task<Claim>> call)
+    {
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(cli.ServerUrl(r) ?? DefaultServer);
         try
         {
-            Claim claim;
-            switch (positional.Count > 1 ? positional[1] : "")
-            {
-                case "file":
-                {
-                    string json = positional.Count > 2 && positional[2] != "-" ? await File.ReadAllTextAsync(positional[2]) : await stdin.ReadToEndAsync();
-                    claim = await client.FileAsync(JsonParser.Default.Parse<FileClaimRequest>(json), deadline: DateTime.UtcNow.AddSeconds(30));
-                    break;
-                }
-                case "get" when positional.Count > 2:
-                    claim = await client.GetAsync(new GetClaimRequest { ClaimId = positional[2] }, deadline: DateTime.UtcNow.AddSeconds(30));
-                    break;
-                default:
-                    await stderr.WriteLineAsync("usage:" + Environment.NewLine + Usage);
-                    return 2;
-            }
-            await stdout.WriteLineAsync(ProtoJson.Format(claim));
+            await cli.Out.WriteLineAsync(ProtoJson.Format(await call(new Claims.ClaimsClient(channel))));
             return 0;
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            await stderr.WriteLineAsync($"invalid input: {e.Message}");
-            return 2;
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
         {
-            foreach (var v in e.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations ?? []) await stderr.WriteLineAsync($"invalid input: {v.Field}: {v.Description}");
+            foreach (var v in e.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations ?? []) await cli.Err.WriteLineAsync($"invalid input: {v.Field}: {v.Description}");
             return 2;
         }
-        catch (RpcException e)
+        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.AlreadyExists or StatusCode.FailedPrecondition)
         {
-            await stderr.WriteLineAsync($"{e.StatusCode}: {e.Status.Detail}");
-            return e.StatusCode is StatusCode.NotFound or StatusCode.AlreadyExists or StatusCode.FailedPrecondition ? 3 : 1;
+            await cli.Err.WriteLineAsync($"{e.StatusCode}: {e.Status.Detail}");
+            return 3;
         }
     }
 }

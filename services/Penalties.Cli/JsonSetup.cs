@@ -25,19 +25,20 @@ internal static class JsonSetup
         return o;
     }
 
-    /// <summary>
-    /// Instants must say which instant they are: an ISO 8601 date-time with 'Z' or an explicit offset.
-    /// A bare local time would otherwise be read in the machine's own time zone.
-    /// </summary>
+    /// <summary>The reason of a JSON error without the position System.Text.Json appends (the caller names line and field itself).</summary>
+    public static string Reason(JsonException e)
+    {
+        var at = e.Message.IndexOf(" Path: ", StringComparison.Ordinal);
+        return at > 0 ? e.Message[..at] : e.Message;
+    }
+
+    /// <summary>Instants as <see cref="Instants"/> reads them: with an offset, never in the machine's zone.</summary>
     private sealed class InstantConverter : JsonConverter<DateTimeOffset>
     {
         public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             var text = reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new JsonException("an instant must be a string");
-            bool hasZone = text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
-            if (!hasZone || !DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value))
-                throw new JsonException($"'{text}' is not an instant: use ISO 8601 with an offset, e.g. 2024-03-01T10:00:00+08:00 or 2024-03-01T02:00:00Z");
-            return value;
+            return Instants.TryParse(text, out var value) ? value : throw new JsonException(Instants.Refusal(text));
         }
 
         public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
@@ -58,4 +59,21 @@ internal static class JsonSetup
             writer.WriteEndObject();
         }
     }
+}
+
+/// <summary>
+/// Instants must say which instant they are: an ISO 8601 date-time with 'Z' or an explicit offset.
+/// A bare local time would otherwise be read in the machine's own time zone.
+/// </summary>
+internal static class Instants
+{
+    public static bool TryParse(string text, out DateTimeOffset value)
+    {
+        bool hasZone = text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
+        value = default;
+        return hasZone && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out value);
+    }
+
+    public static string Refusal(string text) =>
+        $"'{text}' is not an instant: use ISO 8601 with an offset, e.g. 2024-03-01T10:00:00+08:00 or 2024-03-01T02:00:00Z";
 }
