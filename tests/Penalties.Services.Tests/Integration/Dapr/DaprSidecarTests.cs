@@ -92,10 +92,13 @@ public class DaprSidecarTests(RedisServer redis) : IClassFixture<RedisServer>
         Assert.Equal((AppIds.LateShipment, "/penalties.v1.LateShipment/Assess"), (call.AppId, call.Method));
         Assert.NotNull(call.GrpcTimeout); // the served call's deadline, sent on to the sidecar and by it to the app
 
-        // An app id nobody fronts is UNAVAILABLE, as daprd answers a name it cannot resolve.
+        // An app id nobody fronts, or an app that is down, is UNAVAILABLE, as daprd answers.
         var unknown = await Assert.ThrowsAsync<RpcException>(() => new LateShipment.LateShipmentClient(invoker.ToApp("no-such-app"))
             .AssessAsync(new AssessLateShipmentRequest { Case = Cases.TmallLate() }).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, unknown.StatusCode);
+        deployment.Sidecar.AttachApp($"http://127.0.0.1:{RedisServer.FreePort()}");
+        var down = await Assert.ThrowsAsync<RpcException>(() => client.AssessAsync(new AssessLateShipmentRequest { Case = Cases.TmallLate() }).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, down.StatusCode);
     }
 
     [Fact]
@@ -169,6 +172,8 @@ public class DaprSidecarTests(RedisServer redis) : IClassFixture<RedisServer>
         var decided = network.Published[^1];
         Assert.Equal(("e-2", Topics.ClaimDecided, "penalties.claim.decided.v1", """{"status":"DECIDED"}"""), (decided.Id, decided.Topic, decided.Type, decided.DataText));
         Assert.Equal(2, network.Published.Count);
+        var bulk = await dapr.GetBulkStateAsync(store, ["claim-1", "no-such-claim"], parallelism: 1);
+        Assert.Equal([("claim-1", "2"), ("no-such-claim", "")], bulk.Select(b => (b.Key, b.ETag ?? "")));
     }
 
     /// <summary>A served call with a deadline, as grpc-dotnet exposes it to the invoker.</summary>

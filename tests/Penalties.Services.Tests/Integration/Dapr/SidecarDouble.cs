@@ -69,7 +69,11 @@ public sealed class SidecarDouble : IAsyncDisposable
 
     public IReadOnlyList<ForwardedCall> ForwardedCalls => [.. _forwarded];
 
+    /// <summary>Fronts the app at this address (again, after the app restarted on another port).</summary>
     public void AttachApp(string appAddress) => AppAddress = appAddress;
+
+    /// <summary>No app behind this sidecar (it stopped): calls to it are UNAVAILABLE, deliveries to it wait for the broker's next event.</summary>
+    public void DetachApp() => AppAddress = null;
 
     /// <summary>Starts a sidecar for <paramref name="appId"/>, on the given ports or free ones.</summary>
     public static async Task<SidecarDouble> StartAsync(DaprNetworkDouble network, string appId, int? grpcPort = null, int? httpPort = null)
@@ -118,9 +122,7 @@ public sealed class SidecarDouble : IAsyncDisposable
         _forwarded.Enqueue(new ForwardedCall(appId, context.Request.Path, context.Request.Headers["grpc-timeout"].FirstOrDefault()));
         if (Network.Resolve(appId) is not { } target)
         {
-            context.Response.ContentType = "application/grpc";
-            context.Response.Headers["grpc-status"] = ((int)StatusCode.Unavailable).ToString(CultureInfo.InvariantCulture);
-            context.Response.Headers["grpc-message"] = $"failed to resolve address for '{appId}'";
+            Unavailable(context, $"failed to resolve address for '{appId}'");
             return;
         }
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(target), context.Request.Path + context.Request.QueryString))
@@ -135,7 +137,17 @@ public sealed class SidecarDouble : IAsyncDisposable
             if (name.StartsWith(':') || NotForwarded.Contains(name)) continue;
             request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
         }
-        using var response = await Forwarder.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        HttpResponseMessage response;
+        try
+        {
+            response = await Forwarder.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        }
+        catch (HttpRequestException e)
+        {
+            Unavailable(context, $"app '{appId}' is not reachable: {e.Message}"); // the app is down: the caller may retry
+            return;
+        }
+        using var _ = response;
         context.Response.StatusCode = (int)response.StatusCode;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
         {
@@ -145,6 +157,14 @@ public sealed class SidecarDouble : IAsyncDisposable
         await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
         foreach (var (name, values) in response.TrailingHeaders)
             context.Response.AppendTrailer(name, values.ToArray());
+    }
+
+    /// <summary>A trailers-only gRPC answer UNAVAILABLE, as daprd gives when it cannot resolve or reach the target app.</summary>
+    private static void Unavailable(HttpContext context, string message)
+    {
+        context.Response.ContentType = "application/grpc";
+        context.Response.Headers["grpc-status"] = ((int)StatusCode.Unavailable).ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
     }
 
     public async ValueTask DisposeAsync()
@@ -191,6 +211,18 @@ public sealed class SidecarDouble : IAsyncDisposable
             {
                 response.Data = ByteString.CopyFrom((byte[])fields[0]!);
                 response.Etag = fields[1].ToString();
+            }
+            return response;
+        }
+
+        /// <summary>"State management API", get bulk state: each key as GetState answers it.</summary>
+        public async Task<GetBulkStateResponse> GetBulkState(GetBulkStateRequest request, ServerCallContext context)
+        {
+            var response = new GetBulkStateResponse();
+            foreach (var key in request.Keys)
+            {
+                var one = await GetState(new GetStateRequest { StoreName = request.StoreName, Key = key }, context);
+                response.Items.Add(new BulkStateItem { Key = key, Data = one.Data, Etag = one.Etag });
             }
             return response;
         }
@@ -329,6 +361,7 @@ public sealed class SidecarDouble : IAsyncDisposable
         {
             Add<PublishEventRequest, Empty>(context, "PublishEvent", (s, r, c) => s.PublishEvent(r, c));
             Add<GetStateRequest, GetStateResponse>(context, "GetState", (s, r, c) => s.GetState(r, c));
+            Add<GetBulkStateRequest, GetBulkStateResponse>(context, "GetBulkState", (s, r, c) => s.GetBulkState(r, c));
             Add<SaveStateRequest, Empty>(context, "SaveState", (s, r, c) => s.SaveState(r, c));
             Add<DeleteStateRequest, Empty>(context, "DeleteState", (s, r, c) => s.DeleteState(r, c));
             Add<ExecuteStateTransactionRequest, Empty>(context, "ExecuteStateTransaction", (s, r, c) => s.ExecuteStateTransaction(r, c));
