@@ -94,14 +94,13 @@ public sealed class DaprNetworkDouble : IAsyncDisposable
         {
             if (sidecar.AppAddress is not { } address) continue;
             var client = new AppCallbackCaller(ChannelTo(address));
-            TopicSubscription? subscription;
             try
             {
-                var list = await client.ListTopicSubscriptionsAsync(_stopping.Token);
-                subscription = list.Subscriptions.FirstOrDefault(s => s.PubsubName == e.PubSubName && s.Topic == e.Topic);
+                sidecar.Subscriptions = (await client.ListTopicSubscriptionsAsync(_stopping.Token)).Subscriptions;
             }
-            catch (RpcException) { continue; } // an app that does not answer has no subscriptions the double knows of
+            catch (RpcException) { } // the app is down: its last known subscriptions stand, and the delivery attempts fail and are retried
             catch (OperationCanceledException) { return; }
+            var subscription = sidecar.Subscriptions?.FirstOrDefault(s => s.PubsubName == e.PubSubName && s.Topic == e.Topic);
             if (subscription is not null) _ = Task.Run(() => DeliverToAsync(sidecar.AppId, client, subscription, e));
         }
     }

@@ -69,10 +69,13 @@ public sealed class SidecarDouble : IAsyncDisposable
 
     public IReadOnlyList<ForwardedCall> ForwardedCalls => [.. _forwarded];
 
+    /// <summary>The app's subscriptions as it last listed them (daprd asks when the app comes up); null until asked.</summary>
+    internal IReadOnlyList<global::Dapr.AppCallback.Autogen.Grpc.v1.TopicSubscription>? Subscriptions { get; set; }
+
     /// <summary>Fronts the app at this address (again, after the app restarted on another port).</summary>
     public void AttachApp(string appAddress) => AppAddress = appAddress;
 
-    /// <summary>No app behind this sidecar (it stopped): calls to it are UNAVAILABLE, deliveries to it wait for the broker's next event.</summary>
+    /// <summary>No app behind this sidecar: calls to it are UNAVAILABLE and events published meanwhile are not delivered to it. (A stopped app still attached gets failing attempts, redelivered, then dead-lettered.)</summary>
     public void DetachApp() => AppAddress = null;
 
     /// <summary>Starts a sidecar for <paramref name="appId"/>, on the given ports or free ones.</summary>
