@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using Penalties.Grpc.Claims;
+using Penalties.Dapr;
 using Penalties.Grpc.Services;
 using Penalties.Redis;
 using Penalties.Rules;
@@ -36,7 +37,14 @@ public static class PenaltiesHost
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(PenaltiesMetrics.MeterName));
         builder.Services.AddGrpc(o => o.Interceptors.Add<ErrorInterceptor>());
         bool redis = builder.AddPenaltiesRedis();
-        builder.AddPenaltiesRules(redis);
+        bool sidecar = builder.AddPenaltiesDapr();
+        builder.AddPenaltiesRules(redis, redisChangeChannel: !sidecar);
+        if (sidecar)
+        {
+            // rules-changed replaces the Redis channel: RuleSets announces, every host reloads on it.
+            builder.Services.AddSingleton<ITopicHandler>(sp => new RulesChangedHandler(sp.GetService<RedisRuleSync>()));
+            if (services.HasFlag(PenaltiesServices.RuleSets)) builder.Services.AddSingleton<RulesChangedPublisher>();
+        }
         if (services.HasFlag(PenaltiesServices.PenaltyPoints))
         {
             builder.AddPenaltyHistory(redis);
@@ -44,12 +52,14 @@ public static class PenaltiesHost
         }
         if ((services & (PenaltiesServices.LateShipment | PenaltiesServices.PriceMatch)) != 0) builder.AddDecisionLedger(redis);
         if (services.HasFlag(PenaltiesServices.Claims)) builder.AddPenaltiesClaims();
-        if (redis)
+        if (redis || sidecar)
         {
+            // "" is the service itself (NOT_SERVING while the sidecar is awaited); Redis and the sidecar also have names of their own.
             builder.Services.Configure<global::Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>(o =>
             {
                 o.Services.Map("", r => !r.Tags.Contains("dependency"));
-                o.Services.Map(RedisHealthService, r => r.Tags.Contains(RedisRegistration.HealthTag));
+                if (redis) o.Services.Map(RedisHealthService, r => r.Tags.Contains(RedisRegistration.HealthTag));
+                if (sidecar) o.Services.Map(DaprRegistration.HealthService, r => r.Name == SidecarReadiness.HealthCheckName);
             });
         }
         builder.Services.AnswerMalformedRequestsAsInvalidArgument(); // last: it replaces the method binder the AddGrpc* calls registered
@@ -66,6 +76,7 @@ public static class PenaltiesHost
         if (services.HasFlag(PenaltiesServices.PenaltyPoints)) app.MapGrpcService<PenaltyPointsService>();
         if (services.HasFlag(PenaltiesServices.RuleSets)) app.MapGrpcService<RuleSetsService>();
         if (services.HasFlag(PenaltiesServices.Claims)) app.MapGrpcService<ClaimsService>();
+        if (sidecar) app.MapPenaltiesDapr();
         return app;
     }
 }

@@ -91,6 +91,11 @@ public sealed partial class RedisRuleSync(
 
     private async Task TrySubscribeAsync()
     {
+        if (!source.Options.RedisChangeChannel)
+        {
+            _subscribed = true; // nothing to subscribe to: notices come another way (RulesOptions.RedisChangeChannel)
+            return;
+        }
         try
         {
             await redis.Multiplexer.GetSubscriber().SubscribeAsync(store.Channel, (_, _) => Signal());

@@ -16,7 +16,7 @@ public sealed record PublishedDocument(string Document, RuleSetVersion Version, 
 /// a published version at an instant already past (a backdated successor) changes which version decided events
 /// between then and now, so it is refused unless the caller allows it explicitly.
 /// </summary>
-public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync, TimeProvider? clock = null)
+public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync, TimeProvider? clock = null, bool redisChangeChannel = true)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
@@ -43,7 +43,7 @@ public sealed class RuleSetPublisher(RedisRuleStore? store, RedisRuleSync? sync,
             var check = Validate(documents, listing);
             if (check.Added.Count == 0) return (check.Published, listing.Revision);
             if (!allowBackdated) RefuseBackdated(check.Before, check.After);
-            var revision = await store.TryWriteAsync(listing.Revision, check.Added);
+            var revision = await store.TryWriteAsync(listing.Revision, check.Added, notify: redisChangeChannel);
             if (revision is not null)
             {
                 sync?.Signal();

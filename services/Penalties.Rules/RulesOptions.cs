@@ -20,6 +20,12 @@ public sealed class RulesOptions
     /// <summary>How often the snapshot is re-checked against Redis even without a change notice (a notice can be missed while disconnected).</summary>
     public TimeSpan RecheckInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Whether publishes announce themselves on a Redis channel that every service with rules from Redis listens to.
+    /// Off when a Dapr sidecar carries the notice (the rules-changed topic); the interval re-check stays either way.
+    /// </summary>
+    public bool RedisChangeChannel { get; set; } = true;
+
     /// <summary>Whether the snapshot comes from Redis, given whether Redis is configured; null for a <see cref="Source"/> that cannot be.</summary>
     public bool? FromRedis(bool redisEnabled) => Source?.Trim().ToLowerInvariant() switch
     {

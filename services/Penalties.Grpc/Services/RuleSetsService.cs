@@ -11,7 +11,9 @@ namespace Penalties.Grpc.Services;
 /// RuleSets: the versions of this service's snapshot, one version with its provenance, resolution at an
 /// instant; publishing to Redis (admin credential) and a stream of snapshot changes.
 /// </summary>
-public sealed class RuleSetsService(RuleCatalogSource rules, RuleSetPublisher publisher, AdminCredential admin) : RuleSets.RuleSetsBase
+/// <remarks>With a Dapr sidecar, a publish that changed something is announced on the rules-changed topic (<paramref name="changes"/>).</remarks>
+public sealed class RuleSetsService(RuleCatalogSource rules, RuleSetPublisher publisher, AdminCredential admin, RulesChangedPublisher? changes = null)
+    : RuleSets.RuleSetsBase
 {
     public override Task<ListRuleSetsResponse> ListRuleSets(ListRuleSetsRequest request, ServerCallContext context)
     {
@@ -37,6 +39,7 @@ public sealed class RuleSetsService(RuleCatalogSource rules, RuleSetPublisher pu
     {
         admin.Demand(context.RequestHeaders.GetValue("authorization"), context.Peer);
         var (documents, revision) = await publisher.PublishAsync([.. request.Documents.Select(d => (d.Name, d.Json))], request.AllowBackdated);
+        if (changes is not null && documents.Any(d => !d.Unchanged)) await changes.PublishedAsync(revision, context.CancellationToken);
         var response = new PublishRuleSetsResponse { Revision = revision };
         foreach (var d in documents)
         {

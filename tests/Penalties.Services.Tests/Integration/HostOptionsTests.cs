@@ -22,6 +22,17 @@ public sealed class HostOptionsTests
         Assert.DoesNotContain("too-short", e.Message, StringComparison.Ordinal); // never the token
     }
 
+    [Theory]
+    [InlineData("--Penalties:Dapr:GrpcEndpoint", "localhost:50001")] // no scheme
+    [InlineData("--Penalties:Dapr:HttpEndpoint", "ftp://127.0.0.1:3500")]
+    [InlineData("--Penalties:Dapr:PubSubName", " ")]
+    public async Task A_bad_Dapr_setting_stops_a_host_with_a_sidecar_at_start(string key, string value)
+    {
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => ServiceHost.StartAsync(PenaltiesServices.LateShipment,
+            "--Penalties:Dapr:Enabled", "true", key, value));
+        Assert.Contains("Penalties:Dapr", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_request_limit_is_the_configured_one()
     {
