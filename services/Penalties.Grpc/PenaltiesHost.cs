@@ -41,14 +41,12 @@ public static class PenaltiesHost
             builder.Services.AddOptions<PenaltyPointsOptions>().BindConfiguration(PenaltyPointsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         }
         if ((services & (PenaltiesServices.LateShipment | PenaltiesServices.PriceMatch)) != 0) builder.AddDecisionLedger(redis);
-        if (redis)
+        builder.Services.Configure<global::Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>(o =>
         {
-            builder.Services.Configure<global::Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>(o =>
-            {
-                o.Services.Map("", r => !r.Tags.Contains("dependency"));
-                o.Services.Map(RedisHealthService, r => r.Tags.Contains(RedisRegistration.HealthTag));
-            });
-        }
+            // Each mapped service answers under its own name too, so a readiness probe asks for the service it routes to.
+            foreach (var name in HealthServiceNames(services)) o.Services.Map(name, r => !r.Tags.Contains("dependency"));
+            if (redis) o.Services.Map(RedisHealthService, r => r.Tags.Contains(RedisRegistration.HealthTag));
+        });
         builder.Services.AnswerMalformedRequestsAsInvalidArgument(); // last: it replaces the method binder the AddGrpc* calls registered
 
         var app = builder.Build();
@@ -63,5 +61,16 @@ public static class PenaltiesHost
         if (services.HasFlag(PenaltiesServices.PenaltyPoints)) app.MapGrpcService<PenaltyPointsService>();
         if (services.HasFlag(PenaltiesServices.RuleSets)) app.MapGrpcService<RuleSetsService>();
         return app;
+    }
+
+    /// <summary>The gRPC health names a host answers for its own state: "" and each service it maps (e.g. penalties.v1.LateShipment).</summary>
+    public static IReadOnlyList<string> HealthServiceNames(PenaltiesServices services)
+    {
+        var names = new List<string> { "" };
+        if (services.HasFlag(PenaltiesServices.LateShipment)) names.Add(Contracts.V1.LateShipment.Descriptor.FullName);
+        if (services.HasFlag(PenaltiesServices.PriceMatch)) names.Add(Contracts.V1.PriceMatch.Descriptor.FullName);
+        if (services.HasFlag(PenaltiesServices.PenaltyPoints)) names.Add(Contracts.V1.PenaltyPoints.Descriptor.FullName);
+        if (services.HasFlag(PenaltiesServices.RuleSets)) names.Add(Contracts.V1.RuleSets.Descriptor.FullName);
+        return names;
     }
 }
