@@ -52,16 +52,14 @@ public static class PenaltiesHost
         }
         if ((services & (PenaltiesServices.LateShipment | PenaltiesServices.PriceMatch)) != 0) builder.AddDecisionLedger(redis);
         if (services.HasFlag(PenaltiesServices.Claims)) builder.AddPenaltiesClaims();
-        if (redis || sidecar)
+        builder.Services.Configure<global::Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>(o =>
         {
-            // "" is the service itself (NOT_SERVING while the sidecar is awaited); Redis and the sidecar also have names of their own.
-            builder.Services.Configure<global::Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>(o =>
-            {
-                o.Services.Map("", r => !r.Tags.Contains("dependency"));
-                if (redis) o.Services.Map(RedisHealthService, r => r.Tags.Contains(RedisRegistration.HealthTag));
-                if (sidecar) o.Services.Map(DaprRegistration.HealthService, r => r.Name == SidecarReadiness.HealthCheckName);
-            });
-        }
+            // "" and each mapped service's name are the service itself (NOT_SERVING while the sidecar is awaited), so a
+            // readiness probe asks for the service it routes to; Redis and the sidecar also have names of their own.
+            foreach (var name in HealthServiceNames(services)) o.Services.Map(name, r => !r.Tags.Contains("dependency"));
+            if (redis) o.Services.Map(RedisHealthService, r => r.Tags.Contains(RedisRegistration.HealthTag));
+            if (sidecar) o.Services.Map(DaprRegistration.HealthService, r => r.Name == SidecarReadiness.HealthCheckName);
+        });
         builder.Services.AnswerMalformedRequestsAsInvalidArgument(); // last: it replaces the method binder the AddGrpc* calls registered
 
         var app = builder.Build();
@@ -78,5 +76,17 @@ public static class PenaltiesHost
         if (services.HasFlag(PenaltiesServices.Claims)) app.MapGrpcService<ClaimsService>();
         if (sidecar) app.MapPenaltiesDapr();
         return app;
+    }
+
+    /// <summary>The gRPC health names a host answers for its own state: "" and each service it maps (e.g. penalties.v1.LateShipment).</summary>
+    public static IReadOnlyList<string> HealthServiceNames(PenaltiesServices services)
+    {
+        var names = new List<string> { "" };
+        if (services.HasFlag(PenaltiesServices.LateShipment)) names.Add(Contracts.V1.LateShipment.Descriptor.FullName);
+        if (services.HasFlag(PenaltiesServices.PriceMatch)) names.Add(Contracts.V1.PriceMatch.Descriptor.FullName);
+        if (services.HasFlag(PenaltiesServices.PenaltyPoints)) names.Add(Contracts.V1.PenaltyPoints.Descriptor.FullName);
+        if (services.HasFlag(PenaltiesServices.RuleSets)) names.Add(Contracts.V1.RuleSets.Descriptor.FullName);
+        if (services.HasFlag(PenaltiesServices.Claims)) names.Add(Contracts.V1.Claims.Descriptor.FullName);
+        return names;
     }
 }
