@@ -150,7 +150,7 @@ public class DaprSidecarTests(RedisServer redis) : IClassFixture<RedisServer>
         await using var sidecar = await SidecarDouble.StartAsync(network, "state-" + Guid.NewGuid().ToString("N")[..8]);
         using var dapr = new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint).UseHttpEndpoint(sidecar.HttpEndpoint).Build();
         await dapr.WaitForSidecarAsync();
-        var store = network.StateStoreName;
+        var store = StateStores.ClaimsOutboxStore;
         static StateTransactionRequest Upsert(string value, string? etag, string eventId) =>
             new("claim-1", Encoding.UTF8.GetBytes(value), StateOperationType.Upsert, etag,
                 new Dictionary<string, string> { ["cloudevent.id"] = eventId, ["cloudevent.type"] = "penalties.claim.decided.v1" },
@@ -174,6 +174,11 @@ public class DaprSidecarTests(RedisServer redis) : IClassFixture<RedisServer>
         Assert.Equal(2, network.Published.Count);
         var bulk = await dapr.GetBulkStateAsync(store, ["claim-1", "no-such-claim"], parallelism: 1);
         Assert.Equal([("claim-1", "2"), ("no-such-claim", "")], bulk.Select(b => (b.Key, b.ETag ?? "")));
+
+        // The claims' other component, over the same keys without outbox: it commits and publishes nothing.
+        await dapr.ExecuteStateTransactionAsync(StateStores.ClaimsStateStore, [Upsert("""{"status":"LATER"}""", "2", "e-3")]);
+        var (_, etag3) = await dapr.GetStateAndETagAsync<System.Text.Json.JsonElement>(store, "claim-1");
+        Assert.Equal(("3", 2), (etag3, network.Published.Count));
     }
 
     /// <summary>A served call with a deadline, as grpc-dotnet exposes it to the invoker.</summary>
