@@ -102,28 +102,46 @@ public class DaprSidecarTests(RedisServer redis) : IClassFixture<RedisServer>
     }
 
     [Fact]
-    public async Task A_rules_publish_reaches_a_calculator_through_pub_sub_with_the_Redis_channel_off()
+    public async Task A_rules_publish_reaches_every_calculator_through_pub_sub_with_the_Redis_channel_off()
     {
         var prefix = NewPrefix();
         string[] rulesArgs = [.. RedisArgs(redis, prefix), .. AdminArgs(), "--Penalties:Rules:RecheckInterval", "01:00:00"];
         await using var network = new DaprNetworkDouble(redis.Configuration);
         await using var rulesSidecar = await SidecarDouble.StartAsync(network, AppIds.RuleSets);
-        await using var calcSidecar = await SidecarDouble.StartAsync(network, AppIds.LateShipment);
         await using var ruleSets = await ServiceHost.StartAsync(PenaltiesServices.RuleSets, [.. rulesSidecar.HostArgs, .. rulesArgs]);
-        await using var calculator = await ServiceHost.StartAsync(PenaltiesServices.LateShipment, [.. calcSidecar.HostArgs, .. rulesArgs]);
         rulesSidecar.AttachApp(ruleSets.Address);
-        calcSidecar.AttachApp(calculator.Address);
+        var calculators = new List<(string AppId, SidecarDouble Sidecar, ServiceHost Host)>();
+        foreach (var (appId, services) in new[] { (AppIds.LateShipment, PenaltiesServices.LateShipment), (AppIds.PriceMatch, PenaltiesServices.PriceMatch), (AppIds.PenaltyPoints, PenaltiesServices.PenaltyPoints) })
+        {
+            var sidecar = await SidecarDouble.StartAsync(network, appId);
+            var host = await ServiceHost.StartAsync(services, [.. sidecar.HostArgs, .. rulesArgs]);
+            sidecar.AttachApp(host.Address);
+            calculators.Add((appId, sidecar, host));
+        }
+        try
+        {
+            var published = await PublishAsync(ruleSets, [.. ShippedDocuments()]);
 
-        var published = await PublishAsync(ruleSets, [.. ShippedDocuments()]);
-
-        var source = calculator.App.Services.GetRequiredService<RuleCatalogSource>();
-        await DaprNetworkDouble.EventuallyAsync(() => source.Snapshot?.Revision == published.Revision, "the calculator reloads on rules-changed");
-        var e = Assert.Single(network.Published);
-        Assert.Equal((Topics.RulesChanged, $"rules-changed-{published.Revision}", AppIds.RuleSets), (e.Topic, e.Id, e.Source));
-        Assert.Contains(network.Attempts, a => a.AppId == AppIds.LateShipment && a.EventId == e.Id && a.Outcome == "SUCCESS");
-        // Nobody listens on the Redis channel: the notice came through the sidecar.
-        await using var connection = await redis.ConnectAsync();
-        Assert.Empty(await connection.GetServer(redis.Configuration).SubscriptionChannelsAsync(RedisChannel.Pattern(prefix + "*")));
+            var e = Assert.Single(network.Published);
+            Assert.Equal((Topics.RulesChanged, $"rules-changed-{published.Revision}", AppIds.RuleSets), (e.Topic, e.Id, e.Source));
+            foreach (var (appId, _, host) in calculators)
+            {
+                var source = host.App.Services.GetRequiredService<RuleCatalogSource>();
+                await DaprNetworkDouble.EventuallyAsync(() => source.Snapshot?.Revision == published.Revision, $"{appId} reloads on rules-changed");
+                Assert.Contains(network.Attempts, a => a.AppId == appId && a.EventId == e.Id && a.Outcome == "SUCCESS");
+            }
+            // Nobody listens on the Redis channel: the notice came through the sidecar.
+            await using var connection = await redis.ConnectAsync();
+            Assert.Empty(await connection.GetServer(redis.Configuration).SubscriptionChannelsAsync(RedisChannel.Pattern(prefix + "*")));
+        }
+        finally
+        {
+            foreach (var (_, sidecar, host) in calculators)
+            {
+                await host.DisposeAsync();
+                await sidecar.DisposeAsync();
+            }
+        }
     }
 
     [Fact]
