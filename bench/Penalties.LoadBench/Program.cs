@@ -47,6 +47,11 @@ if (args.Length >= 3 && args[0] == "record")
     int merchants = args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
     Environment.Exit(await Penalties.LoadBench.RecordBench.RunAsync(args[1], args[2], perRound, merchants));
 }
+if (args.Length >= 1 && args[0] == "claims")
+{
+    // claims [CALLS_PER_ROUND]: Claims.File end to end through the sidecar doubles beside LateShipment.Record alone
+    Environment.Exit(await Penalties.LoadBench.ClaimsBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000));
+}
 if (args.Length >= 3 && args[0] == "stream")
 {
     await StreamBench.RunAsync(args[1], args[2], args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
@@ -63,7 +68,7 @@ if (args.Length >= 1 && args[0] == "echo")
     app.Run();
     return;
 }
-Console.Error.WriteLine("usage: write-requests DIR | check URL FILE | echo [--urls URL] | served-path [BenchmarkDotNet args]"
+Console.Error.WriteLine("usage: write-requests DIR | check URL FILE | echo [--urls URL] | served-path [BenchmarkDotNet args] | claims [CALLS_PER_ROUND]"
     + " | record SERVICE_URL ECHO_URL [CALLS_PER_ROUND] [MERCHANTS] | stream SERVICE_URL ECHO_URL [TOTAL]");
 Environment.Exit(2);
 

@@ -133,7 +133,7 @@ internal static class RecordBench
         return total / sw.Elapsed.TotalSeconds;
     }
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted[sorted.Count / 2];

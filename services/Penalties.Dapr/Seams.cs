@@ -51,6 +51,19 @@ public static class Topics
     public const string DeadLetter = "penalties-dead-letter";
 }
 
+/// <summary>
+/// The claims' two Dapr state components, over the same Redis and key prefix (dapr/components declares the same): Dapr
+/// publishes every upsert of a transaction on an outbox-enabled component, so only the save that decides a claim goes there.
+/// </summary>
+public static class StateStores
+{
+    /// <summary>Every claim save but the deciding one: no outbox.</summary>
+    public const string ClaimsStateStore = "penalties-claims-state";
+
+    /// <summary>The deciding save: its outbox publishes the claim's projection on <see cref="Topics.ClaimDecided"/>.</summary>
+    public const string ClaimsOutboxStore = "penalties-claims-outbox";
+}
+
 /// <summary>The Dapr app ids: each equals the host's service name.</summary>
 public static class AppIds
 {

@@ -180,11 +180,15 @@ public static class Checks
         // The deployed apps that publish or subscribe must be in the pub/sub's scopes, and only the claims app may hold the claims' state.
         if (components.GetValueOrDefault(Topics.PubSub) is { Scopes: { } pubsubScopes })
             foreach (var app in deployed.Where(a => !pubsubScopes.Contains(a))) problems.Add($"{m.Overlay}: app {app} is deployed but not in {Topics.PubSub}'s scopes");
-        if (components.TryGetValue("penalties-statestore", out var state))
+        // The claims' two state components: both only for the claims app; the outbox on the deciding one only, since
+        // Dapr publishes every upsert of a transaction on an outbox-enabled component.
+        foreach (var (name, outbox) in new[] { (StateStores.ClaimsStateStore, false), (StateStores.ClaimsOutboxStore, true) })
         {
-            if (state.Scopes?.SequenceEqual([AppIds.Claims]) != true) problems.Add($"{m.Overlay}: penalties-statestore is scoped beyond {AppIds.Claims}");
-            if (state.Meta("outboxPublishPubsub") != Topics.PubSub || state.Meta("outboxPublishTopic") != Topics.ClaimDecided)
-                problems.Add($"{m.Overlay}: penalties-statestore's outbox does not publish to {Topics.PubSub}/{Topics.ClaimDecided}");
+            if (!components.TryGetValue(name, out var state)) { problems.Add($"{m.Overlay}: no Component {name}"); continue; }
+            if (state.Scopes?.SequenceEqual([AppIds.Claims]) != true) problems.Add($"{m.Overlay}: {name} is not scoped to {AppIds.Claims} alone");
+            var (pubsub, topic) = (state.Meta("outboxPublishPubsub"), state.Meta("outboxPublishTopic"));
+            if (outbox ? pubsub != Topics.PubSub || topic != Topics.ClaimDecided : pubsub is not null || topic is not null)
+                problems.Add($"{m.Overlay}: {name}'s outbox must be {(outbox ? $"{Topics.PubSub}/{Topics.ClaimDecided}" : "off")}");
         }
         return problems;
     }

@@ -20,6 +20,17 @@ internal static class Cases
     public static async Task<decimal> TmallLatePayoutOf(LateShipment.LateShipmentClient client, CancellationToken cancellationToken = default) =>
         Value((await client.AssessAsync(new AssessLateShipmentRequest { Case = TmallLate() }, cancellationToken: cancellationToken)).Decision.BuyerPayout);
 
+    /// <summary>A claim about a Tmall order (id <paramref name="claimId"/>) the merchant refused to trade before payment: a 1-point referral.</summary>
+    public static FileClaimRequest RefusedBeforePaymentClaim(string claimId, string merchant)
+    {
+        var c = TmallLate();
+        c.OrderId = claimId;
+        c.PlacedAt = c.PaidAt;
+        c.PaidAt = null;
+        c.RefusedBeforePayment = true;
+        return new FileClaimRequest { ClaimId = claimId, MerchantId = merchant, FiledAt = At("2024-03-06 12:00"), LateShipment = c };
+    }
+
     /// <summary>Tmall, 1,500.00 paid 2024-03-01 10:00, shipped 2024-03-05 09:30: late, 450.00.</summary>
     public static LateShipmentCase TmallLate(decimal amount = 1500.00m) => new()
     {

@@ -110,7 +110,11 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
     public async Task<bool> RedriveAsync(string claimId, CancellationToken cancellationToken)
     {
         var current = await store.GetAsync(claimId, cancellationToken);
-        if (current?.Stored.Claim is not { Status: ClaimStatus.Pending } claim) return false;
+        if (current?.Stored.Claim is not { Status: ClaimStatus.Pending } claim)
+        {
+            await store.DropPendingAsync(claimId, cancellationToken); // decided or refused, but still listed
+            return false;
+        }
         if (claim.Pending?.NextAttemptAt is { } next && next.ToDateTimeOffset() > time.GetUtcNow()) return false;
         await AdvanceAsync(current, time.GetUtcNow().UtcDateTime + options.Value.RedriveDeadline, cancellationToken);
         return true;

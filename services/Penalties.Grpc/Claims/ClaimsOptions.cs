@@ -1,3 +1,5 @@
+using Penalties.Dapr;
+
 namespace Penalties.Grpc.Claims;
 
 /// <summary>The Claims service's settings (section <c>Penalties:Claims</c>).</summary>
@@ -8,8 +10,11 @@ public sealed class ClaimsOptions
     /// <summary>"memory" (the embedded default) or "dapr" (the Dapr state API, through the sidecar).</summary>
     public string Store { get; set; } = "memory";
 
-    /// <summary>The Dapr state store component holding the claims (its outbox settings publish <c>claim-decided</c>).</summary>
-    public string StateStore { get; set; } = "penalties-claims-state";
+    /// <summary>The Dapr state component holding the claims, without outbox: every save but the deciding one.</summary>
+    public string StateStore { get; set; } = StateStores.ClaimsStateStore;
+
+    /// <summary>The Dapr state component over the same keys whose outbox publishes <c>claim-decided</c>: the deciding save.</summary>
+    public string OutboxStore { get; set; } = StateStores.ClaimsOutboxStore;
 
     /// <summary>How long a pending claim waits before its first retry; each further retry waits twice as long.</summary>
     public TimeSpan RetryBase { get; set; } = TimeSpan.FromSeconds(2);

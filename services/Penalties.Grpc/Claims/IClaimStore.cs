@@ -27,6 +27,9 @@ public interface IClaimStore
     /// <summary>The ids of the claims a merchant filed on a day (China time), in the order they were first saved.</summary>
     Task<IReadOnlyList<string>> FiledOnAsync(string merchantId, DateOnly day, CancellationToken cancellationToken);
 
-    /// <summary>The ids of the pending claims.</summary>
+    /// <summary>Takes a claim that is no longer pending out of the pending set (its save may have left it there).</summary>
+    Task DropPendingAsync(string claimId, CancellationToken cancellationToken);
+
+    /// <summary>The ids of the pending claims (a decided or refused claim may still be listed: see <see cref="DropPendingAsync"/>).</summary>
     Task<IReadOnlyList<string>> PendingAsync(CancellationToken cancellationToken);
 }

@@ -65,6 +65,12 @@ public sealed class InMemoryClaimStore(IEventPublisher publisher) : IClaimStore
         }
     }
 
+    public Task DropPendingAsync(string claimId, CancellationToken cancellationToken)
+    {
+        lock (_lock) _pending.Remove(claimId);
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<string>> PendingAsync(CancellationToken cancellationToken)
     {
         lock (_lock)

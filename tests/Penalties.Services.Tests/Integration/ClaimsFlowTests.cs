@@ -11,20 +11,10 @@ public class ClaimsFlowTests(AllInOneFixture fixture) : IClassFixture<AllInOneFi
     private readonly Claims.ClaimsClient _claims = new(fixture.Host.Channel);
     private readonly PenaltyPoints.PenaltyPointsClient _points = new(fixture.Host.Channel);
 
-    private static FileClaimRequest RefusedBeforePayment(string claimId, string merchant)
-    {
-        var c = TmallLate();
-        c.OrderId = claimId;
-        c.PlacedAt = c.PaidAt;
-        c.PaidAt = null;
-        c.RefusedBeforePayment = true;
-        return new FileClaimRequest { ClaimId = claimId, MerchantId = merchant, FiledAt = At("2024-03-06 12:00"), LateShipment = c };
-    }
-
     [Fact]
     public async Task A_claim_refused_before_payment_gives_a_one_point_deduction_in_the_merchants_standing()
     {
-        var claim = await _claims.FileAsync(RefusedBeforePayment("flow-1", "m-flow-1"), deadline: DateTime.UtcNow.AddSeconds(30));
+        var claim = await _claims.FileAsync(RefusedBeforePaymentClaim("flow-1", "m-flow-1"), deadline: DateTime.UtcNow.AddSeconds(30));
 
         Assert.Equal(ClaimStatus.Decided, claim.Status);
         Assert.Equal(1, claim.Penalty.Deduction.Points);
@@ -37,7 +27,7 @@ public class ClaimsFlowTests(AllInOneFixture fixture) : IClassFixture<AllInOneFi
     [Fact]
     public async Task Filed_concurrently_a_claim_deducts_once()
     {
-        var claims = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => _claims.FileAsync(RefusedBeforePayment("flow-2", "m-flow-2")).ResponseAsync));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => _claims.FileAsync(RefusedBeforePaymentClaim("flow-2", "m-flow-2")).ResponseAsync));
 
         Assert.All(claims, c => Assert.Equal(ClaimStatus.Decided, c.Status));
         Assert.Single((await _points.ListHistoryAsync(new ListHistoryRequest { MerchantId = "m-flow-2" })).Entries);
@@ -51,8 +41,8 @@ public class ClaimsFlowTests(AllInOneFixture fixture) : IClassFixture<AllInOneFi
         Assert.Contains("merchant_id", invalid.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations.Select(v => v.Field));
         var missing = await Assert.ThrowsAsync<RpcException>(() => _claims.GetAsync(new GetClaimRequest { ClaimId = "never" }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
-        await _claims.FileAsync(RefusedBeforePayment("flow-4", "m-flow-4"));
-        var other = RefusedBeforePayment("flow-4", "m-flow-4");
+        await _claims.FileAsync(RefusedBeforePaymentClaim("flow-4", "m-flow-4"));
+        var other = RefusedBeforePaymentClaim("flow-4", "m-flow-4");
         other.MerchantId = "m-other";
         var conflict = await Assert.ThrowsAsync<RpcException>(() => _claims.FileAsync(other).ResponseAsync);
         Assert.Equal(StatusCode.AlreadyExists, conflict.StatusCode);

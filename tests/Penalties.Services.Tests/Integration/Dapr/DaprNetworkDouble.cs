@@ -39,14 +39,18 @@ public sealed class DaprNetworkDouble : IAsyncDisposable
 
     public string RedisConfiguration { get; }
 
-    /// <summary>The state store component's name (a <c>state.redis</c> component).</summary>
-    public string StateStoreName { get; init; } = "penalties-state";
+    /// <summary>
+    /// The state store components (<c>state.redis</c>, all over the same Redis and key prefix), each with its
+    /// <c>outboxPublishTopic</c> on <see cref="PubSubName"/> or null for no outbox: by default the claims' two, as dapr/ declares them.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> StateStores { get; init; } = new Dictionary<string, string?>(StringComparer.Ordinal)
+    {
+        [global::Penalties.Dapr.StateStores.ClaimsStateStore] = null,
+        [global::Penalties.Dapr.StateStores.ClaimsOutboxStore] = Topics.ClaimDecided,
+    };
 
     /// <summary>The pub/sub component's name.</summary>
     public string PubSubName { get; init; } = Topics.PubSub;
-
-    /// <summary>The state store's <c>outboxPublishTopic</c> (null: no outbox), published on <see cref="PubSubName"/>.</summary>
-    public string? OutboxTopic { get; init; } = Topics.ClaimDecided;
 
     /// <summary>Deliveries of one event to one app before it goes to the subscription's dead-letter topic (the resiliency policy's retries + 1).</summary>
     public int MaxDeliveryAttempts { get; init; } = 3;

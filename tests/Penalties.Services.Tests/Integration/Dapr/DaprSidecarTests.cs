@@ -102,28 +102,46 @@ public class DaprSidecarTests(RedisServer redis) : IClassFixture<RedisServer>
     }
 
     [Fact]
-    public async Task A_rules_publish_reaches_a_calculator_through_pub_sub_with_the_Redis_channel_off()
+    public async Task A_rules_publish_reaches_every_calculator_through_pub_sub_with_the_Redis_channel_off()
     {
         var prefix = NewPrefix();
         string[] rulesArgs = [.. RedisArgs(redis, prefix), .. AdminArgs(), "--Penalties:Rules:RecheckInterval", "01:00:00"];
         await using var network = new DaprNetworkDouble(redis.Configuration);
         await using var rulesSidecar = await SidecarDouble.StartAsync(network, AppIds.RuleSets);
-        await using var calcSidecar = await SidecarDouble.StartAsync(network, AppIds.LateShipment);
         await using var ruleSets = await ServiceHost.StartAsync(PenaltiesServices.RuleSets, [.. rulesSidecar.HostArgs, .. rulesArgs]);
-        await using var calculator = await ServiceHost.StartAsync(PenaltiesServices.LateShipment, [.. calcSidecar.HostArgs, .. rulesArgs]);
         rulesSidecar.AttachApp(ruleSets.Address);
-        calcSidecar.AttachApp(calculator.Address);
+        var calculators = new List<(string AppId, SidecarDouble Sidecar, ServiceHost Host)>();
+        foreach (var (appId, services) in new[] { (AppIds.LateShipment, PenaltiesServices.LateShipment), (AppIds.PriceMatch, PenaltiesServices.PriceMatch), (AppIds.PenaltyPoints, PenaltiesServices.PenaltyPoints) })
+        {
+            var sidecar = await SidecarDouble.StartAsync(network, appId);
+            var host = await ServiceHost.StartAsync(services, [.. sidecar.HostArgs, .. rulesArgs]);
+            sidecar.AttachApp(host.Address);
+            calculators.Add((appId, sidecar, host));
+        }
+        try
+        {
+            var published = await PublishAsync(ruleSets, [.. ShippedDocuments()]);
 
-        var published = await PublishAsync(ruleSets, [.. ShippedDocuments()]);
-
-        var source = calculator.App.Services.GetRequiredService<RuleCatalogSource>();
-        await DaprNetworkDouble.EventuallyAsync(() => source.Snapshot?.Revision == published.Revision, "the calculator reloads on rules-changed");
-        var e = Assert.Single(network.Published);
-        Assert.Equal((Topics.RulesChanged, $"rules-changed-{published.Revision}", AppIds.RuleSets), (e.Topic, e.Id, e.Source));
-        Assert.Contains(network.Attempts, a => a.AppId == AppIds.LateShipment && a.EventId == e.Id && a.Outcome == "SUCCESS");
-        // Nobody listens on the Redis channel: the notice came through the sidecar.
-        await using var connection = await redis.ConnectAsync();
-        Assert.Empty(await connection.GetServer(redis.Configuration).SubscriptionChannelsAsync(RedisChannel.Pattern(prefix + "*")));
+            var e = Assert.Single(network.Published);
+            Assert.Equal((Topics.RulesChanged, $"rules-changed-{published.Revision}", AppIds.RuleSets), (e.Topic, e.Id, e.Source));
+            foreach (var (appId, _, host) in calculators)
+            {
+                var source = host.App.Services.GetRequiredService<RuleCatalogSource>();
+                await DaprNetworkDouble.EventuallyAsync(() => source.Snapshot?.Revision == published.Revision, $"{appId} reloads on rules-changed");
+                Assert.Contains(network.Attempts, a => a.AppId == appId && a.EventId == e.Id && a.Outcome == "SUCCESS");
+            }
+            // Nobody listens on the Redis channel: the notice came through the sidecar.
+            await using var connection = await redis.ConnectAsync();
+            Assert.Empty(await connection.GetServer(redis.Configuration).SubscriptionChannelsAsync(RedisChannel.Pattern(prefix + "*")));
+        }
+        finally
+        {
+            foreach (var (_, sidecar, host) in calculators)
+            {
+                await host.DisposeAsync();
+                await sidecar.DisposeAsync();
+            }
+        }
     }
 
     [Fact]
@@ -150,7 +168,7 @@ public class DaprSidecarTests(RedisServer redis) : IClassFixture<RedisServer>
         await using var sidecar = await SidecarDouble.StartAsync(network, "state-" + Guid.NewGuid().ToString("N")[..8]);
         using var dapr = new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint).UseHttpEndpoint(sidecar.HttpEndpoint).Build();
         await dapr.WaitForSidecarAsync();
-        var store = network.StateStoreName;
+        var store = StateStores.ClaimsOutboxStore;
         static StateTransactionRequest Upsert(string value, string? etag, string eventId) =>
             new("claim-1", Encoding.UTF8.GetBytes(value), StateOperationType.Upsert, etag,
                 new Dictionary<string, string> { ["cloudevent.id"] = eventId, ["cloudevent.type"] = "penalties.claim.decided.v1" },
@@ -174,6 +192,11 @@ public class DaprSidecarTests(RedisServer redis) : IClassFixture<RedisServer>
         Assert.Equal(2, network.Published.Count);
         var bulk = await dapr.GetBulkStateAsync(store, ["claim-1", "no-such-claim"], parallelism: 1);
         Assert.Equal([("claim-1", "2"), ("no-such-claim", "")], bulk.Select(b => (b.Key, b.ETag ?? "")));
+
+        // The claims' other component, over the same keys without outbox: it commits and publishes nothing.
+        await dapr.ExecuteStateTransactionAsync(StateStores.ClaimsStateStore, [Upsert("""{"status":"LATER"}""", "2", "e-3")]);
+        var (_, etag3) = await dapr.GetStateAndETagAsync<System.Text.Json.JsonElement>(store, "claim-1");
+        Assert.Equal(("3", 2), (etag3, network.Published.Count));
     }
 
     /// <summary>A served call with a deadline, as grpc-dotnet exposes it to the invoker.</summary>

@@ -34,7 +34,7 @@ public class PubSubDeliveryTests(RedisServer redis) : IClassFixture<RedisServer>
     }
 
     /// <summary>A gRPC app that serves only the AppCallback services with the given handlers, as a host with a sidecar maps them.</summary>
-    private static async Task<WebApplication> StartSubscriberAsync(params ITopicHandler[] handlers)
+    internal static async Task<WebApplication> StartSubscriberAsync(params ITopicHandler[] handlers)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -48,7 +48,7 @@ public class PubSubDeliveryTests(RedisServer redis) : IClassFixture<RedisServer>
         return app;
     }
 
-    private static string AddressOf(WebApplication app) =>
+    internal static string AddressOf(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
 
     private async Task RunAsync(ITopicHandler[] handlers, PenaltiesEvent e, Func<DaprNetworkDouble, Task> assert)

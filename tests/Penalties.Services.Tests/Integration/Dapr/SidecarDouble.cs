@@ -247,8 +247,8 @@ public sealed class SidecarDouble : IAsyncDisposable
         }
 
         /// <summary>
-        /// "State management API", state transactions: every operation or none. With the outbox configured ("How-To: Enable
-        /// the transactional outbox pattern") each upsert is published to the outbox topic if and only if the transaction
+        /// "State management API", state transactions: every operation or none. On a component with the outbox configured
+        /// ("How-To: Enable the transactional outbox pattern") each upsert is published to the outbox topic if and only if the transaction
         /// commits; an upsert carrying the metadata <c>outbox.projection: true</c> is the message for its key, not saved;
         /// <c>cloudevent.*</c> metadata on the operation sets the message's CloudEvent fields.
         /// </summary>
@@ -270,7 +270,7 @@ public sealed class SidecarDouble : IAsyncDisposable
                 saved.Add((op, new Operation(op.OperationType, item.Key, item.Value, item.Etag?.Value, item.Options)));
             }
             await ApplyAsync([.. saved.Select(s => s.Write)], "executing state transaction in state store " + request.StoreName);
-            if (Network.OutboxTopic is { } topic)
+            if (Network.StateStores[request.StoreName] is { } topic)
             {
                 foreach (var (op, write) in saved.Where(s => s.Write.Type == "upsert"))
                 {
@@ -287,14 +287,15 @@ public sealed class SidecarDouble : IAsyncDisposable
         public Task<GetMetadataResponse> GetMetadata(GetMetadataRequest request, ServerCallContext context)
         {
             var response = new GetMetadataResponse { Id = sidecar.AppId, RuntimeVersion = "1.19-double" };
-            response.RegisteredComponents.Add(new RegisteredComponents { Name = Network.StateStoreName, Type = "state.redis", Version = "v1" });
+            foreach (var store in Network.StateStores.Keys)
+                response.RegisteredComponents.Add(new RegisteredComponents { Name = store, Type = "state.redis", Version = "v1" });
             response.RegisteredComponents.Add(new RegisteredComponents { Name = Network.PubSubName, Type = "pubsub.redis", Version = "v1" });
             return Task.FromResult(response);
         }
 
         private void CheckStore(string name)
         {
-            if (name != Network.StateStoreName)
+            if (!Network.StateStores.ContainsKey(name))
                 throw new RpcException(new Status(StatusCode.InvalidArgument, $"state store {name} is not found"));
         }
 
