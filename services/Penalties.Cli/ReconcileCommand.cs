@@ -49,7 +49,8 @@ internal static class ReconcileCommand
             {
                 foreach (var p in PayoutsCsv.Read(reader, payoutsFile)) reconciler.Add(p);
             }
-            var result = reconciler.Finish($"{index}/{count}");
+            // A whole run is "1/1" (it classifies the payouts no decision claims itself); a shard leaves them to merge.
+            var result = reconciler.Finish(count == 1 ? "1/1" : $"{index}/{count}");
             if (r.GetValue(part) is { } partFile)
             {
                 await using var stream = File.Create(partFile);
