@@ -142,7 +142,7 @@ internal sealed class Cli(TextReader stdin, TextWriter stdout, TextWriter stderr
         }
         catch (RpcException e)
         {
-            await Err.WriteLineAsync($"the server at {r.GetValue(Server)} answered {e.StatusCode}: {e.Status.Detail}");
+            await Err.WriteLineAsync($"the server{(r.GetValue(Server) is { } server ? $" at {server}" : "")} answered {e.StatusCode}: {e.Status.Detail}");
             return 1;
         }
     }

@@ -150,6 +150,11 @@ internal static class LedgerSource
             {
                 throw new CommandLine.InputException($"{url} refused the request ({service}): {e.Status.Detail}");
             }
+            catch (RpcException e)
+            {
+                // Name the address: --ledger may give several, and --server none.
+                throw new RpcException(new Status(e.StatusCode, $"{url} ({service}): {e.Status.Detail}"));
+            }
             var (records, next) = read(page);
             foreach (var record in records) yield return record;
             pageToken = next;

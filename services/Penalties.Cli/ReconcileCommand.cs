@@ -42,7 +42,14 @@ internal static class ReconcileCommand
             await foreach (var record in LedgerSource.Read(cli, r.GetValue(ledger)!, f, t, (index, count), token))
             {
                 if (replay.Check(record) is { } drift) drifts.Add(drift);
-                foreach (var o in Obligation.Of(record)) reconciler.Add(o);
+                try
+                {
+                    foreach (var o in Obligation.Of(record)) reconciler.Add(o);
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new CommandLine.InputException($"--ledger: {e.Message} (a source given twice?)");
+                }
             }
             string payoutsFile = r.GetValue(payouts)!;
             using (var reader = new StreamReader(Cli.OpenRead(payoutsFile)))

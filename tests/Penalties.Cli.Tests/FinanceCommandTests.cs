@@ -152,4 +152,17 @@ public sealed class FinanceCommandTests : IDisposable
         Assert.EndsWith("top 10 changes:", output.TrimEnd(), StringComparison.Ordinal);
         Assert.Contains("id=\"backtest\">60 claims decided again", await File.ReadAllTextAsync(PathOf("backtest.html")), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_ledger_given_twice_is_bad_input_and_an_unreachable_service_is_exit_1_in_one_line()
+    {
+        var ledger = WriteLedger(_ledger);
+        var twice = await Reconcile(ledger, WritePayouts([]), "--ledger", ledger);
+        Assert.Equal(2, twice.Code);
+        Assert.StartsWith("invalid input: --ledger: the ledger holds ", twice.Err, StringComparison.Ordinal);
+        var unreachable = await Reconcile("http://127.0.0.1:1", WritePayouts([]));
+        Assert.Equal(1, unreachable.Code);
+        Assert.StartsWith("the server answered Unavailable: http://127.0.0.1:1 (LateShipment): ", unreachable.Err, StringComparison.Ordinal);
+        Assert.Single(unreachable.Err.Trim().Split('\n'));
+    }
 }
