@@ -16,6 +16,12 @@ public static class Program
             RulesEngineLateShipment.VerifyAll(RepoPaths.LoadCatalog(), 20_000, Console.WriteLine);
             return;
         }
+        if (args is ["--gen-ledger", var rows, var ledger, var payouts])
+        {
+            // Data for the reconcile benchmark (bench/gen-ledger.sh).
+            LedgerGenerator.Write(int.Parse(rows, System.Globalization.CultureInfo.InvariantCulture), ledger, payouts);
+            return;
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

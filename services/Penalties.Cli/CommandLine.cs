@@ -23,7 +23,7 @@ internal static class CommandLine
         }
         var cli = new Cli(stdin, stdout, stderr);
         var root = new RootCommand("penalties: decide late-shipment compensation, JD price-match payouts and merchant penalty points. "
-            + "Exit codes: 0 decided, 2 invalid input (one line per problem, naming its file, line and field), 3 no rule version applies, 1 anything else.");
+            + "Exit codes: 0 decided, 2 invalid input (one line per problem, naming its file, line and field), 3 no rule version applies, 4 (reconcile) differences or drift found, 1 anything else.");
         root.Options.Add(cli.Rules);
         root.Options.Add(cli.Server);
         root.Subcommands.Add(AssessCommands.Create(cli, lateShipment: true));
@@ -31,6 +31,9 @@ internal static class CommandLine
         root.Subcommands.Add(StandingCommand.Create(cli));
         root.Subcommands.Add(RulesCommands.Create(cli));
         root.Subcommands.Add(ClaimCommands.Create(cli));
+        root.Subcommands.Add(LedgerCommands.Create(cli));
+        root.Subcommands.Add(ReconcileCommand.Create(cli));
+        root.Subcommands.Add(BacktestCommand.Create(cli));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -85,10 +88,12 @@ internal sealed class Cli(TextReader stdin, TextWriter stdout, TextWriter stderr
     }
 
     /// <summary>The rule catalog of --rules; a folder with problems lists every one and exits 2.</summary>
-    public RuleCatalog Catalog(ParseResult r)
+    public RuleCatalog Catalog(ParseResult r) => Catalog(RulesDirectory(r), "--rules");
+
+    /// <summary>The rule catalog of the folder <paramref name="dir"/> given by <paramref name="option"/>.</summary>
+    public static RuleCatalog Catalog(string dir, string option)
     {
-        var dir = RulesDirectory(r);
-        if (!Directory.Exists(dir)) throw new CommandLine.InputException($"--rules: folder '{dir}' does not exist");
+        if (!Directory.Exists(dir)) throw new CommandLine.InputException($"{option}: folder '{dir}' does not exist");
         var loaded = RuleSetLoader.LoadDirectory(dir);
         return loaded.Ok ? loaded.ToCatalog() : throw new InvalidRulesException(loaded.Errors.Select(e => e.ToString()).ToList());
     }
@@ -115,6 +120,11 @@ internal sealed class Cli(TextReader stdin, TextWriter stdout, TextWriter stderr
             foreach (var p in e.Problems) await Err.WriteLineAsync(p);
             return 2;
         }
+        catch (Penalties.Finance.FinanceInputException e)
+        {
+            await Err.WriteLineAsync(e.Message);
+            return 2;
+        }
         catch (CommandLine.InputException e)
         {
             await Err.WriteLineAsync($"invalid input: {e.Message}");
@@ -132,7 +142,7 @@ internal sealed class Cli(TextReader stdin, TextWriter stdout, TextWriter stderr
         }
         catch (RpcException e)
         {
-            await Err.WriteLineAsync($"the server at {r.GetValue(Server)} answered {e.StatusCode}: {e.Status.Detail}");
+            await Err.WriteLineAsync($"the server{(r.GetValue(Server) is { } server ? $" at {server}" : "")} answered {e.StatusCode}: {e.Status.Detail}");
             return 1;
         }
     }

@@ -32,4 +32,16 @@ internal static class Text
         sb.Append(Standing(p.StandingAfter));
         return sb.ToString();
     }
+
+    /// <summary>"OwedNotPaid" → "owed-not-paid": how reconcile names a difference class in its summary and CSV.</summary>
+    public static string Kebab(string name)
+    {
+        var sb = new StringBuilder(name.Length + 4);
+        foreach (char c in name)
+        {
+            if (char.IsUpper(c) && sb.Length > 0) sb.Append('-');
+            sb.Append(char.ToLowerInvariant(c));
+        }
+        return sb.ToString();
+    }
 }

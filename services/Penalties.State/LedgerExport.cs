@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.IO.Hashing;
-using System.Text;
+using Penalties.Contracts;
 
 namespace Penalties.State;
 
@@ -12,13 +11,13 @@ namespace Penalties.State;
 /// </summary>
 public static class LedgerExport
 {
-    public const int Buckets = 64;
+    public const int Buckets = LedgerShards.Buckets;
 
-    /// <summary>The merchant's bucket: a stable hash, the same in every process and release.</summary>
-    public static int Bucket(string merchantId) => (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(merchantId)) % Buckets);
+    /// <summary>The merchant's bucket: a stable hash, the same in every process and release (and in the CLI's file shards).</summary>
+    public static int Bucket(string merchantId) => LedgerShards.Bucket(merchantId);
 
     /// <summary>Whether worker <paramref name="index"/> of <paramref name="count"/> takes <paramref name="bucket"/>.</summary>
-    public static bool InShard(int bucket, int index, int count) => bucket % count == index;
+    public static bool InShard(int bucket, int index, int count) => LedgerShards.InShard(bucket, index, count);
 
     /// <summary>The start of the UTC hour holding <paramref name="instant"/>.</summary>
     public static DateTimeOffset HourOf(DateTimeOffset instant) =>

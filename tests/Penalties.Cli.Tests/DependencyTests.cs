@@ -33,15 +33,15 @@ public class DependencyTests
         Assert.Empty(server);
     }
 
-    /// <summary>Beyond .NET itself: the core, the contract, the gRPC client and the command line's own libraries.</summary>
+    /// <summary>Beyond .NET itself: the core, the contract, finance over the ledger, the gRPC client and the command line's own libraries.</summary>
     private static readonly string[] Allowed =
     [
-        "Penalties.Core", "Penalties.Contracts", "Grpc.Net.Client", "Grpc.Net.Common", "Grpc.Core.Api", "Grpc.StatusProto", "Google.Protobuf", "Google.Api.CommonProtos",
+        "Penalties.Core", "Penalties.Contracts", "Penalties.Finance", "Grpc.Net.Client", "Grpc.Net.Common", "Grpc.Core.Api", "Grpc.StatusProto", "Google.Protobuf", "Google.Api.CommonProtos",
         "System.CommandLine", "CsvHelper", "Spectre.Console",
     ];
 
     [Fact]
-    public void The_cli_references_only_the_core_the_contract_the_grpc_client_and_its_command_line_libraries()
+    public void The_cli_references_only_the_core_the_contract_finance_the_grpc_client_and_its_command_line_libraries()
     {
         var others = typeof(CommandLine).Assembly.GetReferencedAssemblies().Select(a => a.Name!)
             .Where(n => !Allowed.Contains(n) && !n.StartsWith("System.", StringComparison.Ordinal) && !n.StartsWith("Microsoft.", StringComparison.Ordinal) && n is not ("System" or "netstandard" or "mscorlib"));
