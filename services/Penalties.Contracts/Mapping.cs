@@ -300,7 +300,9 @@ public static class Mapping
     }
 
     private static IEnumerable<C.ExplanationStep> Steps(IReadOnlyList<ExplanationStep> steps) =>
-        steps.Select(s => new C.ExplanationStep { Kind = s.Kind.ToString(), Text = s.Text });
+        steps.Select(s => new C.ExplanationStep { Kind = StepKindNames[(int)s.Kind], Text = s.Text });
+
+    private static readonly string[] StepKindNames = System.Enum.GetNames<StepKind>();
 
     // --- Price match ---
 

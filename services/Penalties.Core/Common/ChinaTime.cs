@@ -23,5 +23,5 @@ public static class ChinaTime
 
     /// <summary>Formats an instant in China time for explanations, e.g. "2024-03-01 10:00:00.000 +08:00".</summary>
     public static string Format(DateTimeOffset instant) =>
-        instant.ToOffset(Offset).ToString("yyyy-MM-dd HH:mm:ss.fff zzz", System.Globalization.CultureInfo.InvariantCulture);
+        instant.ToOffset(Offset).DateTime.ToString("yyyy-MM-dd HH:mm:ss.fff '+08:00'", System.Globalization.CultureInfo.InvariantCulture);
 }
