@@ -46,20 +46,6 @@ public sealed class ManifestTests
     }
 
     [Fact]
-    public void The_claims_service_waiting_for_its_host_is_ready_to_include()
-    {
-        // k8s/base/claims is not in the base until services/Penalties.Claims.Host exists; it is checked alone meanwhile.
-        var (code, yaml, stderr) = Repo.Run("kubectl", ["kustomize", Repo.PathOf("k8s", "base", "claims")]);
-        Assert.True(code == 0, stderr);
-        var m = new Manifest("claims", Manifest.Parse(yaml));
-        var problems = Schema.Validate(m.Objects).Concat(Checks.ContainersHardened(m)).Concat(Checks.SelectorsMatch(m)).ToList();
-        Assert.True(problems.Count == 0, string.Join('\n', problems));
-        var (deployment, appId) = Assert.Single(m.DaprApps());
-        Assert.Equal(Penalties.Dapr.AppIds.Claims, appId);
-        Assert.Equal("5105", deployment.Spec.Template.Metadata.Annotations["dapr.io/app-port"]);
-    }
-
-    [Fact]
     public void The_hosts_are_found_in_the_code()
     {
         // The cross-checks are only as good as this list: it must hold every host Program.cs.
