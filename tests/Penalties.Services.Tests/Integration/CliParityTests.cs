@@ -20,6 +20,19 @@ public class CliParityTests(AllInOneFixture fixture) : IClassFixture<AllInOneFix
             ["refundReason"] = reason,
         });
 
+    /// <summary>The batch's output lines, the same in process and on the server, one per row, some refused (exit 2).</summary>
+    private async Task<string[]> SameInBothModes(string command, string input, int rows)
+    {
+        var local = await Run(input, command, "--batch", "-");
+        var remote = await Run(input, command, "--batch", "-", "--server", fixture.Host.Address);
+        Assert.Equal(2, local.Code);
+        Assert.Equal(local.Code, remote.Code);
+        var localLines = local.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(rows, localLines.Length);
+        Assert.Equal(localLines, remote.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        return localLines;
+    }
+
     private static string ReturnCase(int i, string platform, string requestedAt, bool dateOnly) =>
         JsonSerializer.Serialize(new Dictionary<string, object?>
         {
@@ -49,14 +62,7 @@ public class CliParityTests(AllInOneFixture fixture) : IClassFixture<AllInOneFix
             3 => ReturnCase(i, platforms[i % 4], "2022-03-10T00:00:00+08:00", dateOnly: false),         // invalid or no rule in force
             _ => ReturnCase(i, platforms[i % 4], "2024-03-05T09:00:00+08:00", dateOnly: i % 2 == 0),
         }).ToList();
-        var input = string.Join('\n', lines);
-        var local = await Run(input, "after-sales", "--batch", "-");
-        var remote = await Run(input, "after-sales", "--batch", "-", "--server", fixture.Host.Address);
-        Assert.Equal(2, local.Code);
-        Assert.Equal(local.Code, remote.Code);
-        var localLines = local.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(120, localLines.Length);
-        Assert.Equal(localLines, remote.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var localLines = await SameInBothModes("after-sales", string.Join('\n', lines), 120);
         Assert.Contains(localLines, l => l.Contains("AFTER_SALES_OUTCOME_TOO_LATE", StringComparison.Ordinal));
         Assert.Contains(localLines, l => l.Contains("\"autoAgreedAt\"", StringComparison.Ordinal));
     }
@@ -79,13 +85,7 @@ public class CliParityTests(AllInOneFixture fixture) : IClassFixture<AllInOneFix
             });
         }
         var input = string.Join('\n', lines);
-        var local = await Run(input, "late-shipment", "--batch", "-");
-        var remote = await Run(input, "late-shipment", "--batch", "-", "--server", fixture.Host.Address);
-        Assert.Equal(2, local.Code);
-        Assert.Equal(local.Code, remote.Code);
-        var localLines = local.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(300, localLines.Length);
-        Assert.Equal(localLines, remote.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var localLines = await SameInBothModes("late-shipment", input, 300);
         Assert.Contains(localLines, l => l.Contains("\"code\": 9", StringComparison.Ordinal)); // FAILED_PRECONDITION items are there
 
         // The basic view: the same in both modes, and each decision is the full one without its steps.
