@@ -1,18 +1,33 @@
 using System.CommandLine;
 using Grpc.Core;
+using Penalties.Core.AfterSales;
 using Penalties.Core.LateShipment;
 using Penalties.Core.PriceMatch;
 using Penalties.Core.Rules;
 
 namespace Penalties.Cli;
 
-/// <summary>`penalties late-shipment` and `penalties price-match`: one case, or a streamed batch (--batch).</summary>
+/// <summary>What a case is about: which calculator decides it.</summary>
+internal enum CaseKind
+{
+    LateShipment,
+    PriceMatch,
+    AfterSales,
+}
+
+/// <summary>`penalties late-shipment`, `penalties price-match` and `penalties after-sales`: one case, or a streamed batch (--batch).</summary>
 internal static class AssessCommands
 {
-    public static Command Create(Cli cli, bool lateShipment)
+    public static Command Create(Cli cli, CaseKind kind)
     {
-        var command = new Command(lateShipment ? "late-shipment" : "price-match",
-            lateShipment ? "assess a late-shipment / out-of-stock claim" : "assess a JD 买贵双倍赔 (price-match) claim");
+        var command = new Command(
+            kind switch { CaseKind.LateShipment => "late-shipment", CaseKind.PriceMatch => "price-match", _ => "after-sales" },
+            kind switch
+            {
+                CaseKind.LateShipment => "assess a late-shipment / out-of-stock claim",
+                CaseKind.PriceMatch => "assess a JD 买贵双倍赔 (price-match) claim",
+                _ => "assess a return or exchange request: the seven-day window, its postage, the after-sales timers, JD's refund after review deductions",
+            });
         var file = Cli.FileArgument("the case as JSON ('-' or none: stdin)");
         var pin = new Option<string?>("--pin") { Description = "use this version instead of the one in force", HelpName = "ID@VERSION[#sha256:HASH]" };
         var format = new Option<string>("--format") { Description = "json: the contract's decision message in proto3 JSON; text: the explanation", DefaultValueFactory = _ => "json" };
@@ -22,9 +37,12 @@ internal static class AssessCommands
         view.AcceptOnlyFromAmong("full", "basic");
         var batch = new Option<string?>("--batch")
         {
-            Description = "decide a batch, streamed row by row: JSONL (one case per line) or CSV (a header row; " +
-                (lateShipment ? "one row per order line, consecutive rows with the same order_id form an order" : "one row per claim, attributes \"k=v;k=v\", payments \"Cash:5899.00;JdBeans:10000\"") +
-                "); every input row gives one output row, a decision or an error",
+            Description = "decide a batch, streamed row by row: JSONL (one case per line)" + kind switch
+            {
+                CaseKind.LateShipment => " or CSV (a header row; one row per order line, consecutive rows with the same order_id form an order)",
+                CaseKind.PriceMatch => " or CSV (a header row; one row per claim, attributes \"k=v;k=v\", payments \"Cash:5899.00;JdBeans:10000\")",
+                _ => "",
+            } + "; every input row gives one output row, a decision or an error",
             HelpName = "FILE|-",
         };
         var output = new Option<string?>("--out") { Description = "where batch results go (default stdout)", HelpName = "FILE" };
@@ -40,9 +58,14 @@ internal static class AssessCommands
             using var assessor = server is null ? Assessor.InProcess(cli.Catalog(r), explain) : Assessor.Server(server, explain);
             bool decimalMoney = r.GetValue(money) == "decimal";
             if (r.GetValue(batch) is { } input)
-                return await BatchRun.RunAsync(new BatchRun.Options(lateShipment, input, r.GetValue(output), r.GetValue(csv), decimalMoney, rulePin), assessor, cli, token);
+                return await BatchRun.RunAsync(new BatchRun.Options(kind, input, r.GetValue(output), r.GetValue(csv), decimalMoney, rulePin), assessor, cli, token);
 
-            object c = lateShipment ? await cli.ReadJson<LateShipmentCase>(r.GetValue(file), "request.case") : await cli.ReadJson<PriceMatchCase>(r.GetValue(file), "request.case");
+            object c = kind switch
+            {
+                CaseKind.LateShipment => await cli.ReadJson<LateShipmentCase>(r.GetValue(file), "request.case"),
+                CaseKind.PriceMatch => await cli.ReadJson<PriceMatchCase>(r.GetValue(file), "request.case"),
+                _ => await cli.ReadJson<AfterSalesCase>(r.GetValue(file), "request.case"),
+            };
             var result = await assessor.AssessAsync(1, c, rulePin, token);
             if (result.Error is { } error)
             {

@@ -5,6 +5,7 @@ using Penalties.Contracts;
 using Penalties.Contracts.V1;
 using Penalties.Core.Rules;
 using RulePin = Penalties.Core.Rules.RulePin;
+using CoreAfter = Penalties.Core.AfterSales;
 using CoreLate = Penalties.Core.LateShipment;
 using CorePrice = Penalties.Core.PriceMatch;
 
@@ -58,6 +59,7 @@ internal abstract class Assessor : IDisposable
                 {
                     CoreLate.LateShipmentCase late => Mapping.Decision(CoreLate.LateShipmentCalculator.Assess(catalog, late, pin), explain),
                     CorePrice.PriceMatchCase price => Mapping.Decision(CorePrice.PriceMatchCalculator.Assess(catalog, price, pin), explain),
+                    CoreAfter.AfterSalesCase after => Mapping.Decision(CoreAfter.AfterSalesCalculator.Assess(catalog, after, pin), explain),
                     _ => throw new ArgumentException("unsupported case type", nameof(c)),
                 };
                 return new ItemResult(line, decision, null);
@@ -98,6 +100,8 @@ internal abstract class Assessor : IDisposable
                         .AssessAsync(new AssessLateShipmentRequest { Case = Mapping.Case(late), Pin = Pin(pin), View = _view }, cancellationToken: token)).Decision, null),
                     CorePrice.PriceMatchCase price => new ItemResult(line, (await new PriceMatch.PriceMatchClient(_channel)
                         .AssessAsync(new AssessPriceMatchRequest { Case = Mapping.Case(price), Pin = Pin(pin), View = _view }, cancellationToken: token)).Decision, null),
+                    CoreAfter.AfterSalesCase after => new ItemResult(line, (await new AfterSales.AfterSalesClient(_channel)
+                        .AssessAsync(new AssessAfterSalesRequest { Case = Mapping.Case(after), Pin = Pin(pin), View = _view }, cancellationToken: token)).Decision, null),
                     _ => throw new ArgumentException("unsupported case type", nameof(c)),
                 };
             }
@@ -129,13 +133,18 @@ internal abstract class Assessor : IDisposable
                 yield break;
             }
             var rest = Concat(first, e, token);
-            var results = kind is CoreLate.LateShipmentCase
-                ? Stream(new LateShipment.LateShipmentClient(_channel).AssessStream(cancellationToken: token), rest,
+            var results = kind switch
+            {
+                CoreLate.LateShipmentCase => Stream(new LateShipment.LateShipmentClient(_channel).AssessStream(cancellationToken: token), rest,
                     (id, c) => new AssessLateShipmentStreamRequest { CorrelationId = id, Request = new AssessLateShipmentRequest { Case = Mapping.Case((CoreLate.LateShipmentCase)c), Pin = Pin(pin), View = _view } },
-                    r => (r.CorrelationId, r.Decision, r.Error), token)
-                : Stream(new PriceMatch.PriceMatchClient(_channel).AssessStream(cancellationToken: token), rest,
+                    r => (r.CorrelationId, (IMessage?)r.Decision, r.Error), token),
+                CorePrice.PriceMatchCase => Stream(new PriceMatch.PriceMatchClient(_channel).AssessStream(cancellationToken: token), rest,
                     (id, c) => new AssessPriceMatchStreamRequest { CorrelationId = id, Request = new AssessPriceMatchRequest { Case = Mapping.Case((CorePrice.PriceMatchCase)c), Pin = Pin(pin), View = _view } },
-                    r => (r.CorrelationId, r.Decision, r.Error), token);
+                    r => (r.CorrelationId, (IMessage?)r.Decision, r.Error), token),
+                _ => Stream(new AfterSales.AfterSalesClient(_channel).AssessStream(cancellationToken: token), rest,
+                    (id, c) => new AssessAfterSalesStreamRequest { CorrelationId = id, Request = new AssessAfterSalesRequest { Case = Mapping.Case((CoreAfter.AfterSalesCase)c), Pin = Pin(pin), View = _view } },
+                    r => (r.CorrelationId, (IMessage?)r.Decision, r.Error), token),
+            };
             await foreach (var result in results) yield return result;
         }
 

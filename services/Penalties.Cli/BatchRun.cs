@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Penalties.Contracts.V1;
+using AfterSalesCase = Penalties.Core.AfterSales.AfterSalesCase;
 using LateShipmentCase = Penalties.Core.LateShipment.LateShipmentCase;
 using PriceMatchCase = Penalties.Core.PriceMatch.PriceMatchCase;
 using RulePin = Penalties.Core.Rules.RulePin;
@@ -21,7 +22,7 @@ internal sealed record BatchItem(int Line, object? Case, ItemError? Error, IRead
 /// </summary>
 internal static class BatchRun
 {
-    public sealed record Options(bool LateShipment, string Input, string? OutFile, bool Csv, bool DecimalMoney, RulePin? Pin);
+    public sealed record Options(CaseKind Kind, string Input, string? OutFile, bool Csv, bool DecimalMoney, RulePin? Pin);
 
     public static async Task<int> RunAsync(Options o, Assessor assessor, Cli cli, CancellationToken token)
     {
@@ -34,7 +35,8 @@ internal static class BatchRun
         await using var outFile = o.OutFile is null ? null : new StreamWriter(o.OutFile);
         var output = outFile ?? cli.Out;
 
-        var items = csvIn ? Csv.ReadAsync(o.LateShipment, reader, name, token) : ReadJsonlAsync(o.LateShipment, reader, token);
+        if (csvIn && o.Kind == CaseKind.AfterSales) throw new CommandLine.InputException("an after-sales batch is JSONL (one case per line), not CSV");
+        var items = csvIn ? Csv.ReadAsync(o.Kind == CaseKind.LateShipment, reader, name, token) : ReadJsonlAsync(o.Kind, reader, token);
         var summary = new Summary();
         if (csvOut) await output.WriteLineAsync(Csv.ResultHeader);
         await BatchProgress.RunAsync(cli.Err, name, file, async advance =>
@@ -78,22 +80,26 @@ internal static class BatchRun
     }
 
     /// <summary>JSONL: one case per line; blank lines are skipped, a line that cannot be read is an error item.</summary>
-    public static async IAsyncEnumerable<BatchItem> ReadJsonlAsync(bool lateShipment, TextReader reader, [EnumeratorCancellation] CancellationToken token)
+    public static async IAsyncEnumerable<BatchItem> ReadJsonlAsync(CaseKind kind, TextReader reader, [EnumeratorCancellation] CancellationToken token)
     {
         int line = 0;
         while (await reader.ReadLineAsync(token) is { } text)
         {
             line++;
-            if (!string.IsNullOrWhiteSpace(text)) yield return ReadJsonLine(lateShipment, line, text);
+            if (!string.IsNullOrWhiteSpace(text)) yield return ReadJsonLine(kind, line, text);
         }
     }
 
-    private static BatchItem ReadJsonLine(bool lateShipment, int line, string text)
+    private static BatchItem ReadJsonLine(CaseKind kind, int line, string text)
     {
         try
         {
-            object c = (lateShipment ? (object?)JsonSerializer.Deserialize<LateShipmentCase>(text, JsonSetup.Options) : JsonSerializer.Deserialize<PriceMatchCase>(text, JsonSetup.Options))
-                ?? throw new JsonException("not a case");
+            object c = kind switch
+            {
+                CaseKind.LateShipment => JsonSerializer.Deserialize<LateShipmentCase>(text, JsonSetup.Options),
+                CaseKind.PriceMatch => JsonSerializer.Deserialize<PriceMatchCase>(text, JsonSetup.Options),
+                _ => (object?)JsonSerializer.Deserialize<AfterSalesCase>(text, JsonSetup.Options),
+            } ?? throw new JsonException("not a case");
             return new BatchItem(line, c, null, Rows(line, c), 1);
         }
         catch (JsonException e)
@@ -110,6 +116,7 @@ internal static class BatchRun
         LateShipmentCase late when late.Lines.Count > 0 => [.. late.Lines.Select(l => new BatchRow(line, late.Platform.ToString(), "", late.OrderId, l.LineId))],
         LateShipmentCase late => [new BatchRow(line, late.Platform.ToString(), "", late.OrderId, "")],
         PriceMatchCase price => [new BatchRow(line, "JD", "", price.OrderId, "")],
+        AfterSalesCase afterSales => [new BatchRow(line, afterSales.Platform.ToString(), "", afterSales.OrderId, "")],
         _ => [new BatchRow(line, "", "", "", "")],
     };
 
@@ -153,6 +160,8 @@ internal static class BatchRun
             {
                 LateShipmentDecision d => (d.Outcome.ToString(), d.BuyerPayout),
                 PriceMatchDecision d => (d.Outcome.ToString(), d.Payout),
+                // What an after-sales buyer receives is JD's refund after deductions; elsewhere the rules compute none.
+                AfterSalesDecision d => (d.Outcome.ToString(), d.Refund?.Refund ?? Contracts.Mapping.Money(0m)),
                 _ => ("", (Contracts.V1.Money?)null),
             };
             if (money is null) return;

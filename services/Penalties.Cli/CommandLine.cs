@@ -22,12 +22,13 @@ internal static class CommandLine
             return 2;
         }
         var cli = new Cli(stdin, stdout, stderr);
-        var root = new RootCommand("penalties: decide late-shipment compensation, JD price-match payouts and merchant penalty points. "
+        var root = new RootCommand("penalties: decide late-shipment compensation, JD price-match payouts, after-sales deadlines and refunds, and merchant penalty points. "
             + "Exit codes: 0 decided, 2 invalid input (one line per problem, naming its file, line and field), 3 no rule version applies, 4 (reconcile) differences or drift found, 1 anything else.");
         root.Options.Add(cli.Rules);
         root.Options.Add(cli.Server);
-        root.Subcommands.Add(AssessCommands.Create(cli, lateShipment: true));
-        root.Subcommands.Add(AssessCommands.Create(cli, lateShipment: false));
+        root.Subcommands.Add(AssessCommands.Create(cli, CaseKind.LateShipment));
+        root.Subcommands.Add(AssessCommands.Create(cli, CaseKind.PriceMatch));
+        root.Subcommands.Add(AssessCommands.Create(cli, CaseKind.AfterSales));
         root.Subcommands.Add(StandingCommand.Create(cli));
         root.Subcommands.Add(RulesCommands.Create(cli));
         root.Subcommands.Add(ClaimCommands.Create(cli));

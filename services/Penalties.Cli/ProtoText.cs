@@ -11,6 +11,7 @@ internal static class ProtoText
     {
         LateShipmentDecision d => LateShipment(d),
         PriceMatchDecision d => PriceMatch(d),
+        AfterSalesDecision d => AfterSales(d),
         _ => decision.ToString() ?? "",
     };
 
@@ -40,6 +41,17 @@ internal static class ProtoText
         sb.AppendLine($"order {d.OrderId}: {d.Outcome}, payout {Money(d.Payout)} CNY");
         sb.AppendLine(Rule(d.Rule));
         foreach (var f in d.FailedConditions) sb.AppendLine($"  ✗ {f.Code}: {f.Detail}");
+        Steps(sb, "", d.Steps, d.ReasonCodes);
+        return sb.ToString().TrimEnd();
+    }
+
+    public static string AfterSales(AfterSalesDecision d)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"order {d.OrderId}: {d.Outcome}");
+        sb.AppendLine(Rule(d.Rule));
+        if (d.Postage is { } p) sb.AppendLine($"postage: buyer pays {Money(p.BuyerPays)}, merchant pays {Money(p.MerchantPays)} CNY");
+        if (d.Refund is { } r) sb.AppendLine($"refund {Money(r.Refund)} CNY of {Money(r.Paid)} paid; {r.PointsTakenBack:#,0} review points taken back");
         Steps(sb, "", d.Steps, d.ReasonCodes);
         return sb.ToString().TrimEnd();
     }

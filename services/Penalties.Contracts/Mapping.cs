@@ -72,6 +72,39 @@ public static class Mapping
         (Core.PriceMatch.PriceMatchOutcome.Refused, C.PriceMatchOutcome.Refused),
         (Core.PriceMatch.PriceMatchOutcome.ManualReview, C.PriceMatchOutcome.ManualReview));
 
+    private static readonly EnumMap<Core.AfterSales.AfterSalesPlatform, C.AfterSalesPlatform> AfterSalesPlatforms = new(Core.AfterSales.AfterSalesPlatform.Tmall,
+        (Core.AfterSales.AfterSalesPlatform.Tmall, C.AfterSalesPlatform.Tmall),
+        (Core.AfterSales.AfterSalesPlatform.Taobao, C.AfterSalesPlatform.Taobao),
+        (Core.AfterSales.AfterSalesPlatform.Jd, C.AfterSalesPlatform.Jd),
+        (Core.AfterSales.AfterSalesPlatform.Pinduoduo, C.AfterSalesPlatform.Pinduoduo));
+
+    // An unspecified request is a return.
+    private static readonly EnumMap<Core.AfterSales.RequestKind, C.RequestKind> RequestKinds = new(Core.AfterSales.RequestKind.Return,
+        (Core.AfterSales.RequestKind.Return, C.RequestKind.Return),
+        (Core.AfterSales.RequestKind.Return, C.RequestKind.Unspecified),
+        (Core.AfterSales.RequestKind.Exchange, C.RequestKind.Exchange));
+
+    // An unspecified category is an ordinary item.
+    private static readonly EnumMap<Core.AfterSales.ItemCategory, C.ItemCategory> ItemCategories = new(Core.AfterSales.ItemCategory.Ordinary,
+        (Core.AfterSales.ItemCategory.Ordinary, C.ItemCategory.Ordinary),
+        (Core.AfterSales.ItemCategory.Ordinary, C.ItemCategory.Unspecified),
+        (Core.AfterSales.ItemCategory.Food, C.ItemCategory.Food),
+        (Core.AfterSales.ItemCategory.Medicine, C.ItemCategory.Medicine),
+        (Core.AfterSales.ItemCategory.IntimateApparel, C.ItemCategory.IntimateApparel),
+        (Core.AfterSales.ItemCategory.Fruit, C.ItemCategory.Fruit),
+        (Core.AfterSales.ItemCategory.FreshProduce, C.ItemCategory.FreshProduce),
+        (Core.AfterSales.ItemCategory.Virtual, C.ItemCategory.Virtual));
+
+    private static readonly EnumMap<Core.AfterSales.AfterSalesOutcome, C.AfterSalesOutcome> AfterSalesOutcomes = new(default,
+        (Core.AfterSales.AfterSalesOutcome.InTime, C.AfterSalesOutcome.InTime),
+        (Core.AfterSales.AfterSalesOutcome.TooLate, C.AfterSalesOutcome.TooLate),
+        (Core.AfterSales.AfterSalesOutcome.Excluded, C.AfterSalesOutcome.Excluded),
+        (Core.AfterSales.AfterSalesOutcome.NoWindow, C.AfterSalesOutcome.NoWindow));
+
+    private static readonly EnumMap<Core.AfterSales.Party, C.Party> Parties = new(default,
+        (Core.AfterSales.Party.Buyer, C.Party.Buyer),
+        (Core.AfterSales.Party.Merchant, C.Party.Merchant));
+
     private static readonly EnumMap<Core.PenaltyPoints.PointCategory, C.PointCategory> PointCategories = new(default,
         (Core.PenaltyPoints.PointCategory.General, C.PointCategory.General),
         (Core.PenaltyPoints.PointCategory.Serious, C.PointCategory.Serious));
@@ -385,6 +418,93 @@ public static class Mapping
         return m;
     }
 
+    // --- After sales ---
+
+    public static Core.AfterSales.AfterSalesCase AfterSalesCase(C.AfterSalesCase? c)
+    {
+        var v = new ViolationList();
+        if (c is null)
+        {
+            v.Add("", "the case is required");
+            v.ThrowIfAny();
+        }
+        var item = c!.Item ?? new C.ReturnedItem();
+        var result = new Core.AfterSales.AfterSalesCase
+        {
+            Platform = AfterSalesPlatforms.ToCore(c.Platform, "platform", v),
+            OrderId = c.OrderId,
+            Kind = RequestKinds.ToCore(c.Kind, "kind", v),
+            OrderedAt = Time(c.OrderedAt, "orderedAt", v) ?? default,
+            SignedForAt = Time(c.SignedForAt, "signedForAt", v),
+            SignedForDate = Date(c.SignedForDate, "signedForDate", v),
+            TransactionSucceededAt = Time(c.TransactionSucceededAt, "transactionSucceededAt", v),
+            RequestedAt = Time(c.RequestedAt, "requestedAt", v) ?? default,
+            InterventionRequestedAt = Time(c.InterventionRequestedAt, "interventionRequestedAt", v),
+            MerchantAnsweredAt = Time(c.MerchantAnsweredAt, "merchantAnsweredAt", v),
+            Item = new Core.AfterSales.ReturnedItem
+            {
+                Category = ItemCategories.ToCore(item.Category, "item.category", v),
+                Opened = item.Opened,
+                FreeShipping = item.FreeShipping,
+                OutboundPostage = Money(item.OutboundPostage, "item.outboundPostage", v, required: false),
+                ReturnPostage = Money(item.ReturnPostage, "item.returnPostage", v, required: false),
+                PaidAmount = Money(item.PaidAmount, "item.paidAmount", v, required: false),
+                ReviewPoints = item.ReviewPoints,
+                ReviewPointsSpent = item.ReviewPointsSpent,
+                ReviewBenefits = Money(item.ReviewBenefits, "item.reviewBenefits", v, required: false),
+            },
+        };
+        Throw(v, result.Validate());
+        return result;
+    }
+
+    /// <summary>A China-time date "yyyy-MM-dd"; empty is none.</summary>
+    private static DateOnly? Date(string text, string field, ViolationList v)
+    {
+        if (text.Length == 0) return null;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day)
+            && day.Year is >= 1900 and < 9000)
+            return day;
+        v.Add(field, $"must be a date yyyy-MM-dd within [1900, 9000) (got '{CallerErrors.Cut(text, CallerErrors.MaxQuotedBytes)}')");
+        return null;
+    }
+
+    /// <summary>The decision as the contract's message; without its explanation steps when <paramref name="explain"/> is false (the basic view).</summary>
+    public static C.AfterSalesDecision Decision(Core.AfterSales.AfterSalesDecision d, bool explain = true)
+    {
+        var m = new C.AfterSalesDecision
+        {
+            Rule = Rule(d.Rule),
+            OrderId = d.OrderId,
+            Outcome = AfterSalesOutcomes.ToContract(d.Outcome),
+            WindowStartsAt = Time(d.WindowStartsAt),
+            WindowEndsAt = Time(d.WindowEndsAt),
+            AfterSalesEndsAt = Time(d.AfterSalesEndsAt),
+            InterventionFrom = Time(d.InterventionFrom),
+            MerchantAnswerBy = Time(d.MerchantAnswerBy),
+            AutoAgreedAt = Time(d.AutoAgreedAt),
+            ReasonCodes = { d.ReasonCodes },
+        };
+        if (d.Postage is { } p)
+        {
+            m.Postage = new C.PostageSplit
+            {
+                OutboundPaidBy = Parties.ToContract(p.OutboundPaidBy), ReturnPaidBy = Parties.ToContract(p.ReturnPaidBy),
+                BuyerPays = Money(p.BuyerPays), MerchantPays = Money(p.MerchantPays),
+            };
+        }
+        if (d.Refund is { } r)
+        {
+            m.Refund = new C.RefundAfterDeductions
+            {
+                Paid = Money(r.Paid), PointsTakenBack = r.PointsTakenBack, PointsDeduction = Money(r.PointsDeduction),
+                BenefitsDeduction = Money(r.BenefitsDeduction), Refund = Money(r.Refund),
+            };
+        }
+        if (explain) m.Steps.Add(Steps(d.Steps));
+        return m;
+    }
+
     // --- Penalty points ---
 
     public static Core.PenaltyPoints.Violation Violation(C.Violation? violation, string field, ViolationList v)
@@ -489,6 +609,36 @@ public static class Mapping
         foreach (var r in c.ForceMajeureReports ?? [])
             result.ForceMajeureReports.Add(Interval(r.From, r.To));
         return result;
+    }
+
+    public static C.AfterSalesCase Case(Core.AfterSales.AfterSalesCase c)
+    {
+        var i = c.Item ?? new Core.AfterSales.ReturnedItem();
+        return new C.AfterSalesCase
+        {
+            Platform = AfterSalesPlatforms.ToContract(c.Platform),
+            OrderId = c.OrderId ?? "",
+            Kind = RequestKinds.ToContract(c.Kind),
+            OrderedAt = c.OrderedAt == default ? null : Time(c.OrderedAt),
+            SignedForAt = Time(c.SignedForAt),
+            SignedForDate = c.SignedForDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            TransactionSucceededAt = Time(c.TransactionSucceededAt),
+            RequestedAt = c.RequestedAt == default ? null : Time(c.RequestedAt),
+            InterventionRequestedAt = Time(c.InterventionRequestedAt),
+            MerchantAnsweredAt = Time(c.MerchantAnsweredAt),
+            Item = new C.ReturnedItem
+            {
+                Category = ItemCategories.ToContract(i.Category),
+                Opened = i.Opened,
+                FreeShipping = i.FreeShipping,
+                OutboundPostage = Money(i.OutboundPostage),
+                ReturnPostage = Money(i.ReturnPostage),
+                PaidAmount = Money(i.PaidAmount),
+                ReviewPoints = i.ReviewPoints,
+                ReviewPointsSpent = i.ReviewPointsSpent,
+                ReviewBenefits = Money(i.ReviewBenefits),
+            },
+        };
     }
 
     public static C.PriceMatchCase Case(Core.PriceMatch.PriceMatchCase c)

@@ -72,4 +72,5 @@ public static class AppIds
     public const string PenaltyPoints = "penalties-penalty-points";
     public const string RuleSets = "penalties-rule-sets";
     public const string Claims = "penalties-claims";
+    public const string AfterSales = "penalties-after-sales";
 }

@@ -20,7 +20,8 @@ public enum PenaltiesServices
     PenaltyPoints = 4,
     RuleSets = 8,
     Claims = 16,
-    All = LateShipment | PriceMatch | PenaltyPoints | RuleSets | Claims,
+    AfterSales = 32,
+    All = LateShipment | PriceMatch | PenaltyPoints | RuleSets | Claims | AfterSales,
 }
 
 /// <summary>The composition every host shares; a host's Program.cs only says which services and which port.</summary>
@@ -74,6 +75,7 @@ public static class PenaltiesHost
         if (services.HasFlag(PenaltiesServices.PenaltyPoints)) app.MapGrpcService<PenaltyPointsService>();
         if (services.HasFlag(PenaltiesServices.RuleSets)) app.MapGrpcService<RuleSetsService>();
         if (services.HasFlag(PenaltiesServices.Claims)) app.MapGrpcService<ClaimsService>();
+        if (services.HasFlag(PenaltiesServices.AfterSales)) app.MapGrpcService<AfterSalesService>();
         if (sidecar) app.MapPenaltiesDapr();
         return app;
     }
@@ -87,6 +89,7 @@ public static class PenaltiesHost
         if (services.HasFlag(PenaltiesServices.PenaltyPoints)) names.Add(Contracts.V1.PenaltyPoints.Descriptor.FullName);
         if (services.HasFlag(PenaltiesServices.RuleSets)) names.Add(Contracts.V1.RuleSets.Descriptor.FullName);
         if (services.HasFlag(PenaltiesServices.Claims)) names.Add(Contracts.V1.Claims.Descriptor.FullName);
+        if (services.HasFlag(PenaltiesServices.AfterSales)) names.Add(Contracts.V1.AfterSales.Descriptor.FullName);
         return names;
     }
 }

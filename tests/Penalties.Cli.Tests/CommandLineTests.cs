@@ -219,7 +219,7 @@ public class CommandLineTests
     {
         var (code, output, _) = await Run("", "--help");
         Assert.Equal(0, code);
-        foreach (var command in new[] { "late-shipment", "price-match", "standing", "rules", "--server", "--version" })
+        foreach (var command in new[] { "late-shipment", "price-match", "after-sales", "standing", "rules", "--server", "--version" })
             Assert.Contains(command, output, StringComparison.Ordinal);
         (code, output, _) = await Run("", "rules", "--help");
         Assert.Equal(0, code);

@@ -58,6 +58,18 @@ public class ExplanationTextTests
         { new(StepKind.Deduction, A: 1m, B: 1m, C: 13, Subject: "x"), "13th x: serious, 1" },
         { new(StepKind.Deduction, A: 1m, B: 1m, C: 21, Subject: "x"), "21st x: serious, 1" },
         { new(StepKind.Deduction, A: 1m, B: 1m, C: 112, Subject: "x"), "112th x: serious, 1" },
+        { new(StepKind.WindowStarts, T1: T0, Subject: "at the courier's sign-for time"), "window starts 2024-03-01 10:00:00.000 +08:00: at the courier's sign-for time" },
+        { new(StepKind.TimerSet, T1: T0, T2: T0.AddHours(168), Subject: "return window ends"), "return window ends 2024-03-08 10:00:00.000 +08:00 = 2024-03-01 10:00:00.000 +08:00 + 7 days" },
+        { new(StepKind.TimerSet, T1: T0, T2: T0.AddHours(72), Subject: "platform intervention may be asked from"), "platform intervention may be asked from 2024-03-04 10:00:00.000 +08:00 = 2024-03-01 10:00:00.000 +08:00 + 72 h" },
+        { new(StepKind.InTime, T1: T0, T2: T0, Subject: "return asked"), "return asked at 2024-03-01 10:00:00.000 +08:00, not after 2024-03-01 10:00:00.000 +08:00: in time" },
+        { new(StepKind.TooLate, T1: T0.AddTicks(10_000), T2: T0, Subject: "return asked"), "return asked at 2024-03-01 10:00:00.001 +08:00, after 2024-03-01 10:00:00.000 +08:00: too late" },
+        { new(StepKind.TooEarly, T1: T0, T2: T0.AddHours(72), Subject: "platform intervention asked"), "platform intervention asked at 2024-03-01 10:00:00.000 +08:00, before 2024-03-04 10:00:00.000 +08:00: too early" },
+        { new(StepKind.AutoAgreed, T1: T0.AddHours(48)), "not answered in time: agreed automatically at 2024-03-03 10:00:00.000 +08:00" },
+        { new(StepKind.PostageLeg, A: 12.5m, Subject: "return leg (buyer → merchant) paid by the buyer"), "return leg (buyer → merchant) paid by the buyer: 12.50" },
+        { new(StepKind.PointsTakenBack, A: 1500m, B: 2000m), "1,500 of the 2,000 review points taken back from the account" },
+        { new(StepKind.PointsDeducted, A: 250m, B: 100m, C: 2.5m), "250 review points already spent ÷ 100 per CNY = 2.50 deducted from the refund" },
+        { new(StepKind.RefundAfterDeductions, A: 199m, B: 2.5m, C: 196.5m), "refund 199.00 − 2.50 = 196.50" },
+        { new(StepKind.RefundAfterDeductions, A: 10m, B: 50m, C: 0m), "refund 10.00 − 50.00 is below zero: 0.00" },
         { new((StepKind)99), "99" },
     };
 

@@ -64,5 +64,29 @@ internal static class Cases
         },
     };
 
+    /// <summary>A Tmall free-shipping item signed for 2024-03-03 15:30, returned 2024-03-10 15:30 (exactly 168 h): in time, postage 8.00 / 12.00.</summary>
+    public static AfterSalesCase TmallReturn() => new()
+    {
+        Platform = AfterSalesPlatform.Tmall,
+        OrderId = "T-R-1",
+        Kind = RequestKind.Return,
+        OrderedAt = At("2024-03-01 10:00"),
+        SignedForAt = At("2024-03-03 15:30"),
+        RequestedAt = At("2024-03-10 15:30"),
+        Item = new ReturnedItem { FreeShipping = true, OutboundPostage = Cny(8.00m), ReturnPostage = Cny(12.00m), PaidAmount = Cny(199.00m) },
+    };
+
+    /// <summary>A JD return: 199.00 paid, 500 review points of which 250 spent (2.50 at 100 per CNY): refund 196.50.</summary>
+    public static AfterSalesCase JdReturn() => new()
+    {
+        Platform = AfterSalesPlatform.Jd,
+        OrderId = "JD-R-1",
+        Kind = RequestKind.Return,
+        OrderedAt = At("2024-03-01 10:00"),
+        SignedForDate = "2024-03-03",
+        RequestedAt = At("2024-03-08 09:00"),
+        Item = new ReturnedItem { PaidAmount = Cny(199.00m), ReviewPoints = 500, ReviewPointsSpent = 250 },
+    };
+
     public static Violation Violation(string caseId, string code, string at) => new() { CaseId = caseId, Code = code, OccurredAt = At(at) };
 }

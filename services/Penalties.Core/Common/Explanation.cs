@@ -57,6 +57,26 @@ public enum StepKind
     NoPositiveDifference,
     /// <summary>Penalty deduction: Subject the code, A points, B 1 if serious, C the occurrence ("4th").</summary>
     Deduction,
+    /// <summary>Where a return window starts: T1 the instant, Subject how it was found.</summary>
+    WindowStarts,
+    /// <summary>A timer: T1 its start, T2 its end, Subject what ends or opens at T2.</summary>
+    TimerSet,
+    /// <summary>Done not after its deadline: T1 when, T2 the deadline, Subject what.</summary>
+    InTime,
+    /// <summary>Done after its deadline: T1 when, T2 the deadline, Subject what.</summary>
+    TooLate,
+    /// <summary>Done before it was allowed: T1 when, T2 the first allowed instant, Subject what.</summary>
+    TooEarly,
+    /// <summary>Agreed automatically, the merchant not having answered in time: T1 when.</summary>
+    AutoAgreed,
+    /// <summary>A postage leg and who pays it: A amount, Subject the leg and the payer.</summary>
+    PostageLeg,
+    /// <summary>Review points taken back from the account: A points, B points earned.</summary>
+    PointsTakenBack,
+    /// <summary>Spent points deducted from the refund: A points, B points per CNY, C CNY.</summary>
+    PointsDeducted,
+    /// <summary>The refund: A paid, B deductions, C refund (never below zero).</summary>
+    RefundAfterDeductions,
 }
 
 /// <summary>One step of an explanation, its numbers as data; <see cref="Text"/> renders it.</summary>
@@ -99,6 +119,18 @@ public readonly record struct ExplanationStep(
         StepKind.Multiplied => $"{MoneyText.Factor(A)} × {MoneyText.Amount(B)} = {MoneyText.Amount(C)}",
         StepKind.NoPositiveDifference => $"difference {MoneyText.Amount(A)} is not positive: nothing due",
         StepKind.Deduction => string.Create(CultureInfo.InvariantCulture, $"{(int)C}{OrdinalSuffix((int)C)} {Subject}: {(B == 1m ? "serious" : "general")}, {A:0}"),
+        StepKind.WindowStarts => $"window starts {Time(T1)}: {Subject}",
+        StepKind.TimerSet => $"{Subject} {Time(T2)} = {Time(T1)} + {Period(T2 - T1)}",
+        StepKind.InTime => $"{Subject} at {Time(T1)}, not after {Time(T2)}: in time",
+        StepKind.TooLate => $"{Subject} at {Time(T1)}, after {Time(T2)}: too late",
+        StepKind.TooEarly => $"{Subject} at {Time(T1)}, before {Time(T2)}: too early",
+        StepKind.AutoAgreed => $"not answered in time: agreed automatically at {Time(T1)}",
+        StepKind.PostageLeg => $"{Subject}: {MoneyText.Amount(A)}",
+        StepKind.PointsTakenBack => $"{MoneyText.Whole(A)} of the {MoneyText.Whole(B)} review points taken back from the account",
+        StepKind.PointsDeducted => $"{MoneyText.Whole(A)} review points already spent ÷ {MoneyText.Factor(B)} per CNY = {MoneyText.Amount(C)} deducted from the refund",
+        StepKind.RefundAfterDeductions => B > A
+            ? $"refund {MoneyText.Amount(A)} − {MoneyText.Amount(B)} is below zero: {MoneyText.Amount(C)}"
+            : $"refund {MoneyText.Amount(A)} − {MoneyText.Amount(B)} = {MoneyText.Amount(C)}",
         _ => Kind.ToString(),
     };
 

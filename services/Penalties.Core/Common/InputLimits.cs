@@ -15,6 +15,9 @@ public static class InputLimits
     /// <summary>A JD bean count: <see cref="MaxMoney"/> at JD's 100 beans per CNY.</summary>
     public const long MaxJdBeans = 100_000_000_000_000;
 
+    /// <summary>A count of platform points (review points, JD points): <see cref="MaxMoney"/> at 100 points per CNY.</summary>
+    public const long MaxPoints = 100_000_000_000_000;
+
     /// <summary>Lines of one order: more than any real basket.</summary>
     public const int MaxOrderLines = 1_000;
 

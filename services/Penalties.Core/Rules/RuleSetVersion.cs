@@ -6,6 +6,7 @@ public enum RuleKind
     LateShipment,
     PriceMatch,
     PenaltyPoints,
+    AfterSales,
 }
 
 /// <summary>Where a parameter or clause comes from: a source file in shared/seeds and its clause.</summary>

@@ -179,15 +179,21 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
 
     private async Task RecordDecisionAsync(FileClaimRequest request, Claim claim, CallOptions call)
     {
-        if (request.CaseCase == FileClaimRequest.CaseOneofCase.LateShipment)
+        switch (request.CaseCase)
         {
-            claim.LateShipment = await new LateShipment.LateShipmentClient(invoker.ToApp(AppIds.LateShipment)).RecordAsync(
-                new RecordLateShipmentRequest { MerchantId = request.MerchantId, Case = request.LateShipment, Pin = request.Pin }, call);
-        }
-        else
-        {
-            claim.PriceMatch = await new PriceMatch.PriceMatchClient(invoker.ToApp(AppIds.PriceMatch)).RecordAsync(
-                new RecordPriceMatchRequest { MerchantId = request.MerchantId, ItemId = request.ItemId, Case = request.PriceMatch, Pin = request.Pin }, call);
+            case FileClaimRequest.CaseOneofCase.LateShipment:
+                claim.LateShipment = await new LateShipment.LateShipmentClient(invoker.ToApp(AppIds.LateShipment)).RecordAsync(
+                    new RecordLateShipmentRequest { MerchantId = request.MerchantId, Case = request.LateShipment, Pin = request.Pin }, call);
+                break;
+            case FileClaimRequest.CaseOneofCase.PriceMatch:
+                claim.PriceMatch = await new PriceMatch.PriceMatchClient(invoker.ToApp(AppIds.PriceMatch)).RecordAsync(
+                    new RecordPriceMatchRequest { MerchantId = request.MerchantId, ItemId = request.ItemId, Case = request.PriceMatch, Pin = request.Pin }, call);
+                break;
+            default:
+                // AfterSales records nothing: its assessment is kept in the claim, which is saved once.
+                claim.AfterSales = await new AfterSales.AfterSalesClient(invoker.ToApp(AppIds.AfterSales)).AssessAsync(
+                    new AssessAfterSalesRequest { Case = request.AfterSales, Pin = request.Pin }, call);
+                break;
         }
     }
 
@@ -211,15 +217,24 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         ClaimId = request.ClaimId,
         MerchantId = request.MerchantId,
         FiledAt = request.FiledAt,
-        Kind = request.CaseCase == FileClaimRequest.CaseOneofCase.LateShipment ? ClaimKind.LateShipment : ClaimKind.PriceMatch,
+        Kind = request.CaseCase switch
+        {
+            FileClaimRequest.CaseOneofCase.LateShipment => ClaimKind.LateShipment,
+            FileClaimRequest.CaseOneofCase.PriceMatch => ClaimKind.PriceMatch,
+            _ => ClaimKind.Return,
+        },
         Status = ClaimStatus.Pending,
         PenaltyCaseId = request.CaseCase == FileClaimRequest.CaseOneofCase.LateShipment ? PenaltyCaseId(request.ClaimId) : "",
         // The filer itself goes on at once; the re-driver steps in only if it stops (a crash, a lost connection).
         Pending = new PendingStep { Step = ClaimStep.RecordDecision, Reason = "filed", NextAttemptAt = Mapping.Time(time.GetUtcNow() + Backoff(1)) },
     };
 
-    private static string AppOf(FileClaimRequest request) =>
-        request.CaseCase == FileClaimRequest.CaseOneofCase.LateShipment ? AppIds.LateShipment : AppIds.PriceMatch;
+    private static string AppOf(FileClaimRequest request) => request.CaseCase switch
+    {
+        FileClaimRequest.CaseOneofCase.LateShipment => AppIds.LateShipment,
+        FileClaimRequest.CaseOneofCase.PriceMatch => AppIds.PriceMatch,
+        _ => AppIds.AfterSales,
+    };
 
     /// <summary>A refused claim answers File with the status its service gave, every time it is filed.</summary>
     private static Claim ThrowIfRefused(Claim claim) =>
@@ -246,8 +261,12 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
                 Move(inCase, v, "priceMatch");
                 v.Required("itemId", request.ItemId);
                 break;
+            case FileClaimRequest.CaseOneofCase.AfterSales:
+                Mapping.Case(inCase, Mapping.AfterSalesCase, request.AfterSales);
+                Move(inCase, v, "afterSales");
+                break;
             default:
-                v.Add("case", "one of lateShipment or priceMatch is required");
+                v.Add("case", "one of lateShipment, priceMatch or afterSales is required");
                 break;
         }
         v.ThrowIfAny();

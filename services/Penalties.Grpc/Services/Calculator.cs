@@ -10,18 +10,19 @@ using C = Penalties.Contracts.V1;
 namespace Penalties.Grpc.Services;
 
 /// <summary>
-/// What the LateShipment and PriceMatch services share: a case read from the contract and decided on the rules in
-/// force, answered as the contract's decision and counted once answered; recorded once in the calculator's ledger
-/// (<see cref="DecisionRecording"/>) and listed back.
+/// What every calculator service shares: a case read from the contract and decided on the rules in force, answered as
+/// the contract's decision and counted once answered.
 /// </summary>
-internal sealed class Calculator<TCase, TCoreCase, TCoreDecision, TDecision>(
-    RuleCatalogSource rules, IDecisionLedger ledger, PenaltiesMetrics metrics, string ledgerName,
+internal class Assessor<TCase, TCoreCase, TCoreDecision, TDecision>(
+    RuleCatalogSource rules, PenaltiesMetrics metrics,
     Func<TCase?, TCoreCase> read, Func<RuleCatalog, TCoreCase, RulePin?, bool, TCoreDecision> decide,
     Func<TCoreDecision, bool, TDecision> answer, Func<TDecision, (C.RuleReference Rule, System.Enum Outcome)> facts)
     where TCase : class
     where TCoreCase : class
     where TDecision : IMessage<TDecision>, new()
 {
+    protected PenaltiesMetrics Metrics => metrics;
+
     /// <summary>The core's case, its violations added to <paramref name="v"/> under "case."; null when invalid.</summary>
     public TCoreCase? Read(ViolationList v, TCase? contractCase) => Mapping.Case(v, read, contractCase);
 
@@ -37,6 +38,30 @@ internal sealed class Calculator<TCase, TCoreCase, TCoreDecision, TDecision>(
         return decision;
     }
 
+    protected TDecision Decide(TCoreCase c, C.RulePin? pin, bool explain) =>
+        answer(Mapping.Decide(() => decide(rules.Current, c, Mapping.Pin(pin), explain)), explain);
+
+    /// <summary>Counts a decision that was answered: assessed, or newly recorded (not a replay, not one lost to a concurrent record).</summary>
+    protected void Count(TDecision decision)
+    {
+        var (rule, outcome) = facts(decision);
+        metrics.Decision(rule.RuleSetId, rule.Version, outcome.ToString());
+    }
+}
+
+/// <summary>
+/// What the LateShipment and PriceMatch services add to assessing: the decision recorded once in the calculator's
+/// ledger (<see cref="DecisionRecording"/>) and listed back.
+/// </summary>
+internal sealed class Calculator<TCase, TCoreCase, TCoreDecision, TDecision>(
+    RuleCatalogSource rules, IDecisionLedger ledger, PenaltiesMetrics metrics, string ledgerName,
+    Func<TCase?, TCoreCase> read, Func<RuleCatalog, TCoreCase, RulePin?, bool, TCoreDecision> decide,
+    Func<TCoreDecision, bool, TDecision> answer, Func<TDecision, (C.RuleReference Rule, System.Enum Outcome)> facts)
+    : Assessor<TCase, TCoreCase, TCoreDecision, TDecision>(rules, metrics, read, decide, answer, facts)
+    where TCase : class
+    where TCoreCase : class
+    where TDecision : IMessage<TDecision>, new()
+{
     /// <summary>Record: the decision on <paramref name="c"/> recorded once under <paramref name="keys"/> (a replay answers the first).</summary>
     /// <param name="grows">The request's field that makes an entry large, named when it is too large to record.</param>
     public async Task<Recorded<TDecision>> RecordAsync<TRequest>(TRequest request, TCoreCase c, C.RulePin? pin, string merchantId, string what,
@@ -46,7 +71,7 @@ internal sealed class Calculator<TCase, TCoreCase, TCoreDecision, TDecision>(
         var recorded = await DecisionRecording.RecordAsync(ledger, ledgerName, what, merchantId, order, keys, eventAt, request, grows,
             () => Decide(c, pin, explain: true), cancellationToken);
         if (!recorded.Replay) Count(recorded.Decision);
-        metrics.Record(ledgerName, recorded.Replay);
+        Metrics.Record(ledgerName, recorded.Replay);
         return recorded;
     }
 
@@ -61,14 +86,4 @@ internal sealed class Calculator<TCase, TCoreCase, TCoreDecision, TDecision>(
         Func<LedgerEntry, TRequest, TDecision, TRecord> record, CancellationToken cancellationToken)
         where TRequest : IMessage<TRequest>, new() =>
         DecisionRecording.ExportAsync(ledger, ledgerName, request, record, cancellationToken);
-
-    private TDecision Decide(TCoreCase c, C.RulePin? pin, bool explain) =>
-        answer(Mapping.Decide(() => decide(rules.Current, c, Mapping.Pin(pin), explain)), explain);
-
-    /// <summary>Counts a decision that was answered: assessed, or newly recorded (not a replay, not one lost to a concurrent record).</summary>
-    private void Count(TDecision decision)
-    {
-        var (rule, outcome) = facts(decision);
-        metrics.Decision(rule.RuleSetId, rule.Version, outcome.ToString());
-    }
 }

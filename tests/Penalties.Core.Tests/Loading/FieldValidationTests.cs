@@ -248,7 +248,7 @@ public class FieldValidationTests
     public void An_unknown_kind_is_refused_with_the_allowed_values()
     {
         var result = LoadChanged(TmallLate, d => d.Set("kind", "Refund"));
-        AssertOnlyError(result, FileName, "kind", "unknown RuleKind value 'Refund' (expected one of: LateShipment, PriceMatch, PenaltyPoints)");
+        AssertOnlyError(result, FileName, "kind", "unknown RuleKind value 'Refund' (expected one of: LateShipment, PriceMatch, PenaltyPoints, AfterSales)");
     }
 
     [Fact]

@@ -163,6 +163,6 @@ public class RuleResolutionTests
     {
         Assert.Equal([1, 2], Catalog.Versions(Taobao).Select(v => v.Version));
         Assert.Equal([1, 2], Catalog.Versions(TmallPoints).Select(v => v.Version));
-        Assert.Equal(["jd.price-match", "pdd.penalty-points", "taobao.late-shipment", "tmall.late-shipment", "tmall.penalty-points"], Catalog.RuleSetIds);
+        Assert.Equal(["jd.after-sales", "jd.price-match", "pdd.after-sales", "pdd.penalty-points", "taobao.after-sales", "taobao.late-shipment", "tmall.after-sales", "tmall.late-shipment", "tmall.penalty-points"], Catalog.RuleSetIds);
     }
 }

@@ -14,16 +14,20 @@ public sealed class ShippedRulesTests : IDisposable
     }
 
     [Fact]
-    public void The_shipped_rules_load_without_errors_as_seven_versions()
+    public void The_shipped_rules_load_without_errors_as_eleven_versions()
     {
         var result = RuleSetLoader.LoadDirectory(Rules.Directory);
         Assert.True(result.Ok, string.Join(Environment.NewLine, result.Errors));
         Assert.Equal(
             [
+                "jd.after-sales@1",
                 "jd.price-match@1",
+                "pdd.after-sales@1",
                 "pdd.penalty-points@1",
+                "taobao.after-sales@1",
                 "taobao.late-shipment@1",
                 "taobao.late-shipment@2",
+                "tmall.after-sales@1",
                 "tmall.late-shipment@1",
                 "tmall.penalty-points@1",
                 "tmall.penalty-points@2",
@@ -57,6 +61,8 @@ public sealed class ShippedRulesTests : IDisposable
         Assert.Equal(RuleKind.PriceMatch, kinds["jd.price-match"]);
         Assert.Equal(RuleKind.PenaltyPoints, kinds["tmall.penalty-points"]);
         Assert.Equal(RuleKind.PenaltyPoints, kinds["pdd.penalty-points"]);
+        foreach (var platform in Enum.GetValues<Penalties.Core.AfterSales.AfterSalesPlatform>())
+            Assert.Equal(RuleKind.AfterSales, kinds[Penalties.Core.AfterSales.AfterSalesCalculator.RuleSetFor(platform)]);
     }
 
     [Fact]

@@ -223,7 +223,7 @@ public class CalculatorServiceTests(AllInOneFixture fixture) : IClassFixture<All
     public async Task RuleSets_lists_gets_and_resolves_versions()
     {
         var list = await Rules.ListRuleSetsAsync(new ListRuleSetsRequest());
-        Assert.Equal(7, list.Versions.Count);
+        Assert.Equal(11, list.Versions.Count);
         Assert.Contains(list.Versions, v => v.Rule.RuleSetId == "taobao.late-shipment" && v.Rule.Version == 2 && v.Effective.To is null);
 
         var got = await Rules.GetRuleSetVersionAsync(new GetRuleSetVersionRequest { RuleSetId = "jd.price-match", Version = 1 });

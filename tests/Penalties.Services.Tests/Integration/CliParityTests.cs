@@ -20,6 +20,53 @@ public class CliParityTests(AllInOneFixture fixture) : IClassFixture<AllInOneFix
             ["refundReason"] = reason,
         });
 
+    /// <summary>The batch's output lines, the same in process and on the server, one per row, some refused (exit 2).</summary>
+    private async Task<string[]> SameInBothModes(string command, string input, int rows)
+    {
+        var local = await Run(input, command, "--batch", "-");
+        var remote = await Run(input, command, "--batch", "-", "--server", fixture.Host.Address);
+        Assert.Equal(2, local.Code);
+        Assert.Equal(local.Code, remote.Code);
+        var localLines = local.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(rows, localLines.Length);
+        Assert.Equal(localLines, remote.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        return localLines;
+    }
+
+    private static string ReturnCase(int i, string platform, string requestedAt, bool dateOnly) =>
+        JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["platform"] = platform,
+            ["orderId"] = $"R-{i}",
+            ["kind"] = i % 2 == 0 ? "Return" : "Exchange",
+            ["orderedAt"] = "2024-03-01T10:00:00+08:00",
+            [dateOnly ? "signedForDate" : "signedForAt"] = dateOnly ? "2024-03-03" : "2024-03-03T15:30:00+08:00",
+            ["requestedAt"] = requestedAt,
+            ["merchantAnsweredAt"] = i % 3 == 0 ? "2024-03-12T00:00:00+08:00" : null,
+            ["item"] = new Dictionary<string, object?>
+            {
+                ["freeShipping"] = i % 4 == 0, ["outboundPostage"] = 0.07m * i, ["returnPostage"] = 0.11m * i, ["paidAmount"] = 1.99m * i,
+                ["reviewPoints"] = 10 * i, ["reviewPointsSpent"] = 3 * i,
+            },
+        });
+
+    [Fact]
+    public async Task After_sales_batches_give_identical_results_in_process_and_on_the_server()
+    {
+        string[] platforms = ["Tmall", "Taobao", "Jd", "Pinduoduo"];
+        var lines = Enumerable.Range(1, 120).Select(i => (i % 5) switch
+        {
+            0 => ReturnCase(i, platforms[i % 4], "2024-03-10T15:30:00.0000001+08:00", dateOnly: false), // one tick late (168 h)
+            1 => ReturnCase(i, platforms[i % 4], "2024-03-11T00:00:00+08:00", dateOnly: true),          // date only: the last instant
+            2 => ReturnCase(i, platforms[i % 4], "2024-03-02T00:00:00+08:00", dateOnly: false),         // before the sign-for: invalid
+            3 => ReturnCase(i, platforms[i % 4], "2022-03-10T00:00:00+08:00", dateOnly: false),         // invalid or no rule in force
+            _ => ReturnCase(i, platforms[i % 4], "2024-03-05T09:00:00+08:00", dateOnly: i % 2 == 0),
+        }).ToList();
+        var localLines = await SameInBothModes("after-sales", string.Join('\n', lines), 120);
+        Assert.Contains(localLines, l => l.Contains("AFTER_SALES_OUTCOME_TOO_LATE", StringComparison.Ordinal));
+        Assert.Contains(localLines, l => l.Contains("\"autoAgreedAt\"", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Late_shipment_batches_give_identical_results_in_process_and_on_the_server()
     {
@@ -38,13 +85,7 @@ public class CliParityTests(AllInOneFixture fixture) : IClassFixture<AllInOneFix
             });
         }
         var input = string.Join('\n', lines);
-        var local = await Run(input, "late-shipment", "--batch", "-");
-        var remote = await Run(input, "late-shipment", "--batch", "-", "--server", fixture.Host.Address);
-        Assert.Equal(2, local.Code);
-        Assert.Equal(local.Code, remote.Code);
-        var localLines = local.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(300, localLines.Length);
-        Assert.Equal(localLines, remote.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var localLines = await SameInBothModes("late-shipment", input, 300);
         Assert.Contains(localLines, l => l.Contains("\"code\": 9", StringComparison.Ordinal)); // FAILED_PRECONDITION items are there
 
         // The basic view: the same in both modes, and each decision is the full one without its steps.

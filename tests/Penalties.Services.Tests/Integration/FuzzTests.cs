@@ -24,7 +24,7 @@ public class FuzzTests(AllInOneFixture fixture) : IClassFixture<AllInOneFixture>
     private const int MaxStatusBytes = 8 * 1024;
 
     private static readonly ServiceDescriptor[] Services =
-        [LateShipment.Descriptor, PriceMatch.Descriptor, PenaltyPoints.Descriptor, RuleSets.Descriptor];
+        [LateShipment.Descriptor, PriceMatch.Descriptor, PenaltyPoints.Descriptor, RuleSets.Descriptor, AfterSales.Descriptor];
 
     private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
 
@@ -37,6 +37,8 @@ public class FuzzTests(AllInOneFixture fixture) : IClassFixture<AllInOneFixture>
         nameof(AssessPriceMatchRequest) => new AssessPriceMatchRequest { Case = JdPayable() },
         nameof(AssessPriceMatchStreamRequest) => new AssessPriceMatchStreamRequest { CorrelationId = "1", Request = new AssessPriceMatchRequest { Case = JdPayable() } },
         nameof(RecordPriceMatchRequest) => new RecordPriceMatchRequest { MerchantId = "fuzz", ItemId = "i-1", Case = JdPayable() },
+        nameof(AssessAfterSalesRequest) => new AssessAfterSalesRequest { Case = TmallReturn() },
+        nameof(AssessAfterSalesStreamRequest) => new AssessAfterSalesStreamRequest { CorrelationId = "1", Request = new AssessAfterSalesRequest { Case = TmallReturn() } },
         nameof(AssessPenaltyRequest) => new AssessPenaltyRequest { RuleSetId = "tmall.penalty-points", Violation = Violation("c-1", "INVOICE", "2024-03-01 10:00") },
         nameof(AssessPenaltyStreamRequest) => new AssessPenaltyStreamRequest
         {

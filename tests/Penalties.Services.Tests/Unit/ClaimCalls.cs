@@ -15,6 +15,7 @@ internal sealed class ClaimCalls : IServiceInvoker
     public Grpc.Services.LateShipmentService LateShipment { get; } = UnitServices.LateShipment();
     public Grpc.Services.PriceMatchService PriceMatch { get; } = UnitServices.PriceMatch();
     public Grpc.Services.PenaltyPointsService PenaltyPoints { get; } = UnitServices.PenaltyPoints();
+    public Grpc.Services.AfterSalesService AfterSales { get; } = UnitServices.AfterSales();
 
     /// <summary>The error a method (its full name, e.g. "/penalties.v1.PenaltyPoints/Record") fails with; null to answer.</summary>
     public Func<string, RpcException?> Fault { get; set; } = _ => null;
@@ -36,6 +37,7 @@ internal sealed class ClaimCalls : IServiceInvoker
                 "/penalties.v1.LateShipment/Record" => await LateShipment.Record((RecordLateShipmentRequest)request, context),
                 "/penalties.v1.PriceMatch/Record" => await PriceMatch.Record((RecordPriceMatchRequest)request, context),
                 "/penalties.v1.PenaltyPoints/Record" => await PenaltyPoints.Record((RecordPenaltyRequest)request, context),
+                "/penalties.v1.AfterSales/Assess" => await AfterSales.Assess((AssessAfterSalesRequest)request, context),
                 _ => throw new RpcException(new Status(StatusCode.Unimplemented, method)),
             };
         }

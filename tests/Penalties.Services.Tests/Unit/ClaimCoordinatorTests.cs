@@ -82,6 +82,38 @@ public sealed class ClaimCoordinatorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_return_claim_is_assessed_by_AfterSales_and_decided_without_a_referral()
+    {
+        var claim = await File(new FileClaimRequest { ClaimId = "return-1", MerchantId = Merchant, FiledAt = At("2024-03-10 12:00"), AfterSales = TmallReturn() });
+
+        Assert.Equal((ClaimKind.Return, ClaimStatus.Decided), (claim.Kind, claim.Status));
+        Assert.Equal(AfterSalesOutcome.InTime, claim.AfterSales.Decision.Outcome);
+        Assert.Equal("", claim.PenaltyCaseId);
+        Assert.Equal(1, _calls.Calls["/penalties.v1.AfterSales/Assess"]);
+        Assert.Empty(await History());
+        Assert.Single(_published.Events);
+    }
+
+    [Fact]
+    public async Task AfterSales_unavailable_leaves_a_return_claim_pending_on_its_app()
+    {
+        _calls.Fault = m => m == "/penalties.v1.AfterSales/Assess" ? Unavailable() : null;
+        var claim = await File(new FileClaimRequest { ClaimId = "return-2", MerchantId = Merchant, FiledAt = At("2024-03-10 12:00"), AfterSales = TmallReturn() });
+
+        Assert.Equal(ClaimStatus.Pending, claim.Status);
+        Assert.StartsWith("penalties-after-sales: Unavailable", claim.Pending.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_return_claim_with_bad_input_names_its_fields_under_afterSales()
+    {
+        var c = TmallReturn();
+        c.SignedForAt = At("2024-02-01 00:00");
+        var e = await Assert.ThrowsAsync<InvalidCaseException>(() => File(new FileClaimRequest { ClaimId = "return-3", MerchantId = Merchant, FiledAt = At("2024-03-10 12:00"), AfterSales = c }));
+        Assert.Contains(e.Violations, v => v.Field == "afterSales.signedForAt");
+    }
+
+    [Fact]
     public async Task Filed_64_times_concurrently_a_claim_gives_one_deduction_one_event_and_the_same_answer()
     {
         var claims = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(() => File(RefusedBeforePayment()))));

@@ -9,6 +9,7 @@ using Penalties.Core.PriceMatch;
 using Penalties.Core.Rules;
 using Penalties.Core.Rules.Loading;
 using Penalties.Grpc;
+using CoreAfterCase = Penalties.Core.AfterSales.AfterSalesCase;
 using CoreLateCase = Penalties.Core.LateShipment.LateShipmentCase;
 using CoreLine = Penalties.Core.LateShipment.OrderLine;
 using CorePriceCase = Penalties.Core.PriceMatch.PriceMatchCase;
@@ -123,6 +124,43 @@ public sealed class DecisionMappingTests
             },
         };
 
+    private static readonly Gen<CoreAfterCase> AfterCases =
+        from platform in Gen.Elements(Enum.GetValues<Penalties.Core.AfterSales.AfterSalesPlatform>())
+        from kind in Gen.Elements(Enum.GetValues<Penalties.Core.AfterSales.RequestKind>())
+        from orderId in Ids
+        from ordered in Instants
+        from signedHours in Gen.Choose(0, 24 * 20)
+        from dateOnly in Gen.Elements(true, false)
+        from requestedHours in Gen.Choose(0, 24 * 30)
+        from succeededHours in Gen.Choose(-1, 24 * 30)
+        from answeredHours in Gen.Choose(-1, 24 * 5)
+        from category in Gen.Elements(Enum.GetValues<Penalties.Core.AfterSales.ItemCategory>())
+        from flags in Gen.Choose(0, 3)
+        from outbound in Amounts
+        from back in Amounts
+        from paid in Amounts
+        from points in Gen.Choose(0, 100_000)
+        let signed = ordered.AddHours(signedHours)
+        let requested = signed.AddHours(requestedHours)
+        select new CoreAfterCase
+        {
+            Platform = platform, Kind = kind, OrderId = orderId, OrderedAt = ordered,
+            SignedForAt = dateOnly ? null : signed,
+            SignedForDate = dateOnly ? ChinaTime.DayOf(signed).AddDays(1) : null,
+            RequestedAt = requested.AddDays(dateOnly ? 1 : 0),
+            TransactionSucceededAt = succeededHours < 0 ? null : signed.AddHours(succeededHours),
+            InterventionRequestedAt = answeredHours < 0 ? null : requested.AddDays(dateOnly ? 1 : 0).AddHours(answeredHours * 2),
+            MerchantAnsweredAt = answeredHours < 0 ? null : requested.AddDays(dateOnly ? 1 : 0).AddHours(answeredHours),
+            Item = new Penalties.Core.AfterSales.ReturnedItem
+            {
+                Category = category, Opened = (flags & 1) != 0, FreeShipping = (flags & 2) != 0, OutboundPostage = outbound, ReturnPostage = back,
+                PaidAmount = paid, ReviewPoints = points, ReviewPointsSpent = points / 3, ReviewBenefits = paid / 4 == decimal.Round(paid / 4, 2) ? paid / 4 : 0m,
+            },
+        };
+
+    private static Penalties.Core.AfterSales.AfterSalesDecision? After(CoreAfterCase c, int pick) =>
+        Decide(() => Penalties.Core.AfterSales.AfterSalesCalculator.Assess(Catalog, c, Pin(Penalties.Core.AfterSales.AfterSalesCalculator.RuleSetFor(c.Platform), pick)));
+
     /// <summary>The case decided under one of its rule set's versions (pinned: instants from 1900 to 2100 have none in force), chosen by <paramref name="pick"/>.</summary>
     private static Penalties.Core.LateShipment.LateShipmentDecision? Late(CoreLateCase c, int pick) =>
         Decide(() => LateShipmentCalculator.Assess(Catalog, c, Pin(c.Platform == Penalties.Core.LateShipment.Platform.Tmall ? "tmall.late-shipment" : "taobao.late-shipment", pick)));
@@ -165,6 +203,23 @@ public sealed class DecisionMappingTests
             if (Price(c, pick) is not { } d) return true.Label("refused");
             var differences = PriceDifferences(Mapping.Decision(d, explain), d, explain);
             return (differences.Count == 0).Label($"{d.Outcome}, explain {explain}: differs in [{string.Join(", ", differences)}]");
+        });
+
+    [Property(MaxTest = 1500)]
+    public Property An_after_sales_message_says_what_the_decision_says() =>
+        Prop.ForAll(Arb.From(AfterCases), Arb.From(Gen.Choose(0, 9)), Arb.From(Gen.Elements(true, false)), (c, pick, explain) =>
+        {
+            if (After(c, pick) is not { } d) return true.Label("refused");
+            var differences = AfterDifferences(Mapping.Decision(d, explain), d, explain);
+            return (differences.Count == 0).Label($"{d.Outcome}, explain {explain}: differs in [{string.Join(", ", differences)}]");
+        });
+
+    [Property(MaxTest = 500)]
+    public Property An_after_sales_case_reads_back_from_the_contract_as_sent() =>
+        Prop.ForAll(Arb.From(AfterCases), c =>
+        {
+            var back = Mapping.AfterSalesCase(Mapping.Case(c));
+            return back with { Item = c.Item } == c && back.Item == c.Item;
         });
 
     // --- The contract's message against the core's decision: the test's own statement of the mapping ---
@@ -215,6 +270,28 @@ public sealed class DecisionMappingTests
         return differences;
     }
 
+    private static List<string> AfterDifferences(C.AfterSalesDecision m, Penalties.Core.AfterSales.AfterSalesDecision d, bool explain)
+    {
+        var differences = Head(m.Rule, m.OrderId, m.Outcome.ToString(), d.Rule, d.OrderId, d.Outcome.ToString());
+        void Check(bool same, string field) => Add(differences, same, field);
+        static bool SameTime(Google.Protobuf.WellKnownTypes.Timestamp? t, DateTimeOffset? expected) => t?.ToDateTimeOffset() == expected;
+        Check(SameTime(m.WindowStartsAt, d.WindowStartsAt), "windowStartsAt");
+        Check(SameTime(m.WindowEndsAt, d.WindowEndsAt), "windowEndsAt");
+        Check(SameTime(m.AfterSalesEndsAt, d.AfterSalesEndsAt), "afterSalesEndsAt");
+        Check(SameTime(m.InterventionFrom, d.InterventionFrom), "interventionFrom");
+        Check(SameTime(m.MerchantAnswerBy, d.MerchantAnswerBy), "merchantAnswerBy");
+        Check(SameTime(m.AutoAgreedAt, d.AutoAgreedAt), "autoAgreedAt");
+        Check(d.Postage is null ? m.Postage is null
+            : m.Postage is { } p && p.OutboundPaidBy.ToString() == d.Postage.OutboundPaidBy.ToString() && p.ReturnPaidBy.ToString() == d.Postage.ReturnPaidBy.ToString()
+                && IsCny(p.BuyerPays, d.Postage.BuyerPays) && IsCny(p.MerchantPays, d.Postage.MerchantPays), "postage");
+        Check(d.Refund is null ? m.Refund is null
+            : m.Refund is { } r && IsCny(r.Paid, d.Refund.Paid) && r.PointsTakenBack == d.Refund.PointsTakenBack && IsCny(r.PointsDeduction, d.Refund.PointsDeduction)
+                && IsCny(r.BenefitsDeduction, d.Refund.BenefitsDeduction) && IsCny(r.Refund, d.Refund.Refund), "refund");
+        Check(m.ReasonCodes.SequenceEqual(d.ReasonCodes), "reasonCodes");
+        Check(SameSteps(m.Steps, explain ? d.Steps : []), "steps");
+        return differences;
+    }
+
     /// <summary>The differences in what every decision message starts with: its rule, order and outcome (by name).</summary>
     private static List<string> Head(C.RuleReference? rule, string orderId, string outcome, RuleReference expectedRule, string expectedOrderId, string expectedOutcome)
     {
@@ -248,5 +325,10 @@ public sealed class DecisionMappingTests
         Assert.Contains(late, d => d.Lines.Count > 1);
         Assert.Contains(late, d => d.Lines.Any(l => l.Deadline.UtcDateTime < DateTime.UnixEpoch));
         Assert.Contains(price, d => d.Difference < 0m);
+        var after = AfterCases.Sample(3000).Select((c, i) => After(c, i)).OfType<Penalties.Core.AfterSales.AfterSalesDecision>().ToList();
+        Assert.True(after.Count > 2000, $"only {after.Count} of 3000 after-sales cases decided");
+        Assert.Equal(Enum.GetValues<Penalties.Core.AfterSales.AfterSalesOutcome>().Order(), after.Select(d => d.Outcome).Distinct().Order());
+        Assert.Contains(after, d => d.AutoAgreedAt is not null && d.WindowStartsAt is null);
+        Assert.Contains(after, d => d.Refund is { Refund: 0m });
     }
 }

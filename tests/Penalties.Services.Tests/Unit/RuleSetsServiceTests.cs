@@ -19,7 +19,7 @@ public class RuleSetsServiceTests
         Assert.StartsWith("files:", list.Status.Source, StringComparison.Ordinal);
         Assert.False(list.Status.Degraded);
         Assert.Equal(
-            ["jd.price-match", "pdd.penalty-points", "taobao.late-shipment", "tmall.late-shipment", "tmall.penalty-points"],
+            ["jd.after-sales", "jd.price-match", "pdd.after-sales", "pdd.penalty-points", "taobao.after-sales", "taobao.late-shipment", "tmall.after-sales", "tmall.late-shipment", "tmall.penalty-points"],
             list.Versions.Select(v => v.Rule.RuleSetId).Distinct());
         var tmall = list.Versions.First(v => v.Rule.RuleSetId == "tmall.late-shipment");
         Assert.Equal(("LateShipment", 1), (tmall.Kind, tmall.Rule.Version));

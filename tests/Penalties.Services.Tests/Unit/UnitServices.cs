@@ -21,5 +21,7 @@ internal static class UnitServices
 
     public static PenaltyPointsService PenaltyPoints(IPenaltyHistoryStore? store = null) => new(Rules, store ?? new InMemoryPenaltyHistoryStore(), Metrics, Microsoft.Extensions.Options.Options.Create(new PenaltyPointsOptions()), NullLogger<PenaltyPointsService>.Instance);
 
+    public static AfterSalesService AfterSales() => new(Rules, Metrics, NullLogger<AfterSalesService>.Instance);
+
     public static RuleSetsService RuleSets() => new(Rules, new RuleSetPublisher(null, null), new AdminCredential(Microsoft.Extensions.Options.Options.Create(new AdminOptions()), NullLogger<AdminCredential>.Instance));
 }

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.RegularExpressions;
+using Penalties.Core.AfterSales;
 using Penalties.Core.Common;
 using Penalties.Core.LateShipment;
 using Penalties.Core.PenaltyPoints;
@@ -224,4 +225,83 @@ internal static partial class PenaltyPointsParametersReader
 
     [GeneratedRegex("^[A-Z][A-Z0-9_]*$")]
     private static partial Regex CodePattern();
+}
+
+internal static class AfterSalesParametersReader
+{
+    // The timers are days or hours; a year bounds them, so no deadline computed from a supported instant can overflow.
+    private static readonly TimeSpan MaxTimer = TimeSpan.FromDays(366);
+
+    public static AfterSalesParameters? Read(ObjectReader p)
+    {
+        bool ok = true;
+        var platform = p.Enum<AfterSalesPlatform>("platform");
+        ReturnWindowTerms? window = null;
+        var w = p.Object("returnWindow", required: false);
+        if (w is not null)
+        {
+            var ret = Timer(w, "return");
+            var exchange = Timer(w, "exchange");
+            var from = w.Enum<WindowStart>("from");
+            w.End();
+            if (ret is null || exchange is null || from is null) ok = false;
+            else window = new ReturnWindowTerms(ret.Value, exchange.Value, from.Value);
+        }
+        PostageTerms? postage = null;
+        var pr = p.Object("postage", required: false);
+        if (pr is not null)
+        {
+            var free = pr.Enum<PostageSplit>("freeShipping");
+            var notFree = pr.Enum<PostageSplit>("notFreeShipping");
+            pr.End();
+            if (free is null || notFree is null) ok = false;
+            else postage = new PostageTerms(free.Value, notFree.Value);
+        }
+        var excluded = new List<ExcludedItem>();
+        var items = p.Array("excluded", nonEmpty: false);
+        if (items is not null)
+        {
+            foreach (var (item, path) in items)
+            {
+                var r = ObjectReader.For(p.Context, item, path);
+                if (r is null) { ok = false; continue; }
+                var category = r.Enum<ItemCategory>("category");
+                var opened = r.Bool("onlyWhenOpened");
+                r.End();
+                if (category is null || opened is null) { ok = false; continue; }
+                if (excluded.Any(e => e.Category == category)) { r.Error("category", $"'{category}' is excluded more than once"); ok = false; continue; }
+                excluded.Add(new ExcludedItem(category.Value, opened.Value));
+            }
+        }
+        var afterSales = Timer(p, "afterSalesWithin", required: false);
+        var intervention = Timer(p, "interventionAfter", required: false);
+        var answer = Timer(p, "merchantAnswerWithin", required: false);
+        ReviewDeductionTerms? deductions = null;
+        var d = p.Object("reviewDeductions", required: false);
+        if (d is not null)
+        {
+            var takenBack = d.Bool("pointsTakenBack");
+            var spent = d.Bool("spentPointsDeducted");
+            var benefits = d.Bool("benefitsDeducted");
+            // At least 1 point per CNY: a deduction is then never more than the points' count in CNY.
+            var perYuan = d.Decimal("pointsPerYuan", min: 1m, max: 10_000m, what: "points per CNY");
+            d.End();
+            if (takenBack is null || spent is null || benefits is null || perYuan is null) ok = false;
+            else deductions = new ReviewDeductionTerms(takenBack.Value, spent.Value, benefits.Value, perYuan.Value);
+        }
+        var rounding = CommonReaders.Rounding(p);
+        if (!ok || platform is null || items is null || rounding is null) return null;
+        return new AfterSalesParameters(platform.Value, window, postage, excluded, afterSales, intervention, answer, deductions, rounding);
+    }
+
+    private static TimeSpan? Timer(ObjectReader r, string name, bool required = true)
+    {
+        var span = r.Duration(name, required);
+        if (span > MaxTimer)
+        {
+            r.Error(name, $"must be at most {MaxTimer.TotalDays:0} days (got {span})");
+            return null;
+        }
+        return span;
+    }
 }

@@ -101,6 +101,7 @@ public static partial class RuleSetLoader
                     RuleKind.LateShipment => LateShipmentParametersReader.Read(p),
                     RuleKind.PriceMatch => PriceMatchParametersReader.Read(p),
                     RuleKind.PenaltyPoints => PenaltyPointsParametersReader.Read(p),
+                    RuleKind.AfterSales => AfterSalesParametersReader.Read(p),
                     _ => null,
                 };
                 p.End();
