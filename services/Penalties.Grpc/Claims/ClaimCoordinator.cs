@@ -106,7 +106,7 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         var current = await store.GetAsync(claimId, cancellationToken);
         if (current?.Stored.Claim is not { Status: ClaimStatus.Pending } claim)
         {
-            await store.DropPendingAsync(claimId, cancellationToken); // decided or refused, but still listed
+            await store.DropPendingAsync([claimId], cancellationToken); // decided or refused, but still listed
             return false;
         }
         if (claim.Pending?.NextAttemptAt is { } next && next.ToDateTimeOffset() > time.GetUtcNow()) return false;

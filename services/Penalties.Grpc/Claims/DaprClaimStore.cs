@@ -17,7 +17,7 @@ namespace Penalties.Grpc.Claims;
 /// Claims through Dapr's state API (a transactional store with ETags, Redis here), on two components over the same keys.
 /// Creating is one bulk read (the claim, its day index, its pending shard) and one state transaction on the plain one
 /// writing all three. The deciding save is the claim and its outbox projection alone on the outbox one, which publishes
-/// every upsert of a transaction; the claim leaves its pending shard after. Keys: docs/claims.md.
+/// every upsert of a transaction, so the claim stays in its pending shard until the re-driver drops it. Keys: docs/claims.md.
 /// </summary>
 public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> options) : IClaimStore
 {
@@ -78,21 +78,20 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
         StateTransactionRequest[] operations = outbox is null
             ? [ClaimUpsert(claim, expectedETag, null)]
             : [ClaimUpsert(claim, expectedETag, outbox), Projection(claim.Claim.ClaimId, outbox)];
-        if (!await TryCommitAsync(outbox is null ? Store : Outbox, operations, cancellationToken)) return false;
-        // After the commit, on the plain store: a claim decided or refused but still listed is dropped by the re-driver.
-        if (claim.Claim.Status != ClaimStatus.Pending) await DropPendingAsync(claim.Claim.ClaimId, cancellationToken);
-        return true;
+        return await TryCommitAsync(outbox is null ? Store : Outbox, operations, cancellationToken);
     }
 
-    public async Task DropPendingAsync(string claimId, CancellationToken cancellationToken)
+    public async Task DropPendingAsync(IReadOnlyCollection<string> claimIds, CancellationToken cancellationToken)
     {
-        string key = PendingKey(claimId);
-        for (int race = 0; race <= MaxIndexRaces; race++)
+        if (claimIds.Count == 0) return;
+        var byShard = claimIds.ToLookup(PendingKey, StringComparer.Ordinal);
+        var shards = await dapr.GetBulkStateAsync(Store, [.. byShard.Select(g => g.Key)], parallelism: null, cancellationToken: cancellationToken);
+        // A transaction per shard, so that a shard a creation changed meanwhile holds up only its own ids.
+        await Task.WhenAll(shards.Select(shard =>
         {
-            var (ids, etag) = await dapr.GetStateAndETagAsync<List<string>?>(Store, key, cancellationToken: cancellationToken);
-            if (ids is null || !ids.Remove(claimId)) return;
-            if (await TryCommitAsync(Store, [IndexUpsert(key, ids, etag)], cancellationToken)) return;
-        }
+            var dropped = byShard[shard.Key].ToHashSet(StringComparer.Ordinal);
+            return TryCommitAsync(Store, [IndexUpsert(shard, ids => ids.RemoveAll(dropped.Contains))], cancellationToken);
+        }));
     }
 
     /// <summary>One state transaction on <paramref name="store"/>; false when an ETag did not match (nothing changed).</summary>
@@ -134,16 +133,15 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
         return [.. items.Where(i => !string.IsNullOrEmpty(i.Value)).SelectMany(i => JsonSerializer.Deserialize<List<string>>(i.Value) ?? [])];
     }
 
-    /// <summary>An index as the bulk read found it, changed: the upsert, under the ETag read, that a transaction carries.</summary>
+    /// <summary>
+    /// An index as the bulk read found it, changed: the upsert that a transaction carries, under the ETag read (with none
+    /// and first-write concurrency the key must not exist yet).
+    /// </summary>
     private static StateTransactionRequest IndexUpsert(BulkStateItem read, Action<List<string>> change)
     {
         var ids = string.IsNullOrEmpty(read.Value) ? [] : JsonSerializer.Deserialize<List<string>>(read.Value) ?? [];
         change(ids);
-        return IndexUpsert(read.Key, ids, read.ETag);
+        return new StateTransactionRequest(read.Key, JsonSerializer.SerializeToUtf8Bytes(ids), StateOperationType.Upsert,
+            string.IsNullOrEmpty(read.ETag) ? null : read.ETag, options: new StateOptions { Concurrency = ConcurrencyMode.FirstWrite });
     }
-
-    /// <summary>An index's upsert under the ETag read; with none (first-write concurrency) the key must not exist yet.</summary>
-    private static StateTransactionRequest IndexUpsert(string key, List<string> ids, string? etag) =>
-        new(key, JsonSerializer.SerializeToUtf8Bytes(ids), StateOperationType.Upsert, string.IsNullOrEmpty(etag) ? null : etag,
-            options: new StateOptions { Concurrency = ConcurrencyMode.FirstWrite });
 }

@@ -25,15 +25,16 @@ public interface IClaimStore
 
     /// <summary>
     /// Replaces the claim if the stored one still has <paramref name="expectedETag"/>, publishing <paramref name="outbox"/>
-    /// with it; a claim no longer pending leaves the pending set. False when another save came first (nothing changed).
+    /// with it. False when another save came first (nothing changed). A claim no longer pending may stay in the pending
+    /// set until the re-driver drops it (<see cref="DropPendingAsync"/>).
     /// </summary>
     Task<bool> SaveAsync(StoredClaim claim, string expectedETag, PenaltiesEvent? outbox, CancellationToken cancellationToken);
 
     /// <summary>The ids of the claims a merchant filed on a day (China time), in the order they were first saved.</summary>
     Task<IReadOnlyList<string>> FiledOnAsync(string merchantId, DateOnly day, CancellationToken cancellationToken);
 
-    /// <summary>Takes a claim that is no longer pending out of the pending set (its save may have left it there).</summary>
-    Task DropPendingAsync(string claimId, CancellationToken cancellationToken);
+    /// <summary>Takes claims that are no longer pending out of the pending set; one changed meanwhile may keep them (the next pass drops them).</summary>
+    Task DropPendingAsync(IReadOnlyCollection<string> claimIds, CancellationToken cancellationToken);
 
     /// <summary>The ids of the pending claims (a decided or refused claim may still be listed: see <see cref="DropPendingAsync"/>).</summary>
     Task<IReadOnlyList<string>> PendingAsync(CancellationToken cancellationToken);

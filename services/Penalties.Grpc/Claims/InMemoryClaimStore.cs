@@ -72,9 +72,9 @@ public sealed class InMemoryClaimStore(IEventPublisher publisher) : IClaimStore
         }
     }
 
-    public Task DropPendingAsync(string claimId, CancellationToken cancellationToken)
+    public Task DropPendingAsync(IReadOnlyCollection<string> claimIds, CancellationToken cancellationToken)
     {
-        lock (_lock) _pending.Remove(claimId);
+        lock (_lock) _pending.ExceptWith(claimIds);
         return Task.CompletedTask;
     }
 

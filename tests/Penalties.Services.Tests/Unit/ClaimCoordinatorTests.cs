@@ -264,7 +264,7 @@ public sealed class ClaimCoordinatorTests : IDisposable
 
         public Task<IReadOnlyList<string>> FiledOnAsync(string merchantId, DateOnly day, CancellationToken cancellationToken) => inner.FiledOnAsync(merchantId, day, cancellationToken);
 
-        public Task DropPendingAsync(string claimId, CancellationToken cancellationToken) => inner.DropPendingAsync(claimId, cancellationToken);
+        public Task DropPendingAsync(IReadOnlyCollection<string> claimIds, CancellationToken cancellationToken) => inner.DropPendingAsync(claimIds, cancellationToken);
 
         public Task<IReadOnlyList<string>> PendingAsync(CancellationToken cancellationToken) => inner.PendingAsync(cancellationToken);
     }
