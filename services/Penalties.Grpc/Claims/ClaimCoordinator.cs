@@ -32,18 +32,12 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         Validate(request);
         for (int race = 0; ; race++)
         {
-            var current = await store.GetAsync(request.ClaimId, cancellationToken);
-            if (current is null)
-            {
-                var created = new StoredClaim { Request = request.Clone(), Claim = NewClaim(request) };
-                var etag = await store.SaveAsync(created, null, null, cancellationToken);
-                if (etag is null) continue; // filed concurrently: read what the other filer saved
-                current = new ClaimVersion(created, etag);
-            }
-            else if (ProtoDiff.Differences(current.Stored.Request, request) is { Count: > 0 } differences)
-            {
+            // First the claim as stored, created (pending) if it is new; then another save came first: read it again.
+            var current = race == 0
+                ? await store.CreateAsync(new StoredClaim { Request = request.Clone(), Claim = NewClaim(request) }, cancellationToken)
+                : await store.GetAsync(request.ClaimId, cancellationToken) ?? throw new InvalidOperationException($"claim '{request.ClaimId}' vanished");
+            if (ProtoDiff.Differences(current.Stored.Request, request) is { Count: > 0 } differences)
                 throw new ConflictException($"claim '{request.ClaimId}' is already filed with other content: {string.Join("; ", differences)}");
-            }
             var claim = await AdvanceAsync(current, deadline, cancellationToken);
             if (claim is not null || race == MaxRaces) return ThrowIfRefused(claim ?? current.Stored.Claim);
         }
@@ -112,7 +106,7 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         var current = await store.GetAsync(claimId, cancellationToken);
         if (current?.Stored.Claim is not { Status: ClaimStatus.Pending } claim)
         {
-            await store.DropPendingAsync(claimId, cancellationToken); // decided or refused, but still listed
+            await store.DropPendingAsync([claimId], cancellationToken); // decided or refused, but still listed
             return false;
         }
         if (claim.Pending?.NextAttemptAt is { } next && next.ToDateTimeOffset() > time.GetUtcNow()) return false;
@@ -173,8 +167,7 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
             LogPending(logger, claim.ClaimId, step, e.StatusCode, attempts);
         }
         // Not cancelled with the call: the progress made (a recorded decision) is kept for the next attempt.
-        var saved = await store.SaveAsync(stored, current.ETag, outbox, CancellationToken.None);
-        return saved is null ? null : claim;
+        return await store.SaveAsync(stored, current.ETag, outbox, CancellationToken.None) ? claim : null;
     }
 
     private async Task RecordDecisionAsync(FileClaimRequest request, Claim claim, CallOptions call)

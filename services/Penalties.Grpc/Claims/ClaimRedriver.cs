@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Penalties.Contracts.V1;
 
 namespace Penalties.Grpc.Claims;
 
@@ -18,20 +19,31 @@ public sealed partial class ClaimRedriver(IClaimStore store, ClaimCoordinator co
             await RedriveDueAsync(stoppingToken);
     }
 
-    /// <summary>One pass over the pending claims.</summary>
+    /// <summary>Claims read at once: a page of the pending set.</summary>
+    private const int PageSize = 100;
+
+    /// <summary>
+    /// One pass over the pending set: the claims in it decided or refused meanwhile leave it (one write per shard here
+    /// rather than one per claim in the filer's path), each pending one is taken further if its retry is due.
+    /// </summary>
     internal async Task RedriveDueAsync(CancellationToken cancellationToken)
     {
         try
         {
-            foreach (var id in await store.PendingAsync(cancellationToken))
+            foreach (var page in (await store.PendingAsync(cancellationToken)).Chunk(PageSize))
             {
-                try
+                var listed = await store.GetManyAsync(page, cancellationToken);
+                await store.DropPendingAsync([.. listed.Where(c => c.Claim.Status != ClaimStatus.Pending).Select(c => c.Claim.ClaimId)], cancellationToken);
+                foreach (var id in listed.Where(c => c.Claim.Status == ClaimStatus.Pending).Select(c => c.Claim.ClaimId))
                 {
-                    await coordinator.RedriveAsync(id, cancellationToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    LogClaimFailed(logger, e, id);
+                    try
+                    {
+                        await coordinator.RedriveAsync(id, cancellationToken);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        LogClaimFailed(logger, e, id);
+                    }
                 }
             }
         }

@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Dapr.Client;
 using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
+using Penalties.Contracts;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Dapr;
@@ -13,16 +15,16 @@ namespace Penalties.Grpc.Claims;
 
 /// <summary>
 /// Claims through Dapr's state API (a transactional store with ETags, Redis here), on two components over the same keys.
-/// A save is one state transaction on the plain one: the claim (under the ETag read), its day index when new, its
-/// pending shard. The deciding save is the claim and its outbox projection alone on the outbox one, which publishes
-/// every upsert of a transaction; the claim leaves its pending shard after. Keys: docs/claims.md.
+/// Creating is one bulk read (the claim, its day index, its pending shard) and one state transaction on the plain one
+/// writing all three. The deciding save is the claim and its outbox projection alone on the outbox one, which publishes
+/// every upsert of a transaction, so the claim stays in its pending shard until the re-driver drops it. Keys: docs/claims.md.
 /// </summary>
 public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> options) : IClaimStore
 {
-    /// <summary>Pending claims are spread over this many keys, so no one key takes every filing.</summary>
-    public const int PendingShards = 16;
+    /// <summary>Pending claims are spread over this many keys, so that concurrent filings rarely change the same one.</summary>
+    public const int PendingShards = 256;
 
-    /// <summary>How often a save re-reads an index that another save changed meanwhile.</summary>
+    /// <summary>How often a creation reads its indexes again after another save changed one meanwhile.</summary>
     private const int MaxIndexRaces = 10;
 
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
@@ -45,6 +47,24 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
         return value is { ValueKind: JsonValueKind.Object } json ? new ClaimVersion(Parser.Parse<StoredClaim>(json.GetRawText()), etag) : null;
     }
 
+    public async Task<ClaimVersion> CreateAsync(StoredClaim claim, CancellationToken cancellationToken)
+    {
+        var c = claim.Claim;
+        string key = ClaimKey(c.ClaimId), day = DayKey(c.MerchantId, ChinaTime.DayOf(c.FiledAt.ToDateTimeOffset())), pending = PendingKey(c.ClaimId);
+        for (int race = 0; race <= MaxIndexRaces; race++)
+        {
+            var read = (await dapr.GetBulkStateAsync(Store, [key, day, pending], parallelism: null, cancellationToken: cancellationToken)).ToDictionary(i => i.Key, StringComparer.Ordinal);
+            if (!string.IsNullOrEmpty(read[key].Value)) return new ClaimVersion(Parser.Parse<StoredClaim>(read[key].Value), read[key].ETag);
+            // First-write without an ETag: the claim must still be absent; the indexes must be as read.
+            if (await TryCommitAsync(Store, [ClaimUpsert(claim, null, null), IndexUpsert(read[day], ids => ids.Add(c.ClaimId)), IndexUpsert(read[pending], ids => ids.Add(c.ClaimId))], cancellationToken))
+            {
+                // The transaction answers no ETag, and the store's ETags are opaque: read the one the claim got.
+                if (await GetAsync(c.ClaimId, cancellationToken) is { } created) return created;
+            }
+        }
+        throw new RpcException(new Status(StatusCode.Aborted, $"claim '{CallerErrors.Cut(c.ClaimId, CallerErrors.MaxQuotedBytes)}': its indexes kept changing while it was created; file it again"));
+    }
+
     public async Task<IReadOnlyList<StoredClaim>> GetManyAsync(IReadOnlyList<string> claimIds, CancellationToken cancellationToken)
     {
         if (claimIds.Count == 0) return [];
@@ -53,38 +73,25 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
         return [.. claimIds.Select(ClaimKey).Where(byKey.ContainsKey).Select(k => Parser.Parse<StoredClaim>(byKey[k]))];
     }
 
-    public async Task<string?> SaveAsync(StoredClaim claim, string? expectedETag, PenaltiesEvent? outbox, CancellationToken cancellationToken)
+    public async Task<bool> SaveAsync(StoredClaim claim, string expectedETag, PenaltiesEvent? outbox, CancellationToken cancellationToken)
     {
-        var c = claim.Claim;
-        if (outbox is not null)
-        {
-            if (!await TryCommitAsync(Outbox, [ClaimUpsert(claim, expectedETag, outbox), Projection(c.ClaimId, outbox)], cancellationToken)) return null;
-            // After the commit, on the plain store: a claim decided but still listed is dropped by the re-driver.
-            await DropPendingAsync(c.ClaimId, cancellationToken);
-            return (await GetAsync(c.ClaimId, cancellationToken))?.ETag;
-        }
-        for (int race = 0; ; race++)
-        {
-            var operations = new List<StateTransactionRequest> { ClaimUpsert(claim, expectedETag, null) };
-            if (expectedETag is null)
-                operations.Add(await IndexAsync(DayKey(c.MerchantId, ChinaTime.DayOf(c.FiledAt.ToDateTimeOffset())), ids => ids.Add(c.ClaimId), cancellationToken));
-            bool pending = c.Status == ClaimStatus.Pending;
-            if (expectedETag is null ? pending : !pending) // pending from its creation until it is refused (or decided, above)
-                operations.Add(await IndexAsync(PendingKey(c.ClaimId), ids => { if (pending) ids.Add(c.ClaimId); else ids.Remove(c.ClaimId); }, cancellationToken));
-            if (await TryCommitAsync(Store, operations, cancellationToken)) return (await GetAsync(c.ClaimId, cancellationToken))?.ETag;
-            // An ETag did not match: the claim's (another save came first) or an index's (read again and retry).
-            var now = await GetAsync(c.ClaimId, cancellationToken);
-            if (now?.ETag != expectedETag || race == MaxIndexRaces) return null;
-        }
+        StateTransactionRequest[] operations = outbox is null
+            ? [ClaimUpsert(claim, expectedETag, null)]
+            : [ClaimUpsert(claim, expectedETag, outbox), Projection(claim.Claim.ClaimId, outbox)];
+        return await TryCommitAsync(outbox is null ? Store : Outbox, operations, cancellationToken);
     }
 
-    public async Task DropPendingAsync(string claimId, CancellationToken cancellationToken)
+    public async Task DropPendingAsync(IReadOnlyCollection<string> claimIds, CancellationToken cancellationToken)
     {
-        for (int race = 0; race <= MaxIndexRaces; race++)
+        if (claimIds.Count == 0) return;
+        var byShard = claimIds.ToLookup(PendingKey, StringComparer.Ordinal);
+        var shards = await dapr.GetBulkStateAsync(Store, [.. byShard.Select(g => g.Key)], parallelism: null, cancellationToken: cancellationToken);
+        // A transaction per shard, so that a shard a creation changed meanwhile holds up only its own ids.
+        await Task.WhenAll(shards.Select(shard =>
         {
-            var change = await IndexAsync(PendingKey(claimId), ids => ids.Remove(claimId), cancellationToken);
-            if (await TryCommitAsync(Store, [change], cancellationToken)) return;
-        }
+            var dropped = byShard[shard.Key].ToHashSet(StringComparer.Ordinal);
+            return TryCommitAsync(Store, [IndexUpsert(shard, ids => ids.RemoveAll(dropped.Contains))], cancellationToken);
+        }));
     }
 
     /// <summary>One state transaction on <paramref name="store"/>; false when an ETag did not match (nothing changed).</summary>
@@ -126,13 +133,15 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
         return [.. items.Where(i => !string.IsNullOrEmpty(i.Value)).SelectMany(i => JsonSerializer.Deserialize<List<string>>(i.Value) ?? [])];
     }
 
-    /// <summary>An index key read and changed: the upsert, under the ETag read, that the save's transaction carries.</summary>
-    private async Task<StateTransactionRequest> IndexAsync(string key, Action<List<string>> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// An index as the bulk read found it, changed: the upsert that a transaction carries, under the ETag read (with none
+    /// and first-write concurrency the key must not exist yet).
+    /// </summary>
+    private static StateTransactionRequest IndexUpsert(BulkStateItem read, Action<List<string>> change)
     {
-        var (ids, etag) = await dapr.GetStateAndETagAsync<List<string>?>(Store, key, cancellationToken: cancellationToken);
-        ids ??= [];
+        var ids = string.IsNullOrEmpty(read.Value) ? [] : JsonSerializer.Deserialize<List<string>>(read.Value) ?? [];
         change(ids);
-        return new StateTransactionRequest(key, JsonSerializer.SerializeToUtf8Bytes(ids), StateOperationType.Upsert,
-            string.IsNullOrEmpty(etag) ? null : etag, options: new StateOptions { Concurrency = ConcurrencyMode.FirstWrite });
+        return new StateTransactionRequest(read.Key, JsonSerializer.SerializeToUtf8Bytes(ids), StateOperationType.Upsert,
+            string.IsNullOrEmpty(read.ETag) ? null : read.ETag, options: new StateOptions { Concurrency = ConcurrencyMode.FirstWrite });
     }
 }

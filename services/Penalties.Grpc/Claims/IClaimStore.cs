@@ -18,17 +18,23 @@ public interface IClaimStore
     Task<IReadOnlyList<StoredClaim>> GetManyAsync(IReadOnlyList<string> claimIds, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Saves <paramref name="claim"/> if the stored one has <paramref name="expectedETag"/> (null: none is stored yet),
-    /// adding it to its merchant's day index when new and keeping the pending set to its status; publishes
-    /// <paramref name="outbox"/> with it. Returns the new ETag, or null when another save came first (nothing changed).
+    /// Creates <paramref name="claim"/> (pending) with its place in its merchant's day index and in the pending set,
+    /// unless a claim with its id is stored already. Returns the stored claim, the one given or the one found.
     /// </summary>
-    Task<string?> SaveAsync(StoredClaim claim, string? expectedETag, PenaltiesEvent? outbox, CancellationToken cancellationToken);
+    Task<ClaimVersion> CreateAsync(StoredClaim claim, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the claim if the stored one still has <paramref name="expectedETag"/>, publishing <paramref name="outbox"/>
+    /// with it. False when another save came first (nothing changed). A claim no longer pending may stay in the pending
+    /// set until the re-driver drops it (<see cref="DropPendingAsync"/>).
+    /// </summary>
+    Task<bool> SaveAsync(StoredClaim claim, string expectedETag, PenaltiesEvent? outbox, CancellationToken cancellationToken);
 
     /// <summary>The ids of the claims a merchant filed on a day (China time), in the order they were first saved.</summary>
     Task<IReadOnlyList<string>> FiledOnAsync(string merchantId, DateOnly day, CancellationToken cancellationToken);
 
-    /// <summary>Takes a claim that is no longer pending out of the pending set (its save may have left it there).</summary>
-    Task DropPendingAsync(string claimId, CancellationToken cancellationToken);
+    /// <summary>Takes claims that are no longer pending out of the pending set; one changed meanwhile may keep them (the next pass drops them).</summary>
+    Task DropPendingAsync(IReadOnlyCollection<string> claimIds, CancellationToken cancellationToken);
 
     /// <summary>The ids of the pending claims (a decided or refused claim may still be listed: see <see cref="DropPendingAsync"/>).</summary>
     Task<IReadOnlyList<string>> PendingAsync(CancellationToken cancellationToken);

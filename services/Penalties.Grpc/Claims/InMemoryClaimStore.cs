@@ -33,27 +33,34 @@ public sealed class InMemoryClaimStore(IEventPublisher publisher) : IClaimStore
         }
     }
 
-    public async Task<string?> SaveAsync(StoredClaim claim, string? expectedETag, PenaltiesEvent? outbox, CancellationToken cancellationToken)
+    public Task<ClaimVersion> CreateAsync(StoredClaim claim, CancellationToken cancellationToken)
     {
-        string id = claim.Claim.ClaimId;
-        long version;
+        var c = claim.Claim;
         lock (_lock)
         {
-            bool exists = _claims.TryGetValue(id, out var current);
-            if (exists ? expectedETag != current.Version.ToString(CultureInfo.InvariantCulture) : expectedETag is not null) return null;
-            version = ++_version;
-            _claims[id] = (claim.Clone(), version);
-            if (!exists)
+            if (!_claims.TryGetValue(c.ClaimId, out var found))
             {
-                var day = (claim.Claim.MerchantId, ChinaTime.DayOf(claim.Claim.FiledAt.ToDateTimeOffset()));
+                _claims[c.ClaimId] = found = (claim.Clone(), ++_version);
+                var day = (c.MerchantId, ChinaTime.DayOf(c.FiledAt.ToDateTimeOffset()));
                 if (!_days.TryGetValue(day, out var ids)) _days[day] = ids = [];
-                ids.Add(id);
+                ids.Add(c.ClaimId);
+                _pending.Add(c.ClaimId);
             }
-            if (claim.Claim.Status == ClaimStatus.Pending) _pending.Add(id);
-            else _pending.Remove(id);
+            return Task.FromResult(new ClaimVersion(found.Stored.Clone(), found.Version.ToString(CultureInfo.InvariantCulture)));
+        }
+    }
+
+    public async Task<bool> SaveAsync(StoredClaim claim, string expectedETag, PenaltiesEvent? outbox, CancellationToken cancellationToken)
+    {
+        string id = claim.Claim.ClaimId;
+        lock (_lock)
+        {
+            if (!_claims.TryGetValue(id, out var current) || expectedETag != current.Version.ToString(CultureInfo.InvariantCulture)) return false;
+            _claims[id] = (claim.Clone(), ++_version);
+            if (claim.Claim.Status != ClaimStatus.Pending) _pending.Remove(id);
         }
         if (outbox is not null) await publisher.PublishAsync(outbox, cancellationToken);
-        return version.ToString(CultureInfo.InvariantCulture);
+        return true;
     }
 
     public Task<IReadOnlyList<string>> FiledOnAsync(string merchantId, DateOnly day, CancellationToken cancellationToken)
@@ -65,9 +72,9 @@ public sealed class InMemoryClaimStore(IEventPublisher publisher) : IClaimStore
         }
     }
 
-    public Task DropPendingAsync(string claimId, CancellationToken cancellationToken)
+    public Task DropPendingAsync(IReadOnlyCollection<string> claimIds, CancellationToken cancellationToken)
     {
-        lock (_lock) _pending.Remove(claimId);
+        lock (_lock) _pending.ExceptWith(claimIds);
         return Task.CompletedTask;
     }
 

@@ -215,12 +215,13 @@ public sealed class ClaimCoordinatorTests : IDisposable
     {
         var store = new InMemoryClaimStore(_published);
         var claim = new StoredClaim { Request = RefusedBeforePayment(), Claim = new Claim { ClaimId = "c", MerchantId = Merchant, FiledAt = At("2024-03-06 12:00"), Status = ClaimStatus.Pending } };
-        var etag = await store.SaveAsync(claim, null, null, CancellationToken.None);
-        Assert.NotNull(await store.SaveAsync(claim, etag, null, CancellationToken.None));
+        var etag = (await store.CreateAsync(claim, CancellationToken.None)).ETag;
+        Assert.True(await store.SaveAsync(claim, etag, null, CancellationToken.None));
 
-        claim.Claim.Status = ClaimStatus.Decided;
-        Assert.Null(await store.SaveAsync(claim, etag, new PenaltiesEvent("c/decided", Topics.ClaimDecided, "t", "{}"), CancellationToken.None));
-        Assert.Null(await store.SaveAsync(claim, null, new PenaltiesEvent("c/decided", Topics.ClaimDecided, "t", "{}"), CancellationToken.None));
+        var decided = claim.Clone();
+        decided.Claim.Status = ClaimStatus.Decided;
+        Assert.False(await store.SaveAsync(decided, etag, new PenaltiesEvent("c/decided", Topics.ClaimDecided, "t", "{}"), CancellationToken.None));
+        Assert.Equal(claim, (await store.CreateAsync(decided, CancellationToken.None)).Stored); // created again: the claim found is answered, unchanged
         Assert.Empty(_published.Events);
         Assert.Equal(["c"], await store.PendingAsync(CancellationToken.None));
     }
@@ -287,12 +288,15 @@ public sealed class ClaimCoordinatorTests : IDisposable
 
         public Task<IReadOnlyList<StoredClaim>> GetManyAsync(IReadOnlyList<string> claimIds, CancellationToken cancellationToken) => inner.GetManyAsync(claimIds, cancellationToken);
 
-        public Task<string?> SaveAsync(StoredClaim claim, string? expectedETag, PenaltiesEvent? outbox, CancellationToken cancellationToken) =>
+        public Task<ClaimVersion> CreateAsync(StoredClaim claim, CancellationToken cancellationToken) =>
+            CrashOn(claim) ? throw new IOException("crashed before the save") : inner.CreateAsync(claim, cancellationToken);
+
+        public Task<bool> SaveAsync(StoredClaim claim, string expectedETag, PenaltiesEvent? outbox, CancellationToken cancellationToken) =>
             CrashOn(claim) ? throw new IOException("crashed before the save") : inner.SaveAsync(claim, expectedETag, outbox, cancellationToken);
 
         public Task<IReadOnlyList<string>> FiledOnAsync(string merchantId, DateOnly day, CancellationToken cancellationToken) => inner.FiledOnAsync(merchantId, day, cancellationToken);
 
-        public Task DropPendingAsync(string claimId, CancellationToken cancellationToken) => inner.DropPendingAsync(claimId, cancellationToken);
+        public Task DropPendingAsync(IReadOnlyCollection<string> claimIds, CancellationToken cancellationToken) => inner.DropPendingAsync(claimIds, cancellationToken);
 
         public Task<IReadOnlyList<string>> PendingAsync(CancellationToken cancellationToken) => inner.PendingAsync(cancellationToken);
     }

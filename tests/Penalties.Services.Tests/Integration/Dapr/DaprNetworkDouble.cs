@@ -83,8 +83,8 @@ public sealed class DaprNetworkDouble : IAsyncDisposable
 
     /// <summary>
     /// The broker accepts the event and delivers it in the background to every app whose AppCallback subscribes to the
-    /// topic (Dapr docs: "Publish and subscribe overview", at-least-once; "Declarative and programmatic subscription
-    /// methods": the app's ListTopicSubscriptions).
+    /// topic (Dapr docs: "Publish and subscribe overview", at-least-once; "Declarative, streaming, and programmatic
+    /// subscription types": a programmatic subscription is static, the app's ListTopicSubscriptions read when it comes up).
     /// </summary>
     internal void Publish(CloudEventDouble e)
     {
@@ -98,12 +98,16 @@ public sealed class DaprNetworkDouble : IAsyncDisposable
         {
             if (sidecar.AppAddress is not { } address) continue;
             var client = new AppCallbackCaller(ChannelTo(address));
-            try
+            if (sidecar.SubscriptionsListedBy != address)
             {
-                sidecar.Subscriptions = (await client.ListTopicSubscriptionsAsync(_stopping.Token)).Subscriptions;
+                try
+                {
+                    sidecar.Subscriptions = (await client.ListTopicSubscriptionsAsync(_stopping.Token)).Subscriptions;
+                    sidecar.SubscriptionsListedBy = address;
+                }
+                catch (RpcException) { } // the app is down: its last known subscriptions stand, and the delivery attempts fail and are retried
+                catch (OperationCanceledException) { return; }
             }
-            catch (RpcException) { } // the app is down: its last known subscriptions stand, and the delivery attempts fail and are retried
-            catch (OperationCanceledException) { return; }
             var subscription = sidecar.Subscriptions?.FirstOrDefault(s => s.PubsubName == e.PubSubName && s.Topic == e.Topic);
             if (subscription is not null) _ = Task.Run(() => DeliverToAsync(sidecar.AppId, client, subscription, e));
         }

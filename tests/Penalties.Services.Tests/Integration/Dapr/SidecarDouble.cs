@@ -69,10 +69,13 @@ public sealed class SidecarDouble : IAsyncDisposable
 
     public IReadOnlyList<ForwardedCall> ForwardedCalls => [.. _forwarded];
 
-    /// <summary>The app's subscriptions as it last listed them (daprd asks when the app comes up); null until asked.</summary>
+    /// <summary>The app's subscriptions as it last listed them; null until asked.</summary>
     internal IReadOnlyList<global::Dapr.AppCallback.Autogen.Grpc.v1.TopicSubscription>? Subscriptions { get; set; }
 
-    /// <summary>Fronts the app at this address (again, after the app restarted on another port).</summary>
+    /// <summary>The app address <see cref="Subscriptions"/> were listed by: daprd asks an app once, when it comes up, not per event.</summary>
+    internal string? SubscriptionsListedBy { get; set; }
+
+    /// <summary>Fronts the app at this address (again, after the app restarted on another port: its topics are listed again).</summary>
     public void AttachApp(string appAddress) => AppAddress = appAddress;
 
     /// <summary>No app behind this sidecar: calls to it are UNAVAILABLE and events published meanwhile are not delivered to it. (A stopped app still attached gets failing attempts, redelivered, then dead-lettered.)</summary>
@@ -218,15 +221,12 @@ public sealed class SidecarDouble : IAsyncDisposable
             return response;
         }
 
-        /// <summary>"State management API", get bulk state: each key as GetState answers it.</summary>
+        /// <summary>"State management API", get bulk state: each key as GetState answers it, the gets issued in parallel (its <c>parallelism</c>; unbounded here).</summary>
         public async Task<GetBulkStateResponse> GetBulkState(GetBulkStateRequest request, ServerCallContext context)
         {
+            var answers = await Task.WhenAll(request.Keys.Select(key => GetState(new GetStateRequest { StoreName = request.StoreName, Key = key }, context)));
             var response = new GetBulkStateResponse();
-            foreach (var key in request.Keys)
-            {
-                var one = await GetState(new GetStateRequest { StoreName = request.StoreName, Key = key }, context);
-                response.Items.Add(new BulkStateItem { Key = key, Data = one.Data, Etag = one.Etag });
-            }
+            response.Items.AddRange(request.Keys.Zip(answers, (key, one) => new BulkStateItem { Key = key, Data = one.Data, Etag = one.Etag }));
             return response;
         }
 
