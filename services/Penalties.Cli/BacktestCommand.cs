@@ -39,7 +39,7 @@ internal static class BacktestCommand
             if (r.GetValue(report) is { } html)
             {
                 await using var writer = new StreamWriter(html);
-                HtmlReport.Write(writer, new ReconciliationPart("1/1", f, t, [], [], []), [], 0, backtest, DateTimeOffset.UtcNow);
+                HtmlReport.WriteBacktest(writer, backtest, r.GetValue(candidate)!, f, t, DateTimeOffset.UtcNow);
             }
             return 0;
         }));

@@ -112,7 +112,7 @@ internal static class ReconcileCommand
         if (r.GetValue(report) is { } html)
         {
             await using var writer = new StreamWriter(html);
-            HtmlReport.Write(writer, result, drifts, replayed, null, DateTimeOffset.UtcNow);
+            HtmlReport.Write(writer, result, drifts, replayed, DateTimeOffset.UtcNow);
         }
         return result.Mismatches.Any() || drifts.Count > 0 ? DifferencesFound : 0;
     }
