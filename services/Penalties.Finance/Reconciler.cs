@@ -62,7 +62,7 @@ public sealed class Reconciler(DateTimeOffset from, DateTimeOffset to)
         }
     }
 
-    /// <summary>Slots compared by their key: a set of them costs a third of a dictionary from key to slot.</summary>
+    /// <summary>Slots compared by their key: a set of them holds far less than a dictionary from key to slot.</summary>
     private sealed class ByKey : IEqualityComparer<Slot>
     {
         public bool Equals(Slot? x, Slot? y) => x!.Key == y!.Key;
