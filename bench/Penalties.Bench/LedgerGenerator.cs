@@ -48,8 +48,10 @@ public static class LedgerGenerator
             foreach (var o in Obligation.Of(record).Where(o => o.Amount > 0m))
             {
                 string reference = string.Create(CultureInfo.InvariantCulture, $"P-{i}-{(o.Side == Side.Buyer ? 'b' : 'p')}");
+                // The injected payout is paid at its own event: an hour later would fall after --to for the day's last
+                // orders, and reconcile rightly ignores an unmatched payout outside the period.
                 yield return i % 10_000 == 0
-                    ? new Payout(o.Platform, "NOBODY-" + o.OrderId, o.LineOrItem, o.Side, o.Amount, o.Currency, o.EventAt.AddHours(1), reference, 0)
+                    ? new Payout(o.Platform, "NOBODY-" + o.OrderId, o.LineOrItem, o.Side, o.Amount, o.Currency, o.EventAt, reference, 0)
                     : new Payout(o.Platform, o.OrderId, o.LineOrItem, o.Side, o.Amount, o.Currency, o.EventAt.AddHours(1), reference, 0);
             }
         }

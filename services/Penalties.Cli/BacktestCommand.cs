@@ -21,7 +21,7 @@ internal static class BacktestCommand
         {
             var (f, t) = LedgerSource.Period(r, from, to);
             var backtest = new Backtest(Cli.Catalog(r.GetValue(candidate)!, "--candidate"));
-            await foreach (var record in LedgerSource.Read(cli, r.GetValue(ledger)!, f, t, (0, 1), token)) backtest.Add(record);
+            await foreach (var record in LedgerSource.Read(cli, r.GetValue(ledger)!, f, t, (0, 1), record => record, token)) backtest.Add(record);
 
             var w = cli.Out;
             await w.WriteLineAsync($"backtest: {backtest.Decided} claims decided again, {backtest.Undecided.Count} could not be");
@@ -39,7 +39,7 @@ internal static class BacktestCommand
             if (r.GetValue(report) is { } html)
             {
                 await using var writer = new StreamWriter(html);
-                HtmlReport.Write(writer, new ReconciliationPart("1/1", f, t, [], [], []), [], 0, backtest, DateTimeOffset.UtcNow);
+                HtmlReport.WriteBacktest(writer, backtest, r.GetValue(candidate)!, f, t, DateTimeOffset.UtcNow);
             }
             return 0;
         }));

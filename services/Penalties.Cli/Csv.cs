@@ -118,7 +118,8 @@ internal static class Csv
             if (string.IsNullOrWhiteSpace(text)) continue;
             if (!text.Contains('"', StringComparison.Ordinal))
             {
-                // Without quotes RFC 4180 is a split at commas; only quoted lines need the parser.
+                // Without quotes RFC 4180 is a split at commas; only quoted lines need the parser. Kept by measurement:
+                // CsvHelper on each line costs many times the split per row (bench/RESULTS.md, CLI batches).
                 yield return new Record(line, text.Split(','), -1);
                 continue;
             }

@@ -59,24 +59,31 @@ internal static class LedgerSource
     public static bool IsUrl(string ledger) => ledger.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || ledger.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The records of every source whose event is in the period and whose merchant is in the shard. A file may hold more
-    /// (another period, every merchant): it is filtered as the services filter.
+    /// The records of every source whose event is in the period and whose merchant is in the shard, through
+    /// <paramref name="map"/>. A file may hold more (another period, every merchant): it is filtered as the services
+    /// filter, its lines parsed and mapped on every core (so <paramref name="map"/> must be thread-safe), in file order.
     /// </summary>
-    public static async IAsyncEnumerable<C.LedgerRecord> Read(Cli cli, IEnumerable<string> sources, DateTimeOffset from, DateTimeOffset to, (int Index, int Count) shard,
-        [EnumeratorCancellation] CancellationToken token)
+    public static async IAsyncEnumerable<T> Read<T>(Cli cli, IEnumerable<string> sources, DateTimeOffset from, DateTimeOffset to, (int Index, int Count) shard,
+        Func<C.LedgerRecord, T> map, [EnumeratorCancellation] CancellationToken token) where T : class
     {
+        bool Wanted(C.LedgerRecord record)
+        {
+            var at = EventAtOf(record);
+            return at >= from && at < to && LedgerShards.InShard(LedgerShards.Bucket(MerchantOf(record)), shard.Index, shard.Count);
+        }
+
         foreach (var source in sources)
         {
             if (IsUrl(source))
             {
-                await foreach (var record in Export(cli, source, LedgerKind.All, from, to, shard, token)) yield return record;
+                await foreach (var record in Export(cli, source, LedgerKind.All, from, to, shard, token)) yield return map(record);
                 continue;
             }
             using var reader = new StreamReader(Cli.OpenRead(source));
-            foreach (var record in LedgerFiles.ReadJsonl(reader, source))
+            foreach (var value in LedgerFiles.ReadJsonl(reader, source, r => Wanted(r) ? map(r) : null))
             {
-                var at = EventAtOf(record);
-                if (at >= from && at < to && LedgerShards.InShard(LedgerShards.Bucket(MerchantOf(record)), shard.Index, shard.Count)) yield return record;
+                token.ThrowIfCancellationRequested();
+                yield return value;
             }
         }
     }

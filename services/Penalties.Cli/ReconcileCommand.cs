@@ -39,12 +39,14 @@ internal static class ReconcileCommand
             var replay = new ReplayCheck(catalog);
             var drifts = new List<Drift>();
             var reconciler = new Reconciler(f, t);
-            await foreach (var record in LedgerSource.Read(cli, r.GetValue(ledger)!, f, t, (index, count), token))
+            // Replayed and turned into obligations beside the parsing (on every core); only the matching is one thread.
+            var entries = LedgerSource.Read(cli, r.GetValue(ledger)!, f, t, (index, count), record => new Entry(replay.Check(record), [.. Obligation.Of(record)]), token);
+            await foreach (var entry in entries)
             {
-                if (replay.Check(record) is { } drift) drifts.Add(drift);
+                if (entry.Drift is { } drift) drifts.Add(drift);
                 try
                 {
-                    foreach (var o in Obligation.Of(record)) reconciler.Add(o);
+                    foreach (var o in entry.Obligations) reconciler.Add(o);
                 }
                 catch (InvalidOperationException e)
                 {
@@ -91,6 +93,9 @@ internal static class ReconcileCommand
         return command;
     }
 
+    /// <summary>One ledger record as reconcile keeps it: its replay drift, if any, and what it owes.</summary>
+    private sealed record Entry(Drift? Drift, Obligation[] Obligations);
+
     private static Option<string?> OutOption() => new("--out") { Description = "write every difference (not matched) as CSV here, amounts as exact decimal text", HelpName = "FILE" };
 
     private static Option<string?> ReportOption() => new("--report") { Description = "write the self-contained HTML report here", HelpName = "FILE" };
@@ -107,7 +112,7 @@ internal static class ReconcileCommand
         if (r.GetValue(report) is { } html)
         {
             await using var writer = new StreamWriter(html);
-            HtmlReport.Write(writer, result, drifts, replayed, null, DateTimeOffset.UtcNow);
+            HtmlReport.Write(writer, result, drifts, replayed, DateTimeOffset.UtcNow);
         }
         return result.Mismatches.Any() || drifts.Count > 0 ? DifferencesFound : 0;
     }

@@ -27,6 +27,9 @@ public sealed class Backtest(RuleCatalog candidate)
 
     public int Decided { get; private set; }
 
+    /// <summary>How many claims change cost or outcome.</summary>
+    public int Changed => _changes.Count;
+
     /// <summary>Claims the candidate rules cannot decide (no version in force, or the case no longer valid), with why.</summary>
     public List<(string OrderId, string Reason)> Undecided { get; } = [];
 

@@ -7,27 +7,19 @@ namespace Penalties.Finance;
 /// <summary>
 /// The reconciliation report: one self-contained HTML file (styles, charts as inline SVG and the sorting script all
 /// inside it; nothing fetched) with the summary, payouts per day, differences by class, top merchants, the replay
-/// check, the backtest when there is one, and the differences as a sortable table.
+/// check, and the differences as a sortable table; and the backtest's own page (<see cref="WriteBacktest"/>).
 /// </summary>
 public static class HtmlReport
 {
     /// <summary>The most difference rows the page lists; the CSV output holds all of them.</summary>
     public const int MaxRows = 5000;
 
-    public static void Write(TextWriter w, ReconciliationPart result, IReadOnlyList<Drift> drifts, int replayed, Backtest? backtest, DateTimeOffset generatedAt)
+    public static void Write(TextWriter w, ReconciliationPart result, IReadOnlyList<Drift> drifts, int replayed, DateTimeOffset generatedAt)
     {
         var counts = result.Counts();
         var byCurrency = result.TotalsBy(_ => "all");
-        w.Write($$"""
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>Penalties reconciliation {{E(Day(result.From))}} – {{E(Day(result.To))}}</title>
-            <style>
-            body{font:14px system-ui,sans-serif;margin:2em;color:#222}h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em}
-            table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}td.n,th.n{text-align:right}
-            th{background:#f3f3f3;cursor:pointer}svg text{font:11px sans-serif}.bad{color:#b00}
-            </style></head><body>
-            <h1>Reconciliation of recorded decisions against payouts</h1>
-            <p>Period [{{E(result.From.ToString("O", CultureInfo.InvariantCulture))}}, {{E(result.To.ToString("O", CultureInfo.InvariantCulture))}}), shard {{E(result.Shard)}}, generated {{E(generatedAt.ToString("O", CultureInfo.InvariantCulture))}}.</p>
+        Head(w, "Penalties reconciliation", "Reconciliation of recorded decisions against payouts", result.From, result.To, $"shard {result.Shard}", generatedAt);
+        w.Write("""
             <h2>Summary</h2>
             <table id="summary"><tr><th>class</th><th class="n">keys</th></tr>
 
@@ -55,7 +47,6 @@ public static class HtmlReport
                 w.Write($"<tr><td>{E(d.MerchantId)}</td><td>{E(d.Platform)}</td><td>{E(d.OrderId)}</td><td>{E(d.Rule)}</td><td>{E(string.Join("; ", d.Differences))}</td></tr>\n");
             w.Write("</table>\n");
         }
-        if (backtest is not null) Backtest(w, backtest);
 
         var rows = result.Mismatches.OrderBy(d => d.Delta).ToList();
         w.Write($"<h2>Differences</h2>\n<p>{rows.Count} keys differ{(rows.Count > MaxRows ? $"; the first {MaxRows} by amount are listed (the CSV output has all)" : "")}. Click a heading to sort.</p>\n");
@@ -86,20 +77,53 @@ public static class HtmlReport
             """);
     }
 
-    private static void Backtest(TextWriter w, Backtest b)
+    /// <summary>
+    /// The backtest's own page: its summary (claims decided again, changed, total impact), the impact per merchant as a
+    /// chart and a table, the outcome transitions, the largest changes and the claims that could not be decided.
+    /// </summary>
+    public static void WriteBacktest(TextWriter w, Backtest b, string candidate, DateTimeOffset from, DateTimeOffset to, DateTimeOffset generatedAt)
     {
-        w.Write($"<h2>Backtest of candidate rules</h2>\n<p id=\"backtest\">{b.Decided} claims decided again; {b.Undecided.Count} could not be.</p>\n");
+        Head(w, "Penalties backtest", "Backtest of candidate rules against recorded claims", from, to, $"candidate rules {candidate}", generatedAt);
+        decimal total = b.Impact.Values.Sum();
+        w.Write($"<h2>Summary</h2>\n<table id=\"summary\"><tr><th>claims decided again</th><td class=\"n\" id=\"decided\">{b.Decided}</td></tr>\n");
+        w.Write($"<tr><th>claims that change</th><td class=\"n\" id=\"changed\">{b.Changed}</td></tr>\n");
+        w.Write($"<tr><th>could not be decided</th><td class=\"n\" id=\"undecided\">{b.Undecided.Count}</td></tr>\n");
+        w.Write($"<tr><th>CNY impact, candidate minus recorded</th><td class=\"n\" id=\"total-impact\">{M(total)}</td></tr>\n</table>\n");
+        var impact = b.Impact.Where(i => i.Value != 0m).OrderByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal).ToList();
+        w.Write("<h2>Impact per merchant (CNY)</h2>\n");
+        Bars(w, "chart-impact", impact.Take(10).Select(i => (i.Key, i.Value)).ToList());
         w.Write("<table id=\"impact\"><tr><th>merchant</th><th class=\"n\">CNY impact</th></tr>\n");
-        foreach (var (merchant, delta) in b.Impact.Where(i => i.Value != 0m).OrderByDescending(i => Math.Abs(i.Value)).Take(50))
+        foreach (var (merchant, delta) in impact.Take(50))
             w.Write($"<tr><td>{E(merchant)}</td><td class=\"n\">{M(delta)}</td></tr>\n");
-        w.Write("</table>\n<table id=\"transitions\"><tr><th>recorded outcome</th><th>candidate outcome</th><th class=\"n\">claims</th></tr>\n");
-        foreach (var ((from, to), n) in b.Transitions.OrderBy(t => t.Key))
-            w.Write($"<tr><td>{E(from)}</td><td>{E(to)}</td><td class=\"n\">{n}</td></tr>\n");
-        w.Write("</table>\n<table id=\"top-changes\"><tr><th>merchant</th><th>order</th><th>outcome</th><th class=\"n\">cost before</th><th class=\"n\">after</th><th class=\"n\">change</th></tr>\n");
+        w.Write("</table>\n<h2>Outcome transitions</h2>\n<table id=\"transitions\"><tr><th>recorded outcome</th><th>candidate outcome</th><th class=\"n\">claims</th></tr>\n");
+        foreach (var ((fromOutcome, toOutcome), n) in b.Transitions.OrderBy(t => t.Key))
+            w.Write($"<tr><td>{E(fromOutcome)}</td><td>{E(toOutcome)}</td><td class=\"n\">{n}</td></tr>\n");
+        w.Write("</table>\n<h2>Largest changes</h2>\n<table id=\"top-changes\"><tr><th>merchant</th><th>order</th><th>outcome</th><th class=\"n\">cost before</th><th class=\"n\">after</th><th class=\"n\">change</th></tr>\n");
         foreach (var c in b.TopChanges(20))
             w.Write($"<tr><td>{E(c.MerchantId)}</td><td>{E(c.OrderId)}</td><td>{E(c.FromOutcome)} → {E(c.ToOutcome)}</td><td class=\"n\">{M(c.FromCost)}</td><td class=\"n\">{M(c.ToCost)}</td><td class=\"n\">{M(c.Delta)}</td></tr>\n");
         w.Write("</table>\n");
+        if (b.Undecided.Count > 0)
+        {
+            w.Write("<h2>Claims the candidate rules cannot decide</h2>\n<table id=\"undecided-claims\"><tr><th>order</th><th>why</th></tr>\n");
+            foreach (var (order, reason) in b.Undecided.Take(MaxRows)) w.Write($"<tr><td>{E(order)}</td><td>{E(reason)}</td></tr>\n");
+            w.Write("</table>\n");
+        }
+        w.Write("</body></html>\n");
     }
+
+    /// <summary>The document's head (inline styles), its heading and the line naming the period.</summary>
+    private static void Head(TextWriter w, string title, string heading, DateTimeOffset from, DateTimeOffset to, string scope, DateTimeOffset generatedAt) => w.Write($$"""
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>{{E(title)}} {{E(Day(from))}} – {{E(Day(to))}}</title>
+        <style>
+        body{font:14px system-ui,sans-serif;margin:2em;color:#222}h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em}
+        table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}td.n,th.n{text-align:right}
+        th{background:#f3f3f3;cursor:pointer}svg text{font:11px sans-serif}.bad{color:#b00}
+        </style></head><body>
+        <h1>{{E(heading)}}</h1>
+        <p>Period [{{E(from.ToString("O", CultureInfo.InvariantCulture))}}, {{E(to.ToString("O", CultureInfo.InvariantCulture))}}), {{E(scope)}}, generated {{E(generatedAt.ToString("O", CultureInfo.InvariantCulture))}}.</p>
+
+        """);
 
     /// <summary>A horizontal bar chart as inline SVG, one labelled bar per value.</summary>
     private static void Bars(TextWriter w, string id, IReadOnlyList<(string Label, decimal Value)> bars)

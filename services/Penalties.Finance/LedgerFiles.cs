@@ -12,33 +12,58 @@ namespace Penalties.Finance;
 public static class LedgerFiles
 {
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default);
-    private static readonly JsonParser Parser = new(JsonParser.Settings.Default);
 
     public static readonly string[] CsvColumns = ["platform", "merchant_id", "order_id", "line_or_item", "side", "currency", "amount", "outcome", "rule", "event_at"];
 
     public static void WriteJsonl(TextWriter writer, C.LedgerRecord record) => writer.WriteLine(Formatter.Format(record));
 
     /// <summary>The records of a JSONL file, one at a time; a line that is not a record stops the read with its line.</summary>
-    public static IEnumerable<C.LedgerRecord> ReadJsonl(TextReader reader, string file)
+    public static IEnumerable<C.LedgerRecord> ReadJsonl(TextReader reader, string file) =>
+        ReadJsonl(reader, file, r => r, parallel: false);
+
+    /// <summary>
+    /// The records of a JSONL file passed through <paramref name="map"/> (null leaves a record out), in file order. With
+    /// <paramref name="parallel"/> the lines are parsed and mapped on every core, a bounded window ahead of the caller,
+    /// so <paramref name="map"/> must be thread-safe; the first line that is not a record (in file order) stops the read.
+    /// </summary>
+    public static IEnumerable<T> ReadJsonl<T>(TextReader reader, string file, Func<C.LedgerRecord, T?> map, bool parallel = true) where T : class
+    {
+        var lines = Lines(reader);
+        var results = parallel
+            ? lines.AsParallel().AsOrdered().Select(l => Read(l.Number, l.Text, file, map))
+            : lines.Select(l => Read(l.Number, l.Text, file, map));
+        foreach (var (value, error) in results)
+        {
+            if (error is not null) throw error;
+            if (value is not null) yield return value;
+        }
+    }
+
+    private static IEnumerable<(long Number, string Text)> Lines(TextReader reader)
     {
         long line = 0;
         for (string? text = reader.ReadLine(); text is not null; text = reader.ReadLine())
         {
             line++;
-            if (string.IsNullOrWhiteSpace(text)) continue;
-            C.LedgerRecord record;
-            try
-            {
-                record = Parser.Parse<C.LedgerRecord>(text);
-            }
-            catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or FormatException)
-            {
-                throw new FinanceInputException(file, line, "record", $"is not a ledger record ({e.Message.Split('\n')[0]})");
-            }
-            if (record.RecordCase == C.LedgerRecord.RecordOneofCase.None || (record.LateShipment?.Decision ?? (IMessage?)record.PriceMatch?.Decision) is null)
-                throw new FinanceInputException(file, line, "record", "holds no late_shipment or price_match record with its decision");
-            yield return record;
+            if (!string.IsNullOrWhiteSpace(text)) yield return (line, text);
         }
+    }
+
+    /// <summary>One line parsed and mapped, or why it is not a record (handed back, not thrown, so the first in file order wins).</summary>
+    private static (T? Value, FinanceInputException? Error) Read<T>(long line, string text, string file, Func<C.LedgerRecord, T?> map) where T : class
+    {
+        C.LedgerRecord record;
+        try
+        {
+            record = LedgerJson.Parse(text);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return (null, new FinanceInputException(file, line, "record", $"is not a ledger record ({e.Message.Split('\n')[0]})"));
+        }
+        if (record.RecordCase == C.LedgerRecord.RecordOneofCase.None || (record.LateShipment?.Decision ?? (IMessage?)record.PriceMatch?.Decision) is null)
+            return (null, new FinanceInputException(file, line, "record", "holds no late_shipment or price_match record with its decision"));
+        return (map(record), null);
     }
 
     /// <summary>A CSV writer with the header of <see cref="CsvColumns"/> written.</summary>

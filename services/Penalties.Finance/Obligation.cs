@@ -34,25 +34,28 @@ public sealed record Obligation(
 
     public static IEnumerable<Obligation> Of(C.RecordedLateShipment r)
     {
-        string platform = r.Case.Platform.ToString().ToLowerInvariant();
-        string rule = RuleText(r.Decision.Rule);
+        // Platform, merchant, rule and line names repeat across millions of keys that reconcile holds: one copy each.
+        string platform = string.Intern(r.Case.Platform.ToString().ToLowerInvariant());
+        string merchant = string.Intern(r.MerchantId);
+        string rule = string.Intern(RuleText(r.Decision.Rule));
         bool points = string.Equals(r.Decision.Instrument, nameof(Core.LateShipment.PayoutInstrument.TmallPoints), StringComparison.Ordinal);
         var eventAt = r.EventAt.ToDateTimeOffset();
         foreach (var line in r.Decision.Lines)
         {
             string outcome = line.Outcome.ToString();
+            string lineId = string.Intern(line.LineId);
             yield return points
-                ? new(platform, r.Case.OrderId, line.LineId, Side.Buyer, r.MerchantId, line.BuyerPoints, TmallPoints, eventAt, rule, outcome)
-                : new(platform, r.Case.OrderId, line.LineId, Side.Buyer, r.MerchantId, MoneyOf(line.BuyerPayout), Cny, eventAt, rule, outcome);
+                ? new(platform, r.Case.OrderId, lineId, Side.Buyer, merchant, line.BuyerPoints, TmallPoints, eventAt, rule, outcome)
+                : new(platform, r.Case.OrderId, lineId, Side.Buyer, merchant, MoneyOf(line.BuyerPayout), Cny, eventAt, rule, outcome);
             decimal liability = MoneyOf(line.PlatformLiability);
-            if (liability != 0m) yield return new(platform, r.Case.OrderId, line.LineId, Side.Platform, r.MerchantId, liability, Cny, eventAt, rule, outcome);
+            if (liability != 0m) yield return new(platform, r.Case.OrderId, lineId, Side.Platform, merchant, liability, Cny, eventAt, rule, outcome);
         }
     }
 
     public static IEnumerable<Obligation> Of(C.RecordedPriceMatch r)
     {
-        yield return new("jd", r.Case.OrderId, r.ItemId, Side.Buyer, r.MerchantId, MoneyOf(r.Decision.Payout), Cny,
-            r.EventAt.ToDateTimeOffset(), RuleText(r.Decision.Rule), r.Decision.Outcome.ToString());
+        yield return new("jd", r.Case.OrderId, r.ItemId, Side.Buyer, string.Intern(r.MerchantId), MoneyOf(r.Decision.Payout), Cny,
+            r.EventAt.ToDateTimeOffset(), string.Intern(RuleText(r.Decision.Rule)), r.Decision.Outcome.ToString());
     }
 
     /// <summary>"tmall.late-shipment v1": how reports name a rule version.</summary>

@@ -18,26 +18,60 @@ public enum DifferenceClass
     CurrencyMismatch,
 }
 
-/// <summary>One result of reconciliation: a key's obligation against its payouts, or one payout that does not count.</summary>
+/// <summary>
+/// One result of reconciliation: a key's obligation against its payouts, or one payout that does not count. Matched
+/// keys are summed instead (<paramref name="Keys"/> of them per platform, side, merchant, currency, day and rule, with
+/// no order, line or references): a run matches millions of keys, and what is read of them is their totals.
+/// </summary>
 /// <param name="Delta">Paid minus owed: negative when underpaid or not paid.</param>
 /// <param name="Day">The China-time day of the decision's event, or of the payment when no decision owes it.</param>
+/// <param name="Keys">How many keys the row stands for: 1, or the count of a matched sum.</param>
 public sealed record Difference(
     DifferenceClass Class, string Platform, string OrderId, string LineOrItem, Side Side, string MerchantId, string Currency,
-    decimal Owed, decimal Paid, decimal Delta, DateOnly Day, string Rule, IReadOnlyList<string> PayoutReferences);
+    decimal Owed, decimal Paid, decimal Delta, DateOnly Day, string Rule, IReadOnlyList<string> PayoutReferences, int Keys = 1);
 
 /// <summary>
 /// Matches payouts to what recorded decisions owe, key by key (platform, order, line or item, side), and classifies
-/// every difference. Obligations are held in memory (one entry per key); payouts stream through.
+/// every difference. Obligations are held in memory, compactly (one small entry per key); payouts stream through.
 /// </summary>
 public sealed class Reconciler(DateTimeOffset from, DateTimeOffset to)
 {
-    private sealed class Slot(Obligation owed)
+    /// <summary>A payout as a key keeps it: the key's own fields are not repeated.</summary>
+    private readonly record struct Paid(decimal Amount, string Currency, long PaidAtUtcTicks, string Reference)
     {
-        public Obligation Owed = owed;
-        public List<Payout>? Payouts;
+        public DateTimeOffset PaidAt => new(PaidAtUtcTicks, TimeSpan.Zero);
     }
 
-    private readonly Dictionary<PayoutKey, Slot> _slots = [];
+    /// <summary>What one key owes and what was paid for it (most keys are paid once: the first payout is kept inline).</summary>
+    private sealed class Slot(PayoutKey key, Obligation? o)
+    {
+        public PayoutKey Key = key;
+        public readonly string MerchantId = o?.MerchantId ?? "";
+        public readonly string Currency = o?.Currency ?? "";
+        public readonly string Rule = o?.Rule ?? "";
+        public readonly decimal Owed = o?.Amount ?? 0m;
+        public readonly DateOnly Day = ChinaTime.DayOf(o?.EventAt ?? default);
+        public Paid First;
+        public List<Paid>? More;
+        public int Count;
+
+        public void Add(Paid paid)
+        {
+            if (Count++ == 0) First = paid;
+            else (More ??= []).Add(paid);
+        }
+    }
+
+    /// <summary>Slots compared by their key: a set of them holds far less than a dictionary from key to slot.</summary>
+    private sealed class ByKey : IEqualityComparer<Slot>
+    {
+        public bool Equals(Slot? x, Slot? y) => x!.Key == y!.Key;
+
+        public int GetHashCode(Slot obj) => obj.Key.GetHashCode();
+    }
+
+    private readonly HashSet<Slot> _slots = new(new ByKey());
+    private readonly Slot _probe = new(default, null);
     private readonly HashSet<string> _references = new(StringComparer.Ordinal);
     private readonly List<Payout> _unmatched = [];
     private readonly List<Payout> _repeated = [];
@@ -46,7 +80,7 @@ public sealed class Reconciler(DateTimeOffset from, DateTimeOffset to)
     public void Add(Obligation o)
     {
         if (o.EventAt < from || o.EventAt >= to) return;
-        if (!_slots.TryAdd(o.Key, new Slot(o)))
+        if (!_slots.Add(new Slot(o.Key, o)))
             throw new InvalidOperationException($"the ledger holds {o.Platform} order {o.OrderId} line {o.LineOrItem} twice");
     }
 
@@ -58,7 +92,11 @@ public sealed class Reconciler(DateTimeOffset from, DateTimeOffset to)
             _repeated.Add(p);
             return;
         }
-        if (_slots.TryGetValue(p.Key, out var slot)) (slot.Payouts ??= []).Add(p);
+        _probe.Key = p.Key;
+        if (_slots.TryGetValue(_probe, out var slot)) {
+            // The known currencies are interned literals: a key keeps a reference to one, not its own copy.
+            slot.Add(new Paid(p.Amount, string.IsInterned(p.Currency) ?? p.Currency, p.PaidAt.UtcTicks, p.Reference));
+        }
         else if (p.PaidAt >= from && p.PaidAt < to) _unmatched.Add(p);
     }
 
@@ -70,45 +108,60 @@ public sealed class Reconciler(DateTimeOffset from, DateTimeOffset to)
     public ReconciliationPart Finish(string shard = "1/1")
     {
         var differences = new List<Difference>();
-        foreach (var slot in _slots.Values) Classify(slot, differences);
+        var matched = new Dictionary<(string, Side, string, string, DateOnly, string), (int Keys, decimal Owed, decimal Paid)>();
+        foreach (var slot in _slots)
+        {
+            if (Classify(slot.Key, slot, differences) is not { } paid) continue;
+            var group = (slot.Key.Platform, slot.Key.Side, slot.MerchantId, slot.Currency, slot.Day, slot.Rule);
+            var sum = matched.GetValueOrDefault(group);
+            matched[group] = (sum.Keys + 1, sum.Owed + slot.Owed, sum.Paid + paid);
+        }
+        foreach (var ((platform, side, merchant, currency, day, rule), sum) in matched)
+            differences.Add(new Difference(DifferenceClass.Matched, platform, "", "", side, merchant, currency, sum.Owed, sum.Paid, sum.Paid - sum.Owed, day, rule, [], sum.Keys));
         if (shard != "1/1") return new ReconciliationPart(shard, from, to, differences, _unmatched, _repeated);
-        differences.AddRange(_repeated.Select(p => Row(DifferenceClass.DuplicatePayout, p, null)));
-        differences.AddRange(_unmatched.Select(p => Row(DifferenceClass.PaidNotOwed, p, null)));
+        differences.AddRange(_repeated.Select(p => Row(DifferenceClass.DuplicatePayout, p)));
+        differences.AddRange(_unmatched.Select(p => Row(DifferenceClass.PaidNotOwed, p)));
         return new ReconciliationPart(shard, from, to, differences, [], []);
     }
 
-    private static void Classify(Slot slot, List<Difference> into)
+    /// <summary>Adds the rows of one key to <paramref name="into"/>; a matched key adds none and gives what was paid, to be summed.</summary>
+    private static decimal? Classify(PayoutKey key, Slot slot, List<Difference> into)
     {
-        var o = slot.Owed;
-        var payouts = slot.Payouts ?? [];
-        payouts.Sort((x, y) => x.PaidAt != y.PaidAt ? x.PaidAt.CompareTo(y.PaidAt) : string.CompareOrdinal(x.Reference, y.Reference));
-        var counted = new List<Payout>(payouts.Count);
+        var payouts = new List<Paid>(slot.Count);
+        if (slot.Count > 0) payouts.Add(slot.First);
+        if (slot.More is { } more) payouts.AddRange(more);
+        payouts.Sort((x, y) => x.PaidAtUtcTicks != y.PaidAtUtcTicks ? x.PaidAtUtcTicks.CompareTo(y.PaidAtUtcTicks) : string.CompareOrdinal(x.Reference, y.Reference));
+        var counted = new List<Paid>(payouts.Count);
         decimal paid = 0m;
         foreach (var p in payouts)
         {
-            if (!string.Equals(p.Currency, o.Currency, StringComparison.Ordinal))
-                into.Add(Row(DifferenceClass.CurrencyMismatch, p, o));
+            if (!string.Equals(p.Currency, slot.Currency, StringComparison.Ordinal))
+                into.Add(Row(DifferenceClass.CurrencyMismatch, key, p, slot));
             // The same amount again once what is owed was paid: a payment made twice, not one in parts.
-            else if (paid >= o.Amount && counted.Any(c => c.Amount == p.Amount))
-                into.Add(Row(DifferenceClass.DuplicatePayout, p, o));
+            else if (paid >= slot.Owed && counted.Any(c => c.Amount == p.Amount))
+                into.Add(Row(DifferenceClass.DuplicatePayout, key, p, slot));
             else
             {
                 counted.Add(p);
                 paid += p.Amount;
             }
         }
-        if (o.Amount == 0m && counted.Count == 0) return; // nothing owed, nothing paid: not a difference, not a match to report
+        if (slot.Owed == 0m && counted.Count == 0) return null; // nothing owed, nothing paid: not a difference, not a match to report
         var cls = counted.Count == 0 ? DifferenceClass.OwedNotPaid
-            : o.Amount == 0m ? DifferenceClass.PaidNotOwed
-            : paid == o.Amount ? DifferenceClass.Matched
-            : paid < o.Amount ? DifferenceClass.Underpaid
+            : slot.Owed == 0m ? DifferenceClass.PaidNotOwed
+            : paid == slot.Owed ? DifferenceClass.Matched
+            : paid < slot.Owed ? DifferenceClass.Underpaid
             : DifferenceClass.Overpaid;
-        into.Add(new Difference(cls, o.Platform, o.OrderId, o.LineOrItem, o.Side, o.MerchantId, o.Currency, o.Amount, paid, paid - o.Amount,
-            ChinaTime.DayOf(o.EventAt), o.Rule, [.. counted.Select(c => c.Reference)]));
+        if (cls == DifferenceClass.Matched) return paid;
+        into.Add(new Difference(cls, key.Platform, key.OrderId, key.LineOrItem, key.Side, slot.MerchantId, slot.Currency, slot.Owed, paid, paid - slot.Owed,
+            slot.Day, slot.Rule, [.. counted.Select(c => c.Reference)]));
+        return null;
     }
 
-    /// <summary>A row for one payout that does not count against <paramref name="o"/> (or has no obligation).</summary>
-    internal static Difference Row(DifferenceClass cls, Payout p, Obligation? o) =>
-        new(cls, p.Platform, p.OrderId, p.LineOrItem, p.Side, o?.MerchantId ?? "", p.Currency, 0m, p.Amount, p.Amount,
-            ChinaTime.DayOf(o?.EventAt ?? p.PaidAt), o?.Rule ?? "", [p.Reference]);
+    private static Difference Row(DifferenceClass cls, PayoutKey key, Paid p, Slot slot) =>
+        new(cls, key.Platform, key.OrderId, key.LineOrItem, key.Side, slot.MerchantId, p.Currency, 0m, p.Amount, p.Amount, slot.Day, slot.Rule, [p.Reference]);
+
+    /// <summary>A row for one payout that no obligation claims: its day is the payment's.</summary>
+    internal static Difference Row(DifferenceClass cls, Payout p) =>
+        new(cls, p.Platform, p.OrderId, p.LineOrItem, p.Side, "", p.Currency, 0m, p.Amount, p.Amount, ChinaTime.DayOf(p.PaidAt), "", [p.Reference]);
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Penalties.Finance;
 
-/// <summary>Sums of one group (a merchant, a day, a platform) in one currency: owed, paid, and the count of each class.</summary>
+/// <summary>Sums of one group (a merchant, a day, a platform) in one currency: owed, paid, and the count of keys of each class.</summary>
 public sealed record Totals(decimal Owed, decimal Paid, IReadOnlyDictionary<DifferenceClass, int> Counts)
 {
     public decimal Delta => Paid - Owed;
@@ -22,13 +22,13 @@ public sealed record ReconciliationPart(string Shard, DateTimeOffset From, DateT
     public IEnumerable<Difference> Mismatches => Differences.Where(d => d.Class != DifferenceClass.Matched);
 
     public IReadOnlyDictionary<DifferenceClass, int> Counts() =>
-        Enum.GetValues<DifferenceClass>().ToDictionary(c => c, c => Differences.Count(d => d.Class == c));
+        Enum.GetValues<DifferenceClass>().ToDictionary(c => c, c => Differences.Where(d => d.Class == c).Sum(d => d.Keys));
 
     /// <summary>Totals per group and currency; <paramref name="group"/> picks the group (merchant, day, platform).</summary>
     public IReadOnlyDictionary<(string Group, string Currency), Totals> TotalsBy(Func<Difference, string> group) =>
         Differences.GroupBy(d => (group(d), d.Currency)).OrderBy(g => g.Key)
             .ToDictionary(g => g.Key, g => new Totals(g.Sum(d => d.Owed), g.Sum(d => d.Paid),
-                g.GroupBy(d => d.Class).ToDictionary(c => c.Key, c => c.Count())));
+                g.GroupBy(d => d.Class).ToDictionary(c => c.Key, c => c.Sum(d => d.Keys))));
 
     public void Write(Stream stream) => JsonSerializer.Serialize(stream, this, Json);
 
@@ -57,8 +57,8 @@ public sealed record ReconciliationPart(string Shard, DateTimeOffset From, DateT
         var unmatchedEverywhere = parts.SelectMany(p => p.Part.Unmatched).GroupBy(p => p.Reference, StringComparer.Ordinal)
             .Where(g => g.Count() == count).Select(g => g.First());
         var rows = parts.SelectMany(p => p.Part.Differences).ToList();
-        rows.AddRange(first.Repeated.Select(p => Reconciler.Row(DifferenceClass.DuplicatePayout, p, null)));
-        rows.AddRange(unmatchedEverywhere.Select(p => Reconciler.Row(DifferenceClass.PaidNotOwed, p, null)));
+        rows.AddRange(first.Repeated.Select(p => Reconciler.Row(DifferenceClass.DuplicatePayout, p)));
+        rows.AddRange(unmatchedEverywhere.Select(p => Reconciler.Row(DifferenceClass.PaidNotOwed, p)));
         return new ReconciliationPart("1/1", first.From, first.To, rows, [], []);
     }
 }

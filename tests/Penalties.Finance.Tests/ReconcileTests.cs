@@ -16,8 +16,11 @@ public class ReconcileTests
         var ledger = Generate(seed.Get, 30);
         var result = Reconcile(ledger, PaidExactly(ledger));
         int owing = ledger.SelectMany(Obligation.Of).Count(o => o.Amount > 0m);
-        return (!result.Mismatches.Any() && result.Differences.Count == owing && owing > 0
-            && result.Differences.All(d => d.Delta == 0m && d.Paid == d.Owed)).ToProperty();
+        // Matched keys come summed per merchant, day and rule: every owing key is counted in exactly one sum.
+        return (!result.Mismatches.Any() && result.Differences.Sum(d => d.Keys) == owing && owing > 0
+            && result.Counts()[DifferenceClass.Matched] == owing
+            && result.Differences.Sum(d => d.Owed) == ledger.SelectMany(Obligation.Of).Sum(o => o.Amount)
+            && result.Differences.All(d => d.Delta == 0m && d.Paid == d.Owed && d.OrderId.Length == 0)).ToProperty();
     }
 
     [Property(MaxTest = 70)]

@@ -82,4 +82,23 @@ public class ReplayAndBacktestTests
         var e = Assert.Throws<FinanceInputException>(() => LedgerFiles.ReadJsonl(new StringReader(text + "{\"lateShipment\": 5}\n"), "ledger.jsonl").ToList());
         Assert.Equal(("ledger.jsonl", 6L, "record"), (e.File, e.Line, e.Field));
     }
+
+    [Fact]
+    public void The_parallel_read_keeps_file_order_and_stops_at_the_first_bad_line_in_file_order()
+    {
+        var ledger = Ledgers.Generate(26, 3000);
+        var lines = ledger.Select(r => new Google.Protobuf.JsonFormatter(Google.Protobuf.JsonFormatter.Settings.Default).Format(r)).ToList();
+        // What protobuf's own parser reads, the System.Text.Json reader reads alike.
+        Assert.Equal(lines.Select(l => C.LedgerRecord.Parser.ParseJson(l)), LedgerFiles.ReadJsonl(new StringReader(string.Join("\n", lines)), "l.jsonl"));
+        var orders = LedgerFiles.ReadJsonl(new StringReader(string.Join("\n", lines)), "l.jsonl", r => r.LateShipment.Case.OrderId).ToList();
+        Assert.Equal(ledger.Select(r => r.LateShipment.Case.OrderId), orders);
+
+        var bad = lines.ToList();
+        bad[2500] = bad[2500].Replace("\"eventAt\": \"", "\"eventAt\": \"x", StringComparison.Ordinal);
+        bad[2700] = "{}";
+        bad[1200] = bad[1200].Replace("Z\"", "\"", StringComparison.Ordinal); // an instant without its offset
+        var e = Assert.Throws<FinanceInputException>(() => LedgerFiles.ReadJsonl(new StringReader(string.Join("\n", bad)), "l.jsonl", r => r).ToList());
+        Assert.Equal((1201L, "record"), (e.Line, e.Field));
+        Assert.Contains("offset", e.Reason, StringComparison.Ordinal);
+    }
 }

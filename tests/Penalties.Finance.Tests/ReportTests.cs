@@ -20,7 +20,7 @@ public class ReportTests
         try
         {
             var file = Path.Combine(dir.FullName, "report.html");
-            using (var w = new StreamWriter(file)) HtmlReport.Write(w, result, [], ledger.Count, null, DateTimeOffset.UnixEpoch);
+            using (var w = new StreamWriter(file)) HtmlReport.Write(w, result, [], ledger.Count, DateTimeOffset.UnixEpoch);
             Assert.DoesNotContain("http", File.ReadAllText(file).Replace("http://www.w3.org/2000/svg", "", StringComparison.Ordinal), StringComparison.Ordinal);
 
             var dom = await RenderAsync(file + "#sort=-delta", dir.FullName);
@@ -33,6 +33,38 @@ public class ReportTests
             // Sorted by paid − owed, largest first: the overpaid key leads the table.
             int body = dom.IndexOf("<tbody>", dom.IndexOf("id=\"differences\"", StringComparison.Ordinal), StringComparison.Ordinal);
             Assert.StartsWith("<tr><td>Overpaid</td>", dom[(body + "<tbody>".Length)..].TrimStart(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_backtest_report_rendered_in_Chromium_shows_its_own_summary_and_impact()
+    {
+        Assert.True(File.Exists(Chromium), "Debian's chromium is needed (.ci/run installs it)");
+        var ledger = Ledgers.Generate(32, 30);
+        // Recorded costs lowered to 1.00: the same rules as candidate then cost each such claim more.
+        var lowered = ledger.Where(r => Obligation.MoneyOf(r.LateShipment.Decision.MerchantTotal) > 1m).ToList();
+        Assert.NotEmpty(lowered);
+        lowered.ForEach(r => r.LateShipment.Decision.MerchantTotal = Contracts.Mapping.Money(1m));
+        var backtest = new Backtest(Rules.Catalog);
+        ledger.ForEach(backtest.Add);
+        var dir = Directory.CreateTempSubdirectory("backtest-report-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "backtest.html");
+            using (var w = new StreamWriter(file)) HtmlReport.WriteBacktest(w, backtest, "candidate/", Ledgers.From, Ledgers.To, DateTimeOffset.UnixEpoch);
+            var dom = await RenderAsync(file, dir.FullName);
+            decimal total = backtest.Impact.Values.Sum();
+            Assert.True(total > 0m);
+            Assert.Contains("<h1>Backtest of candidate rules against recorded claims</h1>", dom, StringComparison.Ordinal);
+            Assert.DoesNotContain("Reconciliation", dom, StringComparison.Ordinal);
+            Assert.Contains($"id=\"decided\">{ledger.Count}<", dom, StringComparison.Ordinal);
+            Assert.Contains($"id=\"changed\">{lowered.Count}<", dom, StringComparison.Ordinal);
+            Assert.Contains($"id=\"total-impact\">{total:#,0.00##}<", dom, StringComparison.Ordinal);
+            Assert.Contains("<svg id=\"chart-impact\"", dom, StringComparison.Ordinal);
         }
         finally
         {
