@@ -61,6 +61,9 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
                 // The transaction answers no ETag, and the store's ETags are opaque: read the one the claim got.
                 if (await GetAsync(c.ClaimId, cancellationToken) is { } created) return created;
             }
+            // One merchant's filings of a day share its day index: a loser waits a random, growing while, so that
+            // concurrent filers spread out instead of colliding again.
+            else await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 2 << race)), cancellationToken);
         }
         throw new RpcException(new Status(StatusCode.Aborted, $"claim '{CallerErrors.Cut(c.ClaimId, CallerErrors.MaxQuotedBytes)}': its indexes kept changing while it was created; file it again"));
     }

@@ -1,0 +1,69 @@
+using Dapr.Client;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Options;
+using Penalties.Contracts.V1;
+using Penalties.Dapr;
+using Penalties.Grpc.Claims;
+
+namespace Penalties.Services.Tests.Integration.Dapr;
+
+/// <summary>The Dapr claim store's pending set, against the sidecar double over a real Redis.</summary>
+public class DaprClaimStoreTests(RedisServer redis) : IClassFixture<RedisServer>
+{
+    private const int Merchants = 6;
+
+    private static string MerchantOf(int i) => $"m-drop-{i % Merchants}";
+
+    private static StoredClaim Pending(int i) => new()
+    {
+        Request = new FileClaimRequest { ClaimId = $"drop-{i}", MerchantId = MerchantOf(i) },
+        Claim = new Claim
+        {
+            ClaimId = $"drop-{i}", MerchantId = MerchantOf(i), Status = ClaimStatus.Pending,
+            FiledAt = Timestamp.FromDateTimeOffset(DateTimeOffset.Parse("2024-03-05T10:00:00+08:00", System.Globalization.CultureInfo.InvariantCulture)),
+        },
+    };
+
+    [Fact]
+    public async Task Filings_at_once_are_all_created_and_dropping_settled_ones_never_loses_one_created_meanwhile()
+    {
+        var ct = CancellationToken.None;
+        await using var network = new DaprNetworkDouble(redis.Configuration);
+        await using var sidecar = await SidecarDouble.StartAsync(network, AppIds.Claims);
+        using var dapr = new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint).UseHttpEndpoint(sidecar.HttpEndpoint).Build();
+        var store = new DaprClaimStore(dapr, Options.Create(new ClaimsOptions()));
+
+        // The double connects to Redis on its first state call: one call first, the rest together.
+        var first = await store.CreateAsync(Pending(0), ct);
+        var created = (await Task.WhenAll(Enumerable.Range(1, 59).Select(i => store.CreateAsync(Pending(i), ct)))).Prepend(first).ToList();
+        var settled = created.Where((_, i) => i % 2 == 0).ToList();
+        foreach (var version in settled)
+        {
+            var decided = version.Stored.Clone();
+            decided.Claim.Status = ClaimStatus.Decided;
+            Assert.True(await store.SaveAsync(decided, version.ETag, null, ct));
+        }
+        var settledIds = settled.Select(v => v.Stored.Claim.ClaimId).ToList();
+        Assert.True(settledIds.Select(DaprClaimStore.PendingKey).Distinct().Count() > 10, "the settled claims span many shards");
+
+        // A pass of the re-driver while other claims are being created, some into the same shards.
+        var creating = Task.WhenAll(Enumerable.Range(60, 60).Select(i => store.CreateAsync(Pending(i), ct)));
+        await store.DropPendingAsync(settledIds, ct);
+        await creating;
+
+        var stillPending = Enumerable.Range(0, 120).Select(i => $"drop-{i}").Except(settledIds).ToHashSet();
+        var listed = await store.PendingAsync(ct);
+        Assert.Equal(listed.Count, listed.Distinct().Count());
+        Assert.Superset(stillPending, listed.ToHashSet());
+
+        for (int m = 0; m < Merchants; m++)
+        {
+            var filed = Enumerable.Range(0, 120).Where(i => MerchantOf(i) == MerchantOf(m)).Select(i => $"drop-{i}");
+            Assert.Equal(filed.Order(), (await store.FiledOnAsync(MerchantOf(m), new DateOnly(2024, 3, 5), ct)).Order());
+        }
+
+        // A shard whose drop lost to a creation keeps its settled ids until the next pass, which drops them.
+        await store.DropPendingAsync([.. settledIds.Where(listed.Contains)], ct);
+        Assert.Equal(stillPending, (await store.PendingAsync(ct)).ToHashSet());
+    }
+}
