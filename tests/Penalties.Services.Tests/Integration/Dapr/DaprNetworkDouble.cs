@@ -33,9 +33,14 @@ public sealed class DaprNetworkDouble : IAsyncDisposable
     private readonly ConcurrentQueue<DeliveryAttempt> _attempts = new();
     private readonly ConcurrentQueue<CloudEventDouble> _deadLettered = new();
     private readonly CancellationTokenSource _stopping = new();
-    private ConnectionMultiplexer? _redis;
+    // Connected here, before any call: a burst of first state calls must not each block a thread on connecting.
+    private readonly ConnectionMultiplexer _redis;
 
-    public DaprNetworkDouble(string redisConfiguration) => RedisConfiguration = redisConfiguration;
+    public DaprNetworkDouble(string redisConfiguration)
+    {
+        RedisConfiguration = redisConfiguration;
+        _redis = ConnectionMultiplexer.Connect(redisConfiguration);
+    }
 
     public string RedisConfiguration { get; }
 
@@ -67,7 +72,7 @@ public sealed class DaprNetworkDouble : IAsyncDisposable
     /// <summary>Events that went to a dead-letter topic after <see cref="MaxDeliveryAttempts"/>, as published there.</summary>
     public IReadOnlyList<CloudEventDouble> DeadLettered => [.. _deadLettered];
 
-    internal IDatabase Redis => (_redis ??= ConnectionMultiplexer.Connect(RedisConfiguration)).GetDatabase();
+    internal IDatabase Redis => _redis.GetDatabase();
 
     internal void Join(SidecarDouble sidecar)
     {
@@ -161,7 +166,7 @@ public sealed class DaprNetworkDouble : IAsyncDisposable
     {
         await _stopping.CancelAsync();
         foreach (var c in _appChannels.Values) c.Dispose();
-        if (_redis is not null) await _redis.DisposeAsync();
+        await _redis.DisposeAsync();
         _stopping.Dispose();
     }
 
