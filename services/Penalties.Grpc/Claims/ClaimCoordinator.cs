@@ -53,8 +53,9 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
     }
 
     /// <summary>
-    /// List: the merchant's claims filed in [from, to), read day by day (China time) from the day index, filtered by
-    /// status. The page token is the day and the position in it to go on from.
+    /// List: the merchant's claims filed in [from, to), by filing time then claim id, read day by day (China time)
+    /// from the day index, filtered by status. The page token is the last claim listed: the next page goes on after
+    /// it, so claims filed meanwhile never shift a page.
     /// </summary>
     public async Task<ListClaimsResponse> ListAsync(ListClaimsRequest request, CancellationToken cancellationToken)
     {
@@ -68,28 +69,30 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         else if (from is not null && to - from > TimeSpan.FromDays(MaxListDays)) v.Add("to", $"must be at most {MaxListDays} days after from");
         if (!System.Enum.IsDefined(request.Status)) v.Add("status", $"unknown status {(int)request.Status}");
         int size = DecisionRecording.PageSize(request.PageSize, v);
-        (DateOnly Day, int Position)? after = null;
+        FiledClaim? after = null;
         if (request.PageToken.Length > 0 && (after = ClaimPageToken.Decode(request.PageToken)) is null) v.Add("pageToken", "is not a token returned by List");
+        else if (after is { } a && from is not null && to is not null && (a.FiledAt < from || a.FiledAt >= to)) v.Add("pageToken", "was returned for another period");
         v.ThrowIfAny();
 
         var response = new ListClaimsResponse();
-        var (day, position) = after ?? (ChinaTime.DayOf(from!.Value), 0);
-        for (var last = ChinaTime.DayOf(to!.Value.AddTicks(-1)); day <= last; day = day.AddDays(1), position = 0)
+        var last = ChinaTime.DayOf(to!.Value.AddTicks(-1));
+        for (var day = ChinaTime.DayOf(after?.FiledAt ?? from!.Value); day <= last; day = day.AddDays(1))
         {
-            var ids = await store.FiledOnAsync(request.MerchantId, day, cancellationToken);
-            while (position < ids.Count)
+            var filed = (await store.FiledOnAsync(request.MerchantId, day, cancellationToken))
+                .Where(f => f.FiledAt >= from && f.FiledAt < to && (after is null || FiledClaim.Order.Compare(f, after.Value) > 0))
+                .Order(FiledClaim.Order).ToList();
+            for (int position = 0; position < filed.Count;)
             {
-                var chunk = ids.Skip(position).Take(size - response.Claims.Count).ToList();
-                foreach (var stored in await store.GetManyAsync(chunk, cancellationToken))
+                var chunk = filed.GetRange(position, Math.Min(size - response.Claims.Count, filed.Count - position));
+                foreach (var stored in await store.GetManyAsync([.. chunk.Select(f => f.ClaimId)], cancellationToken))
                 {
-                    var filed = stored.Claim.FiledAt.ToDateTimeOffset();
-                    if (filed >= from && filed < to && (request.Status == ClaimStatus.Unspecified || stored.Claim.Status == request.Status))
-                        response.Claims.Add(stored.Claim);
+                    if (request.Status == ClaimStatus.Unspecified || stored.Claim.Status == request.Status) response.Claims.Add(stored.Claim);
                 }
                 position += chunk.Count;
                 if (response.Claims.Count == size)
                 {
-                    if (position < ids.Count || day < last) response.NextPageToken = ClaimPageToken.Encode(day, position);
+                    // The page ends with the chunk's last claim: every claim of the chunk was listed.
+                    if (position < filed.Count || day < last) response.NextPageToken = ClaimPageToken.Encode(chunk[^1]);
                     return response;
                 }
             }

@@ -15,14 +15,17 @@ namespace Penalties.Grpc.Claims;
 
 /// <summary>
 /// Claims through Dapr's state API (a transactional store with ETags, Redis here), on two components over the same keys.
-/// Creating is one bulk read (the claim, its day index, its pending shard) and one state transaction on the plain one
-/// writing all three. The deciding save is the claim and its outbox projection alone on the outbox one, which publishes
+/// Creating is one bulk read (the claim, its shard of the day index, its pending shard) and one state transaction on the
+/// plain one writing all three. The deciding save is the claim and its outbox projection alone on the outbox one, which publishes
 /// every upsert of a transaction, so the claim stays in its pending shard until the re-driver drops it. Keys: docs/claims.md.
 /// </summary>
 public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> options) : IClaimStore
 {
     /// <summary>Pending claims are spread over this many keys, so that concurrent filings rarely change the same one.</summary>
     public const int PendingShards = 256;
+
+    /// <summary>A merchant's claims of one day are spread over this many keys, so that its concurrent filings rarely change the same one.</summary>
+    public const int DayShards = 16;
 
     /// <summary>How often a creation reads its indexes again after another save changed one meanwhile.</summary>
     private const int MaxIndexRaces = 10;
@@ -35,9 +38,12 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
 
     public static string ClaimKey(string claimId) => "claim|" + claimId;
 
-    public static string DayKey(string merchantId, DateOnly day) => string.Create(CultureInfo.InvariantCulture, $"claims-by-day|{merchantId}|{day:yyyy-MM-dd}");
+    public static string DayKey(string merchantId, DateOnly day, int shard) =>
+        string.Create(CultureInfo.InvariantCulture, $"claims-by-day|{merchantId}|{day:yyyy-MM-dd}|{shard}");
 
-    public static string PendingKey(string claimId) => PendingShardKey((int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(claimId)) % PendingShards));
+    public static string PendingKey(string claimId) => PendingShardKey(Shard(claimId, PendingShards));
+
+    private static int Shard(string claimId, int shards) => (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(claimId)) % (uint)shards);
 
     private static string PendingShardKey(int shard) => string.Create(CultureInfo.InvariantCulture, $"claims-pending|{shard}");
 
@@ -50,19 +56,20 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
     public async Task<ClaimVersion> CreateAsync(StoredClaim claim, CancellationToken cancellationToken)
     {
         var c = claim.Claim;
-        string key = ClaimKey(c.ClaimId), day = DayKey(c.MerchantId, ChinaTime.DayOf(c.FiledAt.ToDateTimeOffset())), pending = PendingKey(c.ClaimId);
+        var filed = new FiledClaim(c.FiledAt.ToDateTimeOffset(), c.ClaimId);
+        string key = ClaimKey(c.ClaimId), day = DayKey(c.MerchantId, ChinaTime.DayOf(filed.FiledAt), Shard(c.ClaimId, DayShards)), pending = PendingKey(c.ClaimId);
         for (int race = 0; race <= MaxIndexRaces; race++)
         {
             var read = (await dapr.GetBulkStateAsync(Store, [key, day, pending], parallelism: null, cancellationToken: cancellationToken)).ToDictionary(i => i.Key, StringComparer.Ordinal);
             if (!string.IsNullOrEmpty(read[key].Value)) return new ClaimVersion(Parser.Parse<StoredClaim>(read[key].Value), read[key].ETag);
             // First-write without an ETag: the claim must still be absent; the indexes must be as read.
-            if (await TryCommitAsync(Store, [ClaimUpsert(claim, null, null), IndexUpsert(read[day], ids => ids.Add(c.ClaimId)), IndexUpsert(read[pending], ids => ids.Add(c.ClaimId))], cancellationToken))
+            if (await TryCommitAsync(Store, [ClaimUpsert(claim, null, null), IndexUpsert<FiledClaim>(read[day], entries => entries.Add(filed)), IndexUpsert<string>(read[pending], ids => ids.Add(c.ClaimId))], cancellationToken))
             {
                 // The transaction answers no ETag, and the store's ETags are opaque: read the one the claim got.
                 if (await GetAsync(c.ClaimId, cancellationToken) is { } created) return created;
             }
-            // One merchant's filings of a day share its day index: a loser waits a random, growing while, so that
-            // concurrent filers spread out instead of colliding again.
+            // One merchant's filings of a day share the day index's shards: a loser waits a random, growing while, so
+            // that concurrent filers spread out instead of colliding again.
             else await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 2 << race)), cancellationToken);
         }
         throw new RpcException(new Status(StatusCode.Aborted, $"claim '{CallerErrors.Cut(c.ClaimId, CallerErrors.MaxQuotedBytes)}': its indexes kept changing while it was created; file it again"));
@@ -93,7 +100,7 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
         await Task.WhenAll(shards.Select(shard =>
         {
             var dropped = byShard[shard.Key].ToHashSet(StringComparer.Ordinal);
-            return TryCommitAsync(Store, [IndexUpsert(shard, ids => ids.RemoveAll(dropped.Contains))], cancellationToken);
+            return TryCommitAsync(Store, [IndexUpsert<string>(shard, ids => ids.RemoveAll(dropped.Contains))], cancellationToken);
         }));
     }
 
@@ -127,8 +134,11 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
             ["datacontenttype"] = "application/json",
         });
 
-    public async Task<IReadOnlyList<string>> FiledOnAsync(string merchantId, DateOnly day, CancellationToken cancellationToken) =>
-        (await dapr.GetStateAsync<List<string>?>(Store, DayKey(merchantId, day), cancellationToken: cancellationToken)) ?? [];
+    public async Task<IReadOnlyList<FiledClaim>> FiledOnAsync(string merchantId, DateOnly day, CancellationToken cancellationToken)
+    {
+        var shards = await dapr.GetBulkStateAsync(Store, [.. Enumerable.Range(0, DayShards).Select(shard => DayKey(merchantId, day, shard))], parallelism: null, cancellationToken: cancellationToken);
+        return [.. shards.Where(s => !string.IsNullOrEmpty(s.Value)).SelectMany(s => JsonSerializer.Deserialize<List<FiledClaim>>(s.Value) ?? [])];
+    }
 
     public async Task<IReadOnlyList<string>> PendingAsync(CancellationToken cancellationToken)
     {
@@ -140,11 +150,11 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
     /// An index as the bulk read found it, changed: the upsert that a transaction carries, under the ETag read (with none
     /// and first-write concurrency the key must not exist yet).
     /// </summary>
-    private static StateTransactionRequest IndexUpsert(BulkStateItem read, Action<List<string>> change)
+    private static StateTransactionRequest IndexUpsert<T>(BulkStateItem read, Action<List<T>> change)
     {
-        var ids = string.IsNullOrEmpty(read.Value) ? [] : JsonSerializer.Deserialize<List<string>>(read.Value) ?? [];
-        change(ids);
-        return new StateTransactionRequest(read.Key, JsonSerializer.SerializeToUtf8Bytes(ids), StateOperationType.Upsert,
+        var entries = string.IsNullOrEmpty(read.Value) ? [] : JsonSerializer.Deserialize<List<T>>(read.Value) ?? [];
+        change(entries);
+        return new StateTransactionRequest(read.Key, JsonSerializer.SerializeToUtf8Bytes(entries), StateOperationType.Upsert,
             string.IsNullOrEmpty(read.ETag) ? null : read.ETag, options: new StateOptions { Concurrency = ConcurrencyMode.FirstWrite });
     }
 }

@@ -6,6 +6,16 @@ namespace Penalties.Grpc.Claims;
 /// <summary>A stored claim and the ETag it was read with (the version a save must find to replace it).</summary>
 public sealed record ClaimVersion(StoredClaim Stored, string ETag);
 
+/// <summary>A claim's entry in its merchant's day index; entries sort by filing time, then claim id (ordinal).</summary>
+public readonly record struct FiledClaim(
+    [property: System.Text.Json.Serialization.JsonPropertyName("filedAt")] DateTimeOffset FiledAt,
+    [property: System.Text.Json.Serialization.JsonPropertyName("claimId")] string ClaimId)
+{
+    /// <summary>The order List answers in.</summary>
+    public static IComparer<FiledClaim> Order { get; } = Comparer<FiledClaim>.Create((a, b) =>
+        a.FiledAt != b.FiledAt ? a.FiledAt.CompareTo(b.FiledAt) : string.CompareOrdinal(a.ClaimId, b.ClaimId));
+}
+
 /// <summary>
 /// Where claims live. A save replaces the claim only if it still has the ETag read (optimistic concurrency) and
 /// commits the claim, its indexes and its outbox event together: the event goes out if and only if the save commits.
@@ -30,8 +40,8 @@ public interface IClaimStore
     /// </summary>
     Task<bool> SaveAsync(StoredClaim claim, string expectedETag, PenaltiesEvent? outbox, CancellationToken cancellationToken);
 
-    /// <summary>The ids of the claims a merchant filed on a day (China time), in the order they were first saved.</summary>
-    Task<IReadOnlyList<string>> FiledOnAsync(string merchantId, DateOnly day, CancellationToken cancellationToken);
+    /// <summary>The claims a merchant filed on a day (China time), in no particular order.</summary>
+    Task<IReadOnlyList<FiledClaim>> FiledOnAsync(string merchantId, DateOnly day, CancellationToken cancellationToken);
 
     /// <summary>Takes claims that are no longer pending out of the pending set; one changed meanwhile may keep them (the next pass drops them).</summary>
     Task DropPendingAsync(IReadOnlyCollection<string> claimIds, CancellationToken cancellationToken);

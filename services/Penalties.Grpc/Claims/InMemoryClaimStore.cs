@@ -10,7 +10,7 @@ public sealed class InMemoryClaimStore(IEventPublisher publisher) : IClaimStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (StoredClaim Stored, long Version)> _claims = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Merchant, DateOnly Day), List<string>> _days = [];
+    private readonly Dictionary<(string Merchant, DateOnly Day), List<FiledClaim>> _days = [];
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
     private long _version;
 
@@ -41,9 +41,10 @@ public sealed class InMemoryClaimStore(IEventPublisher publisher) : IClaimStore
             if (!_claims.TryGetValue(c.ClaimId, out var found))
             {
                 _claims[c.ClaimId] = found = (claim.Clone(), ++_version);
-                var day = (c.MerchantId, ChinaTime.DayOf(c.FiledAt.ToDateTimeOffset()));
-                if (!_days.TryGetValue(day, out var ids)) _days[day] = ids = [];
-                ids.Add(c.ClaimId);
+                var filedAt = c.FiledAt.ToDateTimeOffset();
+                var day = (c.MerchantId, ChinaTime.DayOf(filedAt));
+                if (!_days.TryGetValue(day, out var filed)) _days[day] = filed = [];
+                filed.Add(new FiledClaim(filedAt, c.ClaimId));
                 _pending.Add(c.ClaimId);
             }
             return Task.FromResult(new ClaimVersion(found.Stored.Clone(), found.Version.ToString(CultureInfo.InvariantCulture)));
@@ -63,12 +64,12 @@ public sealed class InMemoryClaimStore(IEventPublisher publisher) : IClaimStore
         return true;
     }
 
-    public Task<IReadOnlyList<string>> FiledOnAsync(string merchantId, DateOnly day, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<FiledClaim>> FiledOnAsync(string merchantId, DateOnly day, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            IReadOnlyList<string> ids = _days.TryGetValue((merchantId, day), out var list) ? [.. list] : [];
-            return Task.FromResult(ids);
+            IReadOnlyList<FiledClaim> filed = _days.TryGetValue((merchantId, day), out var list) ? [.. list] : [];
+            return Task.FromResult(filed);
         }
     }
 

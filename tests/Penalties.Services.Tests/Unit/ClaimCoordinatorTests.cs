@@ -279,6 +279,43 @@ public sealed class ClaimCoordinatorTests : IDisposable
         Assert.Equal(["from", "to", "pageToken"], bad.Violations.Select(v => v.Field));
     }
 
+    [Fact]
+    public async Task List_answers_by_filing_time_and_a_page_stays_put_when_earlier_claims_are_filed_meanwhile()
+    {
+        // Filed out of order: the day index holds them as saved, List answers them by filing time, then claim id.
+        string[] times = ["2024-03-02 15:00", "2024-03-02 09:00", "2024-03-03 08:00", "2024-03-02 09:00", "2024-03-02 12:00"];
+        for (int i = 0; i < times.Length; i++)
+        {
+            var r = RefusedBeforePayment($"k{i}");
+            r.LateShipment.OrderId = $"K-{i}";
+            r.FiledAt = At(times[i]);
+            await File(r);
+        }
+        var request = new ListClaimsRequest { MerchantId = Merchant, From = At("2024-03-02 00:00"), To = At("2024-03-04 00:00"), PageSize = 2 };
+        var first = await _coordinator.ListAsync(request, CancellationToken.None);
+        Assert.Equal(["k1", "k3"], first.Claims.Select(c => c.ClaimId));
+
+        // A claim filed (and timed) before the page's end does not move the next page.
+        var late = RefusedBeforePayment("k5");
+        late.LateShipment.OrderId = "K-5";
+        late.FiledAt = At("2024-03-02 08:00");
+        await File(late);
+        request.PageToken = first.NextPageToken;
+        var second = await _coordinator.ListAsync(request, CancellationToken.None);
+        Assert.Equal(["k4", "k0"], second.Claims.Select(c => c.ClaimId));
+        request.PageToken = second.NextPageToken;
+        var third = await _coordinator.ListAsync(request, CancellationToken.None);
+        Assert.Equal(["k2"], third.Claims.Select(c => c.ClaimId));
+        Assert.Empty(third.NextPageToken);
+        request.PageToken = "";
+        Assert.Equal(["k5", "k1"], (await _coordinator.ListAsync(request, CancellationToken.None)).Claims.Select(c => c.ClaimId));
+
+        // A token of one period is refused for another.
+        var other = new ListClaimsRequest { MerchantId = Merchant, From = At("2024-03-03 00:00"), To = At("2024-03-04 00:00"), PageToken = first.NextPageToken };
+        var bad = await Assert.ThrowsAsync<InvalidCaseException>(() => _coordinator.ListAsync(other, CancellationToken.None));
+        Assert.Equal("pageToken", Assert.Single(bad.Violations).Field);
+    }
+
     /// <summary>An in-memory store whose save fails (as a process dying before it) when <see cref="CrashOn"/> says so.</summary>
     private sealed class CrashingStore(IClaimStore inner) : IClaimStore
     {
@@ -294,7 +331,7 @@ public sealed class ClaimCoordinatorTests : IDisposable
         public Task<bool> SaveAsync(StoredClaim claim, string expectedETag, PenaltiesEvent? outbox, CancellationToken cancellationToken) =>
             CrashOn(claim) ? throw new IOException("crashed before the save") : inner.SaveAsync(claim, expectedETag, outbox, cancellationToken);
 
-        public Task<IReadOnlyList<string>> FiledOnAsync(string merchantId, DateOnly day, CancellationToken cancellationToken) => inner.FiledOnAsync(merchantId, day, cancellationToken);
+        public Task<IReadOnlyList<FiledClaim>> FiledOnAsync(string merchantId, DateOnly day, CancellationToken cancellationToken) => inner.FiledOnAsync(merchantId, day, cancellationToken);
 
         public Task DropPendingAsync(IReadOnlyCollection<string> claimIds, CancellationToken cancellationToken) => inner.DropPendingAsync(claimIds, cancellationToken);
 

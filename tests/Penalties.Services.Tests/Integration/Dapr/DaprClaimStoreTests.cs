@@ -57,11 +57,35 @@ public class DaprClaimStoreTests(RedisServer redis) : IClassFixture<RedisServer>
         for (int m = 0; m < Merchants; m++)
         {
             var filed = Enumerable.Range(0, 120).Where(i => MerchantOf(i) == MerchantOf(m)).Select(i => $"drop-{i}");
-            Assert.Equal(filed.Order(), (await store.FiledOnAsync(MerchantOf(m), new DateOnly(2024, 3, 5), ct)).Order());
+            Assert.Equal(filed.Order(), (await store.FiledOnAsync(MerchantOf(m), new DateOnly(2024, 3, 5), ct)).Select(f => f.ClaimId).Order());
         }
 
         // A shard whose drop lost to a creation keeps its settled ids until the next pass, which drops them.
         await store.DropPendingAsync([.. settledIds.Where(listed.Contains)], ct);
         Assert.Equal(stillPending, (await store.PendingAsync(ct)).ToHashSet());
+    }
+
+    [Fact]
+    public async Task A_burst_of_one_merchants_filings_at_one_instant_is_all_created()
+    {
+        var ct = CancellationToken.None;
+        await using var network = new DaprNetworkDouble(redis.Configuration);
+        await using var sidecar = await SidecarDouble.StartAsync(network, AppIds.Claims);
+        using var dapr = new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint).UseHttpEndpoint(sidecar.HttpEndpoint).Build();
+        var store = new DaprClaimStore(dapr, Options.Create(new ClaimsOptions()));
+
+        // One merchant, one day, one instant: the filings write the shards of one day index at once.
+        var burst = Enumerable.Range(0, 256).Select(i =>
+        {
+            var c = Pending(i);
+            c.Request.ClaimId = c.Claim.ClaimId = $"burst-{i}";
+            c.Request.MerchantId = c.Claim.MerchantId = "m-burst";
+            return c;
+        }).ToList();
+        await Task.WhenAll(burst.Select(c => store.CreateAsync(c, ct)));
+
+        var filed = await store.FiledOnAsync("m-burst", new DateOnly(2024, 3, 5), ct);
+        Assert.Equal(burst.Select(c => c.Claim.ClaimId).Order(), filed.Select(f => f.ClaimId).Order());
+        Assert.All(filed, f => Assert.Equal(burst[0].Claim.FiledAt.ToDateTimeOffset(), f.FiledAt));
     }
 }
