@@ -27,4 +27,10 @@ public sealed class ClaimsOptions
 
     /// <summary>The deadline of the calls the re-driver makes for one claim.</summary>
     public TimeSpan RedriveDeadline { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most pending claims one pass of the re-driver reads; the next pass goes on after the last.</summary>
+    public int RedriveBatch { get; set; } = 1_000;
+
+    /// <summary>How many due claims the re-driver takes further at once.</summary>
+    public int RedriveParallelism { get; set; } = 8;
 }

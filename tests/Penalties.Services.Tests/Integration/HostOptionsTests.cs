@@ -15,6 +15,8 @@ public sealed class HostOptionsTests
     [InlineData("--Penalties:Rules:RecheckInterval", "-00:00:01", "Penalties:Rules:RecheckInterval")]
     [InlineData("--Penalties:Redis:Configuration", "127.0.0.1:1,nosuchkeyword=1", "Penalties:Redis:Configuration")]
     [InlineData("--Penalties:Admin:Token", "too-short", "at least 32 characters")]
+    [InlineData("--Penalties:Claims:RedriveBatch", "0", "RedriveBatch")]
+    [InlineData("--Penalties:Claims:Store", "sql", "Penalties:Claims:Store")]
     public async Task A_bad_setting_stops_the_host_at_start_naming_it(string key, string value, string named)
     {
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => ServiceHost.StartAsync(PenaltiesServices.All, key, value));

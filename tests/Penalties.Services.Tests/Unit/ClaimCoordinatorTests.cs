@@ -163,6 +163,36 @@ public sealed class ClaimCoordinatorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_redriver_pass_reads_one_batch_and_the_next_pass_goes_on_after_it()
+    {
+        _calls.Fault = m => m == "/penalties.v1.PenaltyPoints/Record" ? Unavailable() : null;
+        var ids = Enumerable.Range(0, 25).Select(i => $"b{i:00}").ToList();
+        foreach (var id in ids)
+        {
+            var r = RefusedBeforePayment(id);
+            r.LateShipment.OrderId = "T-" + id;
+            Assert.Equal(ClaimStatus.Pending, (await File(r)).Status);
+        }
+        var redriver = new ClaimRedriver(_store, _coordinator, Microsoft.Extensions.Options.Options.Create(new ClaimsOptions { RedriveBatch = 10, RedriveParallelism = 4 }),
+            _time, NullLogger<ClaimRedriver>.Instance);
+        _calls.Fault = _ => null;
+        _time.Now += TimeSpan.FromMinutes(1); // every claim due
+
+        var passes = new List<string[]>();
+        for (int pass = 0; pass < 3; pass++)
+        {
+            _store.ManyRead.Clear();
+            await redriver.RedriveDueAsync(CancellationToken.None);
+            passes.Add([.. _store.ManyRead]);
+        }
+
+        Assert.Equal([10, 10, 5], passes.Select(p => p.Length));
+        Assert.Equal(ids, passes.SelectMany(p => p).Order(StringComparer.Ordinal));
+        foreach (var id in ids) Assert.Equal(ClaimStatus.Decided, (await _coordinator.GetAsync(id, CancellationToken.None)).Status);
+        Assert.Equal(25, (await History()).Count);
+    }
+
+    [Fact]
     public async Task Retries_of_a_pending_claim_back_off_exponentially()
     {
         _calls.Fault = m => m == "/penalties.v1.LateShipment/Record" ? new RpcException(new Status(StatusCode.DeadlineExceeded, "late")) : null;
@@ -323,7 +353,14 @@ public sealed class ClaimCoordinatorTests : IDisposable
 
         public Task<ClaimVersion?> GetAsync(string claimId, CancellationToken cancellationToken) => inner.GetAsync(claimId, cancellationToken);
 
-        public Task<IReadOnlyList<StoredClaim>> GetManyAsync(IReadOnlyList<string> claimIds, CancellationToken cancellationToken) => inner.GetManyAsync(claimIds, cancellationToken);
+        /// <summary>Every claim id read with <see cref="GetManyAsync"/>, as asked.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<string> ManyRead { get; } = new();
+
+        public Task<IReadOnlyList<StoredClaim>> GetManyAsync(IReadOnlyList<string> claimIds, CancellationToken cancellationToken)
+        {
+            foreach (var id in claimIds) ManyRead.Enqueue(id);
+            return inner.GetManyAsync(claimIds, cancellationToken);
+        }
 
         public Task<ClaimVersion> CreateAsync(StoredClaim claim, CancellationToken cancellationToken) =>
             CrashOn(claim) ? throw new IOException("crashed before the save") : inner.CreateAsync(claim, cancellationToken);
