@@ -15,7 +15,8 @@ namespace Penalties.Grpc.Claims;
 /// idempotent at their services (a business key, a case id derived from the claim id), so a step is resumed by
 /// calling it again; step 3 is one conditional save (ETag), so only one of concurrent filers completes a claim.
 /// </summary>
-public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker invoker, IOptions<ClaimsOptions> options, TimeProvider time, ILogger<ClaimCoordinator> logger)
+public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker invoker, IOptions<ClaimsOptions> options, TimeProvider time,
+    PenaltiesMetrics metrics, ILogger<ClaimCoordinator> logger)
 {
     public const int MaxClaimIdLength = 100;
     public const string DecidedEventType = "penalties.claim.decided.v1";
@@ -170,7 +171,9 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
             LogPending(logger, claim.ClaimId, step, e.StatusCode, attempts);
         }
         // Not cancelled with the call: the progress made (a recorded decision) is kept for the next attempt.
-        return await store.SaveAsync(stored, current.ETag, outbox, CancellationToken.None) ? claim : null;
+        if (!await store.SaveAsync(stored, current.ETag, outbox, CancellationToken.None)) return null;
+        metrics.Claim(KindTag(claim.Kind), StatusTag(claim.Status));
+        return claim;
     }
 
     private async Task RecordDecisionAsync(FileClaimRequest request, Claim claim, CallOptions call)
@@ -223,6 +226,22 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         PenaltyCaseId = request.CaseCase == FileClaimRequest.CaseOneofCase.LateShipment ? PenaltyCaseId(request.ClaimId) : "",
         // The filer itself goes on at once; the re-driver steps in only if it stops (a crash, a lost connection).
         Pending = new PendingStep { Step = ClaimStep.RecordDecision, Reason = "filed", NextAttemptAt = Mapping.Time(time.GetUtcNow() + Backoff(1)) },
+    };
+
+    private static string KindTag(ClaimKind kind) => kind switch
+    {
+        ClaimKind.LateShipment => "late-shipment",
+        ClaimKind.PriceMatch => "price-match",
+        ClaimKind.Return => "return",
+        _ => "unspecified",
+    };
+
+    private static string StatusTag(ClaimStatus status) => status switch
+    {
+        ClaimStatus.Decided => "decided",
+        ClaimStatus.Refused => "refused",
+        ClaimStatus.Pending => "pending",
+        _ => "unspecified",
     };
 
     private static string AppOf(FileClaimRequest request) => request.CaseCase switch

@@ -12,7 +12,8 @@ namespace Penalties.Grpc.Claims;
 /// <see cref="ClaimsOptions.RedriveBatch"/> claims, going on (by claim id) after the last one the pass before read,
 /// so that a long outage's backlog costs each pass the same, and every pending claim is still reached in turn.
 /// </summary>
-public sealed partial class ClaimRedriver(IClaimStore store, ClaimCoordinator coordinator, IOptions<ClaimsOptions> options, TimeProvider time, ILogger<ClaimRedriver> logger) : BackgroundService
+public sealed partial class ClaimRedriver(IClaimStore store, ClaimCoordinator coordinator, IOptions<ClaimsOptions> options, TimeProvider time,
+    PenaltiesMetrics metrics, ILogger<ClaimRedriver> logger) : BackgroundService
 {
     /// <summary>The last claim id the previous pass read; null to start from the first.</summary>
     private string? _after;
@@ -38,6 +39,7 @@ public sealed partial class ClaimRedriver(IClaimStore store, ClaimCoordinator co
         try
         {
             var pending = (await store.PendingAsync(cancellationToken)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            metrics.PendingClaims(pending.Count);
             var batch = pending.Where(id => _after is null || string.CompareOrdinal(id, _after) > 0).Take(o.RedriveBatch).ToList();
             // Past the end of the set: the next pass starts again from its first claim.
             _after = batch.Count == o.RedriveBatch ? batch[^1] : null;

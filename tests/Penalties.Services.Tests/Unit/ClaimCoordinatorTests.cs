@@ -1,8 +1,10 @@
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Dapr;
+using Penalties.Grpc;
 using Penalties.Grpc.Claims;
 using static Penalties.Services.Tests.Cases;
 
@@ -25,8 +27,8 @@ public sealed class ClaimCoordinatorTests : IDisposable
     {
         _store = new CrashingStore(new InMemoryClaimStore(_published));
         var options = Microsoft.Extensions.Options.Options.Create(new ClaimsOptions());
-        _coordinator = new ClaimCoordinator(_store, _calls, options, _time, NullLogger<ClaimCoordinator>.Instance);
-        _redriver = new ClaimRedriver(_store, _coordinator, options, _time, NullLogger<ClaimRedriver>.Instance);
+        _coordinator = new ClaimCoordinator(_store, _calls, options, _time, UnitServices.Metrics, NullLogger<ClaimCoordinator>.Instance);
+        _redriver = new ClaimRedriver(_store, _coordinator, options, _time, UnitServices.Metrics, NullLogger<ClaimRedriver>.Instance);
     }
 
     public void Dispose() => _redriver.Dispose();
@@ -174,7 +176,7 @@ public sealed class ClaimCoordinatorTests : IDisposable
             Assert.Equal(ClaimStatus.Pending, (await File(r)).Status);
         }
         var redriver = new ClaimRedriver(_store, _coordinator, Microsoft.Extensions.Options.Options.Create(new ClaimsOptions { RedriveBatch = 10, RedriveParallelism = 4 }),
-            _time, NullLogger<ClaimRedriver>.Instance);
+            _time, UnitServices.Metrics, NullLogger<ClaimRedriver>.Instance);
         _calls.Fault = _ => null;
         _time.Now += TimeSpan.FromMinutes(1); // every claim due
 
@@ -190,6 +192,44 @@ public sealed class ClaimCoordinatorTests : IDisposable
         Assert.Equal(ids, passes.SelectMany(p => p).Order(StringComparer.Ordinal));
         foreach (var id in ids) Assert.Equal(ClaimStatus.Decided, (await _coordinator.GetAsync(id, CancellationToken.None)).Status);
         Assert.Equal(25, (await History()).Count);
+    }
+
+    [Fact]
+    public async Task Claims_are_counted_by_kind_and_status_saved_and_the_pending_backlog_is_a_gauge()
+    {
+        var factory = new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddMetrics().BuildServiceProvider()
+            .GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        using var metrics = new PenaltiesMetrics(factory);
+        var options = Microsoft.Extensions.Options.Options.Create(new ClaimsOptions());
+        var coordinator = new ClaimCoordinator(_store, _calls, options, _time, metrics, NullLogger<ClaimCoordinator>.Instance);
+        var redriver = new ClaimRedriver(_store, coordinator, options, _time, metrics, NullLogger<ClaimRedriver>.Instance);
+        var counted = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        long? pending = null;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) => { if (ReferenceEquals(instrument.Meter.Scope, factory)) l.EnableMeasurementEvents(instrument); };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var t = tags.ToArray().ToDictionary(x => x.Key, x => x.Value);
+            if (instrument.Name == "penalties.claims") counted.Enqueue($"{t["kind"]} {t["status"]}");
+            else if (instrument.Name == "penalties.claims.pending") pending = value;
+        });
+        listener.Start();
+
+        _calls.Fault = m => m == "/penalties.v1.PenaltyPoints/Record" ? Unavailable() : null;
+        await coordinator.FileAsync(RefusedBeforePayment(), null, CancellationToken.None);
+        listener.RecordObservableInstruments();
+        Assert.Null(pending); // no pass of the re-driver yet: nothing to tell
+        await redriver.RedriveDueAsync(CancellationToken.None); // not due yet
+        listener.RecordObservableInstruments();
+        Assert.Equal(1, pending);
+
+        _calls.Fault = _ => null;
+        _time.Now += TimeSpan.FromMinutes(1);
+        await redriver.RedriveDueAsync(CancellationToken.None);
+        await redriver.RedriveDueAsync(CancellationToken.None);
+        listener.RecordObservableInstruments();
+        Assert.Equal(0, pending);
+        Assert.Equal(["late-shipment pending", "late-shipment decided"], counted);
     }
 
     [Fact]
