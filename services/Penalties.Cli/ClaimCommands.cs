@@ -7,8 +7,8 @@ using Penalties.Contracts.V1;
 namespace Penalties.Cli;
 
 /// <summary>
-/// `penalties claims file [FILE|-]` and `penalties claims get ID`: a Claims service at --server (default the all-in-one
-/// host on 127.0.0.1:5100); the request and the claim in proto3 JSON.
+/// `penalties claims file [FILE|-]`, `penalties claims get ID` and `penalties claims list`: a Claims service at --server
+/// (default the all-in-one host on 127.0.0.1:5100); the request and the claims in proto3 JSON.
 /// </summary>
 internal static class ClaimCommands
 {
@@ -46,16 +46,61 @@ internal static class ClaimCommands
             async client => await client.GetAsync(new GetClaimRequest { ClaimId = r.GetValue(id) }, deadline: DateTime.UtcNow.AddSeconds(30)))));
         claims.Subcommands.Add(fileCommand);
         claims.Subcommands.Add(getCommand);
+        claims.Subcommands.Add(ListCommand(cli));
         return claims;
     }
 
+    /// <summary>`claims list`: a merchant's claims filed in a period, every page, one claim per line.</summary>
+    private static Command ListCommand(Cli cli)
+    {
+        var merchant = new Option<string>("--merchant") { Description = "the merchant", HelpName = "ID", Required = true };
+        var from = LedgerSource.From();
+        var to = LedgerSource.To();
+        var status = new Option<string?>("--status") { Description = "only claims in this status: pending, decided or refused", HelpName = "STATUS" };
+        var list = new Command("list", "a merchant's claims filed in [--from, --to), by filing time, one claim per line (proto3 JSON)") { merchant, from, to, status };
+        list.SetAction((r, _) => cli.Guard(r, async () =>
+        {
+            var (f, t) = LedgerSource.Period(r, from, to);
+            var request = new ListClaimsRequest
+            {
+                MerchantId = r.GetValue(merchant)!,
+                From = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(f),
+                To = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(t),
+                Status = r.GetValue(status) switch
+                {
+                    null => ClaimStatus.Unspecified,
+                    "pending" => ClaimStatus.Pending,
+                    "decided" => ClaimStatus.Decided,
+                    "refused" => ClaimStatus.Refused,
+                    var other => throw new CommandLine.InputException($"--status: '{other}' is not pending, decided or refused"),
+                },
+                PageSize = 1000,
+            };
+            return await Call(cli, r, async client =>
+            {
+                do
+                {
+                    var page = await client.ListAsync(request, deadline: DateTime.UtcNow.AddSeconds(30));
+                    foreach (var claim in page.Claims) await cli.Out.WriteLineAsync(ProtoJson.Format(claim));
+                    request.PageToken = page.NextPageToken;
+                }
+                while (request.PageToken.Length > 0);
+            });
+        }));
+        return list;
+    }
+
     /// <summary>One call, its claim printed; refusals as one line per field (exit 2), a conflict or an unknown claim exit 3.</summary>
-    private static async Task<int> Call(Cli cli, ParseResult r, Func<Claims.ClaimsClient, Task<Claim>> call)
+    private static Task<int> Call(Cli cli, ParseResult r, Func<Claims.ClaimsClient, Task<Claim>> call) =>
+        Call(cli, r, async client => await cli.Out.WriteLineAsync(ProtoJson.Format(await call(client))));
+
+    /// <summary>Calls the service; refusals as one line per field (exit 2), a conflict or an unknown claim exit 3.</summary>
+    private static async Task<int> Call(Cli cli, ParseResult r, Func<Claims.ClaimsClient, Task> calls)
     {
         using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(cli.ServerUrl(r) ?? DefaultServer);
         try
         {
-            await cli.Out.WriteLineAsync(ProtoJson.Format(await call(new Claims.ClaimsClient(channel))));
+            await calls(new Claims.ClaimsClient(channel));
             return 0;
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)

@@ -63,4 +63,33 @@ public class ClaimsFlowTests(AllInOneFixture fixture) : IClassFixture<AllInOneFi
         Assert.Equal(3, missing);
         Assert.StartsWith("NotFound:", missingError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_cli_lists_a_merchants_claims_of_a_period_by_filing_time()
+    {
+        foreach (var (id, at) in new[] { ("list-b", "2024-03-06 15:00"), ("list-a", "2024-03-06 09:00"), ("list-c", "2024-03-08 09:00") })
+        {
+            var request = RefusedBeforePaymentClaim(id, "m-flow-list");
+            request.FiledAt = At(at);
+            await _claims.FileAsync(request, deadline: DateTime.UtcNow.AddSeconds(30));
+        }
+        string[] period = ["--merchant", "m-flow-list", "--from", "2024-03-06T00:00:00+08:00", "--to", "2024-03-08T00:00:00+08:00", "--server", fixture.Host.Address];
+
+        var (code, output, error) = await CliRunner.RunAsync("", ["claims", "list", .. period]);
+        Assert.True(code == 0, error);
+        var listed = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => Google.Protobuf.JsonParser.Default.Parse<Claim>(line)).ToList();
+        Assert.Equal(["list-a", "list-b"], listed.Select(c => c.ClaimId));
+        Assert.All(listed, c => Assert.Equal(ClaimStatus.Decided, c.Status));
+
+        Assert.Equal((0, ""), await Run(["claims", "list", .. period, "--status", "refused"]));
+        var (bad, _, badError) = await CliRunner.RunAsync("", ["claims", "list", .. period, "--status", "lost"]);
+        Assert.Equal(2, bad);
+        Assert.Contains("--status: 'lost' is not pending, decided or refused", badError, StringComparison.Ordinal);
+
+        static async Task<(int, string)> Run(string[] args)
+        {
+            var (c, o, _) = await CliRunner.RunAsync("", args);
+            return (c, o.Trim());
+        }
+    }
 }
