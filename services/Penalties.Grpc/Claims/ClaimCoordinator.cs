@@ -11,18 +11,15 @@ namespace Penalties.Grpc.Claims;
 
 /// <summary>
 /// Takes a claim through its steps: (1) decide and record through the calculator's Record, (2) record a penalty-point
-/// referral through PenaltyPoints.Record, (3) save the claim with its <c>claim-decided</c> event. Steps 1 and 2 are
-/// idempotent at their services (a business key, a case id derived from the claim id), so a step is resumed by
-/// calling it again; step 3 is one conditional save (ETag), so only one of concurrent filers completes a claim.
+/// referral through PenaltyPoints.Record, (3) save the claim settled with its <c>claim-decided</c> event. Steps 1 and 2
+/// are idempotent at their services (a business key, a case id derived from the claim id), so a step is resumed by
+/// calling it again; step 3 commits only if the claim is not settled yet, so only one of concurrent filers settles it.
 /// </summary>
 public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker invoker, IOptions<ClaimsOptions> options, TimeProvider time,
     PenaltiesMetrics metrics, ILogger<ClaimCoordinator> logger)
 {
     public const int MaxClaimIdLength = 100;
     public const string DecidedEventType = "penalties.claim.decided.v1";
-
-    /// <summary>The most times one call re-reads a claim that others saved meanwhile (each re-read finds it further along).</summary>
-    private const int MaxRaces = 5;
 
     /// <summary>The case id a claim's referral is recorded under in PenaltyPoints.</summary>
     public static string PenaltyCaseId(string claimId) => "claim:" + claimId;
@@ -31,17 +28,15 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
     public async Task<Claim> FileAsync(FileClaimRequest request, DateTime? deadline, CancellationToken cancellationToken)
     {
         Validate(request);
-        for (int race = 0; ; race++)
-        {
-            // First the claim as stored, created (pending) if it is new; then another save came first: read it again.
-            var current = race == 0
-                ? await store.CreateAsync(new StoredClaim { Request = request.Clone(), Claim = NewClaim(request) }, cancellationToken)
-                : await store.GetAsync(request.ClaimId, cancellationToken) ?? throw new InvalidOperationException($"claim '{request.ClaimId}' vanished");
-            if (ProtoDiff.Differences(current.Stored.Request, request) is { Count: > 0 } differences)
-                throw new ConflictException($"claim '{request.ClaimId}' is already filed with other content: {string.Join("; ", differences)}");
-            var claim = await AdvanceAsync(current, deadline, cancellationToken);
-            if (claim is not null || race == MaxRaces) return ThrowIfRefused(claim ?? current.Stored.Claim);
-        }
+        // The claim as stored, created (pending) if it is new.
+        var current = await store.CreateAsync(new StoredClaim { Request = request.Clone(), Claim = NewClaim(request) }, cancellationToken);
+        if (ProtoDiff.Differences(current.Request, request) is { Count: > 0 } differences)
+            throw new ConflictException($"claim '{request.ClaimId}' is already filed with other content: {string.Join("; ", differences)}");
+        // Null: another filer settled it meanwhile; its claim is the answer.
+        var claim = await AdvanceAsync(current, deadline, cancellationToken)
+            ?? (await store.GetAsync(request.ClaimId, cancellationToken))?.Claim
+            ?? throw new InvalidOperationException($"claim '{request.ClaimId}' vanished");
+        return ThrowIfRefused(claim);
     }
 
     public async Task<Claim> GetAsync(string claimId, CancellationToken cancellationToken)
@@ -50,7 +45,7 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         v.Required("claimId", claimId);
         v.ThrowIfAny();
         var found = await store.GetAsync(claimId, cancellationToken) ?? throw new NotFoundException($"claim '{CallerErrors.Cut(claimId, CallerErrors.MaxQuotedBytes)}' was never filed");
-        return found.Stored.Claim;
+        return found.Claim;
     }
 
     /// <summary>
@@ -108,7 +103,7 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
     public async Task<bool> RedriveAsync(string claimId, CancellationToken cancellationToken)
     {
         var current = await store.GetAsync(claimId, cancellationToken);
-        if (current?.Stored.Claim is not { Status: ClaimStatus.Pending } claim)
+        if (current?.Claim is not { Status: ClaimStatus.Pending } claim)
         {
             await store.DropPendingAsync([claimId], cancellationToken); // decided or refused, but still listed
             return false;
@@ -119,13 +114,13 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
     }
 
     /// <summary>
-    /// Runs the unfinished steps of a pending claim and saves where it got to. Null when another save came first
-    /// (the caller reads the claim again); the claim as saved otherwise.
+    /// Runs the unfinished steps of a pending claim and saves where it got to. Null when another filer settled it
+    /// meanwhile (the caller reads the claim again); the claim as saved otherwise.
     /// </summary>
-    private async Task<Claim?> AdvanceAsync(ClaimVersion current, DateTime? deadline, CancellationToken cancellationToken)
+    private async Task<Claim?> AdvanceAsync(StoredClaim current, DateTime? deadline, CancellationToken cancellationToken)
     {
-        if (current.Stored.Claim.Status != ClaimStatus.Pending) return current.Stored.Claim;
-        var stored = current.Stored.Clone();
+        if (current.Claim.Status != ClaimStatus.Pending) return current.Claim;
+        var stored = current.Clone();
         var (request, claim) = (stored.Request, stored.Claim);
         var call = new CallOptions(deadline: deadline, cancellationToken: cancellationToken);
         var step = ClaimStep.RecordDecision;
@@ -171,7 +166,8 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
             LogPending(logger, claim.ClaimId, step, e.StatusCode, attempts);
         }
         // Not cancelled with the call: the progress made (a recorded decision) is kept for the next attempt.
-        if (!await store.SaveAsync(stored, current.ETag, outbox, CancellationToken.None)) return null;
+        if (claim.Status == ClaimStatus.Pending) await store.SaveProgressAsync(stored, CancellationToken.None);
+        else if (!await store.SettleAsync(stored, outbox, CancellationToken.None)) return null;
         metrics.Claim(KindTag(claim.Kind), StatusTag(claim.Status));
         return claim;
     }

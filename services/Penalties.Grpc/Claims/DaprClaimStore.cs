@@ -15,9 +15,12 @@ namespace Penalties.Grpc.Claims;
 
 /// <summary>
 /// Claims through Dapr's state API (a transactional store with ETags, Redis here), on two components over the same keys.
-/// Creating is one bulk read (the claim, its shard of the day index, its pending shard) and one state transaction on the
-/// plain one writing all three. The deciding save is the claim and its outbox projection alone on the outbox one, which publishes
-/// every upsert of a transaction, so the claim stays in its pending shard until the re-driver drops it. Keys: docs/claims.md.
+/// A claim has two keys: its pending copy and, once settled, the settled claim, which is written once (first-write
+/// without an ETag: the key must be absent), so no save needs an ETag read back. Creating is one bulk read (both keys,
+/// its shard of the day index, its pending shard) and one state transaction on the plain component writing the pending
+/// copy and both indexes. The deciding save is the settled claim and its outbox projection alone on the outbox
+/// component, which publishes every upsert of a transaction, so the claim stays in its pending shard until the
+/// re-driver drops it with its pending copy. Keys: docs/claims.md.
 /// </summary>
 public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> options) : IClaimStore
 {
@@ -36,7 +39,11 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
 
     private string Outbox => options.Value.OutboxStore;
 
+    /// <summary>The settled claim (decided or refused): written once.</summary>
     public static string ClaimKey(string claimId) => "claim|" + claimId;
+
+    /// <summary>The claim in progress: written when it is created and after each step that leaves it pending.</summary>
+    public static string PendingCopyKey(string claimId) => "claim-pending|" + claimId;
 
     public static string DayKey(string merchantId, DateOnly day, int shard) =>
         string.Create(CultureInfo.InvariantCulture, $"claims-by-day|{merchantId}|{day:yyyy-MM-dd}|{shard}");
@@ -47,30 +54,26 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
 
     private static string PendingShardKey(int shard) => string.Create(CultureInfo.InvariantCulture, $"claims-pending|{shard}");
 
-    public async Task<ClaimVersion?> GetAsync(string claimId, CancellationToken cancellationToken)
-    {
-        var (value, etag) = await dapr.GetStateAndETagAsync<JsonElement?>(Store, ClaimKey(claimId), cancellationToken: cancellationToken);
-        return value is { ValueKind: JsonValueKind.Object } json ? new ClaimVersion(Parser.Parse<StoredClaim>(json.GetRawText()), etag) : null;
-    }
+    public async Task<StoredClaim?> GetAsync(string claimId, CancellationToken cancellationToken) =>
+        (await GetManyAsync([claimId], cancellationToken)).SingleOrDefault();
 
-    public async Task<ClaimVersion> CreateAsync(StoredClaim claim, CancellationToken cancellationToken)
+    public async Task<StoredClaim> CreateAsync(StoredClaim claim, CancellationToken cancellationToken)
     {
         var c = claim.Claim;
         var filed = new FiledClaim(c.FiledAt.ToDateTimeOffset(), c.ClaimId);
-        string key = ClaimKey(c.ClaimId), day = DayKey(c.MerchantId, ChinaTime.DayOf(filed.FiledAt), Shard(c.ClaimId, DayShards)), pending = PendingKey(c.ClaimId);
+        string settled = ClaimKey(c.ClaimId), copy = PendingCopyKey(c.ClaimId);
+        string day = DayKey(c.MerchantId, ChinaTime.DayOf(filed.FiledAt), Shard(c.ClaimId, DayShards)), pending = PendingKey(c.ClaimId);
         for (int race = 0; race <= MaxIndexRaces; race++)
         {
-            var read = (await dapr.GetBulkStateAsync(Store, [key, day, pending], parallelism: null, cancellationToken: cancellationToken)).ToDictionary(i => i.Key, StringComparer.Ordinal);
-            if (!string.IsNullOrEmpty(read[key].Value)) return new ClaimVersion(Parser.Parse<StoredClaim>(read[key].Value), read[key].ETag);
-            // First-write without an ETag: the claim must still be absent; the indexes must be as read.
-            if (await TryCommitAsync(Store, [ClaimUpsert(claim, null, null), IndexUpsert<FiledClaim>(read[day], entries => entries.Add(filed)), IndexUpsert<string>(read[pending], ids => ids.Add(c.ClaimId))], cancellationToken))
-            {
-                // The transaction answers no ETag, and the store's ETags are opaque: read the one the claim got.
-                if (await GetAsync(c.ClaimId, cancellationToken) is { } created) return created;
-            }
+            var read = (await dapr.GetBulkStateAsync(Store, [settled, copy, day, pending], parallelism: null, cancellationToken: cancellationToken))
+                .ToDictionary(i => i.Key, StringComparer.Ordinal);
+            if ((Stored(read[settled]) ?? Stored(read[copy])) is { } found) return found;
+            // First-write without an ETag: the pending copy must still be absent; the indexes must be as read.
+            if (await TryCommitAsync(Store, [Upsert(copy, claim), IndexUpsert<FiledClaim>(read[day], entries => entries.Add(filed)), IndexUpsert<string>(read[pending], ids => ids.Add(c.ClaimId))], cancellationToken))
+                return claim;
             // One merchant's filings of a day share the day index's shards: a loser waits a random, growing while, so
             // that concurrent filers spread out instead of colliding again.
-            else await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 2 << race)), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 2 << race)), cancellationToken);
         }
         throw new RpcException(new Status(StatusCode.Aborted, $"claim '{CallerErrors.Cut(c.ClaimId, CallerErrors.MaxQuotedBytes)}': its indexes kept changing while it was created; file it again"));
     }
@@ -78,16 +81,22 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
     public async Task<IReadOnlyList<StoredClaim>> GetManyAsync(IReadOnlyList<string> claimIds, CancellationToken cancellationToken)
     {
         if (claimIds.Count == 0) return [];
-        var items = await dapr.GetBulkStateAsync(Store, [.. claimIds.Select(ClaimKey)], parallelism: null, cancellationToken: cancellationToken);
-        var byKey = items.Where(i => !string.IsNullOrEmpty(i.Value)).ToDictionary(i => i.Key, i => i.Value, StringComparer.Ordinal);
-        return [.. claimIds.Select(ClaimKey).Where(byKey.ContainsKey).Select(k => Parser.Parse<StoredClaim>(byKey[k]))];
+        var items = (await dapr.GetBulkStateAsync(Store, [.. claimIds.Distinct(StringComparer.Ordinal).SelectMany(id => new[] { ClaimKey(id), PendingCopyKey(id) })],
+                parallelism: null, cancellationToken: cancellationToken))
+            .ToDictionary(i => i.Key, StringComparer.Ordinal);
+        return [.. claimIds.Select(id => Stored(items[ClaimKey(id)]) ?? Stored(items[PendingCopyKey(id)])).OfType<StoredClaim>()];
     }
 
-    public async Task<bool> SaveAsync(StoredClaim claim, string expectedETag, PenaltiesEvent? outbox, CancellationToken cancellationToken)
+    public async Task SaveProgressAsync(StoredClaim claim, CancellationToken cancellationToken) =>
+        await dapr.ExecuteStateTransactionAsync(Store, [new StateTransactionRequest(PendingCopyKey(claim.Claim.ClaimId), Json(claim), StateOperationType.Upsert)],
+            cancellationToken: cancellationToken);
+
+    public async Task<bool> SettleAsync(StoredClaim claim, PenaltiesEvent? outbox, CancellationToken cancellationToken)
     {
+        string key = ClaimKey(claim.Claim.ClaimId);
         StateTransactionRequest[] operations = outbox is null
-            ? [ClaimUpsert(claim, expectedETag, null)]
-            : [ClaimUpsert(claim, expectedETag, outbox), Projection(claim.Claim.ClaimId, outbox)];
+            ? [Upsert(key, claim)]
+            : [Upsert(key, claim, new Dictionary<string, string> { ["outbox.projection"] = "false" }), Projection(key, outbox)];
         return await TryCommitAsync(outbox is null ? Store : Outbox, operations, cancellationToken);
     }
 
@@ -96,11 +105,13 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
         if (claimIds.Count == 0) return;
         var byShard = claimIds.ToLookup(PendingKey, StringComparer.Ordinal);
         var shards = await dapr.GetBulkStateAsync(Store, [.. byShard.Select(g => g.Key)], parallelism: null, cancellationToken: cancellationToken);
-        // A transaction per shard, so that a shard a creation changed meanwhile holds up only its own ids.
+        // A transaction per shard, so that a shard a creation changed meanwhile holds up only its own ids; the settled
+        // claims' pending copies go with them.
         await Task.WhenAll(shards.Select(shard =>
         {
             var dropped = byShard[shard.Key].ToHashSet(StringComparer.Ordinal);
-            return TryCommitAsync(Store, [IndexUpsert<string>(shard, ids => ids.RemoveAll(dropped.Contains))], cancellationToken);
+            return TryCommitAsync(Store, [IndexUpsert<string>(shard, ids => ids.RemoveAll(dropped.Contains)),
+                .. dropped.Select(id => new StateTransactionRequest(PendingCopyKey(id), null, StateOperationType.Delete))], cancellationToken);
         }));
     }
 
@@ -118,15 +129,17 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
         }
     }
 
-    /// <summary>The claim's upsert under the ETag read; with none and first-write concurrency the claim must not exist yet.</summary>
-    private static StateTransactionRequest ClaimUpsert(StoredClaim claim, string? expectedETag, PenaltiesEvent? outbox) =>
-        new(ClaimKey(claim.Claim.ClaimId), Encoding.UTF8.GetBytes(JsonFormatter.Default.Format(claim)), StateOperationType.Upsert, expectedETag,
-            metadata: outbox is null ? null : new Dictionary<string, string> { ["outbox.projection"] = "false" },
-            options: new StateOptions { Concurrency = ConcurrencyMode.FirstWrite });
+    /// <summary>A claim's upsert with first-write concurrency and no ETag: the key must not exist yet.</summary>
+    private static StateTransactionRequest Upsert(string key, StoredClaim claim, IReadOnlyDictionary<string, string>? metadata = null) =>
+        new(key, Json(claim), StateOperationType.Upsert, metadata: metadata, options: new StateOptions { Concurrency = ConcurrencyMode.FirstWrite });
+
+    private static byte[] Json(StoredClaim claim) => Encoding.UTF8.GetBytes(JsonFormatter.Default.Format(claim));
+
+    private static StoredClaim? Stored(BulkStateItem item) => string.IsNullOrEmpty(item.Value) ? null : Parser.Parse<StoredClaim>(item.Value);
 
     /// <summary>The message the outbox publishes instead of the claim's state: the same key, marked a projection (Dapr "transactional outbox").</summary>
-    private static StateTransactionRequest Projection(string claimId, PenaltiesEvent outbox) =>
-        new(ClaimKey(claimId), Encoding.UTF8.GetBytes(outbox.Data), StateOperationType.Upsert, metadata: new Dictionary<string, string>
+    private static StateTransactionRequest Projection(string key, PenaltiesEvent outbox) =>
+        new(key, Encoding.UTF8.GetBytes(outbox.Data), StateOperationType.Upsert, metadata: new Dictionary<string, string>
         {
             ["outbox.projection"] = "true",
             ["cloudevent.id"] = outbox.Id,

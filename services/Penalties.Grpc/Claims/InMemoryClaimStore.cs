@@ -1,4 +1,3 @@
-using System.Globalization;
 using Penalties.Contracts.V1;
 using Penalties.Core.Common;
 using Penalties.Dapr;
@@ -9,56 +8,55 @@ namespace Penalties.Grpc.Claims;
 public sealed class InMemoryClaimStore(IEventPublisher publisher) : IClaimStore
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, (StoredClaim Stored, long Version)> _claims = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoredClaim> _settled = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoredClaim> _inProgress = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Merchant, DateOnly Day), List<FiledClaim>> _days = [];
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
-    private long _version;
 
-    public Task<ClaimVersion?> GetAsync(string claimId, CancellationToken cancellationToken)
+    public Task<StoredClaim?> GetAsync(string claimId, CancellationToken cancellationToken)
     {
-        lock (_lock)
-        {
-            return Task.FromResult(_claims.TryGetValue(claimId, out var c)
-                ? new ClaimVersion(c.Stored.Clone(), c.Version.ToString(CultureInfo.InvariantCulture))
-                : null);
-        }
+        lock (_lock) return Task.FromResult(Find(claimId)?.Clone());
     }
 
     public Task<IReadOnlyList<StoredClaim>> GetManyAsync(IReadOnlyList<string> claimIds, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            IReadOnlyList<StoredClaim> found = [.. claimIds.Where(_claims.ContainsKey).Select(id => _claims[id].Stored.Clone())];
+            IReadOnlyList<StoredClaim> found = [.. claimIds.Select(Find).OfType<StoredClaim>().Select(c => c.Clone())];
             return Task.FromResult(found);
         }
     }
 
-    public Task<ClaimVersion> CreateAsync(StoredClaim claim, CancellationToken cancellationToken)
+    public Task<StoredClaim> CreateAsync(StoredClaim claim, CancellationToken cancellationToken)
     {
         var c = claim.Claim;
         lock (_lock)
         {
-            if (!_claims.TryGetValue(c.ClaimId, out var found))
-            {
-                _claims[c.ClaimId] = found = (claim.Clone(), ++_version);
-                var filedAt = c.FiledAt.ToDateTimeOffset();
-                var day = (c.MerchantId, ChinaTime.DayOf(filedAt));
-                if (!_days.TryGetValue(day, out var filed)) _days[day] = filed = [];
-                filed.Add(new FiledClaim(filedAt, c.ClaimId));
-                _pending.Add(c.ClaimId);
-            }
-            return Task.FromResult(new ClaimVersion(found.Stored.Clone(), found.Version.ToString(CultureInfo.InvariantCulture)));
+            if (Find(c.ClaimId) is { } found) return Task.FromResult(found.Clone());
+            _inProgress[c.ClaimId] = claim.Clone();
+            var filedAt = c.FiledAt.ToDateTimeOffset();
+            var day = (c.MerchantId, ChinaTime.DayOf(filedAt));
+            if (!_days.TryGetValue(day, out var filed)) _days[day] = filed = [];
+            filed.Add(new FiledClaim(filedAt, c.ClaimId));
+            _pending.Add(c.ClaimId);
+            return Task.FromResult(claim.Clone());
         }
     }
 
-    public async Task<bool> SaveAsync(StoredClaim claim, string expectedETag, PenaltiesEvent? outbox, CancellationToken cancellationToken)
+    public Task SaveProgressAsync(StoredClaim claim, CancellationToken cancellationToken)
+    {
+        lock (_lock) _inProgress[claim.Claim.ClaimId] = claim.Clone();
+        return Task.CompletedTask;
+    }
+
+    public async Task<bool> SettleAsync(StoredClaim claim, PenaltiesEvent? outbox, CancellationToken cancellationToken)
     {
         string id = claim.Claim.ClaimId;
         lock (_lock)
         {
-            if (!_claims.TryGetValue(id, out var current) || expectedETag != current.Version.ToString(CultureInfo.InvariantCulture)) return false;
-            _claims[id] = (claim.Clone(), ++_version);
-            if (claim.Claim.Status != ClaimStatus.Pending) _pending.Remove(id);
+            if (!_settled.TryAdd(id, claim.Clone())) return false;
+            _inProgress.Remove(id);
+            _pending.Remove(id);
         }
         if (outbox is not null) await publisher.PublishAsync(outbox, cancellationToken);
         return true;
@@ -75,7 +73,14 @@ public sealed class InMemoryClaimStore(IEventPublisher publisher) : IClaimStore
 
     public Task DropPendingAsync(IReadOnlyCollection<string> claimIds, CancellationToken cancellationToken)
     {
-        lock (_lock) _pending.ExceptWith(claimIds);
+        lock (_lock)
+        {
+            foreach (var id in claimIds.Where(_settled.ContainsKey))
+            {
+                _pending.Remove(id);
+                _inProgress.Remove(id);
+            }
+        }
         return Task.CompletedTask;
     }
 
@@ -87,4 +92,7 @@ public sealed class InMemoryClaimStore(IEventPublisher publisher) : IClaimStore
             return Task.FromResult(ids);
         }
     }
+
+    private StoredClaim? Find(string claimId) =>
+        _settled.TryGetValue(claimId, out var settled) ? settled : _inProgress.GetValueOrDefault(claimId);
 }

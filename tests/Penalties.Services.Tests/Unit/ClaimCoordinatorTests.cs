@@ -281,19 +281,23 @@ public sealed class ClaimCoordinatorTests : IDisposable
     }
 
     [Fact]
-    public async Task A_save_that_loses_to_another_publishes_nothing()
+    public async Task A_settling_save_that_loses_to_another_publishes_nothing()
     {
         var store = new InMemoryClaimStore(_published);
         var claim = new StoredClaim { Request = RefusedBeforePayment(), Claim = new Claim { ClaimId = "c", MerchantId = Merchant, FiledAt = At("2024-03-06 12:00"), Status = ClaimStatus.Pending } };
-        var etag = (await store.CreateAsync(claim, CancellationToken.None)).ETag;
-        Assert.True(await store.SaveAsync(claim, etag, null, CancellationToken.None));
-
+        Assert.Equal(claim, await store.CreateAsync(claim, CancellationToken.None));
         var decided = claim.Clone();
         decided.Claim.Status = ClaimStatus.Decided;
-        Assert.False(await store.SaveAsync(decided, etag, new PenaltiesEvent("c/decided", Topics.ClaimDecided, "t", "{}"), CancellationToken.None));
-        Assert.Equal(claim, (await store.CreateAsync(decided, CancellationToken.None)).Stored); // created again: the claim found is answered, unchanged
+        var refused = claim.Clone();
+        refused.Claim.Status = ClaimStatus.Refused;
+        Assert.True(await store.SettleAsync(refused, null, CancellationToken.None));
+
+        Assert.False(await store.SettleAsync(decided, new PenaltiesEvent("c/decided", Topics.ClaimDecided, "t", "{}"), CancellationToken.None));
+        Assert.Equal(refused, await store.CreateAsync(decided, CancellationToken.None)); // created again: the claim found is answered, unchanged
+        await store.SaveProgressAsync(claim, CancellationToken.None); // a late progress save does not bring it back
+        Assert.Equal(refused, await store.GetAsync("c", CancellationToken.None));
         Assert.Empty(_published.Events);
-        Assert.Equal(["c"], await store.PendingAsync(CancellationToken.None));
+        Assert.Empty(await store.PendingAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -391,7 +395,7 @@ public sealed class ClaimCoordinatorTests : IDisposable
     {
         public Func<StoredClaim, bool> CrashOn { get; set; } = _ => false;
 
-        public Task<ClaimVersion?> GetAsync(string claimId, CancellationToken cancellationToken) => inner.GetAsync(claimId, cancellationToken);
+        public Task<StoredClaim?> GetAsync(string claimId, CancellationToken cancellationToken) => inner.GetAsync(claimId, cancellationToken);
 
         /// <summary>Every claim id read with <see cref="GetManyAsync"/>, as asked.</summary>
         public System.Collections.Concurrent.ConcurrentQueue<string> ManyRead { get; } = new();
@@ -402,11 +406,14 @@ public sealed class ClaimCoordinatorTests : IDisposable
             return inner.GetManyAsync(claimIds, cancellationToken);
         }
 
-        public Task<ClaimVersion> CreateAsync(StoredClaim claim, CancellationToken cancellationToken) =>
+        public Task<StoredClaim> CreateAsync(StoredClaim claim, CancellationToken cancellationToken) =>
             CrashOn(claim) ? throw new IOException("crashed before the save") : inner.CreateAsync(claim, cancellationToken);
 
-        public Task<bool> SaveAsync(StoredClaim claim, string expectedETag, PenaltiesEvent? outbox, CancellationToken cancellationToken) =>
-            CrashOn(claim) ? throw new IOException("crashed before the save") : inner.SaveAsync(claim, expectedETag, outbox, cancellationToken);
+        public Task SaveProgressAsync(StoredClaim claim, CancellationToken cancellationToken) =>
+            CrashOn(claim) ? throw new IOException("crashed before the save") : inner.SaveProgressAsync(claim, cancellationToken);
+
+        public Task<bool> SettleAsync(StoredClaim claim, PenaltiesEvent? outbox, CancellationToken cancellationToken) =>
+            CrashOn(claim) ? throw new IOException("crashed before the save") : inner.SettleAsync(claim, outbox, cancellationToken);
 
         public Task<IReadOnlyList<FiledClaim>> FiledOnAsync(string merchantId, DateOnly day, CancellationToken cancellationToken) => inner.FiledOnAsync(merchantId, day, cancellationToken);
 

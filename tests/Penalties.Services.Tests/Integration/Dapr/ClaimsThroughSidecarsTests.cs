@@ -202,7 +202,7 @@ public class ClaimsThroughSidecarsTests(ClaimsDeployment deployment) : IClassFix
     }
 
     [Fact]
-    public async Task A_transaction_refused_for_its_ETag_publishes_nothing_and_each_committed_claim_is_counted_once_by_the_consumer()
+    public async Task A_settling_transaction_refused_publishes_nothing_and_each_committed_claim_is_counted_once_by_the_consumer()
     {
         using var dapr = deployment.NewDaprClient();
         var store = ClaimsDeployment.Store(dapr);
@@ -213,20 +213,22 @@ public class ClaimsThroughSidecarsTests(ClaimsDeployment deployment) : IClassFix
             Request = request,
             Claim = new Claim { ClaimId = "e2e-4", MerchantId = "m-e2e-4", FiledAt = request.FiledAt, Status = ClaimStatus.Pending, Pending = new PendingStep { NextAttemptAt = Timestamp.FromDateTime(DateTime.UtcNow.AddHours(1)) } },
         };
-        var etag = (await store.CreateAsync(created, CancellationToken.None)).ETag;
+        Assert.Equal(created, await store.CreateAsync(created, CancellationToken.None));
         Assert.Contains("e2e-4", await store.PendingAsync(CancellationToken.None));
         var decided = created.Clone();
         decided.Claim.Status = ClaimStatus.Decided;
         decided.Claim.Pending = null;
         var e = new PenaltiesEvent("e2e-4/decided", Topics.ClaimDecided, ClaimCoordinator.DecidedEventType, Google.Protobuf.JsonFormatter.Default.Format(decided.Claim));
 
-        Assert.False(await store.SaveAsync(decided, "999", e, CancellationToken.None)); // another save came first
-        var again = await store.CreateAsync(decided, CancellationToken.None); // created again: the stored one stands
-        Assert.Equal((created, etag), (again.Stored, again.ETag));
-        Assert.Equal(ClaimStatus.Pending, (await store.GetAsync("e2e-4", CancellationToken.None))!.Stored.Claim.Status);
+        Assert.Equal(created, await store.CreateAsync(decided, CancellationToken.None)); // created again: the stored one stands
         Assert.Empty(PublishedAbout("e2e-4"));
-        Assert.True(await store.SaveAsync(decided, etag, e, CancellationToken.None));
+        Assert.True(await store.SettleAsync(decided, e, CancellationToken.None));
         Assert.Equal("e2e-4/decided", Assert.Single(PublishedAbout("e2e-4")).Id);
+        var again = decided.Clone();
+        again.Claim.CompletedAt = Timestamp.FromDateTime(DateTime.UtcNow);
+        Assert.False(await store.SettleAsync(again, e, CancellationToken.None)); // settled already: refused, nothing published
+        Assert.Equal(decided, await store.GetAsync("e2e-4", CancellationToken.None));
+        Assert.Single(PublishedAbout("e2e-4"));
         await Eventually(async () => !(await store.PendingAsync(CancellationToken.None)).Contains("e2e-4"), "the re-driver drops the decided claim from the pending set");
 
         var filed = await Task.WhenAll(new[] { "e2e-5", "e2e-6" }.Select(id => ClaimsClient.FileAsync(RefusedBeforePaymentClaim(id, "m-" + id), deadline: Deadline).ResponseAsync));

@@ -35,13 +35,13 @@ public class DaprClaimStoreTests(RedisServer redis) : IClassFixture<RedisServer>
 
         var created = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => store.CreateAsync(Pending(i), ct)));
         var settled = created.Where((_, i) => i % 2 == 0).ToList();
-        foreach (var version in settled)
+        foreach (var claim in settled)
         {
-            var decided = version.Stored.Clone();
+            var decided = claim.Clone();
             decided.Claim.Status = ClaimStatus.Decided;
-            Assert.True(await store.SaveAsync(decided, version.ETag, null, ct));
+            Assert.True(await store.SettleAsync(decided, null, ct));
         }
-        var settledIds = settled.Select(v => v.Stored.Claim.ClaimId).ToList();
+        var settledIds = settled.Select(c => c.Claim.ClaimId).ToList();
         Assert.True(settledIds.Select(DaprClaimStore.PendingKey).Distinct().Count() > 10, "the settled claims span many shards");
 
         // A pass of the re-driver while other claims are being created, some into the same shards.
@@ -63,6 +63,12 @@ public class DaprClaimStoreTests(RedisServer redis) : IClassFixture<RedisServer>
         // A shard whose drop lost to a creation keeps its settled ids until the next pass, which drops them.
         await store.DropPendingAsync([.. settledIds.Where(listed.Contains)], ct);
         Assert.Equal(stillPending, (await store.PendingAsync(ct)).ToHashSet());
+
+        // Dropped with their pending copies; the settled claims stand, the pending ones keep theirs.
+        var copies = (await dapr.GetBulkStateAsync(StateStores.ClaimsStateStore, [.. Enumerable.Range(0, 120).Select(i => DaprClaimStore.PendingCopyKey($"drop-{i}"))], null))
+            .Where(i => !string.IsNullOrEmpty(i.Value)).Select(i => i.Key["claim-pending|".Length..]).ToHashSet();
+        Assert.Equal(stillPending, copies);
+        foreach (var id in settledIds) Assert.Equal(ClaimStatus.Decided, (await store.GetAsync(id, ct))!.Claim.Status);
     }
 
     [Fact]
