@@ -64,6 +64,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, P
     internal static void Log(ILogger logger, Exception e, string method)
     {
         if (Penalties.Redis.RedisFailures.IsStoreOutage(e)) LogStoreOutage(logger, e, method);
+        else if (Errors.IsSidecarFailure(e)) LogSidecarFailure(logger, e, method);
         else if (!Errors.IsCallerError(e)) LogUnexpected(logger, e, method);
     }
 
@@ -72,4 +73,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, P
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The store (Redis) failed in {Method}")]
     private static partial void LogStoreOutage(ILogger logger, Exception e, string method);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Dapr sidecar's state API failed in {Method}")]
+    private static partial void LogSidecarFailure(ILogger logger, Exception e, string method);
 }

@@ -22,16 +22,35 @@ public static class Errors
     /// condition such as an unreachable store. These are not logged as unexpected and never become INTERNAL.
     /// </summary>
     public static bool IsCallerError(Exception e) =>
-        CallerErrors.IsCallerError(e) || IsStoreOutage(e)
+        CallerErrors.IsCallerError(e) || IsStoreOutage(e) || IsSidecarFailure(e)
         || (e is StackExchange.Redis.RedisServerException s && IsScriptRefused(s)); // the server's age, told to the caller (STORE_VERSION)
 
     /// <summary>The status of <paramref name="e"/>: the core's as <see cref="CallerErrors.ToStatus"/> bounds it, the store's short and fixed but for quoted replies cut to size.</summary>
     public static Status ToStatus(Exception e, string prefix = "") => CallerErrors.ToStatus(e, prefix) ?? Store(e);
 
+    /// <summary>
+    /// A call to the Dapr sidecar's state API that failed: the sidecar or its state store is down or slow. The claim store
+    /// builds every request itself and catches ETag conflicts, so nothing the caller sent makes one.
+    /// </summary>
+    public static bool IsSidecarFailure(Exception e) => e is global::Dapr.DaprException;
+
     private static Status Store(Exception e)
     {
         switch (e)
         {
+            case global::Dapr.DaprException dapr:
+            {
+                // The sidecar's own text goes to the log; the caller learns the code and that a retry resumes the claim.
+                var info = new ErrorInfo { Domain = CallerErrors.Domain, Reason = CallerErrors.StoreUnavailable };
+                info.Metadata.Add("outcome", "UNKNOWN");
+                string code = dapr.InnerException is RpcException rpc ? rpc.StatusCode.ToString() : "no answer";
+                return new Status
+                {
+                    Code = (int)Code.Unavailable,
+                    Message = $"the claim state (Dapr state store, through the sidecar) failed ({code}); a save may have been applied: filing the claim again resumes it",
+                    Details = { Any.Pack(info) },
+                };
+            }
             case var outage when IsStoreOutage(outage):
             {
                 // The client's diagnostics (endpoint, connection state, version: about 1.3 KB) go to the log, not to the caller.

@@ -110,4 +110,20 @@ public class ErrorsTests
         var status = Errors.ToStatus(new OverflowException("Value was either too large or too small for an Int64."));
         Assert.Equal(((int)Code.Internal, "internal error"), (status.Code, status.Message));
     }
+
+    [Fact]
+    public void A_failing_sidecar_state_API_is_UNAVAILABLE_with_its_code_and_not_its_text()
+    {
+        var failure = new global::Dapr.DaprException("State operation failed: the Dapr endpoint indicated a failure.",
+            new global::Grpc.Core.RpcException(new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.Unavailable, "connection refused (127.0.0.1:50001)")));
+
+        var status = Errors.ToStatus(failure);
+
+        Assert.True(Errors.IsCallerError(failure)); // told to the caller, logged as a warning, never INTERNAL
+        Assert.Equal((int)Code.Unavailable, status.Code);
+        Assert.Contains("(Unavailable)", status.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", status.Message, StringComparison.Ordinal);
+        var info = status.GetDetail<ErrorInfo>()!;
+        Assert.Equal((CallerErrors.StoreUnavailable, "UNKNOWN"), (info.Reason, info.Metadata["outcome"]));
+    }
 }
