@@ -7,10 +7,32 @@ using Penalties.Grpc.Claims;
 
 namespace Penalties.Services.Tests.Integration.Dapr;
 
-/// <summary>The Dapr claim store's pending set, against the sidecar double over a real Redis.</summary>
+/// <summary>The Dapr claim store's indexes and pending set, against a sidecar double (one per test) over a real Redis.</summary>
 public class DaprClaimStoreTests(RedisServer redis) : IClassFixture<RedisServer>
 {
     private const int Merchants = 6;
+
+    /// <summary>A Claims sidecar double and the store on it.</summary>
+    private sealed class OnSidecar(DaprNetworkDouble network, SidecarDouble sidecar, DaprClient dapr) : IAsyncDisposable
+    {
+        public DaprClient Dapr => dapr;
+
+        public DaprClaimStore Store { get; } = new(dapr, Options.Create(new ClaimsOptions()));
+
+        public static async Task<OnSidecar> StartAsync(string redisConfiguration)
+        {
+            var network = new DaprNetworkDouble(redisConfiguration);
+            var sidecar = await SidecarDouble.StartAsync(network, AppIds.Claims);
+            return new OnSidecar(network, sidecar, new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint).UseHttpEndpoint(sidecar.HttpEndpoint).Build());
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            dapr.Dispose();
+            await sidecar.DisposeAsync();
+            await network.DisposeAsync();
+        }
+    }
 
     private static string MerchantOf(int i) => $"m-drop-{i % Merchants}";
 
@@ -27,11 +49,8 @@ public class DaprClaimStoreTests(RedisServer redis) : IClassFixture<RedisServer>
     [Fact]
     public async Task Filings_at_once_are_all_created_and_dropping_settled_ones_never_loses_one_created_meanwhile()
     {
-        var ct = CancellationToken.None;
-        await using var network = new DaprNetworkDouble(redis.Configuration);
-        await using var sidecar = await SidecarDouble.StartAsync(network, AppIds.Claims);
-        using var dapr = new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint).UseHttpEndpoint(sidecar.HttpEndpoint).Build();
-        var store = new DaprClaimStore(dapr, Options.Create(new ClaimsOptions()));
+        await using var on = await OnSidecar.StartAsync(redis.Configuration);
+        var (ct, dapr, store) = (CancellationToken.None, on.Dapr, on.Store);
 
         var created = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => store.CreateAsync(Pending(i), ct)));
         var settled = created.Where((_, i) => i % 2 == 0).ToList();
@@ -74,11 +93,8 @@ public class DaprClaimStoreTests(RedisServer redis) : IClassFixture<RedisServer>
     [Fact]
     public async Task A_burst_of_one_merchants_filings_at_one_instant_is_all_created()
     {
-        var ct = CancellationToken.None;
-        await using var network = new DaprNetworkDouble(redis.Configuration);
-        await using var sidecar = await SidecarDouble.StartAsync(network, AppIds.Claims);
-        using var dapr = new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint).UseHttpEndpoint(sidecar.HttpEndpoint).Build();
-        var store = new DaprClaimStore(dapr, Options.Create(new ClaimsOptions()));
+        await using var on = await OnSidecar.StartAsync(redis.Configuration);
+        var (ct, dapr, store) = (CancellationToken.None, on.Dapr, on.Store);
 
         // One merchant, one day, one instant: the filings write the shards of one day index at once.
         var burst = Enumerable.Range(0, 256).Select(i =>
