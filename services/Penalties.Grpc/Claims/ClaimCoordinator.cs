@@ -29,7 +29,7 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
     {
         Validate(request);
         // The claim as stored, created (pending) if it is new.
-        var current = await store.CreateAsync(new StoredClaim { Request = request.Clone(), Claim = NewClaim(request) }, cancellationToken);
+        var current = await store.CreateAsync(new StoredClaim { Request = request.Clone(), Claim = NewClaim(request, deadline) }, cancellationToken);
         if (ProtoDiff.Differences(current.Request, request) is { Count: > 0 } differences)
             throw new ConflictException($"claim '{request.ClaimId}' is already filed with other content: {string.Join("; ", differences)}");
         // Null: another filer settled it meanwhile; its claim is the answer.
@@ -207,7 +207,7 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         return TimeSpan.FromSeconds(Math.Min(seconds, o.RetryMax.TotalSeconds));
     }
 
-    private Claim NewClaim(FileClaimRequest request) => new()
+    private Claim NewClaim(FileClaimRequest request, DateTime? deadline) => new()
     {
         ClaimId = request.ClaimId,
         MerchantId = request.MerchantId,
@@ -220,9 +220,17 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         },
         Status = ClaimStatus.Pending,
         PenaltyCaseId = request.CaseCase == FileClaimRequest.CaseOneofCase.LateShipment ? PenaltyCaseId(request.ClaimId) : "",
-        // The filer itself goes on at once; the re-driver steps in only if it stops (a crash, a lost connection).
-        Pending = new PendingStep { Step = ClaimStep.RecordDecision, Reason = "filed", NextAttemptAt = Mapping.Time(time.GetUtcNow() + Backoff(1)) },
+        // The filer itself goes on at once; the re-driver steps in only once it has stopped (a crash, a lost
+        // connection): after the call's deadline, within the retry bounds, so that the two do not run the steps at once.
+        Pending = new PendingStep { Step = ClaimStep.RecordDecision, Reason = "filed", NextAttemptAt = Mapping.Time(time.GetUtcNow() + FirstRedrive(deadline)) },
     };
+
+    private TimeSpan FirstRedrive(DateTime? deadline)
+    {
+        var o = options.Value;
+        var wait = o.RetryBase + (deadline is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) - time.GetUtcNow() : TimeSpan.Zero);
+        return wait < o.RetryBase ? o.RetryBase : wait > o.RetryMax ? o.RetryMax : wait;
+    }
 
     private static string KindTag(ClaimKind kind) => kind switch
     {

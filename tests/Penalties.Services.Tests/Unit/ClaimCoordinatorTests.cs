@@ -233,6 +233,33 @@ public sealed class ClaimCoordinatorTests : IDisposable
     }
 
     [Fact]
+    public async Task The_redriver_leaves_a_new_claim_to_its_filer_until_the_filers_deadline_has_passed()
+    {
+        _store.CrashOn = c => c.Claim.Status == ClaimStatus.Decided; // the filer stops before settling
+        var filedAt = _time.Now;
+        await Assert.ThrowsAsync<IOException>(() => _coordinator.FileAsync(RefusedBeforePayment(), filedAt.UtcDateTime.AddSeconds(20), CancellationToken.None));
+        _store.CrashOn = _ => false;
+        var created = await _coordinator.GetAsync("claim-1", CancellationToken.None);
+        Assert.Equal(filedAt + TimeSpan.FromSeconds(20) + new ClaimsOptions().RetryBase, created.Pending.NextAttemptAt.ToDateTimeOffset());
+
+        _time.Now = filedAt + TimeSpan.FromSeconds(15); // the filer could still be running
+        await _redriver.RedriveDueAsync(CancellationToken.None);
+        Assert.Equal(ClaimStatus.Pending, (await _coordinator.GetAsync("claim-1", CancellationToken.None)).Status);
+
+        _time.Now = created.Pending.NextAttemptAt.ToDateTimeOffset();
+        await _redriver.RedriveDueAsync(CancellationToken.None);
+        Assert.Equal(ClaimStatus.Decided, (await _coordinator.GetAsync("claim-1", CancellationToken.None)).Status);
+
+        // A deadline far off waits at most RetryMax; none, RetryBase.
+        var far = RefusedBeforePayment("claim-2");
+        far.LateShipment.OrderId = "T-far";
+        _calls.Fault = m => m == "/penalties.v1.LateShipment/Record" ? new RpcException(new Status(StatusCode.Unavailable, "down")) : null;
+        _store.CrashOn = c => c.Claim.Pending?.Reason != "filed"; // keep the claim as created
+        await Assert.ThrowsAsync<IOException>(() => _coordinator.FileAsync(far, _time.Now.UtcDateTime.AddHours(1), CancellationToken.None));
+        Assert.Equal(_time.Now + new ClaimsOptions().RetryMax, (await _coordinator.GetAsync("claim-2", CancellationToken.None)).Pending.NextAttemptAt.ToDateTimeOffset());
+    }
+
+    [Fact]
     public async Task Retries_of_a_pending_claim_back_off_exponentially()
     {
         _calls.Fault = m => m == "/penalties.v1.LateShipment/Record" ? new RpcException(new Status(StatusCode.DeadlineExceeded, "late")) : null;
