@@ -62,7 +62,11 @@ public sealed class Reconciler(DateTimeOffset from, DateTimeOffset to)
         }
     }
 
-    /// <summary>Slots compared by their key: a set of them holds far less than a dictionary from key to slot.</summary>
+    /// <summary>
+    /// Slots compared by their key. A set of slots rather than a dictionary from key to slot: its entry array, which is
+    /// what doubles (old and new alive at once) as the keys come in, holds a reference where a dictionary holds the key
+    /// too, and on the million-key run that peak decides the memory floor (bench/RESULTS.md, Reconcile).
+    /// </summary>
     private sealed class ByKey : IEqualityComparer<Slot>
     {
         public bool Equals(Slot? x, Slot? y) => x!.Key == y!.Key;
@@ -92,11 +96,9 @@ public sealed class Reconciler(DateTimeOffset from, DateTimeOffset to)
             _repeated.Add(p);
             return;
         }
-        _probe.Key = p.Key;
-        if (_slots.TryGetValue(_probe, out var slot)) {
-            // The known currencies are interned literals: a key keeps a reference to one, not its own copy.
-            slot.Add(new Paid(p.Amount, string.IsInterned(p.Currency) ?? p.Currency, p.PaidAt.UtcTicks, p.Reference));
-        }
+        _probe.Key = p.Key; // a set is searched with an element: this one, keyed, stands for the payout's slot
+        // The known currencies are interned literals: a key keeps a reference to one, not its own copy.
+        if (_slots.TryGetValue(_probe, out var slot)) slot.Add(new Paid(p.Amount, string.IsInterned(p.Currency) ?? p.Currency, p.PaidAt.UtcTicks, p.Reference));
         else if (p.PaidAt >= from && p.PaidAt < to) _unmatched.Add(p);
     }
 
