@@ -187,32 +187,27 @@ public sealed class DecisionMappingTests
         }
     }
 
+    /// <summary>Cases from <paramref name="cases"/>, decided under a picked version, mapped with or without their steps: the message says what the decision says.</summary>
+    private static Property SaysWhatTheDecisionSays<TCase, TDecision>(Gen<TCase> cases, Func<TCase, int, TDecision?> decide,
+        Func<TDecision, bool, List<string>> differences, Func<TDecision, string> describe) where TDecision : class =>
+        Prop.ForAll(Arb.From(cases), Arb.From(Gen.Choose(0, 9)), Arb.From(Gen.Elements(true, false)), (c, pick, explain) =>
+        {
+            if (decide(c, pick) is not { } d) return true.Label("refused");
+            var found = differences(d, explain);
+            return (found.Count == 0).Label($"{describe(d)}, explain {explain}: differs in [{string.Join(", ", found)}]");
+        });
+
     [Property(MaxTest = 1500)]
     public Property A_late_shipment_message_says_what_the_decision_says() =>
-        Prop.ForAll(Arb.From(LateCases), Arb.From(Gen.Choose(0, 9)), Arb.From(Gen.Elements(true, false)), (c, pick, explain) =>
-        {
-            if (Late(c, pick) is not { } d) return true.Label("refused");
-            var differences = LateDifferences(Mapping.Decision(d, explain), d, explain);
-            return (differences.Count == 0).Label($"{d.Outcome}, {d.Lines.Count} lines, explain {explain}: differs in [{string.Join(", ", differences)}]");
-        });
+        SaysWhatTheDecisionSays(LateCases, Late, (d, explain) => LateDifferences(Mapping.Decision(d, explain), d, explain), d => $"{d.Outcome}, {d.Lines.Count} lines");
 
     [Property(MaxTest = 1500)]
     public Property A_price_match_message_says_what_the_decision_says() =>
-        Prop.ForAll(Arb.From(PriceCases), Arb.From(Gen.Choose(0, 9)), Arb.From(Gen.Elements(true, false)), (c, pick, explain) =>
-        {
-            if (Price(c, pick) is not { } d) return true.Label("refused");
-            var differences = PriceDifferences(Mapping.Decision(d, explain), d, explain);
-            return (differences.Count == 0).Label($"{d.Outcome}, explain {explain}: differs in [{string.Join(", ", differences)}]");
-        });
+        SaysWhatTheDecisionSays(PriceCases, Price, (d, explain) => PriceDifferences(Mapping.Decision(d, explain), d, explain), d => d.Outcome.ToString());
 
     [Property(MaxTest = 1500)]
     public Property An_after_sales_message_says_what_the_decision_says() =>
-        Prop.ForAll(Arb.From(AfterCases), Arb.From(Gen.Choose(0, 9)), Arb.From(Gen.Elements(true, false)), (c, pick, explain) =>
-        {
-            if (After(c, pick) is not { } d) return true.Label("refused");
-            var differences = AfterDifferences(Mapping.Decision(d, explain), d, explain);
-            return (differences.Count == 0).Label($"{d.Outcome}, explain {explain}: differs in [{string.Join(", ", differences)}]");
-        });
+        SaysWhatTheDecisionSays(AfterCases, After, (d, explain) => AfterDifferences(Mapping.Decision(d, explain), d, explain), d => d.Outcome.ToString());
 
     [Property(MaxTest = 500)]
     public Property An_after_sales_case_reads_back_from_the_contract_as_sent() =>
