@@ -2,6 +2,7 @@ using System.CommandLine;
 using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
+using Penalties.Contracts;
 using Penalties.Contracts.V1;
 
 namespace Penalties.Cli;
@@ -66,14 +67,8 @@ internal static class ClaimCommands
                 MerchantId = r.GetValue(merchant)!,
                 From = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(f),
                 To = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(t),
-                Status = r.GetValue(status) switch
-                {
-                    null => ClaimStatus.Unspecified,
-                    "pending" => ClaimStatus.Pending,
-                    "decided" => ClaimStatus.Decided,
-                    "refused" => ClaimStatus.Refused,
-                    var other => throw new CommandLine.InputException($"--status: '{other}' is not pending, decided or refused"),
-                },
+                Status = r.GetValue(status) is not { } word ? ClaimStatus.Unspecified
+                    : Mapping.ClaimStatusOf(word) ?? throw new CommandLine.InputException($"--status: '{word}' is not pending, decided or refused"),
                 PageSize = 1000,
             };
             return await Call(cli, r, async client =>

@@ -677,4 +677,19 @@ public static class Mapping
         }
         return result;
     }
+
+    // --- Claims ---
+
+    /// <summary>A claim status as one word (pending, decided, refused): the CLI's <c>--status</c> and the claims metric's tag.</summary>
+    public static string Word(C.ClaimStatus status) => status switch
+    {
+        C.ClaimStatus.Pending => "pending",
+        C.ClaimStatus.Decided => "decided",
+        C.ClaimStatus.Refused => "refused",
+        _ => "unspecified",
+    };
+
+    /// <summary>The claim status named by <see cref="Word"/>; null for any other word.</summary>
+    public static C.ClaimStatus? ClaimStatusOf(string word) =>
+        System.Enum.GetValues<C.ClaimStatus>().Where(s => s != C.ClaimStatus.Unspecified && Word(s) == word).Select(s => (C.ClaimStatus?)s).FirstOrDefault();
 }

@@ -168,7 +168,7 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         // Not cancelled with the call: the progress made (a recorded decision) is kept for the next attempt.
         if (claim.Status == ClaimStatus.Pending) await store.SaveProgressAsync(stored, CancellationToken.None);
         else if (!await store.SettleAsync(stored, outbox, CancellationToken.None)) return null;
-        metrics.Claim(KindTag(claim.Kind), StatusTag(claim.Status));
+        metrics.Claim(KindTag(claim.Kind), Mapping.Word(claim.Status));
         return claim;
     }
 
@@ -237,14 +237,6 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         ClaimKind.LateShipment => "late-shipment",
         ClaimKind.PriceMatch => "price-match",
         ClaimKind.Return => "return",
-        _ => "unspecified",
-    };
-
-    private static string StatusTag(ClaimStatus status) => status switch
-    {
-        ClaimStatus.Decided => "decided",
-        ClaimStatus.Refused => "refused",
-        ClaimStatus.Pending => "pending",
         _ => "unspecified",
     };
 

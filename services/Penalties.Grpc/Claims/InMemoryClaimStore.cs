@@ -45,7 +45,11 @@ public sealed class InMemoryClaimStore(IEventPublisher publisher) : IClaimStore
 
     public Task SaveProgressAsync(StoredClaim claim, CancellationToken cancellationToken)
     {
-        lock (_lock) _inProgress[claim.Claim.ClaimId] = claim.Clone();
+        lock (_lock)
+        {
+            // A late progress save of a claim settled meanwhile is not kept: the settled claim is the claim.
+            if (!_settled.ContainsKey(claim.Claim.ClaimId)) _inProgress[claim.Claim.ClaimId] = claim.Clone();
+        }
         return Task.CompletedTask;
     }
 
