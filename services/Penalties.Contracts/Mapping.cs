@@ -534,6 +534,7 @@ public static class Mapping
     public static C.Sanction Sanction(Core.PenaltyPoints.SanctionDecision s, DateTimeOffset asOf) => new()
     {
         Trigger = s.Trigger,
+        CaseId = s.CaseId,
         Actions = { s.Actions.Select(a => a.ToString()) },
         StartsAt = Time(s.StartsAt),
         EndsAt = Time(s.EndsAt),

@@ -29,11 +29,11 @@ public static class DecisionRecording
     /// <summary>The most the entries of a ListRecorded page take, unless one entry alone does (it is at most <see cref="MaxEntryBytes"/>).</summary>
     public const int MaxPageBytes = 3 * 1024 * 1024;
 
-    /// <summary>The page size a List call asked for, 0 meaning <see cref="DefaultPageSize"/>; outside [0, <see cref="MaxPageSize"/>] it is a violation of "pageSize".</summary>
-    public static int PageSize(int requested, ViolationList v)
+    /// <summary>The page size a List call asked for, 0 meaning <paramref name="unset"/>; outside [0, <see cref="MaxPageSize"/>] it is a violation of "pageSize".</summary>
+    public static int PageSize(int requested, ViolationList v, int unset = DefaultPageSize)
     {
         if (requested is < 0 or > MaxPageSize) v.Add("pageSize", $"must be within [0, {MaxPageSize}] (got {requested})");
-        return requested == 0 ? DefaultPageSize : requested;
+        return requested == 0 ? unset : requested;
     }
 
     /// <summary>A business key from its parts; each part escaped, so "a/b"+"c" and "a"+"b/c" stay apart.</summary>

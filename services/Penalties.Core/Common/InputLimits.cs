@@ -35,4 +35,10 @@ public static class InputLimits
 
     /// <summary>Enrollment periods of one merchant in the price-match service.</summary>
     public const int MaxEnrollments = 100;
+
+    /// <summary>
+    /// Entries of a penalty history supplied with an assessment: its answer lists every one, whole (a recorded
+    /// history's standing is paged instead).
+    /// </summary>
+    public const int MaxSuppliedHistory = 5_000;
 }

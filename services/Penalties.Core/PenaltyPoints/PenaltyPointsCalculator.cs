@@ -176,7 +176,7 @@ public static class PenaltyPointsCalculator
             SanctionDecision? sanction = null;
             if (rule.Sanction is { } s)
             {
-                sanction = new SanctionDecision(v.CaseId, s.Actions, v.OccurredAt, v.OccurredAt + s.Duration, version.Reference);
+                sanction = new SanctionDecision(v.CaseId, v.CaseId, s.Actions, v.OccurredAt, v.OccurredAt + s.Duration, version.Reference);
                 sanctions.Add(sanction);
             }
             deductions.Add(new Deduction(v.CaseId, v.Code, v.OccurredAt, version.Reference, occurrence, points, step.Category, rule.ItemAction, sanction));
@@ -191,7 +191,7 @@ public static class PenaltyPointsCalculator
                     _ => general + serious,
                 };
                 if (sum < threshold.Points || !crossed.Add(t)) continue;
-                sanctions.Add(new SanctionDecision(threshold.Description, threshold.Sanction.Actions, v.OccurredAt,
+                sanctions.Add(new SanctionDecision(threshold.Description, v.CaseId, threshold.Sanction.Actions, v.OccurredAt,
                     v.OccurredAt + threshold.Sanction.Duration, version.Reference));
             }
         }

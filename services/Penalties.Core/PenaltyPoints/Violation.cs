@@ -18,9 +18,13 @@ public sealed record Violation
     public int? AssessedPoints { get; init; }
 }
 
-/// <summary>A sanction that applies to the merchant, with when it starts and (if temporary) ends.</summary>
+/// <summary>
+/// A sanction that applies to the merchant, with when it starts and (if temporary) ends. <paramref name="CaseId"/> is
+/// the case that set it: the case itself, or the one whose points crossed the threshold.
+/// </summary>
 public sealed record SanctionDecision(
     string Trigger,
+    string CaseId,
     IReadOnlyList<SanctionAction> Actions,
     DateTimeOffset StartsAt,
     DateTimeOffset? EndsAt,

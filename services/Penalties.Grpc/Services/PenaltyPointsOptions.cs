@@ -6,10 +6,10 @@ public sealed class PenaltyPointsOptions
     public const string Section = "Penalties:PenaltyPoints";
 
     /// <summary>
-    /// The most cases one merchant's history may hold. Each answer about a merchant (its standing, a revocation's)
-    /// lists its whole history (about 0.2 KB a case), so the bound keeps every such answer within what a default
-    /// client reads (4 MiB); a record past it is refused.
+    /// The most cases one merchant's history may hold; a record past it is refused. A record decides over the
+    /// merchant's whole history, read on each record, so the bound is what keeps that work bounded. The answers
+    /// do not depend on it: a standing lists its cases a page at a time.
     /// </summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 5_000)]
+    [System.ComponentModel.DataAnnotations.Range(1, 50_000)]
     public int MaxRecordsPerMerchant { get; set; } = 5_000;
 }

@@ -44,7 +44,10 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         var v = new ViolationList();
         v.Required("ruleSetId", request.RuleSetId);
         var history = new List<CoreViolation>(request.History.Count);
-        for (int i = 0; i < request.History.Count; i++) history.Add(Mapping.Violation(request.History[i], $"history[{i}]", v));
+        if (v.AtMost("history", request.History, InputLimits.MaxSuppliedHistory))
+        {
+            for (int i = 0; i < request.History.Count; i++) history.Add(Mapping.Violation(request.History[i], $"history[{i}]", v));
+        }
         if (request.Violation is null)
         {
             // No violation: the standing of the supplied history.
@@ -71,7 +74,10 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         v.ThrowIfAny();
         var history = Violations(await store.ReadAsync(request.MerchantId, context.CancellationToken), request.RuleSetId);
         var preview = PenaltyPointsCalculator.Preview(rules.Current, request.RuleSetId, history, violation, asOf);
-        return new PreviewPenaltyResponse { Preview = Mapping.Preview(preview) };
+        var (page, next) = StandingPages.Slice(preview.StandingAfter, null, StandingPages.MaxPageSize);
+        var response = Mapping.Preview(preview with { StandingAfter = page });
+        response.StandingAfter.NextPageToken = next;
+        return new PreviewPenaltyResponse { Preview = response };
     }
 
     public override async Task<RecordPenaltyResponse> Record(RecordPenaltyRequest request, ServerCallContext context)
@@ -141,7 +147,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
             var history = Violations(after, existing.RuleSetId);
             var asOf = history.Max(h => h.OccurredAt);
             var standing = PenaltyPointsCalculator.Standing(catalog, existing.RuleSetId, history, asOf);
-            return (append, new RevokePenaltyResponse { Replay = already, Standing = Mapping.Standing(standing) });
+            return (append, new RevokePenaltyResponse { Replay = already, Standing = StandingPages.Page(standing, null) });
         }, context.CancellationToken);
     }
 
@@ -152,10 +158,12 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         v.Required("ruleSetId", request.RuleSetId);
         var asOf = Mapping.Time(request.AsOf, "asOf", v);
         if (request.AsOf is null) v.Add("asOf", "is required");
+        int size = DecisionRecording.PageSize(request.PageSize, v, unset: StandingPages.MaxPageSize);
+        var after = StandingPages.After(request.PageToken, v);
         v.ThrowIfAny();
         var history = Violations(await store.ReadAsync(request.MerchantId, context.CancellationToken), request.RuleSetId);
         var standing = PenaltyPointsCalculator.Standing(rules.Current, request.RuleSetId, history, asOf!.Value);
-        return new GetStandingResponse { Standing = Mapping.Standing(standing) };
+        return new GetStandingResponse { Standing = StandingPages.Page(standing, after, size) };
     }
 
     public override async Task<ListHistoryResponse> ListHistory(ListHistoryRequest request, ServerCallContext context)
