@@ -12,6 +12,9 @@ dotnet build -c Release services/Penalties.AllInOne -v q -nologo >/dev/null
 dotnet build -c Release bench/Penalties.LoadBench -v q -nologo >/dev/null
 LB="dotnet bench/Penalties.LoadBench/bin/Release/net10.0/Penalties.LoadBench.dll"
 
+# Both servers run with the GC setting the images carry (services/Container.props), as deployed.
+GC_ENV="DOTNET_GCgen0size=$(grep -oP 'Include="DOTNET_GCgen0size" Value="\K[^"]+' services/Container.props)"
+
 # start_servers [extra host arguments...]: the echo on 5190 and the all-in-one host on 5100 ($echo_pid, $svc).
 start_servers() {
   start_echo
@@ -20,14 +23,16 @@ start_servers() {
 
 # start_echo: the bare echo gRPC server on 5190 ($echo_pid).
 start_echo() {
-  $LB echo --urls "$ECHO_URL" >/dev/null 2>&1 & echo_pid=$!; pids+=($echo_pid)
+  env "$GC_ENV" $LB echo --urls "$ECHO_URL" >/dev/null 2>&1 & echo_pid=$!; pids+=($echo_pid)
   wait_ports 5190
 }
 
 # start_host [extra host arguments...]: the all-in-one host on 5100 ($svc is its pid); $HOST_DLL, if set, is another
-# build of it (e.g. of an earlier commit, built in a git worktree) to start instead.
+# build of it (e.g. of an earlier commit, built in a git worktree) to start instead; $HOST_ENV, if set, is more
+# environment for it (NAME=VALUE ..., after the GC setting, so it may change that).
 start_host() {
-  dotnet "${HOST_DLL:-services/Penalties.AllInOne/bin/Release/net10.0/Penalties.AllInOne.dll}" --urls "$SVC_URL" --Logging:LogLevel:Default=Warning "$@" >/dev/null 2>&1 & svc=$!; pids+=($svc)
+  # shellcheck disable=SC2086 # HOST_ENV is split on purpose
+  env "$GC_ENV" ${HOST_ENV:-} dotnet "${HOST_DLL:-services/Penalties.AllInOne/bin/Release/net10.0/Penalties.AllInOne.dll}" --urls "$SVC_URL" --Logging:LogLevel:Default=Warning "$@" >/dev/null 2>&1 & svc=$!; pids+=($svc)
   wait_ports 5100
 }
 
