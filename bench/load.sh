@@ -2,11 +2,11 @@
 # Load benchmark: h2load drives unary gRPC calls from pre-framed request files against the real
 # all-in-one host and against a bare echo gRPC server with requests of the same size, alternating
 # in one session so the ratio holds on a noisy machine. Loopback only; every run is bounded by -n.
-#   bash bench/load.sh            (N=100000 requests per h2load run, ROUNDS=3, STREAM_N=200000 streamed messages per round)
+#   bash bench/load.sh            (N=100000 requests per h2load run, ROUNDS=5, STREAM_N=200000 streamed messages per round)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-100000}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 source bench/common.sh
 h2load_requests
 start_servers
@@ -20,10 +20,12 @@ $LB check "$ECHO_URL/bench.echo.Echo/Sized" "$work/sized-late-shipment.bin"
 
 results="$work/results"
 : > "$results"
-# Warm up both servers.
-N=20000 run warm "$SVC_URL/penalties.v1.LateShipment/Assess" "$work/late-shipment.bin" 64 >/dev/null
-N=20000 run warm "$SVC_URL/penalties.v1.PriceMatch/Assess" "$work/price-match.bin" 64 >/dev/null
-N=20000 run warm "$ECHO_URL/bench.echo.Echo/Echo" "$work/echo-late-shipment.bin" 64 >/dev/null
+# Warm up both servers: until the JIT has tiered up every path measured, a round measures the JIT too.
+N=100000 run warm "$SVC_URL/penalties.v1.LateShipment/Assess" "$work/late-shipment.bin" 64 >/dev/null
+N=100000 run warm "$SVC_URL/penalties.v1.PriceMatch/Assess" "$work/price-match.bin" 64 >/dev/null
+N=100000 run warm "$SVC_URL/penalties.v1.LateShipment/Assess" "$work/late-shipment-basic.bin" 64 >/dev/null
+N=100000 run warm "$ECHO_URL/bench.echo.Echo/Echo" "$work/echo-late-shipment.bin" 64 >/dev/null
+N=100000 run warm "$ECHO_URL/bench.echo.Echo/Sized" "$work/sized-late-shipment.bin" 64 >/dev/null
 for streams in 64 256; do
   for round in $(seq 1 "$ROUNDS"); do
     run echo-late "$ECHO_URL/bench.echo.Echo/Echo" "$work/echo-late-shipment.bin" "$streams" | tee -a "$results"
