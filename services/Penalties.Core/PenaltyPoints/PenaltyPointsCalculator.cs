@@ -124,7 +124,8 @@ public static class PenaltyPointsCalculator
         {
             if (!firstOfCase.Add(v.CaseId))
             {
-                ignored.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.DuplicateCaseId));
+                // A revocation given as its own entry is the mark that revokes the case, listed once as revoked below.
+                if (!v.Revoked) ignored.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.DuplicateCaseId));
                 continue;
             }
             if (revokedCases?.Contains(v.CaseId) == true)

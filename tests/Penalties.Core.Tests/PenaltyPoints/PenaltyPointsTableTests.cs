@@ -102,6 +102,9 @@ public class PenaltyPointsTableTests
         var s = Standing(Tmall, history);
         Assert.Equal("1st INVOICE: general, 6", Assert.Single(s.Deductions).Explanation);
         Assert.Equal(6, s.Current.General);
+        // Listed once, as revoked: the revocation entry is not a second violation of the case.
+        var ignored = Assert.Single(s.Ignored);
+        Assert.Equal((history[0].CaseId, IgnoredReasons.Revoked), (ignored.CaseId, ignored.Reason));
     }
 
     [Fact]

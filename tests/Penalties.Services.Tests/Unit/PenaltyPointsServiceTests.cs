@@ -70,6 +70,8 @@ public class PenaltyPointsServiceTests
         Assert.False(revoked.Replay);
         Assert.DoesNotContain(revoked.Standing.Deductions, d => d.CaseId == "c1");
         Assert.Equal(before.Current.General - 6, revoked.Standing.Current.General);
+        var ignored = Assert.Single(revoked.Standing.Ignored); // the revocation entry is no second violation of c1
+        Assert.Equal(("c1", "REVOKED"), (ignored.CaseId, ignored.Reason));
         var again = await _service.Revoke(new RevokePenaltyRequest { MerchantId = Merchant, CaseId = "c1" }, Context("Revoke"));
         Assert.True(again.Replay);
         Assert.Equal(revoked.Standing.Current, again.Standing.Current);
