@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using C = Penalties.Contracts.V1;
 using Google.Protobuf;
 using Penalties.Contracts;
@@ -126,7 +125,7 @@ public static class DecisionRecording
         LedgerExport.Cursor? after = null;
         if (request.PageToken.Length > 0)
         {
-            after = Decode(request.PageToken) is { } text ? LedgerExport.Cursor.Parse(text) : null;
+            after = PageTokens.Text(request.PageToken) is { } text ? LedgerExport.Cursor.Parse(text) : null;
             if (after is null) v.Add("pageToken", "is not a token returned by ExportRecorded");
         }
         v.ThrowIfAny();
@@ -135,24 +134,11 @@ public static class DecisionRecording
         return (records, EncodeToken(page.NextAfter));
     }
 
-    private static string EncodeToken(string? after) =>
-        after is null ? "" : Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(after));
+    private static string EncodeToken(string? after) => after is null ? "" : PageTokens.Of(after);
 
     private static string? DecodeToken(string token) =>
         // An entry id: 19 digits of event ticks, '|', the key.
-        Decode(token) is { } id && id.Length > 20 && id[19] == '|' && id.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0 ? id : null;
-
-    private static string? Decode(string token)
-    {
-        try
-        {
-            return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Base64Url.DecodeFromChars(token));
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException)
-        {
-            return null;
-        }
-    }
+        PageTokens.Text(token) is { } id && id.Length > 20 && id[19] == '|' && id.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0 ? id : null;
 
     public static T Parse<T>(byte[] data) where T : IMessage<T>, new()
     {

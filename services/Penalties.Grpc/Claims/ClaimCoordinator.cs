@@ -65,8 +65,10 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         else if (from is not null && to - from > TimeSpan.FromDays(MaxListDays)) v.Add("to", $"must be at most {MaxListDays} days after from");
         if (!System.Enum.IsDefined(request.Status)) v.Add("status", $"unknown status {(int)request.Status}");
         int size = DecisionRecording.PageSize(request.PageSize, v);
-        FiledClaim? after = null;
-        if (request.PageToken.Length > 0 && (after = ClaimPageToken.Decode(request.PageToken)) is null) v.Add("pageToken", "is not a token returned by List");
+        // The token names the last claim listed: its filing time and id.
+        var key = request.PageToken.Length > 0 ? PageTokens.Key(request.PageToken) : null;
+        FiledClaim? after = key is { } k ? new FiledClaim(new DateTimeOffset(k.Ticks, TimeSpan.Zero), k.Id) : null;
+        if (request.PageToken.Length > 0 && after is null) v.Add("pageToken", "is not a token returned by List");
         else if (after is { } a && from is not null && to is not null && (a.FiledAt < from || a.FiledAt >= to)) v.Add("pageToken", "was returned for another period");
         v.ThrowIfAny();
 
@@ -88,7 +90,7 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
                 if (response.Claims.Count == size)
                 {
                     // The page ends with the chunk's last claim: every claim of the chunk was listed.
-                    if (position < filed.Count || day < last) response.NextPageToken = ClaimPageToken.Encode(chunk[^1]);
+                    if (position < filed.Count || day < last) response.NextPageToken = PageTokens.Of(chunk[^1].FiledAt.UtcTicks, chunk[^1].ClaimId);
                     return response;
                 }
             }

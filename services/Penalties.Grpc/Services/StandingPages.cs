@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Penalties.Contracts;
 using Penalties.Core.Common;
 using Penalties.Core.PenaltyPoints;
@@ -20,18 +18,7 @@ public static class StandingPages
     public static CaseKey? After(string token, ViolationList v)
     {
         if (token.Length == 0) return null;
-        try
-        {
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
-            int colon = text.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0 && long.TryParse(text.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out long ticks)
-                && ticks <= DateTimeOffset.MaxValue.UtcTicks)
-                return new CaseKey(ticks, text[(colon + 1)..]);
-        }
-        catch (FormatException)
-        {
-            // Not base64: refused below like any other token not made here.
-        }
+        if (PageTokens.Key(token) is { } key) return new CaseKey(key.Ticks, key.Id);
         v.Add("pageToken", "is not a page token of a standing");
         return null;
     }
@@ -69,11 +56,8 @@ public static class StandingPages
             Ignored = [.. standing.Ignored.Where(i => cases.Contains(i.CaseId))],
             Sanctions = [.. standing.Sanctions.Where(s => cases.Contains(s.CaseId))],
         };
-        return (page, more ? Token(last!.Value) : "");
+        return (page, more ? PageTokens.Of(last!.Value.Ticks, last.Value.CaseId) : "");
     }
-
-    private static string Token(CaseKey key) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{key.Ticks}:{key.CaseId}")));
 }
 
 /// <summary>A case's place in a standing: when it occurred, then its id.</summary>
