@@ -309,7 +309,7 @@ public static class Mapping
         if (d.BuyerPoints is { } points) m.BuyerPoints = points;
         // An order with lines is explained per line (a one-line order too: its explanation is its line's, sent once);
         // only an order without lines (refused before payment) is explained at the order.
-        if (explain && d.Lines.Count == 0) m.Steps.Add(Steps(d.Steps));
+        if (explain && d.Lines.Count == 0) AddSteps(m.Steps, d.Steps);
         return m;
     }
 
@@ -328,12 +328,14 @@ public static class Mapping
             ReasonCodes = { l.ReasonCodes },
         };
         if (l.BuyerPoints is { } points) m.BuyerPoints = points;
-        if (explain) m.Steps.Add(Steps(l.Steps));
+        if (explain) AddSteps(m.Steps, l.Steps);
         return m;
     }
 
-    private static IEnumerable<C.ExplanationStep> Steps(IReadOnlyList<ExplanationStep> steps) =>
-        steps.Select(s => new C.ExplanationStep { Kind = StepKindNames[(int)s.Kind], Text = s.Text });
+    private static void AddSteps(Google.Protobuf.Collections.RepeatedField<C.ExplanationStep> to, IReadOnlyList<ExplanationStep> steps)
+    {
+        for (int i = 0; i < steps.Count; i++) to.Add(new C.ExplanationStep { Kind = StepKindNames[(int)steps[i].Kind], Text = steps[i].Text });
+    }
 
     private static readonly string[] StepKindNames = System.Enum.GetNames<StepKind>();
 
@@ -414,7 +416,7 @@ public static class Mapping
             FailedConditions = { d.FailedConditions.Select(f => new C.FailedCondition { Code = f.Code, Detail = f.Detail }) },
             ReasonCodes = { d.ReasonCodes },
         };
-        if (explain) m.Steps.Add(Steps(d.Steps));
+        if (explain) AddSteps(m.Steps, d.Steps);
         return m;
     }
 
@@ -501,7 +503,7 @@ public static class Mapping
                 BenefitsDeduction = Money(r.BenefitsDeduction), Refund = Money(r.Refund),
             };
         }
-        if (explain) m.Steps.Add(Steps(d.Steps));
+        if (explain) AddSteps(m.Steps, d.Steps);
         return m;
     }
 

@@ -37,6 +37,11 @@ public static class PenaltiesHost
         builder.Services.AddSingleton<PenaltiesMetrics>();
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(PenaltiesMetrics.MeterName));
         builder.Services.AddGrpc(o => o.Interceptors.Add<ErrorInterceptor>());
+        // The interceptor and the services keep no per-call state: registered, grpc-dotnet uses one instance of each
+        // rather than creating one (and resolving its dependencies) for every call.
+        builder.Services.AddSingleton<ErrorInterceptor>();
+        foreach (var (flag, type) in ServiceTypes)
+            if (services.HasFlag(flag)) builder.Services.AddSingleton(type);
         bool redis = builder.AddPenaltiesRedis();
         bool sidecar = builder.AddPenaltiesDapr();
         builder.AddPenaltiesRules(redis, redisChangeChannel: !sidecar);
@@ -79,6 +84,13 @@ public static class PenaltiesHost
         if (sidecar) app.MapPenaltiesDapr();
         return app;
     }
+
+    private static readonly (PenaltiesServices Flag, Type Type)[] ServiceTypes =
+    [
+        (PenaltiesServices.LateShipment, typeof(LateShipmentService)), (PenaltiesServices.PriceMatch, typeof(PriceMatchService)),
+        (PenaltiesServices.PenaltyPoints, typeof(PenaltyPointsService)), (PenaltiesServices.RuleSets, typeof(RuleSetsService)),
+        (PenaltiesServices.Claims, typeof(ClaimsService)), (PenaltiesServices.AfterSales, typeof(AfterSalesService)),
+    ];
 
     /// <summary>The gRPC health names a host answers for its own state: "" and each service it maps (e.g. penalties.v1.LateShipment).</summary>
     public static IReadOnlyList<string> HealthServiceNames(PenaltiesServices services)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
@@ -156,6 +157,28 @@ public class StreamingAndHostTests(AllInOneFixture fixture) : IClassFixture<AllI
         Assert.Equal(StatusCode.Unimplemented, e.StatusCode);
         var health = new Health.HealthClient(host.Channel);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
+        // Only its own service is registered, and as one instance (grpc-dotnet would otherwise make one per call).
+        Assert.Same(host.App.Services.GetService<Penalties.Grpc.Services.LateShipmentService>(), host.App.Services.GetService<Penalties.Grpc.Services.LateShipmentService>());
+        Assert.NotNull(host.App.Services.GetService<Penalties.Grpc.Services.LateShipmentService>());
+        Assert.Null(host.App.Services.GetService<Penalties.Grpc.Services.PriceMatchService>());
+    }
+
+    [Fact]
+    public void Every_service_and_the_error_interceptor_are_one_instance_for_every_call()
+    {
+        var sp = fixture.Host.App.Services;
+        Type[] types =
+        [
+            typeof(Penalties.Grpc.Services.LateShipmentService), typeof(Penalties.Grpc.Services.PriceMatchService),
+            typeof(Penalties.Grpc.Services.PenaltyPointsService), typeof(Penalties.Grpc.Services.RuleSetsService),
+            typeof(Penalties.Grpc.Claims.ClaimsService), typeof(Penalties.Grpc.Services.AfterSalesService), typeof(ErrorInterceptor),
+        ];
+        foreach (var type in types)
+        {
+            var first = sp.GetService(type);
+            Assert.True(first is not null, $"{type.Name} is not registered");
+            Assert.Same(first, sp.GetService(type));
+        }
     }
 
     [Fact]
