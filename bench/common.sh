@@ -27,13 +27,13 @@ start_echo() {
   wait_ports 5190
 }
 
-# start_host [extra host arguments...]: the all-in-one host on 5100 ($svc is its pid); $HOST_DLL, if set, is another
-# build of it (e.g. of an earlier commit, built in a git worktree) to start instead; $HOST_ENV, if set, is more
-# environment for it (NAME=VALUE ..., after the GC setting, so it may change that).
+# start_host [extra host arguments...]: the all-in-one host on $SVC_URL ($svc is its pid); $HOST_DLL, if set, is
+# another build of it (e.g. of an earlier commit, built in a git worktree) to start instead; $HOST_ENV, if set, is
+# more environment for it (NAME=VALUE ..., after the GC setting, so it may change that).
 start_host() {
   # shellcheck disable=SC2086 # HOST_ENV is split on purpose
   env "$GC_ENV" ${HOST_ENV:-} dotnet "${HOST_DLL:-services/Penalties.AllInOne/bin/Release/net10.0/Penalties.AllInOne.dll}" --urls "$SVC_URL" --Logging:LogLevel:Default=Warning "$@" >/dev/null 2>&1 & svc=$!; pids+=($svc)
-  wait_ports 5100
+  wait_ports "${SVC_URL##*:}"
 }
 
 # wait_ports PORT...: waits up to 20 s for each port to accept a connection; fails saying which did not.
