@@ -40,8 +40,8 @@ public static class PenaltiesHost
         // The interceptor and the services keep no per-call state: registered, grpc-dotnet uses one instance of each
         // rather than creating one (and resolving its dependencies) for every call.
         builder.Services.AddSingleton<ErrorInterceptor>();
-        foreach (var (flag, type) in ServiceTypes)
-            if (services.HasFlag(flag)) builder.Services.AddSingleton(type);
+        var hosted = Hosted.Where(h => services.HasFlag(h.Flag)).ToArray();
+        foreach (var h in hosted) builder.Services.AddSingleton(h.Type);
         bool redis = builder.AddPenaltiesRedis();
         bool sidecar = builder.AddPenaltiesDapr();
         builder.AddPenaltiesRules(redis, redisChangeChannel: !sidecar);
@@ -75,33 +75,28 @@ public static class PenaltiesHost
         _ = app.Services.GetService<IPenaltyHistoryStore>();
         _ = app.Services.GetService<IDecisionLedger>();
         app.MapPenaltiesDefaults();
-        if (services.HasFlag(PenaltiesServices.LateShipment)) app.MapGrpcService<LateShipmentService>();
-        if (services.HasFlag(PenaltiesServices.PriceMatch)) app.MapGrpcService<PriceMatchService>();
-        if (services.HasFlag(PenaltiesServices.PenaltyPoints)) app.MapGrpcService<PenaltyPointsService>();
-        if (services.HasFlag(PenaltiesServices.RuleSets)) app.MapGrpcService<RuleSetsService>();
-        if (services.HasFlag(PenaltiesServices.Claims)) app.MapGrpcService<ClaimsService>();
-        if (services.HasFlag(PenaltiesServices.AfterSales)) app.MapGrpcService<AfterSalesService>();
+        foreach (var h in hosted) h.Map(app);
         if (sidecar) app.MapPenaltiesDapr();
         return app;
     }
 
-    private static readonly (PenaltiesServices Flag, Type Type)[] ServiceTypes =
+    /// <summary>A service a host may map: its flag, its type, its full gRPC name (its health name) and how it is mapped.</summary>
+    private sealed record HostedService(PenaltiesServices Flag, Type Type, string Name, Action<WebApplication> Map);
+
+    private static HostedService Of<TService>(PenaltiesServices flag, Google.Protobuf.Reflection.ServiceDescriptor contract) where TService : class =>
+        new(flag, typeof(TService), contract.FullName, app => app.MapGrpcService<TService>());
+
+    private static readonly HostedService[] Hosted =
     [
-        (PenaltiesServices.LateShipment, typeof(LateShipmentService)), (PenaltiesServices.PriceMatch, typeof(PriceMatchService)),
-        (PenaltiesServices.PenaltyPoints, typeof(PenaltyPointsService)), (PenaltiesServices.RuleSets, typeof(RuleSetsService)),
-        (PenaltiesServices.Claims, typeof(ClaimsService)), (PenaltiesServices.AfterSales, typeof(AfterSalesService)),
+        Of<LateShipmentService>(PenaltiesServices.LateShipment, Contracts.V1.LateShipment.Descriptor),
+        Of<PriceMatchService>(PenaltiesServices.PriceMatch, Contracts.V1.PriceMatch.Descriptor),
+        Of<PenaltyPointsService>(PenaltiesServices.PenaltyPoints, Contracts.V1.PenaltyPoints.Descriptor),
+        Of<RuleSetsService>(PenaltiesServices.RuleSets, Contracts.V1.RuleSets.Descriptor),
+        Of<ClaimsService>(PenaltiesServices.Claims, Contracts.V1.Claims.Descriptor),
+        Of<AfterSalesService>(PenaltiesServices.AfterSales, Contracts.V1.AfterSales.Descriptor),
     ];
 
     /// <summary>The gRPC health names a host answers for its own state: "" and each service it maps (e.g. penalties.v1.LateShipment).</summary>
-    public static IReadOnlyList<string> HealthServiceNames(PenaltiesServices services)
-    {
-        var names = new List<string> { "" };
-        if (services.HasFlag(PenaltiesServices.LateShipment)) names.Add(Contracts.V1.LateShipment.Descriptor.FullName);
-        if (services.HasFlag(PenaltiesServices.PriceMatch)) names.Add(Contracts.V1.PriceMatch.Descriptor.FullName);
-        if (services.HasFlag(PenaltiesServices.PenaltyPoints)) names.Add(Contracts.V1.PenaltyPoints.Descriptor.FullName);
-        if (services.HasFlag(PenaltiesServices.RuleSets)) names.Add(Contracts.V1.RuleSets.Descriptor.FullName);
-        if (services.HasFlag(PenaltiesServices.Claims)) names.Add(Contracts.V1.Claims.Descriptor.FullName);
-        if (services.HasFlag(PenaltiesServices.AfterSales)) names.Add(Contracts.V1.AfterSales.Descriptor.FullName);
-        return names;
-    }
+    public static IReadOnlyList<string> HealthServiceNames(PenaltiesServices services) =>
+        ["", .. Hosted.Where(h => services.HasFlag(h.Flag)).Select(h => h.Name)];
 }
