@@ -145,6 +145,17 @@ public class Properties
         });
 
     [Property(MaxTest = 300)]
+    public Property A_revoked_case_is_listed_once_as_revoked_whichever_of_its_entries_comes_first() =>
+        Prop.ForAll(Arb.From(Histories), history =>
+        {
+            var s = PenaltyPointsCalculator.Standing(Catalog, "tmall.penalty-points", history, At("2026-01-01 00:00"));
+            var revoked = history.Where(h => h.Revoked).Select(h => h.CaseId).ToHashSet();
+            var listed = s.Ignored.Where(i => revoked.Contains(i.CaseId)).ToList();
+            return listed.All(i => i.Reason == IgnoredReasons.Revoked)
+                && listed.Select(i => i.CaseId).Order().SequenceEqual(revoked.Order());
+        });
+
+    [Property(MaxTest = 300)]
     public Property Adding_a_duplicate_of_a_recorded_case_changes_nothing_counted() =>
         Prop.ForAll(Arb.From(Histories.Where(h => h.Count > 0)), history =>
         {

@@ -122,15 +122,17 @@ public static class PenaltyPointsCalculator
         RuleSetVersion? version = null;
         foreach (var (v, position) in sorted)
         {
-            if (!firstOfCase.Add(v.CaseId))
-            {
-                // A revocation given as its own entry is the mark that revokes the case, listed once as revoked below.
-                if (!v.Revoked) ignored.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.DuplicateCaseId));
-                continue;
-            }
+            bool first = firstOfCase.Add(v.CaseId);
             if (revokedCases?.Contains(v.CaseId) == true)
             {
-                revoked.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.Revoked));
+                // A revoked case is listed once, by its first entry: its others (the revocation mark among them) are
+                // no further violations of it.
+                if (first) revoked.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.Revoked));
+                continue;
+            }
+            if (!first)
+            {
+                ignored.Add(new IgnoredViolation(v.CaseId, v.Code, v.OccurredAt, IgnoredReasons.DuplicateCaseId));
                 continue;
             }
             // Entries come in time order: the version of the previous one usually still holds.
