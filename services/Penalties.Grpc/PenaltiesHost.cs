@@ -40,7 +40,7 @@ public static class PenaltiesHost
         // The interceptor and the services keep no per-call state: registered, grpc-dotnet uses one instance of each
         // rather than creating one (and resolving its dependencies) for every call.
         builder.Services.AddSingleton<ErrorInterceptor>();
-        var hosted = Hosted.Where(h => services.HasFlag(h.Flag)).ToArray();
+        var hosted = HostedBy(services).ToArray();
         foreach (var h in hosted) builder.Services.AddSingleton(h.Type);
         bool redis = builder.AddPenaltiesRedis();
         bool sidecar = builder.AddPenaltiesDapr();
@@ -96,7 +96,9 @@ public static class PenaltiesHost
         Of<AfterSalesService>(PenaltiesServices.AfterSales, Contracts.V1.AfterSales.Descriptor),
     ];
 
+    private static IEnumerable<HostedService> HostedBy(PenaltiesServices services) => Hosted.Where(h => services.HasFlag(h.Flag));
+
     /// <summary>The gRPC health names a host answers for its own state: "" and each service it maps (e.g. penalties.v1.LateShipment).</summary>
     public static IReadOnlyList<string> HealthServiceNames(PenaltiesServices services) =>
-        ["", .. Hosted.Where(h => services.HasFlag(h.Flag)).Select(h => h.Name)];
+        ["", .. HostedBy(services).Select(h => h.Name)];
 }
