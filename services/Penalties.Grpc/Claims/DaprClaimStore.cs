@@ -115,7 +115,11 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
         }));
     }
 
-    /// <summary>One state transaction on <paramref name="store"/>; false when an ETag did not match (nothing changed).</summary>
+    /// <summary>
+    /// One state transaction on <paramref name="store"/>; false when an ETag or first write did not match (daprd's
+    /// ABORTED: nothing changed). Any other refusal (a component or topic the sidecar will not use) is a failure to
+    /// report, not a lost race to retry forever.
+    /// </summary>
     private async Task<bool> TryCommitAsync(string store, IReadOnlyList<StateTransactionRequest> operations, CancellationToken cancellationToken)
     {
         try
@@ -123,7 +127,7 @@ public sealed class DaprClaimStore(DaprClient dapr, IOptions<ClaimsOptions> opti
             await dapr.ExecuteStateTransactionAsync(store, operations, cancellationToken: cancellationToken);
             return true;
         }
-        catch (global::Dapr.DaprException)
+        catch (global::Dapr.DaprException e) when (e.InnerException is RpcException { StatusCode: StatusCode.Aborted })
         {
             return false;
         }

@@ -19,9 +19,9 @@ public class DaprClaimStoreTests(RedisServer redis) : IClassFixture<RedisServer>
 
         public DaprClaimStore Store { get; } = new(dapr, Options.Create(new ClaimsOptions()));
 
-        public static async Task<OnSidecar> StartAsync(string redisConfiguration)
+        public static async Task<OnSidecar> StartAsync(string redisConfiguration, IReadOnlyDictionary<string, string?>? stateStores = null)
         {
-            var network = new DaprNetworkDouble(redisConfiguration);
+            var network = stateStores is null ? new DaprNetworkDouble(redisConfiguration) : new DaprNetworkDouble(redisConfiguration) { StateStores = stateStores };
             var sidecar = await SidecarDouble.StartAsync(network, AppIds.Claims);
             return new OnSidecar(network, sidecar, new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint).UseHttpEndpoint(sidecar.HttpEndpoint).Build());
         }
@@ -109,5 +109,23 @@ public class DaprClaimStoreTests(RedisServer redis) : IClassFixture<RedisServer>
         var filed = await store.FiledOnAsync("m-burst", new DateOnly(2024, 3, 5), ct);
         Assert.Equal(burst.Select(c => c.Claim.ClaimId).Order(), filed.Select(f => f.ClaimId).Order());
         Assert.All(filed, f => Assert.Equal(burst[0].Claim.FiledAt.ToDateTimeOffset(), f.FiledAt));
+    }
+
+    [Fact]
+    public async Task A_settling_save_the_sidecar_refuses_for_another_reason_than_a_lost_race_is_an_error_not_a_retry()
+    {
+        // The outbox component missing from the sidecar: daprd refuses the transaction (INVALID_ARGUMENT), and a claim
+        // store that took it for an ETag race would leave the claim pending for the re-driver to retry forever.
+        await using var on = await OnSidecar.StartAsync(redis.Configuration,
+            new Dictionary<string, string?>(StringComparer.Ordinal) { [StateStores.ClaimsStateStore] = null });
+        var claim = Pending(1);
+        (claim.Claim.ClaimId, claim.Request.ClaimId, claim.Claim.MerchantId, claim.Request.MerchantId) = ("refused-1", "refused-1", "m-refused", "m-refused");
+        await on.Store.CreateAsync(claim, CancellationToken.None);
+        var decided = claim.Clone();
+        decided.Claim.Status = ClaimStatus.Decided;
+        var e = new PenaltiesEvent("refused-1/decided", Topics.ClaimDecided, ClaimCoordinator.DecidedEventType, "{}");
+        var refused = await Assert.ThrowsAsync<global::Dapr.DaprException>(() => on.Store.SettleAsync(decided, e, CancellationToken.None));
+        Assert.Equal(global::Grpc.Core.StatusCode.InvalidArgument, Assert.IsType<global::Grpc.Core.RpcException>(refused.InnerException).StatusCode);
+        await on.Store.DropPendingAsync(["refused-1"], CancellationToken.None); // the Redis is the class's: leave its pending set as found
     }
 }
