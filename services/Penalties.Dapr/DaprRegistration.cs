@@ -18,9 +18,10 @@ public static class DaprRegistration
     /// With a sidecar configured (<see cref="DaprOptions.SidecarConfigured"/>): the DaprClient, calls and events through
     /// the sidecar (replacing any in-process <see cref="IServiceInvoker"/>/<see cref="IEventPublisher"/>, which
     /// other registrations add with TryAdd), the AppCallback services and the wait for the sidecar. Returns whether
-    /// a sidecar is configured; without one this registers nothing.
+    /// a sidecar is configured; without one this registers nothing. The apps in <paramref name="servedHere"/> (the app
+    /// ids of the services this host maps) are called in process even so: the sidecar fronts this host under one app id.
     /// </summary>
-    public static bool AddPenaltiesDapr(this IHostApplicationBuilder builder)
+    public static bool AddPenaltiesDapr(this IHostApplicationBuilder builder, IEnumerable<string>? servedHere = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         if (!DaprOptions.SidecarConfigured(builder.Configuration)) return false;
@@ -38,7 +39,10 @@ public static class DaprRegistration
             return client.Build();
         });
         services.RemoveAll<IServiceInvoker>();
-        services.AddSingleton<IServiceInvoker, DaprServiceInvoker>();
+        var served = new HashSet<string>(servedHere ?? [], StringComparer.Ordinal);
+        services.TryAddSingleton<InProcessServiceInvoker>();
+        services.AddSingleton<IServiceInvoker>(sp => new DaprServiceInvoker(sp.GetRequiredService<IOptions<DaprOptions>>(),
+            sp.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>(), served, sp.GetRequiredService<InProcessServiceInvoker>()));
         services.RemoveAll<IEventPublisher>();
         services.AddSingleton<IEventPublisher, DaprEventPublisher>();
         services.AddSingleton<SidecarReadiness>();

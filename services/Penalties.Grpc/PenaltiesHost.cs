@@ -43,7 +43,7 @@ public static class PenaltiesHost
         var hosted = HostedBy(services).ToArray();
         foreach (var h in hosted) builder.Services.AddSingleton(h.Type);
         bool redis = builder.AddPenaltiesRedis();
-        bool sidecar = builder.AddPenaltiesDapr();
+        bool sidecar = builder.AddPenaltiesDapr(hosted.Select(h => h.AppId));
         builder.AddPenaltiesRules(redis, redisChangeChannel: !sidecar);
         if (sidecar)
         {
@@ -80,20 +80,20 @@ public static class PenaltiesHost
         return app;
     }
 
-    /// <summary>A service a host may map: its flag, its type, its full gRPC name (its health name) and how it is mapped.</summary>
-    private sealed record HostedService(PenaltiesServices Flag, Type Type, string Name, Action<WebApplication> Map);
+    /// <summary>A service a host may map: its flag, its type, its full gRPC name (its health name), its Dapr app id and how it is mapped.</summary>
+    private sealed record HostedService(PenaltiesServices Flag, Type Type, string Name, string AppId, Action<WebApplication> Map);
 
-    private static HostedService Of<TService>(PenaltiesServices flag, Google.Protobuf.Reflection.ServiceDescriptor contract) where TService : class =>
-        new(flag, typeof(TService), contract.FullName, app => app.MapGrpcService<TService>());
+    private static HostedService Of<TService>(PenaltiesServices flag, Google.Protobuf.Reflection.ServiceDescriptor contract, string appId) where TService : class =>
+        new(flag, typeof(TService), contract.FullName, appId, app => app.MapGrpcService<TService>());
 
     private static readonly HostedService[] Hosted =
     [
-        Of<LateShipmentService>(PenaltiesServices.LateShipment, Contracts.V1.LateShipment.Descriptor),
-        Of<PriceMatchService>(PenaltiesServices.PriceMatch, Contracts.V1.PriceMatch.Descriptor),
-        Of<PenaltyPointsService>(PenaltiesServices.PenaltyPoints, Contracts.V1.PenaltyPoints.Descriptor),
-        Of<RuleSetsService>(PenaltiesServices.RuleSets, Contracts.V1.RuleSets.Descriptor),
-        Of<ClaimsService>(PenaltiesServices.Claims, Contracts.V1.Claims.Descriptor),
-        Of<AfterSalesService>(PenaltiesServices.AfterSales, Contracts.V1.AfterSales.Descriptor),
+        Of<LateShipmentService>(PenaltiesServices.LateShipment, Contracts.V1.LateShipment.Descriptor, AppIds.LateShipment),
+        Of<PriceMatchService>(PenaltiesServices.PriceMatch, Contracts.V1.PriceMatch.Descriptor, AppIds.PriceMatch),
+        Of<PenaltyPointsService>(PenaltiesServices.PenaltyPoints, Contracts.V1.PenaltyPoints.Descriptor, AppIds.PenaltyPoints),
+        Of<RuleSetsService>(PenaltiesServices.RuleSets, Contracts.V1.RuleSets.Descriptor, AppIds.RuleSets),
+        Of<ClaimsService>(PenaltiesServices.Claims, Contracts.V1.Claims.Descriptor, AppIds.Claims),
+        Of<AfterSalesService>(PenaltiesServices.AfterSales, Contracts.V1.AfterSales.Descriptor, AppIds.AfterSales),
     ];
 
     private static IEnumerable<HostedService> HostedBy(PenaltiesServices services) => Hosted.Where(h => services.HasFlag(h.Flag));

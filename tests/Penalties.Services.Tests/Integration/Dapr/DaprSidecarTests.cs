@@ -102,6 +102,18 @@ public class DaprSidecarTests(RedisServer redis) : IClassFixture<RedisServer>
     }
 
     [Fact]
+    public async Task The_all_in_one_host_behind_its_one_sidecar_calls_its_own_services_in_process_and_decides_a_claim()
+    {
+        // The sidecar fronts the host as "penalties" only: calls to the calculators' app ids through it would find no app.
+        await using var deployment = await StartWithSidecarAsync("penalties", PenaltiesServices.All);
+        var claim = await new Claims.ClaimsClient(deployment.Host.Channel).FileAsync(Cases.RefusedBeforePaymentClaim("aio-1", "m-aio-1"),
+            deadline: DateTime.UtcNow.AddSeconds(30));
+        Assert.Equal(ClaimStatus.Decided, claim.Status);
+        Assert.NotNull(claim.Penalty);
+        Assert.Empty(deployment.Sidecar.ForwardedCalls);
+    }
+
+    [Fact]
     public async Task A_rules_publish_reaches_every_calculator_through_pub_sub_with_the_Redis_channel_off()
     {
         var prefix = NewPrefix();
