@@ -18,6 +18,12 @@ namespace Penalties.ServiceDefaults;
 public static class ServiceDefaultsExtensions
 {
     /// <summary>
+    /// The gRPC health name of the process alone (the "self" check): what startup and liveness probes ask, so that an
+    /// outage of Redis or the sidecar makes a pod not ready but never restarts it.
+    /// </summary>
+    public const string LiveHealthService = "penalties.live";
+
+    /// <summary>
     /// Kestrel on HTTP/2 without TLS (h2c, as gRPC behind a sidecar or on loopback), gRPC with request
     /// limits, the gRPC health service, server reflection, JSON console logs and OpenTelemetry
     /// metrics and traces (exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set).
@@ -46,6 +52,10 @@ public static class ServiceDefaultsExtensions
         // Information, with the caller's text in it: a caller could fill the logs. Its warnings and errors stay.
         if (builder.Configuration["Logging:LogLevel:Grpc.AspNetCore.Server"] is null)
             builder.Logging.AddFilter("Grpc.AspNetCore.Server", LogLevel.Warning);
+        // Every probe runs the health checks, and a degraded or failing one logs a line each time: the services log
+        // their dependencies' failures and recoveries themselves.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] is null)
+            builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
         builder.Logging.AddJsonConsole(o =>
         {
             o.IncludeScopes = true;
@@ -65,6 +75,7 @@ public static class ServiceDefaultsExtensions
         });
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
+        builder.Services.Configure<Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>(o => o.Services.Map(LiveHealthService, r => r.Name == "self"));
 
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))

@@ -3,6 +3,7 @@ using System.Reflection;
 using Google.Protobuf.Reflection;
 using k8s.Models;
 using Penalties.Dapr;
+using Penalties.ServiceDefaults;
 
 namespace Penalties.Deployment.Tests;
 
@@ -35,6 +36,9 @@ public static class Checks
             if (urls != $"http://+:{host.Port}") problems.Add($"{where}: ASPNETCORE_URLS {urls} is not http://+:{host.Port}");
             foreach (var (name, probe) in Probes(c))
                 if (probe?.Grpc is { } g && g.Port != host.Port) problems.Add($"{where}: {name} probe on port {g.Port}, not {host.Port}");
+            // A restart cures nothing a dependency's outage causes: startup and liveness ask the process alone.
+            foreach (var (name, probe) in Probes(c).Where(p => p.Name != "readiness"))
+                if (probe?.Grpc?.Service != ServiceDefaultsExtensions.LiveHealthService) problems.Add($"{where}: {name} probe asks \"{probe?.Grpc?.Service}\", not {ServiceDefaultsExtensions.LiveHealthService}");
             foreach (var s in m.All<V1Service>().Where(s => Selects(s.Spec.Selector, d.Spec.Template.Metadata.Labels)))
                 if (s.Spec.Ports.Any(p => p.Port != host.Port)) problems.Add($"{m.Overlay}: Service {s.Metadata.Name} port is not {host.Port}");
         }
@@ -165,8 +169,9 @@ public static class Checks
         {
             if (c.Scopes is not { Count: > 0 }) { problems.Add($"{m.Overlay}: Component {c.Metadata.Name} has no scopes: every app could load it"); continue; }
             foreach (var s in c.Scopes.Where(s => !appIds.Contains(s))) problems.Add($"{m.Overlay}: Component {c.Metadata.Name} scoped to unknown app {s}");
-            foreach (var store in new[] { c.Auth?.SecretStore }.Where(s => s is not null))
-                if (!components.ContainsKey(store!)) problems.Add($"{m.Overlay}: Component {c.Metadata.Name} uses secret store {store}, not declared");
+            // With auth.secretStore set, daprd reads the Secret itself through the Kubernetes API, which the pods have no token for;
+            // left empty, the operator resolves secretKeyRef and hands the value over.
+            if (!string.IsNullOrEmpty(c.Auth?.SecretStore)) problems.Add($"{m.Overlay}: Component {c.Metadata.Name} names secret store {c.Auth.SecretStore}: leave auth empty");
             var allowed = c.Meta("allowedTopics")?.Split(',').ToHashSet() ?? [];
             foreach (var scopesKey in new[] { "publishingScopes", "subscriptionScopes" })
                 foreach (var entry in (c.Meta(scopesKey) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
@@ -177,6 +182,19 @@ public static class Checks
                     foreach (var t in topics.Where(t => !allowed.Contains(t))) problems.Add($"{m.Overlay}: Component {c.Metadata.Name} {scopesKey} names topic {t}, not allowed");
                 }
         }
+        // A subscriber's sidecar publishes its dead letters: every app subscribing on the pub/sub may publish to the dead-letter topic.
+        if (components.GetValueOrDefault(Topics.PubSub) is { } events && events.Meta("publishingScopes") is { } publishing)
+        {
+            var publishes = publishing.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(e => e.Split('='))
+                .ToDictionary(e => e[0], e => e.ElementAtOrDefault(1)?.Split(',').ToHashSet() ?? []);
+            foreach (var app in (events.Meta("subscriptionScopes") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries).Select(e => e.Split('=')[0]))
+                if (publishes.TryGetValue(app, out var topics) && !topics.Contains(Topics.DeadLetter))
+                    problems.Add($"{m.Overlay}: {app} subscribes on {Topics.PubSub} but may not publish its dead letters to {Topics.DeadLetter}");
+        }
+        // The pods have no API token: daprd's own Kubernetes secret store, which needs one, must be off.
+        foreach (var (d, appId) in m.DaprApps())
+            if (d.Spec.Template.Metadata.Annotations.Get("dapr.io/disable-builtin-k8s-secret-store") != "true")
+                problems.Add($"{m.Overlay}: Deployment {d.Metadata.Name} leaves daprd's built-in Kubernetes secret store on");
         // The deployed apps that publish or subscribe must be in the pub/sub's scopes, and only the claims app may hold the claims' state.
         if (components.GetValueOrDefault(Topics.PubSub) is { Scopes: { } pubsubScopes })
             foreach (var app in deployed.Where(a => !pubsubScopes.Contains(a))) problems.Add($"{m.Overlay}: app {app} is deployed but not in {Topics.PubSub}'s scopes");
@@ -189,6 +207,11 @@ public static class Checks
             var (pubsub, topic) = (state.Meta("outboxPublishPubsub"), state.Meta("outboxPublishTopic"));
             if (outbox ? pubsub != Topics.PubSub || topic != Topics.ClaimDecided : pubsub is not null || topic is not null)
                 problems.Add($"{m.Overlay}: {name}'s outbox must be {(outbox ? $"{Topics.PubSub}/{Topics.ClaimDecided}" : "off")}");
+            // Dapr publishes to an internal topic named from the namespace, app id and topic first: on a pub/sub with
+            // allowed topics that publish is refused, so the outbox needs a pub/sub of its own without them.
+            if (outbox && (state.Meta("outboxPubsub") is not { } internalPubsub || !components.TryGetValue(internalPubsub, out var own)
+                    || own.Meta("allowedTopics") is not null || own.Scopes?.Contains(AppIds.Claims) != true))
+                problems.Add($"{m.Overlay}: {name}'s outboxPubsub must be a pub/sub for {AppIds.Claims} without allowedTopics");
         }
         return problems;
     }

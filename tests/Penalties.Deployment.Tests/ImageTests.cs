@@ -40,7 +40,8 @@ public sealed class ImageTests(ITestOutputHelper output) : IDisposable
             var tmp = Directory.CreateDirectory(Path.Combine(_root, host.AppId + "-tmp")).FullName;
             File.SetUnixFileMode(tmp, (UnixFileMode)0b111_111_111 | UnixFileMode.StickyBit);
             int port = FreePort();
-            var names = new[] { "", probes.TryGetValue(host.AppId, out var c) ? c.ReadinessProbe.Grpc.Service ?? "" : "" }.Distinct().ToList();
+            var asked = probes.TryGetValue(host.AppId, out var c) ? new[] { c.StartupProbe, c.LivenessProbe, c.ReadinessProbe }.Select(p => p.Grpc.Service ?? "") : [];
+            var names = asked.Prepend("").Distinct().ToList();
             using var process = Start(host, folder, tmp, port, root, out var log);
             try
             {

@@ -50,6 +50,32 @@ public sealed class MutationTests
     }
 
     [Fact]
+    public void What_stops_a_sidecar_in_a_cluster_fails_the_cross_check()
+    {
+        var m = Manifest.Load("prod");
+        var components = m.All<DaprComponent>().ToDictionary(c => c.Metadata.Name);
+        components[Topics.PubSub].Auth = new ComponentAuth { SecretStore = "penalties-secrets" };
+        var outbox = components[StateStores.ClaimsOutboxStore];
+        outbox.Spec.Metadata!.RemoveAll(i => i.Name == "outboxPubsub");
+        var scopes = components[Topics.PubSub].Spec.Metadata!.Single(i => i.Name == "publishingScopes");
+        scopes.Value = scopes.Value!.Replace("penalties-rule-sets=rules-changed,penalties-dead-letter", "penalties-rule-sets=rules-changed", StringComparison.Ordinal);
+        m.DaprApps().First().Deployment.Spec.Template.Metadata.Annotations.Remove("dapr.io/disable-builtin-k8s-secret-store");
+        var problems = Checks.DaprComponentsMatchCode(m, Repo.Hosts);
+        Assert.Contains(problems, p => p.Contains("names secret store penalties-secrets", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("outboxPubsub must be", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("penalties-rule-sets subscribes", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("built-in Kubernetes secret store on", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_liveness_probe_on_a_dependency_fails_the_cross_check()
+    {
+        var m = Manifest.Load("prod");
+        m.DaprApps().First().Deployment.Spec.Template.Spec.Containers[0].LivenessProbe.Grpc.Service = null;
+        Assert.Contains(Checks.AppIdsAndPorts(m, Repo.Hosts), p => p.Contains("liveness probe asks", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_topic_or_store_the_code_names_must_exist()
     {
         var m = Manifest.Load("prod");

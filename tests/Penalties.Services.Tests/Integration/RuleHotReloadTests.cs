@@ -169,7 +169,7 @@ public class RuleStartupWithoutRedisTests
     }
 
     [Fact]
-    public async Task Without_fallback_calculations_are_UNAVAILABLE_and_health_NOT_SERVING()
+    public async Task Without_fallback_calculations_are_UNAVAILABLE_and_health_NOT_SERVING_but_the_process_live()
     {
         await using var host = await ServiceHost.StartAsync(PenaltiesServices.All, "--Penalties:Redis:Configuration", DeadRedis());
         var e = await Assert.ThrowsAsync<RpcException>(() => new LateShipment.LateShipmentClient(host.Channel).AssessAsync(new AssessLateShipmentRequest { Case = TmallLate() }).ResponseAsync);
@@ -177,6 +177,9 @@ public class RuleStartupWithoutRedisTests
         Assert.Contains("Redis unreachable", e.Status.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("127.0.0.1", e.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await new Health.HealthClient(host.Channel).CheckAsync(new HealthCheckRequest())).Status);
+        // What liveness asks: restarting the process would not bring Redis back.
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await new Health.HealthClient(host.Channel).CheckAsync(
+            new HealthCheckRequest { Service = Penalties.ServiceDefaults.ServiceDefaultsExtensions.LiveHealthService })).Status);
         var status = (await new RuleSets.RuleSetsClient(host.Channel).ListRuleSetsAsync(new ListRuleSetsRequest())).Status;
         Assert.True(status.Degraded);
     }
