@@ -165,6 +165,20 @@ public class Properties
             return Json(before.Deductions) == Json(after.Deductions) && Json(before.Periods) == Json(after.Periods);
         });
 
+    [Property(MaxTest = 500)]
+    public Property The_standing_as_of_an_instant_is_that_of_the_entries_that_occurred_by_then() =>
+        Prop.ForAll(Arb.From(Histories), Arb.From(Gen.Choose(0, 3 * 365 * 24 * 60)), (history, minutes) =>
+        {
+            // A revocation voids its case at every instant: it marks the entries kept, whenever its own entry is dated.
+            var asOf = At("2023-01-01 00:00").AddMinutes(minutes);
+            var revoked = history.Where(h => h.Revoked).Select(h => h.CaseId).ToHashSet();
+            List<Violation> byThen = [.. history.Where(h => h.OccurredAt <= asOf).Select(h => revoked.Contains(h.CaseId) ? h with { Revoked = true } : h)];
+            var s = PenaltyPointsCalculator.Standing(Catalog, "tmall.penalty-points", history, asOf);
+            return (Json(s) == Json(PenaltyPointsCalculator.Standing(Catalog, "tmall.penalty-points", byThen, asOf))
+                    && s.Sanctions.All(x => x.StartsAt <= asOf))
+                .Classify(byThen.Count < history.Count, "later entries left out");
+        });
+
     /// <summary>Histories of one year heavy in severe misdescriptions: some cross Tmall's 48 serious points (clearance), some already have.</summary>
     private static readonly Gen<List<Violation>> SevereYears =
         from n in Gen.Choose(0, 12)

@@ -7,7 +7,9 @@ namespace Penalties.Core.PenaltyPoints;
 /// <summary>
 /// Penalty points and sanctions (RULES.md §3). A merchant's standing is a pure fold over its history:
 /// independent of the order the history is supplied in, one count per case id, revoked deductions in no
-/// total and no escalation step, each deduction under the rule version in force when it occurred.
+/// total and no escalation step, each deduction under the rule version in force when it occurred. The
+/// standing as of an instant counts only the entries that occurred at or before it; a revocation is no
+/// event in time (its entry keeps the violation's occurrence), so a revoked case counts as of no instant.
 /// </summary>
 public static class PenaltyPointsCalculator
 {
@@ -32,6 +34,8 @@ public static class PenaltyPointsCalculator
         var violations = new ViolationList();
         Check(history, "history", violations);
         Check([violation], "violation", violations);
+        // Judged before it occurred, the violation would not count: no answer could be true.
+        if (ViolationList.IsBefore(asOf, OccurrenceOf(violation))) violations.Add("asOf", "must not be before violation.occurredAt");
         violations.ThrowIfAny();
         var combined = new List<Violation>(history.Count + 1);
         combined.AddRange(history);
@@ -51,6 +55,8 @@ public static class PenaltyPointsCalculator
         }
         return new PenaltyPreview(deduction, already, newSanctions, after);
     }
+
+    private static DateTimeOffset? OccurrenceOf(Violation? violation) => violation?.OccurredAt;
 
     private static void Check(IReadOnlyList<Violation> history, string field, ViolationList v)
     {
@@ -105,6 +111,11 @@ public static class PenaltyPointsCalculator
             for (end = start + 1; end < sorted.Length && ticks[end] == ticks[start]; end++) { }
             if (end - start > 1) Array.Sort(sorted, start, end - start, CanonicalOrder);
         }
+        // Entries after asOf are left out, from the first one on (they are sorted by time); the revocations among them
+        // still revoke their cases, gathered above.
+        long asOfTicks = asOf.UtcTicks;
+        int occurred = sorted.Length;
+        while (occurred > 0 && ticks[occurred - 1] > asOfTicks) occurred--;
         // One count per case id: the first entry in canonical order stands; a revocation anywhere revokes it.
         var firstOfCase = new HashSet<string>(sorted.Length, StringComparer.Ordinal);
         // Duplicates are listed first, then revoked cases, each in canonical order.
@@ -120,7 +131,7 @@ public static class PenaltyPointsCalculator
         PeriodTotals? period = null;
         int general = 0, serious = 0;
         RuleSetVersion? version = null;
-        foreach (var (v, position) in sorted)
+        foreach (var (v, position) in sorted.AsSpan(0, occurred))
         {
             bool first = firstOfCase.Add(v.CaseId);
             if (revokedCases?.Contains(v.CaseId) == true)

@@ -98,7 +98,11 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
                 return ((HistoryRecord?)null, StoredAnswer(existing, request.MerchantId, request.RuleSetId, violation));
             if (records.Count(r => !r.Revocation) >= max)
                 throw new PreconditionException($"merchant '{request.MerchantId}' has {max:N0} cases recorded, the most one history holds; nothing was recorded", CallerErrors.HistoryFull);
-            var preview = PenaltyPointsCalculator.Preview(catalog, request.RuleSetId, Violations(records, request.RuleSetId), violation, violation.OccurredAt);
+            // Judged as of the latest occurrence: a back-dated record moves later cases' escalation steps, and the
+            // sanctions they then cross are this record's doing.
+            var history = Violations(records, request.RuleSetId);
+            var asOf = history.Aggregate(violation.OccurredAt, (latest, h) => h.OccurredAt > latest ? h.OccurredAt : latest);
+            var preview = PenaltyPointsCalculator.Preview(catalog, request.RuleSetId, history, violation, asOf);
             var result = new RecordPenaltyResponse
             {
                 Replay = false,

@@ -136,6 +136,15 @@ public class PenaltyPointsServiceTests(AllInOneFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Assess_as_of_an_instant_before_the_violation_is_INVALID_ARGUMENT_naming_as_of()
+    {
+        var request = new AssessPenaltyRequest { RuleSetId = Tmall, Violation = Violation("c1", "INVOICE", "2024-03-01 10:00"), AsOf = At("2024-02-01 00:00") };
+        var e = await Assert.ThrowsAsync<RpcException>(() => Client.AssessAsync(request).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Equal("as_of", Assert.Single(e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
+    }
+
+    [Fact]
     public async Task ListHistory_pages_in_recording_order()
     {
         var merchant = NewMerchant();

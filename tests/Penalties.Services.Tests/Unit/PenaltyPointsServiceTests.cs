@@ -79,6 +79,48 @@ public class PenaltyPointsServiceTests
     }
 
     [Fact]
+    public async Task The_standing_as_of_an_instant_counts_only_the_cases_that_occurred_by_then()
+    {
+        for (int m = 1; m <= 9; m++) await Record($"S{m}", "MISDESCRIBED_SEVERE", $"2024-{m:00}-10 10:00");
+        var early = await StandingAt("2024-02-01 00:00");
+        Assert.Equal((6, 0), (early.Current.General, early.Current.Serious));
+        Assert.Equal(["S1"], early.Deductions.Select(d => d.CaseId));
+        Assert.Empty(early.Sanctions);
+        var late = await StandingAt("2024-12-01 00:00");
+        Assert.Equal((30, 72), (late.Current.General, late.Current.Serious));
+        var clearance = Assert.Single(late.Sanctions);
+        Assert.Equal(("Clearance", "S7", true), (string.Join("+", clearance.Actions), clearance.CaseId, clearance.Active));
+
+        var assess = new AssessPenaltyRequest { RuleSetId = Tmall, AsOf = At("2024-02-01 00:00") };
+        for (int m = 1; m <= 9; m++) assess.History.Add(Violation($"S{m}", "MISDESCRIBED_SEVERE", $"2024-{m:00}-10 10:00"));
+        var stateless = (await _service.Assess(assess, Context("Assess"))).StandingAfter;
+        Assert.Equal((6, 0, 1), (stateless.Current.General, stateless.Current.Serious, stateless.Deductions.Count));
+    }
+
+    [Fact]
+    public async Task A_back_dated_record_answers_the_sanction_a_later_case_now_crosses()
+    {
+        // Six cases: 36 serious points. One more before them makes the July case the 7th, at 48: clearance.
+        for (int m = 2; m <= 7; m++) await Record($"S{m}", "MISDESCRIBED_SEVERE", $"2024-{m:00}-10 10:00");
+        var backDated = await Record("S1", "MISDESCRIBED_SEVERE", "2024-01-10 10:00");
+        Assert.Equal("1st MISDESCRIBED_SEVERE: general, 6", backDated.Deduction.Explanation);
+        var clearance = Assert.Single(backDated.NewSanctions);
+        Assert.Equal(("Clearance", "S7"), (string.Join("+", clearance.Actions), clearance.CaseId));
+    }
+
+    [Fact]
+    public async Task An_assessment_as_of_an_instant_before_the_violation_is_refused_naming_asOf()
+    {
+        var violation = Violation("c1", "INVOICE", "2024-03-01 10:00");
+        var e = await Assert.ThrowsAsync<InvalidCaseException>(() => _service.Assess(
+            new AssessPenaltyRequest { RuleSetId = Tmall, Violation = violation, AsOf = At("2024-03-01 09:59") }, Context("Assess")));
+        Assert.Equal(("asOf", "must not be before violation.occurredAt"), (Assert.Single(e.Violations).Field, e.Violations[0].Description));
+        e = await Assert.ThrowsAsync<InvalidCaseException>(() => _service.Preview(
+            new PreviewPenaltyRequest { MerchantId = Merchant, RuleSetId = Tmall, Violation = violation, AsOf = At("2024-02-01 00:00") }, Context("Preview")));
+        Assert.Equal("asOf", Assert.Single(e.Violations).Field);
+    }
+
+    [Fact]
     public async Task A_record_missing_its_fields_names_them_and_changes_nothing()
     {
         var e = await Assert.ThrowsAsync<InvalidCaseException>(() => _service.Record(new RecordPenaltyRequest { RuleSetId = Tmall }, Context("Record")));
