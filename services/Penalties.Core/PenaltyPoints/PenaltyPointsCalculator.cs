@@ -25,7 +25,7 @@ public static class PenaltyPointsCalculator
         Check(history, "history", violations);
         if (asOf == default) violations.Add("asOf", "is required");
         violations.ThrowIfAny();
-        return Fold(catalog, ruleSetId, history, asOf);
+        return Fold(catalog, ruleSetId, history, history.Count, asOf);
     }
 
     /// <summary>What <paramref name="violation"/> would cost given the history; nothing is recorded.</summary>
@@ -40,7 +40,7 @@ public static class PenaltyPointsCalculator
         var combined = new List<Violation>(history.Count + 1);
         combined.AddRange(history);
         combined.Add(violation);
-        var after = Fold(catalog, ruleSetId, combined, asOf);
+        var after = Fold(catalog, ruleSetId, combined, history.Count, asOf);
         bool already = history.Any(h => string.Equals(h.CaseId, violation.CaseId, StringComparison.Ordinal));
         var deduction = after.Deductions.FirstOrDefault(d => string.Equals(d.CaseId, violation.CaseId, StringComparison.Ordinal));
         // The new sanctions are those of the history with the violation that the history without it lacks. With no sanction
@@ -50,7 +50,7 @@ public static class PenaltyPointsCalculator
         List<SanctionDecision> newSanctions = [];
         if (after.Sanctions.Count > 0 || already || violation.Revoked)
         {
-            var before = Fold(catalog, ruleSetId, history, asOf);
+            var before = Fold(catalog, ruleSetId, history, history.Count, asOf);
             newSanctions = [.. after.Sanctions.Where(s => !before.Sanctions.Contains(s))];
         }
         return new PenaltyPreview(deduction, already, newSanctions, after);
@@ -91,9 +91,13 @@ public static class PenaltyPointsCalculator
 
     private static readonly Comparer<(Violation V, int Position)> CanonicalOrder = Comparer<(Violation V, int Position)>.Create(CompareCanonical);
 
-    /// <summary>The standing of a checked history.</summary>
-    private static MerchantStanding Fold(RuleCatalog catalog, string ruleSetId, IReadOnlyList<Violation> history, DateTimeOffset asOf)
+    /// <summary>
+    /// The standing of a checked history. Its first <paramref name="supplied"/> entries are the request's history; an entry
+    /// after them is the violation assessed with it, and its problems are named by the request's violation field.
+    /// </summary>
+    private static MerchantStanding Fold(RuleCatalog catalog, string ruleSetId, IReadOnlyList<Violation> history, int supplied, DateTimeOffset asOf)
     {
+        string PathOf(int position, string member) => position < supplied ? $"history[{position}].{member}" : $"violation.{member}";
         // Canonical order: by time, then case id; so the result never depends on the order supplied. Sorting by the
         // instant alone is the array sort of plain keys; each run of equal instants (rare) is then put in full order.
         var ticks = new long[history.Count];
@@ -151,7 +155,7 @@ public static class PenaltyPointsCalculator
             var p = version.ParametersAs<PenaltyPointsParameters>();
             if (!p.Violations.TryGetValue(v.Code, out var rule))
             {
-                problems.Add($"history[{position}].code", $"unknown violation code '{v.Code}' in {version.RuleSetId} version {version.Version}");
+                problems.Add(PathOf(position, "code"), $"unknown violation code '{v.Code}' in {version.RuleSetId} version {version.Version}");
                 continue;
             }
 
@@ -173,7 +177,7 @@ public static class PenaltyPointsCalculator
             {
                 if (v.AssessedPoints is null || v.AssessedPoints > step.Points)
                 {
-                    problems.Add($"history[{position}].assessedPoints",
+                    problems.Add(PathOf(position, "assessedPoints"),
                         v.AssessedPoints is null ? $"is required for {v.Code}" : $"must be at most {step.Points} for {v.Code} (got {v.AssessedPoints})");
                     continue;
                 }
@@ -181,7 +185,7 @@ public static class PenaltyPointsCalculator
             }
             else if (v.AssessedPoints is not null)
             {
-                problems.Add($"history[{position}].assessedPoints", $"{v.Code} has fixed points; assessedPoints must not be given");
+                problems.Add(PathOf(position, "assessedPoints"), $"{v.Code} has fixed points; assessedPoints must not be given");
                 continue;
             }
             if (step.Category == PointCategory.Serious) serious += points;

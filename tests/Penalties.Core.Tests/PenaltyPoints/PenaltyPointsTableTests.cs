@@ -342,6 +342,23 @@ public class PenaltyPointsTableTests
     }
 
     [Fact]
+    public void Preview_names_the_violation_problems_by_the_violation_and_the_history_ones_by_their_entry()
+    {
+        var unknown = Assert.Throws<InvalidCaseException>(() => PenaltyPointsCalculator.Preview(Catalog, Tmall,
+            Series("INVOICE", 1), V("new", "NOPE", "2024-11-01 10:00"), AsOf));
+        Assert.Equal("violation.code", Assert.Single(unknown.Violations).Field);
+        var unassessed = Assert.Throws<InvalidCaseException>(() => PenaltyPointsCalculator.Preview(Catalog, Pdd,
+            [V("p1", "PLATFORM_INTERVENTION_PENALTY", "2024-02-01 10:00", assessed: 5)], V("p2", "PLATFORM_INTERVENTION_PENALTY", "2024-03-01 10:00"), AsOf));
+        Assert.Equal(("violation.assessedPoints", "is required for PLATFORM_INTERVENTION_PENALTY"), (Assert.Single(unassessed.Violations).Field, unassessed.Violations[0].Description));
+        var fixedPoints = Assert.Throws<InvalidCaseException>(() => PenaltyPointsCalculator.Preview(Catalog, Tmall,
+            [], V("new", "INVOICE", "2024-11-01 10:00", assessed: 2), AsOf));
+        Assert.Equal("violation.assessedPoints", Assert.Single(fixedPoints.Violations).Field);
+        var both = Assert.Throws<InvalidCaseException>(() => PenaltyPointsCalculator.Preview(Catalog, Tmall,
+            [V("old", "NOPE", "2024-03-01 10:00")], V("new", "NOPE_EITHER", "2024-11-01 10:00"), AsOf));
+        Assert.Equal(["history[0].code", "violation.code"], both.Violations.Select(v => v.Field));
+    }
+
+    [Fact]
     public void Preview_reports_the_sanction_the_violation_would_trigger()
     {
         var p = PenaltyPointsCalculator.Preview(Catalog, Tmall, Series("MISDESCRIBED_SEVERE", 6), V("7", "MISDESCRIBED_SEVERE", "2024-11-01 10:00"), AsOf);

@@ -76,7 +76,7 @@ public class PenaltyPointsServiceTests(AllInOneFixture fixture) : IClassFixture<
         await Record(merchant, Violation("c1", "INVOICE", "2024-03-01 10:00"));
         var e = await Assert.ThrowsAsync<RpcException>(() => Record(merchant, Violation("c2", "NO_SUCH_CODE", "2024-03-02 10:00")));
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
-        Assert.Equal("history[1].code", Assert.Single(e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
+        Assert.Equal("violation.code", Assert.Single(e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
         var missing = await Assert.ThrowsAsync<RpcException>(() => Client.RecordAsync(new RecordPenaltyRequest { RuleSetId = Tmall }).ResponseAsync);
         Assert.Equal(["merchant_id", "violation"], missing.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
         Assert.Single((await Client.ListHistoryAsync(new ListHistoryRequest { MerchantId = merchant })).Entries);

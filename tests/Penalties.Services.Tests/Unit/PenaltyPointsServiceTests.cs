@@ -121,6 +121,41 @@ public class PenaltyPointsServiceTests
     }
 
     [Fact]
+    public async Task A_record_refused_by_its_rule_names_the_violation_field_and_changes_nothing()
+    {
+        await Record("c1", "INVOICE", "2024-03-01 10:00");
+        var unknown = await Assert.ThrowsAsync<InvalidCaseException>(() => Record("c2", "NOPE", "2024-03-02 10:00"));
+        Assert.Equal("violation.code", Assert.Single(unknown.Violations).Field);
+        Assert.StartsWith("unknown violation code 'NOPE'", unknown.Violations[0].Description, StringComparison.Ordinal);
+        var unassessed = await Assert.ThrowsAsync<InvalidCaseException>(() => _service.Record(new RecordPenaltyRequest
+        {
+            MerchantId = Merchant, RuleSetId = "pdd.penalty-points", Violation = Violation("p1", "PLATFORM_INTERVENTION_PENALTY", "2024-03-02 10:00"),
+        }, Context("Record")));
+        Assert.Equal(("violation.assessedPoints", "is required for PLATFORM_INTERVENTION_PENALTY"), (Assert.Single(unassessed.Violations).Field, unassessed.Violations[0].Description));
+        var preview = await Assert.ThrowsAsync<InvalidCaseException>(() => _service.Preview(
+            new PreviewPenaltyRequest { MerchantId = Merchant, RuleSetId = Tmall, Violation = Violation("c3", "NOPE", "2024-03-03 10:00") }, Context("Preview")));
+        Assert.Equal("violation.code", Assert.Single(preview.Violations).Field);
+        Assert.Single((await _service.ListHistory(new ListHistoryRequest { MerchantId = Merchant }, Context("ListHistory"))).Entries);
+    }
+
+    [Fact]
+    public async Task Assess_names_the_violation_problems_by_the_violation_and_the_history_ones_by_their_entry()
+    {
+        var request = new AssessPenaltyRequest { RuleSetId = Tmall, Violation = Violation("c2", "NOPE", "2024-03-02 10:00") };
+        request.History.Add(Violation("c1", "INVOICE", "2024-03-01 10:00"));
+        var e = await Assert.ThrowsAsync<InvalidCaseException>(() => _service.Assess(request, Context("Assess")));
+        Assert.Equal("violation.code", Assert.Single(e.Violations).Field);
+        request.History[0].Code = "NOPE_EITHER";
+        e = await Assert.ThrowsAsync<InvalidCaseException>(() => _service.Assess(request, Context("Assess")));
+        Assert.Equal(["history[0].code", "violation.code"], e.Violations.Select(v => v.Field));
+
+        request.History[0].Code = "INVOICE";
+        var streams = new TestStreams<AssessPenaltyStreamRequest, AssessPenaltyStreamResponse>([new() { CorrelationId = "a", Request = request }]);
+        await _service.AssessStream(streams, streams, Context("AssessStream"));
+        Assert.Equal("request.violation.code", Assert.Single(Assert.Single(streams.Written).Error.FieldViolations).Field);
+    }
+
+    [Fact]
     public async Task A_record_missing_its_fields_names_them_and_changes_nothing()
     {
         var e = await Assert.ThrowsAsync<InvalidCaseException>(() => _service.Record(new RecordPenaltyRequest { RuleSetId = Tmall }, Context("Record")));
