@@ -144,7 +144,15 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         {
             var existing = Find(records, request.CaseId)
                 ?? throw new NotFoundException($"case '{request.CaseId}' is not recorded for merchant '{request.MerchantId}'");
-            bool already = records.Any(r => r.Revocation && r.Violation.CaseId == request.CaseId);
+            var revocation = records.FirstOrDefault(r => r.Revocation && r.Violation.CaseId == request.CaseId);
+            // As for Record: a replay must say what was recorded, so another reason is a conflict, not a silent keep.
+            if (revocation is not null && !string.Equals(revocation.Reason ?? "", request.Reason, StringComparison.Ordinal))
+            {
+                var recorded = request.Clone();
+                recorded.Reason = revocation.Reason ?? "";
+                throw new ConflictException($"case '{request.CaseId}' is already revoked for merchant '{request.MerchantId}' with other content: {string.Join("; ", ProtoDiff.Differences(recorded, request))}");
+            }
+            bool already = revocation is not null;
             HistoryRecord? append = already ? null
                 : new HistoryRecord(0, existing.RuleSetId, existing.Violation with { Revoked = true }, Revocation: true, Reason: request.Reason);
             var after = append is null ? records : [.. records, append];

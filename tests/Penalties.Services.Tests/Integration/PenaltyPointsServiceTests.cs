@@ -91,8 +91,11 @@ public class PenaltyPointsServiceTests(AllInOneFixture fixture) : IClassFixture<
         Assert.False(revoked.Replay);
         Assert.Equal("3rd MISDESCRIBED_SEVERE: general, 12", revoked.Standing.Deductions.Last().Explanation);
         Assert.Equal(0, revoked.Standing.Current.Serious);
-        var again = await Client.RevokeAsync(new RevokePenaltyRequest { MerchantId = merchant, CaseId = "c2" });
+        var again = await Client.RevokeAsync(new RevokePenaltyRequest { MerchantId = merchant, CaseId = "c2", Reason = "appeal A-7" });
         Assert.True(again.Replay);
+        var other = await Assert.ThrowsAsync<RpcException>(() => Client.RevokeAsync(new RevokePenaltyRequest { MerchantId = merchant, CaseId = "c2", Reason = "appeal B-2" }).ResponseAsync);
+        Assert.Equal(StatusCode.AlreadyExists, other.StatusCode);
+        Assert.Contains("reason 'appeal A-7' recorded, 'appeal B-2' sent", other.Status.Detail, StringComparison.Ordinal);
         var history = await Client.ListHistoryAsync(new ListHistoryRequest { MerchantId = merchant });
         Assert.Equal(5, history.Entries.Count);
         Assert.True(history.Entries[4].Revocation);

@@ -72,7 +72,7 @@ public class PenaltyPointsServiceTests
         Assert.Equal(before.Current.General - 6, revoked.Standing.Current.General);
         var ignored = Assert.Single(revoked.Standing.Ignored); // the revocation entry is no second violation of c1
         Assert.Equal(("c1", "REVOKED"), (ignored.CaseId, ignored.Reason));
-        var again = await _service.Revoke(new RevokePenaltyRequest { MerchantId = Merchant, CaseId = "c1" }, Context("Revoke"));
+        var again = await _service.Revoke(new RevokePenaltyRequest { MerchantId = Merchant, CaseId = "c1", Reason = "appeal upheld" }, Context("Revoke"));
         Assert.True(again.Replay);
         Assert.Equal(revoked.Standing.Current, again.Standing.Current);
         await Assert.ThrowsAsync<NotFoundException>(() => _service.Revoke(new RevokePenaltyRequest { MerchantId = Merchant, CaseId = "c9" }, Context("Revoke")));
@@ -153,6 +153,20 @@ public class PenaltyPointsServiceTests
         var streams = new TestStreams<AssessPenaltyStreamRequest, AssessPenaltyStreamResponse>([new() { CorrelationId = "a", Request = request }]);
         await _service.AssessStream(streams, streams, Context("AssessStream"));
         Assert.Equal("request.violation.code", Assert.Single(Assert.Single(streams.Written).Error.FieldViolations).Field);
+    }
+
+    [Theory]
+    [InlineData("appeal B-2")]
+    [InlineData("")]
+    public async Task Revoking_a_revoked_case_for_another_reason_is_a_conflict_naming_the_reason(string reason)
+    {
+        await Record("c1", "INVOICE", "2024-03-01 10:00");
+        await _service.Revoke(new RevokePenaltyRequest { MerchantId = Merchant, CaseId = "c1", Reason = "appeal A-7" }, Context("Revoke"));
+        var conflict = await Assert.ThrowsAsync<ConflictException>(() =>
+            _service.Revoke(new RevokePenaltyRequest { MerchantId = Merchant, CaseId = "c1", Reason = reason }, Context("Revoke")));
+        Assert.Contains($"reason 'appeal A-7' recorded, '{reason}' sent", conflict.Message, StringComparison.Ordinal);
+        var history = await _service.ListHistory(new ListHistoryRequest { MerchantId = Merchant }, Context("ListHistory"));
+        Assert.Equal(["", "appeal A-7"], history.Entries.Select(e => e.Reason));
     }
 
     [Fact]
