@@ -119,6 +119,30 @@ public class Properties
             return eligible ? d.FailedConditions.Count == 0 : d.Payout == 0m && d.Outcome == PriceMatchOutcome.Refused;
         });
 
+    /// <summary>Attribute maps over a few names and values: equal, different, on one side only.</summary>
+    private static readonly Gen<List<(string Name, string Value)>> AttributeLists =
+        from names in Gen.SubListOf(["brand", "name", "model", "colour", "size", "storage", "flavour"])
+        from values in Gen.ListOf(Gen.Elements("a", "b"), names.Count)
+        select names.Zip(values, (n, v) => (n, v)).ToList();
+
+    [Property(MaxTest = 500)]
+    public Property Price_match_does_not_depend_on_the_order_of_the_attributes() =>
+        Prop.ForAll(Arb.From(AttributeLists), Arb.From(AttributeLists), Arb.From(Gen.Choose(0, int.MaxValue)), (ours, theirs, seed) =>
+        {
+            var rng = new Random(seed);
+            PriceMatchDecision In(IEnumerable<(string Name, string Value)> o, IEnumerable<(string Name, string Value)> t)
+            {
+                var c = PriceMatch.PriceMatchTableTests.Case();
+                return PriceMatchCalculator.Assess(Catalog, c with
+                {
+                    ItemAttributes = o.ToDictionary(a => a.Name, a => a.Value),
+                    Comparison = c.Comparison with { Attributes = t.ToDictionary(a => a.Name, a => a.Value) },
+                });
+            }
+            var shuffled = In(ours.OrderBy(_ => rng.Next()), theirs.OrderBy(_ => rng.Next()));
+            return Json(In(ours, theirs)) == Json(shuffled);
+        });
+
     // --- Penalty points ---
 
     [Property(MaxTest = 300)]
