@@ -119,6 +119,30 @@ public class Properties
             return eligible ? d.FailedConditions.Count == 0 : d.Payout == 0m && d.Outcome == PriceMatchOutcome.Refused;
         });
 
+    /// <summary>Attribute maps over a few names and values: equal, different, on one side only.</summary>
+    private static readonly Gen<List<(string Name, string Value)>> AttributeLists =
+        from names in Gen.SubListOf(["brand", "name", "model", "colour", "size", "storage", "flavour"])
+        from values in Gen.ListOf(Gen.Elements("a", "b"), names.Count)
+        select names.Zip(values, (n, v) => (n, v)).ToList();
+
+    [Property(MaxTest = 500)]
+    public Property Price_match_does_not_depend_on_the_order_of_the_attributes() =>
+        Prop.ForAll(Arb.From(AttributeLists), Arb.From(AttributeLists), Arb.From(Gen.Choose(0, int.MaxValue)), (ours, theirs, seed) =>
+        {
+            var rng = new Random(seed);
+            PriceMatchDecision In(IEnumerable<(string Name, string Value)> o, IEnumerable<(string Name, string Value)> t)
+            {
+                var c = PriceMatch.PriceMatchTableTests.Case();
+                return PriceMatchCalculator.Assess(Catalog, c with
+                {
+                    ItemAttributes = o.ToDictionary(a => a.Name, a => a.Value),
+                    Comparison = c.Comparison with { Attributes = t.ToDictionary(a => a.Name, a => a.Value) },
+                });
+            }
+            var shuffled = In(ours.OrderBy(_ => rng.Next()), theirs.OrderBy(_ => rng.Next()));
+            return Json(In(ours, theirs)) == Json(shuffled);
+        });
+
     // --- Penalty points ---
 
     [Property(MaxTest = 300)]
@@ -163,6 +187,20 @@ public class Properties
             var before = PenaltyPointsCalculator.Standing(Catalog, "tmall.penalty-points", history, asOf);
             var after = PenaltyPointsCalculator.Standing(Catalog, "tmall.penalty-points", [.. history, history[0]], asOf);
             return Json(before.Deductions) == Json(after.Deductions) && Json(before.Periods) == Json(after.Periods);
+        });
+
+    [Property(MaxTest = 500)]
+    public Property The_standing_as_of_an_instant_is_that_of_the_entries_that_occurred_by_then() =>
+        Prop.ForAll(Arb.From(Histories), Arb.From(Gen.Choose(0, 3 * 365 * 24 * 60)), (history, minutes) =>
+        {
+            // A revocation voids its case at every instant: it marks the entries kept, whenever its own entry is dated.
+            var asOf = At("2023-01-01 00:00").AddMinutes(minutes);
+            var revoked = history.Where(h => h.Revoked).Select(h => h.CaseId).ToHashSet();
+            List<Violation> byThen = [.. history.Where(h => h.OccurredAt <= asOf).Select(h => revoked.Contains(h.CaseId) ? h with { Revoked = true } : h)];
+            var s = PenaltyPointsCalculator.Standing(Catalog, "tmall.penalty-points", history, asOf);
+            return (Json(s) == Json(PenaltyPointsCalculator.Standing(Catalog, "tmall.penalty-points", byThen, asOf))
+                    && s.Sanctions.All(x => x.StartsAt <= asOf))
+                .Classify(byThen.Count < history.Count, "later entries left out");
         });
 
     /// <summary>Histories of one year heavy in severe misdescriptions: some cross Tmall's 48 serious points (clearance), some already have.</summary>

@@ -7,7 +7,9 @@ namespace Penalties.Core.PenaltyPoints;
 /// <summary>
 /// Penalty points and sanctions (RULES.md §3). A merchant's standing is a pure fold over its history:
 /// independent of the order the history is supplied in, one count per case id, revoked deductions in no
-/// total and no escalation step, each deduction under the rule version in force when it occurred.
+/// total and no escalation step, each deduction under the rule version in force when it occurred. The
+/// standing as of an instant counts only the entries that occurred at or before it; a revocation is no
+/// event in time (its entry keeps the violation's occurrence), so a revoked case counts as of no instant.
 /// </summary>
 public static class PenaltyPointsCalculator
 {
@@ -23,7 +25,7 @@ public static class PenaltyPointsCalculator
         Check(history, "history", violations);
         if (asOf == default) violations.Add("asOf", "is required");
         violations.ThrowIfAny();
-        return Fold(catalog, ruleSetId, history, asOf);
+        return Fold(catalog, ruleSetId, history, history.Count, asOf);
     }
 
     /// <summary>What <paramref name="violation"/> would cost given the history; nothing is recorded.</summary>
@@ -32,11 +34,13 @@ public static class PenaltyPointsCalculator
         var violations = new ViolationList();
         Check(history, "history", violations);
         Check([violation], "violation", violations);
+        // Judged before it occurred, the violation would not count: no answer could be true.
+        if (ViolationList.IsBefore(asOf, OccurrenceOf(violation))) violations.Add("asOf", "must not be before violation.occurredAt");
         violations.ThrowIfAny();
         var combined = new List<Violation>(history.Count + 1);
         combined.AddRange(history);
         combined.Add(violation);
-        var after = Fold(catalog, ruleSetId, combined, asOf);
+        var after = Fold(catalog, ruleSetId, combined, history.Count, asOf);
         bool already = history.Any(h => string.Equals(h.CaseId, violation.CaseId, StringComparison.Ordinal));
         var deduction = after.Deductions.FirstOrDefault(d => string.Equals(d.CaseId, violation.CaseId, StringComparison.Ordinal));
         // The new sanctions are those of the history with the violation that the history without it lacks. With no sanction
@@ -46,11 +50,13 @@ public static class PenaltyPointsCalculator
         List<SanctionDecision> newSanctions = [];
         if (after.Sanctions.Count > 0 || already || violation.Revoked)
         {
-            var before = Fold(catalog, ruleSetId, history, asOf);
+            var before = Fold(catalog, ruleSetId, history, history.Count, asOf);
             newSanctions = [.. after.Sanctions.Where(s => !before.Sanctions.Contains(s))];
         }
         return new PenaltyPreview(deduction, already, newSanctions, after);
     }
+
+    private static DateTimeOffset? OccurrenceOf(Violation? violation) => violation?.OccurredAt;
 
     private static void Check(IReadOnlyList<Violation> history, string field, ViolationList v)
     {
@@ -85,9 +91,13 @@ public static class PenaltyPointsCalculator
 
     private static readonly Comparer<(Violation V, int Position)> CanonicalOrder = Comparer<(Violation V, int Position)>.Create(CompareCanonical);
 
-    /// <summary>The standing of a checked history.</summary>
-    private static MerchantStanding Fold(RuleCatalog catalog, string ruleSetId, IReadOnlyList<Violation> history, DateTimeOffset asOf)
+    /// <summary>
+    /// The standing of a checked history. Its first <paramref name="supplied"/> entries are the request's history; an entry
+    /// after them is the violation assessed with it, and its problems are named by the request's violation field.
+    /// </summary>
+    private static MerchantStanding Fold(RuleCatalog catalog, string ruleSetId, IReadOnlyList<Violation> history, int supplied, DateTimeOffset asOf)
     {
+        string PathOf(int position, string member) => position < supplied ? $"history[{position}].{member}" : $"violation.{member}";
         // Canonical order: by time, then case id; so the result never depends on the order supplied. Sorting by the
         // instant alone is the array sort of plain keys; each run of equal instants (rare) is then put in full order.
         var ticks = new long[history.Count];
@@ -105,6 +115,11 @@ public static class PenaltyPointsCalculator
             for (end = start + 1; end < sorted.Length && ticks[end] == ticks[start]; end++) { }
             if (end - start > 1) Array.Sort(sorted, start, end - start, CanonicalOrder);
         }
+        // Entries after asOf are left out, from the first one on (they are sorted by time); the revocations among them
+        // still revoke their cases, gathered above.
+        long asOfTicks = asOf.UtcTicks;
+        int occurred = sorted.Length;
+        while (occurred > 0 && ticks[occurred - 1] > asOfTicks) occurred--;
         // One count per case id: the first entry in canonical order stands; a revocation anywhere revokes it.
         var firstOfCase = new HashSet<string>(sorted.Length, StringComparer.Ordinal);
         // Duplicates are listed first, then revoked cases, each in canonical order.
@@ -120,7 +135,7 @@ public static class PenaltyPointsCalculator
         PeriodTotals? period = null;
         int general = 0, serious = 0;
         RuleSetVersion? version = null;
-        foreach (var (v, position) in sorted)
+        foreach (var (v, position) in sorted.AsSpan(0, occurred))
         {
             bool first = firstOfCase.Add(v.CaseId);
             if (revokedCases?.Contains(v.CaseId) == true)
@@ -140,7 +155,7 @@ public static class PenaltyPointsCalculator
             var p = version.ParametersAs<PenaltyPointsParameters>();
             if (!p.Violations.TryGetValue(v.Code, out var rule))
             {
-                problems.Add($"history[{position}].code", $"unknown violation code '{v.Code}' in {version.RuleSetId} version {version.Version}");
+                problems.Add(PathOf(position, "code"), $"unknown violation code '{v.Code}' in {version.RuleSetId} version {version.Version}");
                 continue;
             }
 
@@ -162,7 +177,7 @@ public static class PenaltyPointsCalculator
             {
                 if (v.AssessedPoints is null || v.AssessedPoints > step.Points)
                 {
-                    problems.Add($"history[{position}].assessedPoints",
+                    problems.Add(PathOf(position, "assessedPoints"),
                         v.AssessedPoints is null ? $"is required for {v.Code}" : $"must be at most {step.Points} for {v.Code} (got {v.AssessedPoints})");
                     continue;
                 }
@@ -170,7 +185,7 @@ public static class PenaltyPointsCalculator
             }
             else if (v.AssessedPoints is not null)
             {
-                problems.Add($"history[{position}].assessedPoints", $"{v.Code} has fixed points; assessedPoints must not be given");
+                problems.Add(PathOf(position, "assessedPoints"), $"{v.Code} has fixed points; assessedPoints must not be given");
                 continue;
             }
             if (step.Category == PointCategory.Serious) serious += points;

@@ -131,8 +131,10 @@ public static class PriceMatchCalculator
                 failed.Add(new FailedCondition(PriceMatchConditions.AttributeMissing,
                     $"'{name}' is not given for {(!inOurs && !inTheirs ? "either item" : !inOurs ? "the JD item" : "the other listing")}"));
         }
-        foreach (var (name, value) in ours)
+        // Keys in ordinal order: a map's order on the wire is unspecified, and the answer must not depend on it.
+        foreach (var name in InOrdinalOrder(ours))
         {
+            var value = ours[name];
             if (theirs.TryGetValue(name, out var other))
             {
                 if (!string.Equals(value, other, StringComparison.Ordinal))
@@ -144,11 +146,18 @@ public static class PriceMatchCalculator
                 failed.Add(new FailedCondition(PriceMatchConditions.AttributeMismatch, $"{name}: '{value}' on the JD item, not given for the other listing"));
             }
         }
-        foreach (var (name, value) in theirs)
+        foreach (var name in InOrdinalOrder(theirs))
         {
             if (!ours.ContainsKey(name) && !required.Contains(name))
-                failed.Add(new FailedCondition(PriceMatchConditions.AttributeMismatch, $"{name}: not given for the JD item, '{value}' on the other listing"));
+                failed.Add(new FailedCondition(PriceMatchConditions.AttributeMismatch, $"{name}: not given for the JD item, '{theirs[name]}' on the other listing"));
         }
+    }
+
+    internal static string[] InOrdinalOrder(IReadOnlyDictionary<string, string> attributes)
+    {
+        var names = attributes.Keys.ToArray();
+        Array.Sort(names, StringComparer.Ordinal);
+        return names;
     }
 
     private static bool EnrolledAt(IReadOnlyList<EnrollmentPeriod> enrollments, DateTimeOffset at)

@@ -101,8 +101,10 @@ public sealed record PriceMatchCase
     {
         if (attributes is null) { v.Add(field, "is required"); return; }
         if (!v.AtMost(field, attributes, InputLimits.MaxAttributes)) return;
-        foreach (var (name, value) in attributes)
+        // In ordinal order, as the calculator lists them: the map's order on the wire is unspecified.
+        foreach (var name in PriceMatchCalculator.InOrdinalOrder(attributes))
         {
+            var value = attributes[name];
             if (name.Length > InputLimits.MaxAttributeLength || value?.Length > InputLimits.MaxAttributeLength)
                 v.Add(field, $"'{name[..Math.Min(name.Length, 32)]}': name and value must be at most {InputLimits.MaxAttributeLength} characters");
         }

@@ -98,7 +98,11 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
                 return ((HistoryRecord?)null, StoredAnswer(existing, request.MerchantId, request.RuleSetId, violation));
             if (records.Count(r => !r.Revocation) >= max)
                 throw new PreconditionException($"merchant '{request.MerchantId}' has {max:N0} cases recorded, the most one history holds; nothing was recorded", CallerErrors.HistoryFull);
-            var preview = PenaltyPointsCalculator.Preview(catalog, request.RuleSetId, Violations(records, request.RuleSetId), violation, violation.OccurredAt);
+            // Judged as of the latest occurrence: a back-dated record moves later cases' escalation steps, and the
+            // sanctions they then cross are this record's doing.
+            var history = Violations(records, request.RuleSetId);
+            var asOf = history.Aggregate(violation.OccurredAt, (latest, h) => h.OccurredAt > latest ? h.OccurredAt : latest);
+            var preview = PenaltyPointsCalculator.Preview(catalog, request.RuleSetId, history, violation, asOf);
             var result = new RecordPenaltyResponse
             {
                 Replay = false,
@@ -140,7 +144,15 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         {
             var existing = Find(records, request.CaseId)
                 ?? throw new NotFoundException($"case '{request.CaseId}' is not recorded for merchant '{request.MerchantId}'");
-            bool already = records.Any(r => r.Revocation && r.Violation.CaseId == request.CaseId);
+            var revocation = records.FirstOrDefault(r => r.Revocation && r.Violation.CaseId == request.CaseId);
+            // As for Record: a replay must say what was recorded, so another reason is a conflict, not a silent keep.
+            if (revocation is not null && !string.Equals(revocation.Reason ?? "", request.Reason, StringComparison.Ordinal))
+            {
+                var recorded = request.Clone();
+                recorded.Reason = revocation.Reason ?? "";
+                throw new ConflictException($"case '{request.CaseId}' is already revoked for merchant '{request.MerchantId}' with other content: {string.Join("; ", ProtoDiff.Differences(recorded, request))}");
+            }
+            bool already = revocation is not null;
             HistoryRecord? append = already ? null
                 : new HistoryRecord(0, existing.RuleSetId, existing.Violation with { Revoked = true }, Revocation: true, Reason: request.Reason);
             var after = append is null ? records : [.. records, append];

@@ -199,6 +199,69 @@ public class PenaltyPointsTableTests
         Assert.Equal(At("2025-01-01 00:00"), s.Current.From);
     }
 
+    // --- As of an instant ---
+
+    /// <summary>Nine severe misdescriptions, on the 10th of each month from January 2024.</summary>
+    private static List<Violation> NineSevere() =>
+        Enumerable.Range(1, 9).Select(m => V($"S{m}", "MISDESCRIBED_SEVERE", $"2024-{m:00}-10 10:00")).ToList();
+
+    [Theory]
+    [InlineData("2024-02-01 00:00", 1, 6, 0, false)]
+    [InlineData("2024-04-10 10:00", 4, 30, 12, false)]  // the 4th, at the instant it occurred, counts
+    [InlineData("2024-07-10 09:59", 6, 30, 36, false)]
+    [InlineData("2024-07-10 10:00", 7, 30, 48, true)]   // the 7th brings 48 serious points: clearance
+    [InlineData("2024-12-01 00:00", 9, 30, 72, true)]
+    public void The_standing_as_of_an_instant_counts_only_what_occurred_by_then(string asOf, int counted, int general, int serious, bool cleared)
+    {
+        var s = Standing(Tmall, NineSevere(), At(asOf));
+        Assert.Equal(NineSevere().Take(counted).Select(v => v.CaseId), s.Deductions.Select(d => d.CaseId));
+        Assert.Equal((general, serious), (s.Current.General, s.Current.Serious));
+        Assert.Equal(cleared ? [SanctionAction.Clearance] : [], s.Sanctions.SelectMany(x => x.Actions));
+        Assert.Equal(s.Sanctions, s.ActiveSanctions); // none listed that has not started
+    }
+
+    [Fact]
+    public void A_revoked_case_counts_at_no_instant_even_one_before_its_revocation_entry()
+    {
+        // The revocation carries no date of its own: an appeal upheld means the violation never stood.
+        var history = NineSevere();
+        history.Add(history[0] with { OccurredAt = At("2024-10-01 10:00"), Revoked = true });
+        var s = Standing(Tmall, history, At("2024-02-01 00:00"));
+        Assert.Empty(s.Deductions);
+        Assert.Equal((0, 0), (s.Current.General, s.Current.Serious));
+        Assert.Equal(("S1", IgnoredReasons.Revoked, At("2024-01-10 10:00")), (Assert.Single(s.Ignored).CaseId, s.Ignored[0].Reason, s.Ignored[0].OccurredAt));
+    }
+
+    [Fact]
+    public void A_case_that_occurs_after_the_instant_is_not_listed_even_revoked()
+    {
+        var history = NineSevere();
+        history[5] = history[5] with { Revoked = true };
+        var s = Standing(Tmall, history, At("2024-03-01 00:00"));
+        Assert.Equal(["S1", "S2"], s.Deductions.Select(d => d.CaseId));
+        Assert.Empty(s.Ignored);
+    }
+
+    [Fact]
+    public void A_preview_as_of_an_instant_before_the_violation_occurred_is_refused_naming_asOf()
+    {
+        var violation = V("new", "INVOICE", "2024-03-01 10:00");
+        var e = Assert.Throws<InvalidCaseException>(() => PenaltyPointsCalculator.Preview(Catalog, Tmall, [], violation, violation.OccurredAt.AddTicks(-1)));
+        Assert.Equal("asOf", Assert.Single(e.Violations).Field);
+        Assert.Equal("must not be before violation.occurredAt", e.Violations[0].Description);
+        Assert.Equal(6, PenaltyPointsCalculator.Preview(Catalog, Tmall, [], violation, violation.OccurredAt).Deduction!.Points);
+    }
+
+    [Fact]
+    public void A_preview_as_of_its_violation_leaves_out_later_history()
+    {
+        var p = PenaltyPointsCalculator.Preview(Catalog, Tmall, NineSevere(), V("new", "MISDESCRIBED_SEVERE", "2024-03-01 10:00"), At("2024-03-01 10:00"));
+        Assert.Equal("3rd MISDESCRIBED_SEVERE: general, 12", p.Deduction!.Explanation);
+        Assert.Equal(["S1", "S2", "new"], p.StandingAfter.Deductions.Select(d => d.CaseId));
+        Assert.Equal((30, 0), (p.StandingAfter.Current.General, p.StandingAfter.Current.Serious));
+        Assert.Empty(p.NewSanctions);
+    }
+
     // --- Pinduoduo ---
 
     [Theory]
@@ -276,6 +339,23 @@ public class PenaltyPointsTableTests
         var e = Assert.Throws<InvalidCaseException>(() => PenaltyPointsCalculator.Preview(Catalog, Tmall,
             [V("C1", "NOT_A_CODE", "2024-06-01 10:00")], V("C1", "MISDESCRIBED_MINOR", "2024-05-01 10:00"), AsOf));
         Assert.Contains("unknown violation code 'NOT_A_CODE'", Assert.Single(e.Violations).Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Preview_names_the_violation_problems_by_the_violation_and_the_history_ones_by_their_entry()
+    {
+        var unknown = Assert.Throws<InvalidCaseException>(() => PenaltyPointsCalculator.Preview(Catalog, Tmall,
+            Series("INVOICE", 1), V("new", "NOPE", "2024-11-01 10:00"), AsOf));
+        Assert.Equal("violation.code", Assert.Single(unknown.Violations).Field);
+        var unassessed = Assert.Throws<InvalidCaseException>(() => PenaltyPointsCalculator.Preview(Catalog, Pdd,
+            [V("p1", "PLATFORM_INTERVENTION_PENALTY", "2024-02-01 10:00", assessed: 5)], V("p2", "PLATFORM_INTERVENTION_PENALTY", "2024-03-01 10:00"), AsOf));
+        Assert.Equal(("violation.assessedPoints", "is required for PLATFORM_INTERVENTION_PENALTY"), (Assert.Single(unassessed.Violations).Field, unassessed.Violations[0].Description));
+        var fixedPoints = Assert.Throws<InvalidCaseException>(() => PenaltyPointsCalculator.Preview(Catalog, Tmall,
+            [], V("new", "INVOICE", "2024-11-01 10:00", assessed: 2), AsOf));
+        Assert.Equal("violation.assessedPoints", Assert.Single(fixedPoints.Violations).Field);
+        var both = Assert.Throws<InvalidCaseException>(() => PenaltyPointsCalculator.Preview(Catalog, Tmall,
+            [V("old", "NOPE", "2024-03-01 10:00")], V("new", "NOPE_EITHER", "2024-11-01 10:00"), AsOf));
+        Assert.Equal(["history[0].code", "violation.code"], both.Violations.Select(v => v.Field));
     }
 
     [Fact]

@@ -137,7 +137,7 @@ public class StandingFoldTests
                 OccurredAt = i == 7 ? new DateTimeOffset(9000, 1, 1, 0, 0, 0, TimeSpan.Zero) : At("2015-03-01 00:00").AddDays((i * 13) % 20),
             })
             .ToList();
-        var s = PenaltyPointsCalculator.Standing(Catalog, Tmall, history, At("2025-12-31 00:00"));
+        var s = PenaltyPointsCalculator.Standing(Catalog, Tmall, history, new DateTimeOffset(9000, 6, 1, 0, 0, 0, TimeSpan.Zero)); // after every entry
         Assert.Equal(history.OrderBy(v => v.OccurredAt).Select(v => v.CaseId), s.Deductions.Select(d => d.CaseId));
         Assert.Equal("C07", s.Deductions[^1].CaseId);
     }

@@ -217,6 +217,38 @@ public class PriceMatchTableTests
     }
 
     [Fact]
+    public void The_same_attributes_in_another_order_give_the_same_decision_listed_in_ordinal_order()
+    {
+        // A protobuf map has no order on the wire: dictionaries built from it keep whichever order came.
+        (string, string)[] ours = [("size", "L"), ("colour", "black"), ("flavour", "none"), ("brand", "Apple"), ("name", "iPhone 15"), ("model", "A3092")];
+        (string, string)[] theirs = [("scent", "rose"), ("colour", "white"), ("size", "M"), ("brand", "Apple"), ("name", "iPhone 15"), ("model", "A3092")];
+        PriceMatchDecision In(IEnumerable<(string, string)> o, IEnumerable<(string, string)> t) => Assess(Case() with
+        {
+            ItemAttributes = o.ToDictionary(a => a.Item1, a => a.Item2),
+            Comparison = Case().Comparison with { Attributes = t.ToDictionary(a => a.Item1, a => a.Item2) },
+        });
+        var d = In(ours, theirs);
+        Assert.Equal(
+            ["colour: 'black' ≠ 'white'", "flavour: 'none' on the JD item, not given for the other listing", "size: 'L' ≠ 'M'",
+             "scent: not given for the JD item, 'rose' on the other listing"],
+            d.FailedConditions.Select(f => f.Detail));
+        var reversed = In(ours.Reverse(), theirs.Reverse());
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(d), System.Text.Json.JsonSerializer.Serialize(reversed));
+    }
+
+    [Fact]
+    public void Attributes_too_long_are_refused_in_ordinal_order_whatever_order_they_came_in()
+    {
+        var longValue = new string('x', InputLimits.MaxAttributeLength + 1);
+        string[] names = ["size", "colour", "brand"];
+        IEnumerable<string> Refused(IEnumerable<string> order) =>
+            Assert.Throws<InvalidCaseException>(() => Assess(Case() with { ItemAttributes = order.ToDictionary(n => n, _ => longValue) }))
+                .Violations.Select(v => v.Description);
+        Assert.Equal(["'brand'", "'colour'", "'size'"], Refused(names).Select(d => d[..d.IndexOf(':', StringComparison.Ordinal)]));
+        Assert.Equal(Refused(names), Refused(names.Reverse()));
+    }
+
+    [Fact]
     public void Custom_goods_go_to_manual_review()
     {
         var d = Assess(Case() with { ItemIsCustom = true });

@@ -76,7 +76,7 @@ public class PenaltyPointsServiceTests(AllInOneFixture fixture) : IClassFixture<
         await Record(merchant, Violation("c1", "INVOICE", "2024-03-01 10:00"));
         var e = await Assert.ThrowsAsync<RpcException>(() => Record(merchant, Violation("c2", "NO_SUCH_CODE", "2024-03-02 10:00")));
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
-        Assert.Equal("history[1].code", Assert.Single(e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
+        Assert.Equal("violation.code", Assert.Single(e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
         var missing = await Assert.ThrowsAsync<RpcException>(() => Client.RecordAsync(new RecordPenaltyRequest { RuleSetId = Tmall }).ResponseAsync);
         Assert.Equal(["merchant_id", "violation"], missing.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
         Assert.Single((await Client.ListHistoryAsync(new ListHistoryRequest { MerchantId = merchant })).Entries);
@@ -91,8 +91,11 @@ public class PenaltyPointsServiceTests(AllInOneFixture fixture) : IClassFixture<
         Assert.False(revoked.Replay);
         Assert.Equal("3rd MISDESCRIBED_SEVERE: general, 12", revoked.Standing.Deductions.Last().Explanation);
         Assert.Equal(0, revoked.Standing.Current.Serious);
-        var again = await Client.RevokeAsync(new RevokePenaltyRequest { MerchantId = merchant, CaseId = "c2" });
+        var again = await Client.RevokeAsync(new RevokePenaltyRequest { MerchantId = merchant, CaseId = "c2", Reason = "appeal A-7" });
         Assert.True(again.Replay);
+        var other = await Assert.ThrowsAsync<RpcException>(() => Client.RevokeAsync(new RevokePenaltyRequest { MerchantId = merchant, CaseId = "c2", Reason = "appeal B-2" }).ResponseAsync);
+        Assert.Equal(StatusCode.AlreadyExists, other.StatusCode);
+        Assert.Contains("reason 'appeal A-7' recorded, 'appeal B-2' sent", other.Status.Detail, StringComparison.Ordinal);
         var history = await Client.ListHistoryAsync(new ListHistoryRequest { MerchantId = merchant });
         Assert.Equal(5, history.Entries.Count);
         Assert.True(history.Entries[4].Revocation);
@@ -132,6 +135,15 @@ public class PenaltyPointsServiceTests(AllInOneFixture fixture) : IClassFixture<
         Assert.Equal((30, 12), (response.StandingAfter.Current.General, response.StandingAfter.Current.Serious));
         request.AsOf = null;
         var e = await Assert.ThrowsAsync<RpcException>(() => Client.AssessAsync(request).ResponseAsync);
+        Assert.Equal("as_of", Assert.Single(e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
+    }
+
+    [Fact]
+    public async Task Assess_as_of_an_instant_before_the_violation_is_INVALID_ARGUMENT_naming_as_of()
+    {
+        var request = new AssessPenaltyRequest { RuleSetId = Tmall, Violation = Violation("c1", "INVOICE", "2024-03-01 10:00"), AsOf = At("2024-02-01 00:00") };
+        var e = await Assert.ThrowsAsync<RpcException>(() => Client.AssessAsync(request).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Equal("as_of", Assert.Single(e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
     }
 

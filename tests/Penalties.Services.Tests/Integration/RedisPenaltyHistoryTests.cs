@@ -220,7 +220,7 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
             Assert.Equal(answers[i].Deduction, replay.Deduction);
         }
         Assert.Equal("4th MISDESCRIBED_SEVERE: serious, 12", answers[3].Deduction.Explanation);
-        Assert.True((await after.RevokeAsync(new RevokePenaltyRequest { MerchantId = merchant, CaseId = "c0001" })).Replay);
+        Assert.True((await after.RevokeAsync(new RevokePenaltyRequest { MerchantId = merchant, CaseId = "c0001", Reason = "appeal" })).Replay);
         var history = await History(after, merchant);
         Assert.Equal(5, history.Count);
         Assert.True(history[4].Revocation);
