@@ -260,10 +260,9 @@ public static class Mapping
         {
             var r = c.ForceMajeureReports[i];
             var from = Time(r.From, $"forceMajeureReports[{i}].from", v);
-            var to = Time(r.To, $"forceMajeureReports[{i}].to", v);
             if (from is null) v.Add($"forceMajeureReports[{i}].from", "is required");
-            if (to is null) v.Add($"forceMajeureReports[{i}].to", "is required");
-            reports[i] = new Core.LateShipment.ReportedPeriod(from ?? default, to ?? default);
+            // An unset end is an open-ended period, as TimeInterval says.
+            reports[i] = new Core.LateShipment.ReportedPeriod(from ?? default, Time(r.To, $"forceMajeureReports[{i}].to", v));
         }
         var result = new Core.LateShipment.LateShipmentCase
         {

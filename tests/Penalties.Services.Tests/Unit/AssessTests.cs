@@ -43,6 +43,25 @@ public class AssessTests
     }
 
     [Fact]
+    public async Task A_force_majeure_report_ending_at_the_LateShipment_deadline_does_not_cover_it()
+    {
+        var c = TmallLate(); // deadline 2024-03-04 10:00
+        c.ForceMajeureReports.Add(new TimeInterval { From = At("2024-03-02 00:00"), To = At("2024-03-04 10:00") });
+        var d = (await UnitServices.LateShipment().Assess(new AssessLateShipmentRequest { Case = c }, Context("Assess"))).Decision;
+        Assert.Equal((LateShipmentOutcome.Compensable, TmallLatePayout), (d.Outcome, Value(d.BuyerPayout)));
+    }
+
+    [Fact]
+    public async Task A_force_majeure_report_without_an_end_is_open_ended_and_exempts_the_LateShipment()
+    {
+        var c = TmallLate();
+        c.ForceMajeureReports.Add(new TimeInterval { From = At("2024-03-02 00:00") });
+        var d = (await UnitServices.LateShipment().Assess(new AssessLateShipmentRequest { Case = c }, Context("Assess"))).Decision;
+        Assert.Equal((LateShipmentOutcome.Exempt, 0m), (d.Outcome, Value(d.BuyerPayout)));
+        Assert.Contains("FORCE_MAJEURE_REPORTED", d.ReasonCodes);
+    }
+
+    [Fact]
     public async Task A_jd_claim_pays_double_the_difference()
     {
         var d = (await UnitServices.PriceMatch().Assess(new AssessPriceMatchRequest { Case = JdPayable() }, Context("Assess"))).Decision;
