@@ -164,9 +164,23 @@ public static class Mapping
 
     public static C.RuleReference Rule(RuleReference r) => new() { RuleSetId = r.RuleSetId, Version = r.Version, ContentHash = r.ContentHash };
 
+    /// <summary>The core's pin; null when no field of it is set (a pin checked by <see cref="CheckPin"/>).</summary>
     public static RulePin? Pin(C.RulePin? pin) =>
-        pin is null || string.IsNullOrEmpty(pin.RuleSetId) ? null
+        pin is null || IsUnset(pin) ? null
             : new RulePin(pin.RuleSetId, pin.Version, string.IsNullOrEmpty(pin.ContentHash) ? null : pin.ContentHash);
+
+    /// <summary>
+    /// A pin with any field set names its rule set and version: a pin missing them is the caller's mistake, refused
+    /// rather than ignored (with the hash check it asked for) or looked up as a version that cannot exist.
+    /// </summary>
+    public static void CheckPin(C.RulePin? pin, ViolationList v, string field = "pin")
+    {
+        if (pin is null || IsUnset(pin)) return;
+        v.Required(field + ".ruleSetId", pin.RuleSetId);
+        if (pin.Version < 1) v.Add(field + ".version", $"must be at least 1 (got {pin.Version})");
+    }
+
+    private static bool IsUnset(C.RulePin pin) => pin.RuleSetId.Length == 0 && pin.Version == 0 && pin.ContentHash.Length == 0;
 
     /// <summary>
     /// Maps the request's case with <paramref name="map"/>; its violations (the core's paths are relative to the case)

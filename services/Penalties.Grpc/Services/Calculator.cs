@@ -31,6 +31,7 @@ internal class Assessor<TCase, TCoreCase, TCoreDecision, TDecision>(
     {
         var v = new ViolationList();
         var c = Read(v, contractCase);
+        Mapping.CheckPin(pin, v);
         bool explain = Mapping.Explain(view, v);
         v.ThrowIfAny();
         var decision = Decide(c!, pin, explain);

@@ -32,6 +32,7 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
         var v = new ViolationList();
         v.Required("merchantId", request.MerchantId);
         var c = _calculator.Read(v, request.Case);
+        Mapping.CheckPin(request.Pin, v);
         var eventAt = c?.PaidAt ?? c?.PlacedAt;
         if (c is not null && eventAt is null) v.Add("case.paidAt", "is required to record (or placed_at, when the order was not paid)");
         v.ThrowIfAny();

@@ -35,6 +35,7 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
         v.Required("merchantId", request.MerchantId);
         v.Required("itemId", request.ItemId);
         var c = _calculator.Read(v, request.Case);
+        Mapping.CheckPin(request.Pin, v);
         v.ThrowIfAny();
         var recorded = await _calculator.RecordAsync(request, c!, request.Pin, request.MerchantId, $"price-match claim on order '{c!.OrderId}' item '{request.ItemId}'",
             DecisionRecording.Key(Platform, c.OrderId), [DecisionRecording.Key(Platform, c.OrderId, request.ItemId)], c.OrderedAt, "case.payments", context.CancellationToken);
