@@ -156,6 +156,12 @@ public static class Mapping
             v.Add(field, "must be within [1900-01-01, 9000-01-01) UTC");
             return null;
         }
+        // The core counts in ticks: a finer instant would be cut, and could land on the wrong side of a deadline.
+        if (t.Nanos % 100 != 0)
+        {
+            v.Add(field, $"must be a whole number of 100 ns: nanos a multiple of 100 (got {t.Nanos})");
+            return null;
+        }
         return t.ToDateTimeOffset();
     }
 

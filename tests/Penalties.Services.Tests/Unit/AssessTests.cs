@@ -61,6 +61,38 @@ public class AssessTests
         Assert.Contains("FORCE_MAJEURE_REPORTED", d.ReasonCodes);
     }
 
+    // The wire carries nanoseconds and the core 100 ns ticks: an instant between two ticks is refused, not cut.
+    [Theory]
+    [InlineData(99, null)]
+    [InlineData(1, null)]
+    [InlineData(100, "10:00:00.0000001 +08:00 (courier record), after the deadline 2024-03-04 10:00:00.000 +08:00: late")]
+    [InlineData(123_456_700, "10:00:00.1234567 +08:00 (courier record), after the deadline 2024-03-04 10:00:00.000 +08:00: late")]
+    public async Task A_LateShipment_instant_finer_than_100_ns_is_refused_naming_its_field(int nanosAfterDeadline, string? lateStep)
+    {
+        var c = TmallLate();
+        c.Lines[0].ShippedAt = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = At("2024-03-04 10:00").Seconds, Nanos = nanosAfterDeadline };
+        var assess = () => UnitServices.LateShipment().Assess(new AssessLateShipmentRequest { Case = c }, Context("Assess"));
+        if (lateStep is null)
+        {
+            var e = await Assert.ThrowsAsync<InvalidCaseException>(assess);
+            var v = Assert.Single(e.Violations);
+            Assert.Equal(("case.lines[0].shippedAt", $"must be a whole number of 100 ns: nanos a multiple of 100 (got {nanosAfterDeadline})"), (v.Field, v.Description));
+            return;
+        }
+        var line = Assert.Single((await assess()).Decision.Lines);
+        Assert.Equal(LateShipmentOutcome.Compensable, line.Outcome);
+        Assert.Contains(line.Steps, s => s.Text.EndsWith(lateStep, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_PriceMatch_instant_finer_than_100_ns_is_refused_naming_its_field()
+    {
+        var c = JdPayable();
+        c.ClaimedAt.Nanos = 50;
+        var e = await Assert.ThrowsAsync<InvalidCaseException>(() => UnitServices.PriceMatch().Assess(new AssessPriceMatchRequest { Case = c }, Context("Assess")));
+        Assert.Equal("case.claimedAt", Assert.Single(e.Violations).Field);
+    }
+
     [Fact]
     public async Task A_jd_claim_pays_double_the_difference()
     {
