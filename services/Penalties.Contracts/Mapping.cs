@@ -219,12 +219,16 @@ public static class Mapping
         return view != C.DecisionView.Basic;
     }
 
-    /// <summary>Throws the mapping's violations and the core's on fields the mapping did not already refuse, if any.</summary>
-    private static void Throw(ViolationList mapping, IReadOnlyList<FieldViolation> core)
+    /// <summary>
+    /// Throws the mapping's violations and the core's on fields the mapping did not already refuse, if any.
+    /// <paramref name="followOn"/> is a field the core refuses only as a consequence of the mapping's refusals.
+    /// </summary>
+    private static void Throw(ViolationList mapping, IReadOnlyList<FieldViolation> core, string? followOn = null)
     {
         if (!mapping.Any && core.Count == 0) return;
         var all = new List<FieldViolation>(mapping.Items);
         var refused = mapping.Items.Select(v => v.Field).ToHashSet(StringComparer.Ordinal);
+        if (mapping.Any && followOn is not null) refused.Add(followOn);
         all.AddRange(core.Where(v => !refused.Contains(v.Field)));
         throw new InvalidCaseException(all);
     }
@@ -280,7 +284,7 @@ public static class Mapping
         {
             var r = c.ForceMajeureReports[i];
             var from = Time(r.From, $"forceMajeureReports[{i}].from", v);
-            if (from is null) v.Add($"forceMajeureReports[{i}].from", "is required");
+            if (r.From is null) v.Add($"forceMajeureReports[{i}].from", "is required");
             // An unset end is an open-ended period, as TimeInterval says.
             reports[i] = new Core.LateShipment.ReportedPeriod(from ?? default, Time(r.To, $"forceMajeureReports[{i}].to", v));
         }
@@ -373,7 +377,7 @@ public static class Mapping
         for (int i = 0; i < enrollments.Length; i++)
         {
             var from = Time(c.Enrollments[i].From, $"enrollments[{i}].from", v);
-            if (from is null) v.Add($"enrollments[{i}].from", "is required");
+            if (c.Enrollments[i].From is null) v.Add($"enrollments[{i}].from", "is required");
             enrollments[i] = new Core.PriceMatch.EnrollmentPeriod(from ?? default, Time(c.Enrollments[i].To, $"enrollments[{i}].to", v));
         }
         var payments = new Core.PriceMatch.PaymentPart[c.Payments.Count];
@@ -475,7 +479,8 @@ public static class Mapping
                 ReviewBenefits = Money(item.ReviewBenefits, "item.reviewBenefits", v, required: false),
             },
         };
-        Throw(v, result.Validate());
+        // A sign-for date was given but refused: the core, seeing neither time nor date, would call the time missing too.
+        Throw(v, result.Validate(), followOn: c.SignedForAt is null && c.SignedForDate.Length > 0 ? "signedForAt" : null);
         return result;
     }
 

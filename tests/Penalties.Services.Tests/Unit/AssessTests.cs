@@ -93,6 +93,31 @@ public class AssessTests
         Assert.Equal("case.claimedAt", Assert.Single(e.Violations).Field);
     }
 
+    // One violation per problem: a start out of range is not also reported missing.
+    [Theory]
+    [InlineData(-3_000_000_000L, "must be within [1900-01-01, 9000-01-01) UTC")]
+    [InlineData(null, "is required")]
+    public async Task A_LateShipment_force_majeure_report_start_out_of_range_or_missing_is_refused_once(long? seconds, string description)
+    {
+        var c = TmallLate();
+        c.ForceMajeureReports.Add(new TimeInterval { From = seconds is { } s ? new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = s } : null, To = At("2024-03-05 00:00") });
+        var e = await Assert.ThrowsAsync<InvalidCaseException>(() => UnitServices.LateShipment().Assess(new AssessLateShipmentRequest { Case = c }, Context("Assess")));
+        var v = Assert.Single(e.Violations);
+        Assert.Equal(("case.forceMajeureReports[0].from", description), (v.Field, v.Description));
+    }
+
+    [Theory]
+    [InlineData(-3_000_000_000L, "must be within [1900-01-01, 9000-01-01) UTC")]
+    [InlineData(null, "is required")]
+    public async Task A_PriceMatch_enrollment_start_out_of_range_or_missing_is_refused_once(long? seconds, string description)
+    {
+        var c = JdPayable();
+        c.Enrollments[0].From = seconds is { } s ? new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = s } : null;
+        var e = await Assert.ThrowsAsync<InvalidCaseException>(() => UnitServices.PriceMatch().Assess(new AssessPriceMatchRequest { Case = c }, Context("Assess")));
+        var v = Assert.Single(e.Violations);
+        Assert.Equal(("case.enrollments[0].from", description), (v.Field, v.Description));
+    }
+
     [Fact]
     public async Task A_jd_claim_pays_double_the_difference()
     {
