@@ -186,6 +186,10 @@ public static class Mapping
         if (pin.Version < 1) v.Add(field + ".version", $"must be at least 1 (got {pin.Version})");
     }
 
+    /// <summary>The pin as read: unset when no field of it is set, its content hash in lower case (hashes match ignoring case).</summary>
+    public static C.RulePin? Read(C.RulePin? pin) =>
+        Pin(pin) is { } p ? new C.RulePin { RuleSetId = p.RuleSetId, Version = p.Version, ContentHash = p.ContentHash?.ToLowerInvariant() ?? "" } : null;
+
     private static bool IsUnset(C.RulePin pin) => pin.RuleSetId.Length == 0 && pin.Version == 0 && pin.ContentHash.Length == 0;
 
     /// <summary>
