@@ -52,7 +52,7 @@ public sealed class RulesEngineLateShipment
             + " && (order.MerchantAdmittedOutOfStock || order.MerchantRefusedToShip || order.MerchantDemandedHigherPrice)"
             + " ? Lateness.OutOfStock : byTime"),
         ("late", "!order.RefusedBeforePayment && (lateness == Lateness.Late || lateness == Lateness.OutOfStock)"),
-        ("forceMajeure", "order.ForceMajeureReports.Any(r => r.From <= deadline && deadline <= r.To)"),
+        ("forceMajeure", "order.ForceMajeureReports.Any(r => r.From <= deadline && (r.To == null || deadline < r.To.Value))"),
         ("notEnforced",
             "(terms.NotEnforcedWhen.Contains(LateShipmentCondition.BuyerAbuse) && order.BuyerAbuse)"
             + " || (terms.NotEnforcedWhen.Contains(LateShipmentCondition.PlatformStopShipOrder) && order.PlatformStopShipOrder)"
@@ -395,9 +395,11 @@ public sealed class RulesEngineLateShipment
         yield return ("buyer abuses the rule: not enforced", baseCase with { BuyerAbuse = true }, (LateShipmentOutcome.NotEnforced, Lateness.Late, 0m));
         yield return ("platform stop-ship order: not enforced", baseCase with { PlatformStopShipOrder = true }, (LateShipmentOutcome.NotEnforced, Lateness.Late, 0m));
         yield return ("force majeure reported over the deadline: exempt",
-            baseCase with { ForceMajeureReports = [new ReportedPeriod(deadline.AddDays(-1), deadline)] }, (LateShipmentOutcome.Exempt, Lateness.Late, 0m));
-        yield return ("force majeure reported, ending before the deadline",
-            baseCase with { ForceMajeureReports = [new ReportedPeriod(paidAt, deadline.AddTicks(-1))] }, (C, Lateness.Late, Pay(450.00m)));
+            baseCase with { ForceMajeureReports = [new ReportedPeriod(deadline.AddDays(-1), deadline.AddTicks(1))] }, (LateShipmentOutcome.Exempt, Lateness.Late, 0m));
+        yield return ("force majeure reported, open-ended: exempt",
+            baseCase with { ForceMajeureReports = [new ReportedPeriod(deadline.AddDays(-1), null)] }, (LateShipmentOutcome.Exempt, Lateness.Late, 0m));
+        yield return ("force majeure reported, ending at the deadline",
+            baseCase with { ForceMajeureReports = [new ReportedPeriod(paidAt, deadline)] }, (C, Lateness.Late, Pay(450.00m)));
         yield return ("abuse and force majeure: not enforced first",
             baseCase with { BuyerAbuse = true, ForceMajeureReports = [new ReportedPeriod(paidAt, deadline)] }, (LateShipmentOutcome.NotEnforced, Lateness.Late, 0m));
         yield return ("refused before payment",

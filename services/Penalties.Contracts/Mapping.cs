@@ -156,6 +156,12 @@ public static class Mapping
             v.Add(field, "must be within [1900-01-01, 9000-01-01) UTC");
             return null;
         }
+        // The core counts in ticks: a finer instant would be cut, and could land on the wrong side of a deadline.
+        if (t.Nanos % 100 != 0)
+        {
+            v.Add(field, $"must be a whole number of 100 ns: nanos a multiple of 100 (got {t.Nanos})");
+            return null;
+        }
         return t.ToDateTimeOffset();
     }
 
@@ -164,9 +170,27 @@ public static class Mapping
 
     public static C.RuleReference Rule(RuleReference r) => new() { RuleSetId = r.RuleSetId, Version = r.Version, ContentHash = r.ContentHash };
 
+    /// <summary>The core's pin; null when no field of it is set (a pin checked by <see cref="CheckPin"/>).</summary>
     public static RulePin? Pin(C.RulePin? pin) =>
-        pin is null || string.IsNullOrEmpty(pin.RuleSetId) ? null
+        pin is null || IsUnset(pin) ? null
             : new RulePin(pin.RuleSetId, pin.Version, string.IsNullOrEmpty(pin.ContentHash) ? null : pin.ContentHash);
+
+    /// <summary>
+    /// A pin with any field set names its rule set and version: a pin missing them is the caller's mistake, refused
+    /// rather than ignored (with the hash check it asked for) or looked up as a version that cannot exist.
+    /// </summary>
+    public static void CheckPin(C.RulePin? pin, ViolationList v, string field = "pin")
+    {
+        if (pin is null || IsUnset(pin)) return;
+        v.Required(field + ".ruleSetId", pin.RuleSetId);
+        if (pin.Version < 1) v.Add(field + ".version", $"must be at least 1 (got {pin.Version})");
+    }
+
+    /// <summary>The pin as read: unset when no field of it is set, its content hash in lower case (hashes match ignoring case).</summary>
+    public static C.RulePin? Read(C.RulePin? pin) =>
+        Pin(pin) is { } p ? new C.RulePin { RuleSetId = p.RuleSetId, Version = p.Version, ContentHash = p.ContentHash?.ToLowerInvariant() ?? "" } : null;
+
+    private static bool IsUnset(C.RulePin pin) => pin.RuleSetId.Length == 0 && pin.Version == 0 && pin.ContentHash.Length == 0;
 
     /// <summary>
     /// Maps the request's case with <paramref name="map"/>; its violations (the core's paths are relative to the case)
@@ -199,12 +223,16 @@ public static class Mapping
         return view != C.DecisionView.Basic;
     }
 
-    /// <summary>Throws the mapping's violations and the core's on fields the mapping did not already refuse, if any.</summary>
-    private static void Throw(ViolationList mapping, IReadOnlyList<FieldViolation> core)
+    /// <summary>
+    /// Throws the mapping's violations and the core's on fields the mapping did not already refuse, if any.
+    /// <paramref name="followOn"/> is a field the core refuses only as a consequence of the mapping's refusals.
+    /// </summary>
+    private static void Throw(ViolationList mapping, IReadOnlyList<FieldViolation> core, string? followOn = null)
     {
         if (!mapping.Any && core.Count == 0) return;
         var all = new List<FieldViolation>(mapping.Items);
         var refused = mapping.Items.Select(v => v.Field).ToHashSet(StringComparer.Ordinal);
+        if (mapping.Any && followOn is not null) refused.Add(followOn);
         all.AddRange(core.Where(v => !refused.Contains(v.Field)));
         throw new InvalidCaseException(all);
     }
@@ -260,10 +288,9 @@ public static class Mapping
         {
             var r = c.ForceMajeureReports[i];
             var from = Time(r.From, $"forceMajeureReports[{i}].from", v);
-            var to = Time(r.To, $"forceMajeureReports[{i}].to", v);
-            if (from is null) v.Add($"forceMajeureReports[{i}].from", "is required");
-            if (to is null) v.Add($"forceMajeureReports[{i}].to", "is required");
-            reports[i] = new Core.LateShipment.ReportedPeriod(from ?? default, to ?? default);
+            if (r.From is null) v.Add($"forceMajeureReports[{i}].from", "is required");
+            // An unset end is an open-ended period, as TimeInterval says.
+            reports[i] = new Core.LateShipment.ReportedPeriod(from ?? default, Time(r.To, $"forceMajeureReports[{i}].to", v));
         }
         var result = new Core.LateShipment.LateShipmentCase
         {
@@ -354,7 +381,7 @@ public static class Mapping
         for (int i = 0; i < enrollments.Length; i++)
         {
             var from = Time(c.Enrollments[i].From, $"enrollments[{i}].from", v);
-            if (from is null) v.Add($"enrollments[{i}].from", "is required");
+            if (c.Enrollments[i].From is null) v.Add($"enrollments[{i}].from", "is required");
             enrollments[i] = new Core.PriceMatch.EnrollmentPeriod(from ?? default, Time(c.Enrollments[i].To, $"enrollments[{i}].to", v));
         }
         var payments = new Core.PriceMatch.PaymentPart[c.Payments.Count];
@@ -456,7 +483,8 @@ public static class Mapping
                 ReviewBenefits = Money(item.ReviewBenefits, "item.reviewBenefits", v, required: false),
             },
         };
-        Throw(v, result.Validate());
+        // A sign-for date was given but refused: the core, seeing neither time nor date, would call the time missing too.
+        Throw(v, result.Validate(), followOn: c.SignedForAt is null && c.SignedForDate.Length > 0 ? "signedForAt" : null);
         return result;
     }
 

@@ -38,13 +38,19 @@ public static class DecisionRecording
     /// <summary>A business key from its parts; each part escaped, so "a/b"+"c" and "a"+"b/c" stay apart.</summary>
     public static string Key(params string[] parts) => string.Join('/', parts.Select(Uri.EscapeDataString));
 
+    /// <param name="request">The request, valid.</param>
+    /// <param name="read">
+    /// The request as the mapping reads it (its case through the core and back): recorded, and compared with the one
+    /// recorded, so that a retry spelling the same request otherwise (an unset currency, quantity or channel) is a replay.
+    /// </param>
     /// <param name="grows">The request's field that makes an entry large (e.g. "case.lines"), named when it is too large to record.</param>
     public static async Task<Recorded<TDecision>> RecordAsync<TRequest, TDecision>(
         IDecisionLedger ledger, string kind, string what, string merchantId, string order, IReadOnlyList<string> keys, DateTimeOffset eventAt,
-        TRequest request, string grows, Func<TDecision> decide, CancellationToken cancellationToken)
+        TRequest request, Func<TRequest, TRequest> read, string grows, Func<TDecision> decide, CancellationToken cancellationToken)
         where TRequest : IMessage<TRequest>, new()
         where TDecision : IMessage<TDecision>, new()
     {
+        request = read(request);
         var write = await ledger.RecordAsync(kind, merchantId, order, keys, () =>
         {
             var decision = decide();
@@ -63,12 +69,25 @@ public static class DecisionRecording
         var differences = new List<string>();
         if (entries.Count > 1)
             differences.Add($"its keys are recorded by {entries.Count} separate requests ({string.Join("; ", entries.Select(e => string.Join(", ", e.Keys)))})");
-        differences.AddRange(ProtoDiff.Differences(Parse<TRequest>(first.Request), request));
+        differences.AddRange(ProtoDiff.Differences(ReadRecorded(Parse<TRequest>(first.Request), read), request));
         if (differences.Count == 0 && !first.Keys.SequenceEqual(keys, StringComparer.Ordinal))
             differences.Add($"recorded keys {string.Join(", ", first.Keys)}; sent {string.Join(", ", keys)}");
         if (differences.Count > 0)
             throw new ConflictException($"{what} is already recorded with other content: {string.Join("; ", differences)}");
         return new Recorded<TDecision>(Parse<TDecision>(first.Response), true, first.RecordedAt);
+    }
+
+    /// <summary>A recorded request as <paramref name="read"/> reads it; as recorded when it is no longer valid (recorded under older checks).</summary>
+    private static TRequest ReadRecorded<TRequest>(TRequest recorded, Func<TRequest, TRequest> read)
+    {
+        try
+        {
+            return read(recorded);
+        }
+        catch (InvalidCaseException)
+        {
+            return recorded;
+        }
     }
 
     /// <summary>

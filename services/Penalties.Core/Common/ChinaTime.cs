@@ -21,7 +21,18 @@ public static class ChinaTime
         return (new DateTimeOffset(year, 1, 1, 0, 0, 0, Offset), new DateTimeOffset(year + 1, 1, 1, 0, 0, 0, Offset));
     }
 
-    /// <summary>Formats an instant in China time for explanations, e.g. "2024-03-01 10:00:00.000 +08:00".</summary>
-    public static string Format(DateTimeOffset instant) =>
-        instant.ToOffset(Offset).DateTime.ToString("yyyy-MM-dd HH:mm:ss.fff '+08:00'", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Formats an instant in China time for explanations, e.g. "2024-03-01 10:00:00.000 +08:00"; with the digits past
+    /// the millisecond only when they are not zero, so that two instants a tick apart never read the same.
+    /// </summary>
+    public static string Format(DateTimeOffset instant)
+    {
+        var local = instant.ToOffset(Offset).DateTime;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        // A custom "F" specifier counts from the first fractional digit, so the digits past the millisecond are written by hand.
+        long belowMillisecond = local.Ticks % TimeSpan.TicksPerMillisecond;
+        return belowMillisecond == 0
+            ? local.ToString("yyyy-MM-dd HH:mm:ss.fff '+08:00'", culture)
+            : local.ToString("yyyy-MM-dd HH:mm:ss.fff", culture) + belowMillisecond.ToString("D4", culture).TrimEnd('0') + " +08:00";
+    }
 }

@@ -278,12 +278,12 @@ public static class LateShipmentCalculator
         return false;
     }
 
-    /// <summary>A force-majeure report exempts when its reported period contains the ship-by deadline.</summary>
+    /// <summary>A force-majeure report exempts when its reported period contains the ship-by deadline: a period ending at the deadline does not.</summary>
     private static bool ReportCovers(IReadOnlyList<ReportedPeriod>? reports, DateTimeOffset deadline)
     {
         for (int i = 0; reports is not null && i < reports.Count; i++)
         {
-            if (reports[i].From <= deadline && deadline <= reports[i].To) return true;
+            if (reports[i].From <= deadline && (reports[i].To is not { } to || deadline < to)) return true;
         }
         return false;
     }

@@ -28,8 +28,8 @@ public sealed record OrderLine
     public DateTimeOffset? ShippedAt { get; init; }
 }
 
-/// <summary>A reported (报备) force-majeure period.</summary>
-public sealed record ReportedPeriod(DateTimeOffset From, DateTimeOffset To);
+/// <summary>A reported (报备) force-majeure period, half-open [From, To): To is the first instant after it, null when open-ended.</summary>
+public sealed record ReportedPeriod(DateTimeOffset From, DateTimeOffset? To);
 
 /// <summary>A late-shipment / out-of-stock claim on one order.</summary>
 public sealed record LateShipmentCase

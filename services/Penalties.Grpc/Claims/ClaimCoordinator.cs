@@ -282,6 +282,7 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
                 v.Add("case", "one of lateShipment, priceMatch or afterSales is required");
                 break;
         }
+        Mapping.CheckPin(request.Pin, v);
         v.ThrowIfAny();
     }
 

@@ -31,6 +31,7 @@ internal class Assessor<TCase, TCoreCase, TCoreDecision, TDecision>(
     {
         var v = new ViolationList();
         var c = Read(v, contractCase);
+        Mapping.CheckPin(pin, v);
         bool explain = Mapping.Explain(view, v);
         v.ThrowIfAny();
         var decision = Decide(c!, pin, explain);
@@ -64,11 +65,12 @@ internal sealed class Calculator<TCase, TCoreCase, TCoreDecision, TDecision>(
 {
     /// <summary>Record: the decision on <paramref name="c"/> recorded once under <paramref name="keys"/> (a replay answers the first).</summary>
     /// <param name="grows">The request's field that makes an entry large, named when it is too large to record.</param>
-    public async Task<Recorded<TDecision>> RecordAsync<TRequest>(TRequest request, TCoreCase c, C.RulePin? pin, string merchantId, string what,
+    /// <param name="read">The request as the mapping reads it, recorded and compared (<see cref="DecisionRecording.RecordAsync"/>).</param>
+    public async Task<Recorded<TDecision>> RecordAsync<TRequest>(TRequest request, Func<TRequest, TRequest> read, TCoreCase c, C.RulePin? pin, string merchantId, string what,
         string order, IReadOnlyList<string> keys, DateTimeOffset eventAt, string grows, CancellationToken cancellationToken)
         where TRequest : IMessage<TRequest>, new()
     {
-        var recorded = await DecisionRecording.RecordAsync(ledger, ledgerName, what, merchantId, order, keys, eventAt, request, grows,
+        var recorded = await DecisionRecording.RecordAsync(ledger, ledgerName, what, merchantId, order, keys, eventAt, request, read, grows,
             () => Decide(c, pin, explain: true), cancellationToken);
         if (!recorded.Replay) Count(recorded.Decision);
         Metrics.Record(ledgerName, recorded.Replay);

@@ -32,15 +32,20 @@ public sealed class LateShipmentService(RuleCatalogSource rules, IDecisionLedger
         var v = new ViolationList();
         v.Required("merchantId", request.MerchantId);
         var c = _calculator.Read(v, request.Case);
+        Mapping.CheckPin(request.Pin, v);
         var eventAt = c?.PaidAt ?? c?.PlacedAt;
         if (c is not null && eventAt is null) v.Add("case.paidAt", "is required to record (or placed_at, when the order was not paid)");
         v.ThrowIfAny();
         var platform = request.Case.Platform.ToString();
         var keys = c!.Lines.Select(l => DecisionRecording.Key(platform, c.OrderId, l.LineId)).ToArray();
-        var recorded = await _calculator.RecordAsync(request, c, request.Pin, request.MerchantId, $"late-shipment order '{c.OrderId}'",
+        var recorded = await _calculator.RecordAsync(request, Read, c, request.Pin, request.MerchantId, $"late-shipment order '{c.OrderId}'",
             DecisionRecording.Key(platform, c.OrderId), keys, eventAt!.Value, "case.lines", context.CancellationToken);
         return new RecordLateShipmentResponse { Decision = recorded.Decision, Replay = recorded.Replay, RecordedAt = Mapping.Time(recorded.RecordedAt) };
     }
+
+    /// <summary>The request as read: its case through the core and back, and its pin, with every default spelt out.</summary>
+    private static RecordLateShipmentRequest Read(RecordLateShipmentRequest r) =>
+        new() { MerchantId = r.MerchantId, Case = Mapping.Case(Mapping.LateShipmentCase(r.Case)), Pin = Mapping.Read(r.Pin) };
 
     public override async Task<ListRecordedLateShipmentsResponse> ListRecorded(ListRecordedLateShipmentsRequest request, ServerCallContext context)
     {

@@ -35,11 +35,16 @@ public sealed class PriceMatchService(RuleCatalogSource rules, IDecisionLedger l
         v.Required("merchantId", request.MerchantId);
         v.Required("itemId", request.ItemId);
         var c = _calculator.Read(v, request.Case);
+        Mapping.CheckPin(request.Pin, v);
         v.ThrowIfAny();
-        var recorded = await _calculator.RecordAsync(request, c!, request.Pin, request.MerchantId, $"price-match claim on order '{c!.OrderId}' item '{request.ItemId}'",
+        var recorded = await _calculator.RecordAsync(request, Read, c!, request.Pin, request.MerchantId, $"price-match claim on order '{c!.OrderId}' item '{request.ItemId}'",
             DecisionRecording.Key(Platform, c.OrderId), [DecisionRecording.Key(Platform, c.OrderId, request.ItemId)], c.OrderedAt, "case.payments", context.CancellationToken);
         return new RecordPriceMatchResponse { Decision = recorded.Decision, Replay = recorded.Replay, RecordedAt = Mapping.Time(recorded.RecordedAt) };
     }
+
+    /// <summary>The request as read: its case through the core and back, and its pin, with every default spelt out.</summary>
+    private static RecordPriceMatchRequest Read(RecordPriceMatchRequest r) =>
+        new() { MerchantId = r.MerchantId, ItemId = r.ItemId, Case = Mapping.Case(Mapping.PriceMatchCase(r.Case)), Pin = Mapping.Read(r.Pin) };
 
     public override async Task<ListRecordedPriceMatchesResponse> ListRecorded(ListRecordedPriceMatchesRequest request, ServerCallContext context)
     {

@@ -256,17 +256,26 @@ public class LateShipmentTableTests
         Assert.Contains(LateShipmentReasons.PlatformStopShipOrder, d.ReasonCodes);
     }
 
-    [Fact]
-    public void A_force_majeure_report_covering_the_deadline_exempts()
+    // A reported period is half-open [from, to), as the contract's TimeInterval: it covers the deadline only when it
+    // starts at or before it and ends after it; an unset end is open-ended.
+    [Theory]
+    [InlineData(-24 * TimeSpan.TicksPerHour, 0L, LateShipmentOutcome.Compensable)] // ends exactly at the deadline
+    [InlineData(-24 * TimeSpan.TicksPerHour, 1L, LateShipmentOutcome.Exempt)]
+    [InlineData(0L, 48 * TimeSpan.TicksPerHour, LateShipmentOutcome.Exempt)]       // starts exactly at the deadline
+    [InlineData(1L, 48 * TimeSpan.TicksPerHour, LateShipmentOutcome.Compensable)]
+    [InlineData(-24 * TimeSpan.TicksPerHour, null, LateShipmentOutcome.Exempt)]    // open-ended
+    [InlineData(1L, null, LateShipmentOutcome.Compensable)]
+    public void A_force_majeure_report_covering_the_deadline_exempts(long fromTicks, long? toTicks, LateShipmentOutcome expected)
     {
         var deadline = Paid.AddHours(72);
-        var covered = Case(shippedAt: Paid.AddHours(80)) with { ForceMajeureReports = [new ReportedPeriod(deadline.AddDays(-1), deadline)] };
-        var d = Assess(covered);
-        Assert.Equal(LateShipmentOutcome.Exempt, d.Outcome);
-        Assert.Contains(LateShipmentReasons.ForceMajeureReported, d.ReasonCodes);
-
-        var notCovered = covered with { ForceMajeureReports = [new ReportedPeriod(deadline.AddTicks(1), deadline.AddDays(2))] };
-        Assert.Equal(LateShipmentOutcome.Compensable, Assess(notCovered).Outcome);
+        var reported = Case(shippedAt: Paid.AddHours(80)) with
+        {
+            ForceMajeureReports = [new ReportedPeriod(deadline.AddTicks(fromTicks), toTicks is { } t ? deadline.AddTicks(t) : null)],
+        };
+        var d = Assess(reported);
+        Assert.Equal(expected, d.Outcome);
+        Assert.Equal(expected == LateShipmentOutcome.Exempt, d.ReasonCodes.Contains(LateShipmentReasons.ForceMajeureReported));
+        Assert.Equal(expected == LateShipmentOutcome.Exempt ? 0m : 450.00m, d.BuyerPayout);
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public class RuleResolutionTests
         Assert.Equal(RuleResolutionError.NoVersionInForce, e.Error);
         Assert.Equal(Taobao, e.RuleSetId);
         Assert.Equal(at, e.At);
-        Assert.Equal("no version of rule set 'taobao.late-shipment' is in force at 2011-12-31 23:59:59.999 +08:00", e.Message);
+        Assert.Equal("no version of rule set 'taobao.late-shipment' is in force at 2011-12-31 23:59:59.9999999 +08:00", e.Message);
     }
 
     [Fact]

@@ -69,12 +69,32 @@ public class AfterSalesServiceTests
     }
 
     [Fact]
-    public async Task A_sign_for_date_that_is_no_date_is_refused()
+    public async Task A_sign_for_date_that_is_no_date_is_refused_once_not_also_as_a_missing_sign_for_time()
     {
         var c = JdReturn();
         c.SignedForDate = "2024-02-30";
         var e = await Assert.ThrowsAsync<InvalidCaseException>(() => Assess(c));
-        Assert.Contains(e.Violations, v => v.Field == "case.signedForDate" && v.Description.Contains("'2024-02-30'", StringComparison.Ordinal));
+        var v = Assert.Single(e.Violations);
+        Assert.Equal("case.signedForDate", v.Field);
+        Assert.Contains("'2024-02-30'", v.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sign_for_time_out_of_range_is_refused_once()
+    {
+        var c = TmallReturn();
+        c.SignedForAt = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = -3_000_000_000 }; // 1874
+        var e = await Assert.ThrowsAsync<InvalidCaseException>(() => Assess(c));
+        Assert.Equal(("case.signedForAt", "must be within [1900-01-01, 9000-01-01) UTC"), (Assert.Single(e.Violations).Field, e.Violations[0].Description));
+    }
+
+    [Fact]
+    public async Task Neither_sign_for_time_nor_date_is_still_refused_as_missing()
+    {
+        var c = TmallReturn();
+        c.SignedForAt = null;
+        var e = await Assert.ThrowsAsync<InvalidCaseException>(() => Assess(c));
+        Assert.Equal("case.signedForAt", Assert.Single(e.Violations).Field);
     }
 
     [Fact]

@@ -43,6 +43,82 @@ public class AssessTests
     }
 
     [Fact]
+    public async Task A_force_majeure_report_ending_at_the_LateShipment_deadline_does_not_cover_it()
+    {
+        var c = TmallLate(); // deadline 2024-03-04 10:00
+        c.ForceMajeureReports.Add(new TimeInterval { From = At("2024-03-02 00:00"), To = At("2024-03-04 10:00") });
+        var d = (await UnitServices.LateShipment().Assess(new AssessLateShipmentRequest { Case = c }, Context("Assess"))).Decision;
+        Assert.Equal((LateShipmentOutcome.Compensable, TmallLatePayout), (d.Outcome, Value(d.BuyerPayout)));
+    }
+
+    [Fact]
+    public async Task A_force_majeure_report_without_an_end_is_open_ended_and_exempts_the_LateShipment()
+    {
+        var c = TmallLate();
+        c.ForceMajeureReports.Add(new TimeInterval { From = At("2024-03-02 00:00") });
+        var d = (await UnitServices.LateShipment().Assess(new AssessLateShipmentRequest { Case = c }, Context("Assess"))).Decision;
+        Assert.Equal((LateShipmentOutcome.Exempt, 0m), (d.Outcome, Value(d.BuyerPayout)));
+        Assert.Contains("FORCE_MAJEURE_REPORTED", d.ReasonCodes);
+    }
+
+    // The wire carries nanoseconds and the core 100 ns ticks: an instant between two ticks is refused, not cut.
+    [Theory]
+    [InlineData(99, null)]
+    [InlineData(1, null)]
+    [InlineData(100, "10:00:00.0000001 +08:00 (courier record), after the deadline 2024-03-04 10:00:00.000 +08:00: late")]
+    [InlineData(123_456_700, "10:00:00.1234567 +08:00 (courier record), after the deadline 2024-03-04 10:00:00.000 +08:00: late")]
+    public async Task A_LateShipment_instant_finer_than_100_ns_is_refused_naming_its_field(int nanosAfterDeadline, string? lateStep)
+    {
+        var c = TmallLate();
+        c.Lines[0].ShippedAt = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = At("2024-03-04 10:00").Seconds, Nanos = nanosAfterDeadline };
+        var assess = () => UnitServices.LateShipment().Assess(new AssessLateShipmentRequest { Case = c }, Context("Assess"));
+        if (lateStep is null)
+        {
+            var e = await Assert.ThrowsAsync<InvalidCaseException>(assess);
+            var v = Assert.Single(e.Violations);
+            Assert.Equal(("case.lines[0].shippedAt", $"must be a whole number of 100 ns: nanos a multiple of 100 (got {nanosAfterDeadline})"), (v.Field, v.Description));
+            return;
+        }
+        var line = Assert.Single((await assess()).Decision.Lines);
+        Assert.Equal(LateShipmentOutcome.Compensable, line.Outcome);
+        Assert.Contains(line.Steps, s => s.Text.EndsWith(lateStep, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_PriceMatch_instant_finer_than_100_ns_is_refused_naming_its_field()
+    {
+        var c = JdPayable();
+        c.ClaimedAt.Nanos = 50;
+        var e = await Assert.ThrowsAsync<InvalidCaseException>(() => UnitServices.PriceMatch().Assess(new AssessPriceMatchRequest { Case = c }, Context("Assess")));
+        Assert.Equal("case.claimedAt", Assert.Single(e.Violations).Field);
+    }
+
+    // One violation per problem: a start out of range is not also reported missing.
+    [Theory]
+    [InlineData(-3_000_000_000L, "must be within [1900-01-01, 9000-01-01) UTC")]
+    [InlineData(null, "is required")]
+    public async Task A_LateShipment_force_majeure_report_start_out_of_range_or_missing_is_refused_once(long? seconds, string description)
+    {
+        var c = TmallLate();
+        c.ForceMajeureReports.Add(new TimeInterval { From = seconds is { } s ? new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = s } : null, To = At("2024-03-05 00:00") });
+        var e = await Assert.ThrowsAsync<InvalidCaseException>(() => UnitServices.LateShipment().Assess(new AssessLateShipmentRequest { Case = c }, Context("Assess")));
+        var v = Assert.Single(e.Violations);
+        Assert.Equal(("case.forceMajeureReports[0].from", description), (v.Field, v.Description));
+    }
+
+    [Theory]
+    [InlineData(-3_000_000_000L, "must be within [1900-01-01, 9000-01-01) UTC")]
+    [InlineData(null, "is required")]
+    public async Task A_PriceMatch_enrollment_start_out_of_range_or_missing_is_refused_once(long? seconds, string description)
+    {
+        var c = JdPayable();
+        c.Enrollments[0].From = seconds is { } s ? new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = s } : null;
+        var e = await Assert.ThrowsAsync<InvalidCaseException>(() => UnitServices.PriceMatch().Assess(new AssessPriceMatchRequest { Case = c }, Context("Assess")));
+        var v = Assert.Single(e.Violations);
+        Assert.Equal(("case.enrollments[0].from", description), (v.Field, v.Description));
+    }
+
+    [Fact]
     public async Task A_jd_claim_pays_double_the_difference()
     {
         var d = (await UnitServices.PriceMatch().Assess(new AssessPriceMatchRequest { Case = JdPayable() }, Context("Assess"))).Decision;
