@@ -59,13 +59,13 @@ internal static class ReconcileCommand
                 foreach (var p in PayoutsCsv.Read(reader, payoutsFile)) reconciler.Add(p);
             }
             // A whole run is "1/1" (it classifies the payouts no decision claims itself); a shard leaves them to merge.
-            var result = reconciler.Finish(count == 1 ? "1/1" : $"{index}/{count}");
+            var result = reconciler.Finish(count == 1 ? "1/1" : $"{index}/{count}") with { Replayed = replay.Checked, Drifts = drifts };
             if (r.GetValue(part) is { } partFile)
             {
                 await using var stream = File.Create(partFile);
                 result.Write(stream);
             }
-            return await Finish(cli, r, result, drifts, replay.Checked, output, report);
+            return await Finish(cli, r, result, output, report);
         }));
 
         var parts = new Argument<string[]>("PART") { Description = "the part JSON of every shard 0/N to N-1/N", Arity = ArgumentArity.OneOrMore };
@@ -87,7 +87,7 @@ internal static class ReconcileCommand
                     throw new FinanceInputException(file, (e.LineNumber ?? 0) + 1, e.Path ?? "part", "is not a reconciliation part");
                 }
             }
-            return await Finish(cli, r, ReconciliationPart.Merge(read), [], 0, mergeOut, mergeReport);
+            return await Finish(cli, r, ReconciliationPart.Merge(read), mergeOut, mergeReport);
         }));
         command.Subcommands.Add(merge);
         return command;
@@ -101,9 +101,9 @@ internal static class ReconcileCommand
     private static Option<string?> ReportOption() => new("--report") { Description = "write the self-contained HTML report here", HelpName = "FILE" };
 
     /// <summary>The summary on stdout, the differences CSV and the report; exit 4 when anything differs or drifted.</summary>
-    private static async Task<int> Finish(Cli cli, ParseResult r, ReconciliationPart result, List<Drift> drifts, int replayed, Option<string?> output, Option<string?> report)
+    private static async Task<int> Finish(Cli cli, ParseResult r, ReconciliationPart result, Option<string?> output, Option<string?> report)
     {
-        await Summary(cli.Out, result, drifts, replayed);
+        await Summary(cli.Out, result);
         if (r.GetValue(output) is { } csvFile)
         {
             await using var writer = new StreamWriter(csvFile);
@@ -112,13 +112,14 @@ internal static class ReconcileCommand
         if (r.GetValue(report) is { } html)
         {
             await using var writer = new StreamWriter(html);
-            HtmlReport.Write(writer, result, drifts, replayed, DateTimeOffset.UtcNow);
+            HtmlReport.Write(writer, result, DateTimeOffset.UtcNow);
         }
-        return result.Mismatches.Any() || drifts.Count > 0 ? DifferencesFound : 0;
+        return result.Mismatches.Any() || result.Drifts.Count > 0 ? DifferencesFound : 0;
     }
 
-    private static async Task Summary(TextWriter w, ReconciliationPart result, List<Drift> drifts, int replayed)
+    private static async Task Summary(TextWriter w, ReconciliationPart result)
     {
+        var (drifts, replayed) = (result.Drifts, result.Replayed);
         string Instant(DateTimeOffset at) => at.ToString("O", CultureInfo.InvariantCulture);
         await w.WriteLineAsync($"reconciled [{Instant(result.From)}, {Instant(result.To)}) shard {result.Shard}");
         await w.WriteLineAsync(string.Join(", ", result.Counts().Select(c => $"{Text.Kebab(c.Key.ToString())} {c.Value}")));

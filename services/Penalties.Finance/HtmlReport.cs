@@ -14,8 +14,9 @@ public static class HtmlReport
     /// <summary>The most difference rows the page lists; the CSV output holds all of them.</summary>
     public const int MaxRows = 5000;
 
-    public static void Write(TextWriter w, ReconciliationPart result, IReadOnlyList<Drift> drifts, int replayed, DateTimeOffset generatedAt)
+    public static void Write(TextWriter w, ReconciliationPart result, DateTimeOffset generatedAt)
     {
+        var (drifts, replayed) = (result.Drifts, result.Replayed);
         var counts = result.Counts();
         var byCurrency = result.TotalsBy(_ => "all");
         Head(w, "Penalties reconciliation", "Reconciliation of recorded decisions against payouts", result.From, result.To, $"shard {result.Shard}", generatedAt);

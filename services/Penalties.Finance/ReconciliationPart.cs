@@ -11,11 +11,18 @@ public sealed record Totals(decimal Owed, decimal Paid, IReadOnlyDictionary<Diff
 
 /// <summary>
 /// The result of a reconciliation, or of one shard of it (<see cref="Shard"/> "i/N"): every classified key, and (in a
-/// shard) the payouts no obligation of the shard claimed and the payouts whose reference repeats an earlier one. Parts are written as JSON and summed exactly by <see cref="Merge"/>.
+/// shard) the payouts no obligation of the shard claimed and the payouts whose reference repeats an earlier one, with
+/// the replay check of its records. Parts are written as JSON and summed exactly by <see cref="Merge"/>.
 /// </summary>
 public sealed record ReconciliationPart(string Shard, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<Difference> Differences, IReadOnlyList<Payout> Unmatched, IReadOnlyList<Payout> Repeated)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>How many recorded decisions the replay check recomputed.</summary>
+    public int Replayed { get; init; }
+
+    /// <summary>The recorded decisions their pinned rules no longer reproduce.</summary>
+    public IReadOnlyList<Drift> Drifts { get; init; } = [];
 
     /// <summary>The rows that are not <see cref="DifferenceClass.Matched"/>.</summary>
     [JsonIgnore]
@@ -36,8 +43,8 @@ public sealed record ReconciliationPart(string Shard, DateTimeOffset From, DateT
         JsonSerializer.Deserialize<ReconciliationPart>(stream, Json) ?? throw new FinanceInputException(file, 1, "part", "is empty");
 
     /// <summary>
-    /// The parts of one sharded run summed: their rows together, and each payout no part matched (it is unmatched in every
-    /// part) made <see cref="DifferenceClass.PaidNotOwed"/>. The parts must be the shards 0..N-1 of one N and one period.
+    /// The parts of one sharded run summed: their rows and replay checks together, and each payout no part matched (it is
+    /// unmatched in every part) made <see cref="DifferenceClass.PaidNotOwed"/>. The parts must be the shards 0..N-1 of one N and one period.
     /// </summary>
     public static ReconciliationPart Merge(IReadOnlyList<(string File, ReconciliationPart Part)> parts)
     {
@@ -59,6 +66,9 @@ public sealed record ReconciliationPart(string Shard, DateTimeOffset From, DateT
         var rows = parts.SelectMany(p => p.Part.Differences).ToList();
         rows.AddRange(first.Repeated.Select(p => Reconciler.Row(DifferenceClass.DuplicatePayout, p)));
         rows.AddRange(unmatchedEverywhere.Select(p => Reconciler.Row(DifferenceClass.PaidNotOwed, p)));
-        return new ReconciliationPart("1/1", first.From, first.To, rows, [], []);
+        return new ReconciliationPart("1/1", first.From, first.To, rows, [], [])
+        {
+            Replayed = parts.Sum(p => p.Part.Replayed), Drifts = [.. parts.SelectMany(p => p.Part.Drifts)],
+        };
     }
 }

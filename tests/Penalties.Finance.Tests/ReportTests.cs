@@ -20,7 +20,7 @@ public class ReportTests
         try
         {
             var file = Path.Combine(dir.FullName, "report.html");
-            using (var w = new StreamWriter(file)) HtmlReport.Write(w, result, [], ledger.Count, DateTimeOffset.UnixEpoch);
+            using (var w = new StreamWriter(file)) HtmlReport.Write(w, result with { Replayed = ledger.Count }, DateTimeOffset.UnixEpoch);
             Assert.DoesNotContain("http", File.ReadAllText(file).Replace("http://www.w3.org/2000/svg", "", StringComparison.Ordinal), StringComparison.Ordinal);
 
             var dom = await RenderAsync(file + "#sort=-delta", dir.FullName);
