@@ -77,6 +77,21 @@ public sealed class FinanceCommandTests : IDisposable
         Assert.Equal("", output);
     }
 
+    [Theory]
+    [InlineData("tmall,O-9,1\ntmall,O-9,2,1,CNY,2024-03-01T10:00:00Z,P10,buyer\n", "amount")]
+    [InlineData("tmall,\"O-9,1,1,CNY,2024-03-01T10:00:00Z,P9,buyer\ntmall,O-9,2,1,CNY,2024-03-01T10:00:00Z,P10,buyer\n", "amount")]
+    [InlineData("tmall,O-9,1,79228162514264337593543950335,CNY,2024-03-01T10:00:00Z,P9,buyer\ntmall,O-9,1,79228162514264337593543950335,CNY,2024-03-01T10:00:00Z,P10,buyer\n", "amount")]
+    public async Task A_short_unquoted_or_huge_payout_row_is_one_line_with_exit_2(string rows, string field)
+    {
+        var payouts = WritePayouts(Ledgers.PaidExactly(_ledger));
+        await File.AppendAllTextAsync(payouts, rows);
+        int line = (await File.ReadAllLinesAsync(payouts)).Length - 1;
+        var (code, output, error) = await Reconcile(WriteLedger(_ledger), payouts);
+        Assert.True(code == 2, output + error);
+        Assert.True(error.StartsWith($"{payouts}:{line}: {field}: ", StringComparison.Ordinal), error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
     [Fact]
     public async Task A_ledger_line_that_is_not_a_record_is_named_with_exit_2()
     {
