@@ -40,7 +40,7 @@ internal static class ReconcileCommand
             var drifts = new List<Drift>();
             var reconciler = new Reconciler(f, t);
             // Replayed and turned into obligations beside the parsing (on every core); only the matching is one thread.
-            var entries = LedgerSource.Read(cli, r.GetValue(ledger)!, f, t, (index, count), record => new Entry(replay.Check(record), [.. Obligation.Of(record)]), token);
+            var entries = LedgerSource.Read(cli, r.GetValue(ledger)!, f, t, (index, count), (record, at) => new Entry(replay.Check(record), [.. Obligation.Of(record)], at.Source, at.Line), token);
             await foreach (var entry in entries)
             {
                 if (entry.Drift is { } drift) drifts.Add(drift);
@@ -50,6 +50,7 @@ internal static class ReconcileCommand
                 }
                 catch (InvalidOperationException e)
                 {
+                    if (entry.Line > 0) throw new FinanceInputException(entry.Source, entry.Line, "record", $"{e.Message} (a record or a file given twice?)");
                     throw new CommandLine.InputException($"--ledger: {e.Message} (a source given twice?)");
                 }
             }
@@ -93,8 +94,8 @@ internal static class ReconcileCommand
         return command;
     }
 
-    /// <summary>One ledger record as reconcile keeps it: its replay drift, if any, and what it owes.</summary>
-    private sealed record Entry(Drift? Drift, Obligation[] Obligations);
+    /// <summary>One ledger record as reconcile keeps it: its replay drift, if any, what it owes, and where it was read (line 0 from a service).</summary>
+    private sealed record Entry(Drift? Drift, Obligation[] Obligations, string Source, long Line);
 
     private static Option<string?> OutOption() => new("--out") { Description = "write every difference (not matched) as CSV here, amounts as exact decimal text", HelpName = "FILE" };
 

@@ -103,6 +103,37 @@ public sealed class FinanceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_record_given_twice_in_a_ledger_is_named_by_its_second_line_with_exit_2()
+    {
+        var ledger = WriteLedger([.. _ledger.Take(4), _ledger[1], .. _ledger.Skip(4)]);
+        var (code, output, error) = await Reconcile(ledger, WritePayouts([]));
+        Assert.Equal(2, code);
+        var order = _ledger[1].LateShipment.Case;
+        Assert.True(error.StartsWith($"{ledger}:5: record: the ledger holds {order.Platform.ToString().ToLowerInvariant()} order {order.OrderId} line ", StringComparison.Ordinal), error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Equal("", output);
+    }
+
+    [Theory]
+    [InlineData("case", "record.late_shipment.case: is required")]
+    [InlineData("eventAt", "record.late_shipment.event_at: is required")]
+    [InlineData("orderId", "record: is not a ledger record")]
+    public async Task A_ledger_record_missing_its_case_event_or_order_is_one_line_with_exit_2(string field, string says)
+    {
+        var records = _ledger.Take(3).Select(r => r.Clone()).ToList();
+        if (field == "case") records[1].LateShipment.Case = null;
+        if (field == "eventAt") records[1].LateShipment.EventAt = null;
+        var ledger = WriteLedger(records);
+        var lines = await File.ReadAllLinesAsync(ledger);
+        if (field == "orderId") lines[1] = System.Text.RegularExpressions.Regex.Replace(lines[1], "\"orderId\": \"[^\"]*\"", "\"orderId\": null");
+        await File.WriteAllLinesAsync(ledger, lines);
+        var (code, output, error) = await Reconcile(ledger, WritePayouts([]));
+        Assert.True(code == 2, output + error);
+        Assert.StartsWith($"{ledger}:2: {says}", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
     public async Task A_recorded_decision_its_rules_no_longer_reproduce_is_a_drift_with_exit_4()
     {
         var changed = _ledger.Select(r => r.Clone()).ToList();
@@ -199,7 +230,7 @@ public sealed class FinanceCommandTests : IDisposable
         var ledger = WriteLedger(_ledger);
         var twice = await Reconcile(ledger, WritePayouts([]), "--ledger", ledger);
         Assert.Equal(2, twice.Code);
-        Assert.StartsWith("invalid input: --ledger: the ledger holds ", twice.Err, StringComparison.Ordinal);
+        Assert.StartsWith($"{ledger}:1: record: the ledger holds ", twice.Err, StringComparison.Ordinal);
         var unreachable = await Reconcile("http://127.0.0.1:1", WritePayouts([]));
         Assert.Equal(1, unreachable.Code);
         Assert.StartsWith("the server answered Unavailable: http://127.0.0.1:1 (LateShipment): ", unreachable.Err, StringComparison.Ordinal);
