@@ -71,7 +71,7 @@ internal static class BatchRun
     private static string JsonResult(BatchItem item, ItemResult result, bool decimalMoney)
     {
         var line = item.Line.ToString(CultureInfo.InvariantCulture);
-        if (result.Error is null) return $"{{\"line\":{line},\"decision\":{ProtoJson.Format(result.Decision!, decimalMoney)}}}";
+        if (result.Error is null) return $"{{\"line\":{line},\"decision\":{ProtoJson.Format(result.Decision!, decimalMoney, oneLine: true)}}}";
         var row = item.Rows[0];
         var identity = (row.Platform.Length > 0 ? $",\"platform\":{JsonSerializer.Serialize(row.Platform)}" : "")
             + (row.Merchant.Length > 0 ? $",\"merchantId\":{JsonSerializer.Serialize(row.Merchant)}" : "")

@@ -162,4 +162,16 @@ public class DecimalMoneyTests
         Assert.False(payout.TryGetProperty("units", out _));
         Assert.Equal("450.00", doc.RootElement.GetProperty("lines")[0].GetProperty("buyerPayout").GetProperty("amount").GetString());
     }
+
+    [Fact]
+    public async Task Money_decimal_in_a_JSONL_batch_keeps_one_result_per_line()
+    {
+        var root = Path.GetDirectoryName(RepoRules.Directory)!;
+        string one = string.Join(" ", await File.ReadAllLinesAsync(Path.Combine(root, "examples/late-shipment.tmall.json")));
+        var (code, output, error) = await CliRunner.RunAsync(one + "\n" + one + "\n", "late-shipment", "--batch", "-", "--money", "decimal", "--rules", RepoRules.Directory);
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, l => Assert.Equal("450.00", System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("decision").GetProperty("buyerPayout").GetProperty("amount").GetString()));
+    }
 }
