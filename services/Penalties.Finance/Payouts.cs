@@ -31,6 +31,11 @@ public static class PayoutsCsv
 {
     public static readonly string[] Columns = ["platform", "order_id", "line_or_item", "amount", "currency", "paid_at", "payout_reference", "side"];
 
+    /// <summary>The platforms a payout may name, as obligations name them (any case is read).</summary>
+    private static readonly string[] Platforms = ["tmall", "taobao", "jd"];
+
+    private static readonly string[] Currencies = [Obligation.Cny, Obligation.TmallPoints];
+
     /// <summary>The payouts, read one at a time; the first unreadable row stops the read with its file, line and field.</summary>
     public static IEnumerable<Payout> Read(TextReader reader, string file)
     {
@@ -85,11 +90,17 @@ public static class PayoutsCsv
             if (amount > InputLimits.MaxMoney) throw new FinanceInputException(file, line, "amount", $"must be at most {InputLimits.MaxMoney} (got {amountText})");
             string paidAtText = Field("paid_at");
             var paidAt = Instant(paidAtText) ?? throw new FinanceInputException(file, line, "paid_at", $"'{paidAtText}' is not an instant with an offset (e.g. 2024-03-01T10:00:00+08:00)");
-            var side = Side.Buyer;
-            if (hasSide && Get("side") is { Length: > 0 } sideText && !Enum.TryParse(sideText, ignoreCase: true, out side))
-                throw new FinanceInputException(file, line, "side", $"must be buyer or platform (got '{sideText}')");
-            yield return new Payout(Field("platform").ToLowerInvariant(), Field("order_id"), Field("line_or_item"), side, amount,
-                Field("currency").ToUpperInvariant(), paidAt, Field("payout_reference"), line);
+            var side = !hasSide || Get("side") is not { Length: > 0 } sideText ? Side.Buyer
+                : sideText.Equals("buyer", StringComparison.OrdinalIgnoreCase) ? Side.Buyer
+                : sideText.Equals("platform", StringComparison.OrdinalIgnoreCase) ? Side.Platform
+                : throw new FinanceInputException(file, line, "side", $"must be buyer or platform (got '{sideText}')");
+            string platformText = Field("platform");
+            string platform = Array.Find(Platforms, p => p.Equals(platformText, StringComparison.OrdinalIgnoreCase))
+                ?? throw new FinanceInputException(file, line, "platform", $"must be {string.Join(", ", Platforms)} (got '{platformText}')");
+            string orderId = Field("order_id"), lineOrItem = Field("line_or_item"), currencyText = Field("currency");
+            string currency = Array.Find(Currencies, c => c.Equals(currencyText, StringComparison.OrdinalIgnoreCase))
+                ?? throw new FinanceInputException(file, line, "currency", $"must be {string.Join(" or ", Currencies)} (got '{currencyText}')");
+            yield return new Payout(platform, orderId, lineOrItem, side, amount, currency, paidAt, Field("payout_reference"), line);
         }
     }
 

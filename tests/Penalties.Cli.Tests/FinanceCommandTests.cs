@@ -81,11 +81,14 @@ public sealed class FinanceCommandTests : IDisposable
     [InlineData("tmall,O-9,1\ntmall,O-9,2,1,CNY,2024-03-01T10:00:00Z,P10,buyer\n", "amount")]
     [InlineData("tmall,\"O-9,1,1,CNY,2024-03-01T10:00:00Z,P9,buyer\ntmall,O-9,2,1,CNY,2024-03-01T10:00:00Z,P10,buyer\n", "amount")]
     [InlineData("tmall,O-9,1,79228162514264337593543950335,CNY,2024-03-01T10:00:00Z,P9,buyer\ntmall,O-9,1,79228162514264337593543950335,CNY,2024-03-01T10:00:00Z,P10,buyer\n", "amount")]
-    public async Task A_short_unquoted_or_huge_payout_row_is_one_line_with_exit_2(string rows, string field)
+    [InlineData("amazon,O-9,1,1,CNY,2024-03-01T10:00:00Z,P9,buyer\n", "platform")]
+    [InlineData("tmall,O-9,1,1,USD,2024-03-01T10:00:00Z,P9,buyer\n", "currency")]
+    [InlineData("tmall,O-9,1,1,CNY,2024-03-01T10:00:00Z,P9,5\n", "side")]
+    public async Task A_short_unclosed_huge_or_unknown_payout_row_is_one_line_with_exit_2(string rows, string field)
     {
         var payouts = WritePayouts(Ledgers.PaidExactly(_ledger));
+        int line = (await File.ReadAllLinesAsync(payouts)).Length + 1;              // the first row appended
         await File.AppendAllTextAsync(payouts, rows);
-        int line = (await File.ReadAllLinesAsync(payouts)).Length - 1;
         var (code, output, error) = await Reconcile(WriteLedger(_ledger), payouts);
         Assert.True(code == 2, output + error);
         Assert.True(error.StartsWith($"{payouts}:{line}: {field}: ", StringComparison.Ordinal), error);

@@ -70,4 +70,19 @@ public class PayoutsCsvTests
         Assert.Equal((2L, "amount"), (e.Line, e.Field));
         Assert.Contains("at most", e.Reason, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("tmall,O1,1,1,CNY,2024-03-01T10:00:00Z,P1,1", "side")]
+    [InlineData("tmall,O1,1,1,CNY,2024-03-01T10:00:00Z,P1,5", "side")]
+    [InlineData("tmall,O1,1,1,CNY,2024-03-01T10:00:00Z,P1,\"buyer, platform\"", "side")]
+    [InlineData("amazon,O1,1,1,CNY,2024-03-01T10:00:00Z,P1,buyer", "platform")]
+    [InlineData("tmall,O1,1,1,USD,2024-03-01T10:00:00Z,P1,buyer", "currency")]
+    public void Only_the_documented_sides_platforms_and_currencies_are_read(string row, string field)
+    {
+        string header = Header.TrimEnd() + ",side\n";
+        var good = PayoutsCsv.Read(new StringReader(header + "TMALL,O1,1,1,tmall_points,2024-03-01T10:00:00Z,P1,Platform\njd,O2,1,1,CNY,2024-03-01T10:00:00Z,P2,\n"), "p.csv").ToList();
+        Assert.Equal([("tmall", Side.Platform, "TMALL_POINTS"), ("jd", Side.Buyer, "CNY")], good.Select(p => (p.Platform, p.Side, p.Currency)));
+        var e = Assert.Throws<FinanceInputException>(() => PayoutsCsv.Read(new StringReader(header + row + "\n"), "p.csv").ToList());
+        Assert.Equal((2L, field), (e.Line, e.Field));
+    }
 }
