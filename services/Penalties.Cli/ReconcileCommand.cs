@@ -38,7 +38,7 @@ internal static class ReconcileCommand
             var catalog = cli.Catalog(r);
             var replay = new ReplayCheck(catalog);
             var drifts = new List<Drift>();
-            var reconciler = new Reconciler(f, t);
+            var reconciler = new Reconciler(f, t, count == 1 ? "1/1" : $"{index}/{count}");
             // Replayed and turned into obligations beside the parsing (on every core); only the matching is one thread.
             var entries = LedgerSource.Read(cli, r.GetValue(ledger)!, f, t, (index, count), (record, at) => new Entry(replay.Check(record), [.. Obligation.Of(record)], at.Source, at.Line), token);
             await foreach (var entry in entries)
@@ -60,7 +60,7 @@ internal static class ReconcileCommand
                 foreach (var p in PayoutsCsv.Read(reader, payoutsFile)) reconciler.Add(p);
             }
             // A whole run is "1/1" (it classifies the payouts no decision claims itself); a shard leaves them to merge.
-            var result = reconciler.Finish(count == 1 ? "1/1" : $"{index}/{count}") with { Replayed = replay.Checked, Drifts = drifts };
+            var result = reconciler.Finish() with { Replayed = replay.Checked, Drifts = drifts };
             if (r.GetValue(part) is { } partFile)
             {
                 await using var stream = File.Create(partFile);
@@ -70,9 +70,10 @@ internal static class ReconcileCommand
         }));
 
         var parts = new Argument<string[]>("PART") { Description = "the part JSON of every shard 0/N to N-1/N", Arity = ArgumentArity.OneOrMore };
+        var mergePayouts = new Option<string>("--payouts") { Description = "the payouts CSV the shards read (read again for the payouts no shard claimed)", HelpName = "FILE", Required = true };
         var mergeOut = OutOption();
         var mergeReport = ReportOption();
-        var merge = new Command("merge", "sum the parts of a sharded reconciliation exactly (payouts no shard matched become paid-not-owed)") { parts, mergeOut, mergeReport };
+        var merge = new Command("merge", "sum the parts of a sharded reconciliation exactly (payouts no shard matched become paid-not-owed)") { parts, mergePayouts, mergeOut, mergeReport };
         merge.SetAction((r, _) => cli.Guard(r, async () =>
         {
             var read = new List<(string, ReconciliationPart)>();
@@ -88,7 +89,13 @@ internal static class ReconcileCommand
                     throw new FinanceInputException(file, (e.LineNumber ?? 0) + 1, e.Path ?? "part", "is not a reconciliation part");
                 }
             }
-            return await Finish(cli, r, ReconciliationPart.Merge(read), mergeOut, mergeReport);
+            string payoutsFile = r.GetValue(mergePayouts)!;
+            ReconciliationPart merged;
+            using (var reader = new StreamReader(Cli.OpenRead(payoutsFile)))
+            {
+                merged = ReconciliationPart.Merge(read, PayoutsCsv.Read(reader, payoutsFile), payoutsFile);
+            }
+            return await Finish(cli, r, merged, mergeOut, mergeReport);
         }));
         command.Subcommands.Add(merge);
         return command;

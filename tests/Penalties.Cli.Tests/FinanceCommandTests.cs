@@ -166,11 +166,18 @@ public sealed class FinanceCommandTests : IDisposable
             var part = await Reconcile(ledger, payoutsFile, "--shard", $"{i}/3", "--part", parts[^1]);
             Assert.True(part.Code is 0 or 4, part.Err);
         }
-        var merged = await Run(["reconcile", "merge", .. parts, "--out", PathOf("merged.csv")]);
+        var merged = await Run(["reconcile", "merge", .. parts, "--payouts", payoutsFile, "--out", PathOf("merged.csv")]);
         Assert.True(merged.Code == 4, merged.Err);
         Assert.Equal((await File.ReadAllLinesAsync(PathOf("whole.csv"))).Order(StringComparer.Ordinal), (await File.ReadAllLinesAsync(PathOf("merged.csv"))).Order(StringComparer.Ordinal));
         Assert.Equal(3, (await File.ReadAllLinesAsync(PathOf("merged.csv"))).Length - 1);
         Assert.Equal(whole.Out, merged.Out);                                        // the same counts, totals and replay line
+
+        var other = await Run(["reconcile", "merge", .. parts, "--payouts", WritePayouts(payouts.Skip(1))]);
+        Assert.Equal(2, other.Code);
+        Assert.StartsWith($"{payoutsFile}:1: payouts: the file holds {payouts.Count - 1} payouts, the parts were run on {payouts.Count}", other.Err, StringComparison.Ordinal);
+        var none = await Run(["reconcile", "merge", .. parts]);
+        Assert.Equal(2, none.Code);
+        Assert.Contains("--payouts", none.Err, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -190,7 +197,7 @@ public sealed class FinanceCommandTests : IDisposable
             var part = await Reconcile(ledger, payoutsFile, "--shard", $"{i}/3", "--part", parts[^1]);
             Assert.True(part.Code is 0 or 4, part.Err);
         }
-        var merged = await Run(["reconcile", "merge", .. parts, "--report", PathOf("merged.html")]);
+        var merged = await Run(["reconcile", "merge", .. parts, "--payouts", payoutsFile, "--report", PathOf("merged.html")]);
         Assert.True(merged.Code == 4, merged.Out + merged.Err);
         static string[] Replay(string output) => output.Split('\n').Where(l => l.StartsWith("replay: ", StringComparison.Ordinal) || l.StartsWith("drift: ", StringComparison.Ordinal)).ToArray();
         Assert.Equal([$"replay: {changed.Count} decisions recomputed, 1 drifted"], Replay(whole.Out).Take(1));

@@ -48,7 +48,7 @@ public class ReportTests
         var rows = Enumerable.Range(0, HtmlReport.MaxRows + 100).Select(i => Row(DifferenceClass.OwedNotPaid, $"U-{i}", Obligation.Cny, 10m, 0m)).ToList();
         rows.AddRange(Enumerable.Range(0, 3).Select(i => Row(DifferenceClass.Overpaid, $"OVER-{i}", Obligation.Cny, 10m, 60m)));
         rows.Add(Row(DifferenceClass.Matched, "", Obligation.TmallPoints, 1_234_567m, 1_234_567m) with { Keys = 4 });
-        var part = new ReconciliationPart("1/1", Ledgers.From, Ledgers.To, rows, [], []);
+        var part = new ReconciliationPart("1/1", Ledgers.From, Ledgers.To, rows);
         var html = new StringWriter();
         HtmlReport.Write(html, part, DateTimeOffset.UnixEpoch);
         string page = html.ToString();
