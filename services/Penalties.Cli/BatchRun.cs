@@ -71,7 +71,7 @@ internal static class BatchRun
     private static string JsonResult(BatchItem item, ItemResult result, bool decimalMoney)
     {
         var line = item.Line.ToString(CultureInfo.InvariantCulture);
-        if (result.Error is null) return $"{{\"line\":{line},\"decision\":{ProtoJson.Format(result.Decision!, decimalMoney)}}}";
+        if (result.Error is null) return $"{{\"line\":{line},\"decision\":{ProtoJson.Format(result.Decision!, decimalMoney, oneLine: true)}}}";
         var row = item.Rows[0];
         var identity = (row.Platform.Length > 0 ? $",\"platform\":{JsonSerializer.Serialize(row.Platform)}" : "")
             + (row.Merchant.Length > 0 ? $",\"merchantId\":{JsonSerializer.Serialize(row.Merchant)}" : "")
@@ -110,13 +110,16 @@ internal static class BatchRun
         }
     }
 
-    /// <summary>The output rows of a case read from JSON: one per order line for late shipment, one per claim for price match.</summary>
+    /// <summary>
+    /// The output rows of a case read from JSON: one per order line for late shipment, one per claim for price match.
+    /// JSON null reaches these fields unchecked (validation refuses it later): a row keeps what is there.
+    /// </summary>
     private static BatchRow[] Rows(int line, object c) => c switch
     {
-        LateShipmentCase late when late.Lines.Count > 0 => [.. late.Lines.Select(l => new BatchRow(line, late.Platform.ToString(), "", late.OrderId, l.LineId))],
-        LateShipmentCase late => [new BatchRow(line, late.Platform.ToString(), "", late.OrderId, "")],
-        PriceMatchCase price => [new BatchRow(line, "JD", "", price.OrderId, "")],
-        AfterSalesCase afterSales => [new BatchRow(line, afterSales.Platform.ToString(), "", afterSales.OrderId, "")],
+        LateShipmentCase { Lines.Count: > 0 } late => [.. late.Lines.Select(l => new BatchRow(line, late.Platform.ToString(), "", late.OrderId ?? "", l?.LineId ?? ""))],
+        LateShipmentCase late => [new BatchRow(line, late.Platform.ToString(), "", late.OrderId ?? "", "")],
+        PriceMatchCase price => [new BatchRow(line, "JD", "", price.OrderId ?? "", "")],
+        AfterSalesCase afterSales => [new BatchRow(line, afterSales.Platform.ToString(), "", afterSales.OrderId ?? "", "")],
         _ => [new BatchRow(line, "", "", "", "")],
     };
 

@@ -11,17 +11,21 @@ internal static class ProtoJson
 
     public static string Format(IMessage message) => Formatter.Format(message);
 
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly System.Text.Json.JsonSerializerOptions OneLine = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>
     /// With <paramref name="decimalMoney"/>, every Money is {currencyCode, amount: "450.00"}: exact decimal text, where
-    /// {units, nanos} read as floats by jq or a spreadsheet no longer sum exactly.
+    /// {units, nanos} read as floats by jq or a spreadsheet no longer sum exactly. It is indented for one case on its
+    /// own; <paramref name="oneLine"/> keeps it on one line, as a JSONL batch needs.
     /// </summary>
-    public static string Format(IMessage message, bool decimalMoney)
+    public static string Format(IMessage message, bool decimalMoney, bool oneLine = false)
     {
         var json = Formatter.Format(message);
         if (!decimalMoney) return json;
         var node = JsonNode.Parse(json)!;
         DecimalMoney(node);
-        return node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        return node.ToJsonString(oneLine ? OneLine : Indented);
     }
 
     private static void DecimalMoney(JsonNode? node)

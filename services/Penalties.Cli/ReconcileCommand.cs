@@ -38,9 +38,9 @@ internal static class ReconcileCommand
             var catalog = cli.Catalog(r);
             var replay = new ReplayCheck(catalog);
             var drifts = new List<Drift>();
-            var reconciler = new Reconciler(f, t);
+            var reconciler = new Reconciler(f, t, count == 1 ? "1/1" : $"{index}/{count}");
             // Replayed and turned into obligations beside the parsing (on every core); only the matching is one thread.
-            var entries = LedgerSource.Read(cli, r.GetValue(ledger)!, f, t, (index, count), record => new Entry(replay.Check(record), [.. Obligation.Of(record)]), token);
+            var entries = LedgerSource.Read(cli, r.GetValue(ledger)!, f, t, (index, count), (record, at) => new Entry(replay.Check(record), [.. Obligation.Of(record)], at.Source, at.Line), token);
             await foreach (var entry in entries)
             {
                 if (entry.Drift is { } drift) drifts.Add(drift);
@@ -50,6 +50,7 @@ internal static class ReconcileCommand
                 }
                 catch (InvalidOperationException e)
                 {
+                    if (entry.Line > 0) throw new FinanceInputException(entry.Source, entry.Line, "record", $"{e.Message} (a record or a file given twice?)");
                     throw new CommandLine.InputException($"--ledger: {e.Message} (a source given twice?)");
                 }
             }
@@ -59,19 +60,20 @@ internal static class ReconcileCommand
                 foreach (var p in PayoutsCsv.Read(reader, payoutsFile)) reconciler.Add(p);
             }
             // A whole run is "1/1" (it classifies the payouts no decision claims itself); a shard leaves them to merge.
-            var result = reconciler.Finish(count == 1 ? "1/1" : $"{index}/{count}");
+            var result = reconciler.Finish() with { Replayed = replay.Checked, Drifts = drifts };
             if (r.GetValue(part) is { } partFile)
             {
                 await using var stream = File.Create(partFile);
                 result.Write(stream);
             }
-            return await Finish(cli, r, result, drifts, replay.Checked, output, report);
+            return await Finish(cli, r, result, output, report);
         }));
 
         var parts = new Argument<string[]>("PART") { Description = "the part JSON of every shard 0/N to N-1/N", Arity = ArgumentArity.OneOrMore };
+        var mergePayouts = new Option<string>("--payouts") { Description = "the payouts CSV the shards read (read again for the payouts no shard claimed)", HelpName = "FILE", Required = true };
         var mergeOut = OutOption();
         var mergeReport = ReportOption();
-        var merge = new Command("merge", "sum the parts of a sharded reconciliation exactly (payouts no shard matched become paid-not-owed)") { parts, mergeOut, mergeReport };
+        var merge = new Command("merge", "sum the parts of a sharded reconciliation exactly (payouts no shard matched become paid-not-owed)") { parts, mergePayouts, mergeOut, mergeReport };
         merge.SetAction((r, _) => cli.Guard(r, async () =>
         {
             var read = new List<(string, ReconciliationPart)>();
@@ -87,23 +89,29 @@ internal static class ReconcileCommand
                     throw new FinanceInputException(file, (e.LineNumber ?? 0) + 1, e.Path ?? "part", "is not a reconciliation part");
                 }
             }
-            return await Finish(cli, r, ReconciliationPart.Merge(read), [], 0, mergeOut, mergeReport);
+            string payoutsFile = r.GetValue(mergePayouts)!;
+            ReconciliationPart merged;
+            using (var reader = new StreamReader(Cli.OpenRead(payoutsFile)))
+            {
+                merged = ReconciliationPart.Merge(read, PayoutsCsv.Read(reader, payoutsFile), payoutsFile);
+            }
+            return await Finish(cli, r, merged, mergeOut, mergeReport);
         }));
         command.Subcommands.Add(merge);
         return command;
     }
 
-    /// <summary>One ledger record as reconcile keeps it: its replay drift, if any, and what it owes.</summary>
-    private sealed record Entry(Drift? Drift, Obligation[] Obligations);
+    /// <summary>One ledger record as reconcile keeps it: its replay drift, if any, what it owes, and where it was read (line 0 from a service).</summary>
+    private sealed record Entry(Drift? Drift, Obligation[] Obligations, string Source, long Line);
 
     private static Option<string?> OutOption() => new("--out") { Description = "write every difference (not matched) as CSV here, amounts as exact decimal text", HelpName = "FILE" };
 
     private static Option<string?> ReportOption() => new("--report") { Description = "write the self-contained HTML report here", HelpName = "FILE" };
 
     /// <summary>The summary on stdout, the differences CSV and the report; exit 4 when anything differs or drifted.</summary>
-    private static async Task<int> Finish(Cli cli, ParseResult r, ReconciliationPart result, List<Drift> drifts, int replayed, Option<string?> output, Option<string?> report)
+    private static async Task<int> Finish(Cli cli, ParseResult r, ReconciliationPart result, Option<string?> output, Option<string?> report)
     {
-        await Summary(cli.Out, result, drifts, replayed);
+        await Summary(cli.Out, result);
         if (r.GetValue(output) is { } csvFile)
         {
             await using var writer = new StreamWriter(csvFile);
@@ -112,13 +120,14 @@ internal static class ReconcileCommand
         if (r.GetValue(report) is { } html)
         {
             await using var writer = new StreamWriter(html);
-            HtmlReport.Write(writer, result, drifts, replayed, DateTimeOffset.UtcNow);
+            HtmlReport.Write(writer, result, DateTimeOffset.UtcNow);
         }
-        return result.Mismatches.Any() || drifts.Count > 0 ? DifferencesFound : 0;
+        return result.Mismatches.Any() || result.Drifts.Count > 0 ? DifferencesFound : 0;
     }
 
-    private static async Task Summary(TextWriter w, ReconciliationPart result, List<Drift> drifts, int replayed)
+    private static async Task Summary(TextWriter w, ReconciliationPart result)
     {
+        var (drifts, replayed) = (result.Drifts, result.Replayed);
         string Instant(DateTimeOffset at) => at.ToString("O", CultureInfo.InvariantCulture);
         await w.WriteLineAsync($"reconciled [{Instant(result.From)}, {Instant(result.To)}) shard {result.Shard}");
         await w.WriteLineAsync(string.Join(", ", result.Counts().Select(c => $"{Text.Kebab(c.Key.ToString())} {c.Value}")));

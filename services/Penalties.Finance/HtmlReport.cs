@@ -14,8 +14,9 @@ public static class HtmlReport
     /// <summary>The most difference rows the page lists; the CSV output holds all of them.</summary>
     public const int MaxRows = 5000;
 
-    public static void Write(TextWriter w, ReconciliationPart result, IReadOnlyList<Drift> drifts, int replayed, DateTimeOffset generatedAt)
+    public static void Write(TextWriter w, ReconciliationPart result, DateTimeOffset generatedAt)
     {
+        var (drifts, replayed) = (result.Drifts, result.Replayed);
         var counts = result.Counts();
         var byCurrency = result.TotalsBy(_ => "all");
         Head(w, "Penalties reconciliation", "Reconciliation of recorded decisions against payouts", result.From, result.To, $"shard {result.Shard}", generatedAt);
@@ -27,17 +28,17 @@ public static class HtmlReport
         foreach (var (cls, n) in counts) w.Write($"<tr><td>{cls}</td><td class=\"n\" id=\"count-{cls}\">{n}</td></tr>\n");
         w.Write("</table>\n<table id=\"totals\"><tr><th>currency</th><th class=\"n\">owed</th><th class=\"n\">paid</th><th class=\"n\">paid − owed</th></tr>\n");
         foreach (var ((_, currency), t) in byCurrency)
-            w.Write($"<tr><td>{E(currency)}</td><td class=\"n\" id=\"total-owed-{E(currency)}\">{M(t.Owed)}</td><td class=\"n\" id=\"total-paid-{E(currency)}\">{M(t.Paid)}</td><td class=\"n\" id=\"total-delta-{E(currency)}\">{M(t.Delta)}</td></tr>\n");
+            w.Write($"<tr><td>{E(currency)}</td><td class=\"n\" id=\"total-owed-{E(currency)}\">{A(t.Owed, currency)}</td><td class=\"n\" id=\"total-paid-{E(currency)}\">{A(t.Paid, currency)}</td><td class=\"n\" id=\"total-delta-{E(currency)}\">{A(t.Delta, currency)}</td></tr>\n");
         w.Write("</table>\n");
 
         w.Write("<h2>Paid per day (CNY)</h2>\n");
         Bars(w, "chart-days", result.Differences.Where(d => d.Currency == Obligation.Cny).GroupBy(d => d.Day).OrderBy(g => g.Key)
-            .Select(g => (g.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), g.Sum(d => d.Paid))).ToList());
+            .Select(g => (g.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), g.Sum(d => d.Paid))).ToList(), M);
         w.Write("<h2>Differences by class</h2>\n");
-        Bars(w, "chart-classes", counts.Where(c => c.Key != DifferenceClass.Matched).Select(c => (c.Key.ToString(), (decimal)c.Value)).ToList());
+        Bars(w, "chart-classes", counts.Where(c => c.Key != DifferenceClass.Matched).Select(c => (c.Key.ToString(), (decimal)c.Value)).ToList(), Whole);
         w.Write("<h2>Top merchants by amount owed (CNY)</h2>\n");
         Bars(w, "chart-merchants", result.Differences.Where(d => d.Currency == Obligation.Cny && d.MerchantId.Length > 0).GroupBy(d => d.MerchantId)
-            .Select(g => (g.Key, g.Sum(d => d.Owed))).OrderByDescending(x => x.Item2).ThenBy(x => x.Key, StringComparer.Ordinal).Take(10).ToList());
+            .Select(g => (g.Key, g.Sum(d => d.Owed))).OrderByDescending(x => x.Item2).ThenBy(x => x.Key, StringComparer.Ordinal).Take(10).ToList(), M);
 
         w.Write($"<h2>Replay check</h2>\n<p id=\"replay\">{replayed} recorded decisions recomputed with their pinned rule versions; <span class=\"{(drifts.Count > 0 ? "bad" : "")}\" id=\"drift-count\">{drifts.Count}</span> drifted.</p>\n");
         if (drifts.Count > 0)
@@ -48,13 +49,17 @@ public static class HtmlReport
             w.Write("</table>\n");
         }
 
-        var rows = result.Mismatches.OrderBy(d => d.Delta).ToList();
-        w.Write($"<h2>Differences</h2>\n<p>{rows.Count} keys differ{(rows.Count > MaxRows ? $"; the first {MaxRows} by amount are listed (the CSV output has all)" : "")}. Click a heading to sort.</p>\n");
+        // Largest first either way, so a cut list keeps the overpayments as well as the shortfalls; the key breaks ties.
+        var rows = result.Mismatches.OrderByDescending(d => Math.Abs(d.Delta)).ThenBy(d => d.Platform, StringComparer.Ordinal)
+            .ThenBy(d => d.OrderId, StringComparer.Ordinal).ThenBy(d => d.LineOrItem, StringComparer.Ordinal).ThenBy(d => d.Side).ThenBy(d => d.Class)
+            .ThenBy(d => string.Join(" ", d.PayoutReferences), StringComparer.Ordinal).ToList();
+        string listed = rows.Count > MaxRows ? $"; the {MaxRows} largest by |paid − owed| are listed (the CSV output has all)" : ", listed largest |paid − owed| first";
+        w.Write($"<h2>Differences</h2>\n<p>{rows.Count} keys differ{listed}. Click a heading to sort.</p>\n");
         w.Write("<table id=\"differences\"><thead><tr><th data-key=\"class\">class</th><th data-key=\"platform\">platform</th><th data-key=\"merchant\">merchant</th><th data-key=\"order\">order</th><th data-key=\"line\">line or item</th><th data-key=\"side\">side</th><th data-key=\"currency\">currency</th><th class=\"n\" data-key=\"owed\">owed</th><th class=\"n\" data-key=\"paid\">paid</th><th class=\"n\" data-key=\"delta\">paid − owed</th><th data-key=\"day\">day</th><th data-key=\"payouts\">payouts</th></tr></thead><tbody>\n");
         foreach (var d in rows.Take(MaxRows))
         {
             w.Write($"<tr><td>{d.Class}</td><td>{E(d.Platform)}</td><td>{E(d.MerchantId)}</td><td>{E(d.OrderId)}</td><td>{E(d.LineOrItem)}</td><td>{d.Side}</td><td>{E(d.Currency)}</td>");
-            w.Write($"<td class=\"n\">{M(d.Owed)}</td><td class=\"n\">{M(d.Paid)}</td><td class=\"n\">{M(d.Delta)}</td><td>{Day(d.Day)}</td><td>{E(string.Join(" ", d.PayoutReferences))}</td></tr>\n");
+            w.Write($"<td class=\"n\">{A(d.Owed, d.Currency)}</td><td class=\"n\">{A(d.Paid, d.Currency)}</td><td class=\"n\">{A(d.Delta, d.Currency)}</td><td>{Day(d.Day)}</td><td>{E(string.Join(" ", d.PayoutReferences))}</td></tr>\n");
         }
         w.Write("</tbody></table>\n");
         // Sorting: a click on a heading, or "#sort=<key>" in the address (descending with "-").
@@ -91,7 +96,7 @@ public static class HtmlReport
         w.Write($"<tr><th>CNY impact, candidate minus recorded</th><td class=\"n\" id=\"total-impact\">{M(total)}</td></tr>\n</table>\n");
         var impact = b.Impact.Where(i => i.Value != 0m).OrderByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal).ToList();
         w.Write("<h2>Impact per merchant (CNY)</h2>\n");
-        Bars(w, "chart-impact", impact.Take(10).Select(i => (i.Key, i.Value)).ToList());
+        Bars(w, "chart-impact", impact.Take(10).Select(i => (i.Key, i.Value)).ToList(), M);
         w.Write("<table id=\"impact\"><tr><th>merchant</th><th class=\"n\">CNY impact</th></tr>\n");
         foreach (var (merchant, delta) in impact.Take(50))
             w.Write($"<tr><td>{E(merchant)}</td><td class=\"n\">{M(delta)}</td></tr>\n");
@@ -125,8 +130,8 @@ public static class HtmlReport
 
         """);
 
-    /// <summary>A horizontal bar chart as inline SVG, one labelled bar per value.</summary>
-    private static void Bars(TextWriter w, string id, IReadOnlyList<(string Label, decimal Value)> bars)
+    /// <summary>A horizontal bar chart as inline SVG, one labelled bar per value, each value written by <paramref name="format"/>.</summary>
+    private static void Bars(TextWriter w, string id, IReadOnlyList<(string Label, decimal Value)> bars, Func<decimal, string> format)
     {
         if (bars.Count == 0)
         {
@@ -141,7 +146,7 @@ public static class HtmlReport
             double width = (double)(Math.Abs(bars[i].Value) / max) * 420;
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"0\" y=\"{i * 20 + 15}\">{E(bars[i].Label)}</text>");
             svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"180\" y=\"{i * 20 + 4}\" width=\"{width:0.#}\" height=\"14\" fill=\"#4a7ab5\"/>");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{190 + width:0.#}\" y=\"{i * 20 + 15}\">{M(bars[i].Value)}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{190 + width:0.#}\" y=\"{i * 20 + 15}\">{format(bars[i].Value)}</text>");
         }
         w.Write(svg.Append("</svg>\n").ToString());
     }
@@ -149,6 +154,13 @@ public static class HtmlReport
     private static string E(string text) => WebUtility.HtmlEncode(text);
 
     private static string M(decimal amount) => amount.ToString("#,0.00##", CultureInfo.InvariantCulture);
+
+    /// <summary>A count, or whole points: no fen digits.</summary>
+    private static string Whole(decimal value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+
+    /// <summary>An amount in its currency: points are counted, not money; a fraction of a point still shows, not rounded away.</summary>
+    private static string A(decimal amount, string currency) =>
+        currency != Obligation.TmallPoints ? M(amount) : amount == decimal.Truncate(amount) ? Whole(amount) : amount.ToString(CultureInfo.InvariantCulture);
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

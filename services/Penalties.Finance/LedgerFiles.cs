@@ -19,14 +19,18 @@ public static class LedgerFiles
 
     /// <summary>The records of a JSONL file, one at a time; a line that is not a record stops the read with its line.</summary>
     public static IEnumerable<C.LedgerRecord> ReadJsonl(TextReader reader, string file) =>
-        ReadJsonl(reader, file, r => r, parallel: false);
+        ReadJsonl(reader, file, (r, _) => r, parallel: false);
+
+    /// <inheritdoc cref="ReadJsonl{T}(TextReader, string, Func{C.LedgerRecord, long, T}, bool)"/>
+    public static IEnumerable<T> ReadJsonl<T>(TextReader reader, string file, Func<C.LedgerRecord, T?> map, bool parallel = true) where T : class =>
+        ReadJsonl(reader, file, (r, _) => map(r), parallel);
 
     /// <summary>
-    /// The records of a JSONL file passed through <paramref name="map"/> (null leaves a record out), in file order. With
+    /// The records of a JSONL file passed through <paramref name="map"/> with their line (null leaves a record out), in file order. With
     /// <paramref name="parallel"/> the lines are parsed and mapped on every core, a bounded window ahead of the caller,
     /// so <paramref name="map"/> must be thread-safe; the first line that is not a record (in file order) stops the read.
     /// </summary>
-    public static IEnumerable<T> ReadJsonl<T>(TextReader reader, string file, Func<C.LedgerRecord, T?> map, bool parallel = true) where T : class
+    public static IEnumerable<T> ReadJsonl<T>(TextReader reader, string file, Func<C.LedgerRecord, long, T?> map, bool parallel = true) where T : class
     {
         var lines = Lines(reader);
         var results = parallel
@@ -50,21 +54,44 @@ public static class LedgerFiles
     }
 
     /// <summary>One line parsed and mapped, or why it is not a record (handed back, not thrown, so the first in file order wins).</summary>
-    private static (T? Value, FinanceInputException? Error) Read<T>(long line, string text, string file, Func<C.LedgerRecord, T?> map) where T : class
+    private static (T? Value, FinanceInputException? Error) Read<T>(long line, string text, string file, Func<C.LedgerRecord, long, T?> map) where T : class
     {
         C.LedgerRecord record;
         try
         {
             record = LedgerJson.Parse(text);
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        catch (System.Text.Json.JsonException e)
+        {
+            string at = e.Path is { Length: > 1 } path && !e.Message.Contains(path, StringComparison.Ordinal) ? $", at {path}" : "";
+            return (null, new FinanceInputException(file, line, "record", $"is not a ledger record ({e.Message.Split('\n')[0]}{at})"));
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
         {
             return (null, new FinanceInputException(file, line, "record", $"is not a ledger record ({e.Message.Split('\n')[0]})"));
         }
         if (record.RecordCase == C.LedgerRecord.RecordOneofCase.None || (record.LateShipment?.Decision ?? (IMessage?)record.PriceMatch?.Decision) is null)
             return (null, new FinanceInputException(file, line, "record", "holds no late_shipment or price_match record with its decision"));
-        return (map(record), null);
+        if (Missing(record) is { } field) return (null, new FinanceInputException(file, line, field, "is required"));
+        return (map(record, line), null);
     }
+
+    /// <summary>
+    /// The first field a record cannot go without, or null: the period is chosen by its event, the replay needs its case,
+    /// and the version it pins names the rule.
+    /// </summary>
+    private static string? Missing(C.LedgerRecord record) => record.RecordCase switch
+    {
+        C.LedgerRecord.RecordOneofCase.LateShipment => record.LateShipment.Case is null ? "record.late_shipment.case"
+            : record.LateShipment.EventAt is null ? "record.late_shipment.event_at"
+            : record.LateShipment.Decision.Rule is null ? "record.late_shipment.decision.rule"
+            : null,
+        C.LedgerRecord.RecordOneofCase.PriceMatch => record.PriceMatch.Case is null ? "record.price_match.case"
+            : record.PriceMatch.EventAt is null ? "record.price_match.event_at"
+            : record.PriceMatch.Decision.Rule is null ? "record.price_match.decision.rule"
+            : null,
+        _ => null,
+    };
 
     /// <summary>A CSV writer with the header of <see cref="CsvColumns"/> written.</summary>
     public static CsvWriter CsvWriter(TextWriter writer)

@@ -21,11 +21,25 @@ internal static class LedgerJson
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
         PreferredObjectCreationHandling = JsonObjectCreationHandling.Populate,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        Converters = { new TimestampConverter(), new ProtoEnumConverter() },
+        Converters = { new TimestampConverter(), new ProtoEnumConverter(), new StringConverter() },
     };
 
     public static C.LedgerRecord Parse(string line) =>
         JsonSerializer.Deserialize<C.LedgerRecord>(line, Options) ?? throw new JsonException("the line is null, not a record");
+
+    /// <summary>
+    /// Strings, with null refused here: a generated setter would throw on it outside the reader, where the field's
+    /// path is lost.
+    /// </summary>
+    private sealed class StringConverter : JsonConverter<string>
+    {
+        public override bool HandleNull => true;
+
+        public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? throw new JsonException("null is not a string; leave the field out for an empty one") : reader.GetString()!;
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => throw new NotSupportedException("read only");
+    }
 
     private sealed class TimestampConverter : JsonConverter<Timestamp>
     {

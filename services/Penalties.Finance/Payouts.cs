@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
+using Penalties.Core.Common;
 
 namespace Penalties.Finance;
 
@@ -30,6 +31,11 @@ public static class PayoutsCsv
 {
     public static readonly string[] Columns = ["platform", "order_id", "line_or_item", "amount", "currency", "paid_at", "payout_reference", "side"];
 
+    /// <summary>The platforms a payout may name, as obligations name them (any case is read).</summary>
+    private static readonly string[] Platforms = ["tmall", "taobao", "jd"];
+
+    private static readonly string[] Currencies = [Obligation.Cny, Obligation.TmallPoints];
+
     /// <summary>The payouts, read one at a time; the first unreadable row stops the read with its file, line and field.</summary>
     public static IEnumerable<Payout> Read(TextReader reader, string file)
     {
@@ -54,24 +60,61 @@ public static class PayoutsCsv
                 throw new FinanceInputException(file, csv.Parser.RawRow, "row", $"is not valid CSV ({e.GetType().Name})");
             }
             if (!more) yield break;
-            long line = csv.Parser.RawRow;
+            long line = FirstLine(csv.Parser, out long last);
+            string? Get(string name)
+            {
+                try
+                {
+                    return csv.GetField(name);
+                }
+                catch (CsvHelper.MissingFieldException)
+                {
+                    string quote = last > line ? $"; a quoted field runs on to line {last}: is a quote not closed?" : "";
+                    throw new FinanceInputException(file, line, name, $"is missing: the row has {csv.Parser.Count} of {header.Length} columns{quote}");
+                }
+                catch (CsvHelperException e)
+                {
+                    throw new FinanceInputException(file, line, name, $"is not valid CSV ({e.GetType().Name})");
+                }
+            }
             string Field(string name)
             {
-                var value = csv.GetField(name);
+                var value = Get(name);
                 return string.IsNullOrEmpty(value) ? throw new FinanceInputException(file, line, name, "is required") : value;
             }
             string amountText = Field("amount");
             if (!decimal.TryParse(amountText, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out decimal amount))
                 throw new FinanceInputException(file, line, "amount", $"'{amountText}' is not a decimal amount");
             if (amount < 0) throw new FinanceInputException(file, line, "amount", $"must not be negative (got {amountText})");
+            // The services' own ceiling: amounts beyond it would overflow when a key's payouts are summed.
+            if (amount > InputLimits.MaxMoney) throw new FinanceInputException(file, line, "amount", $"must be at most {InputLimits.MaxMoney} (got {amountText})");
             string paidAtText = Field("paid_at");
             var paidAt = Instant(paidAtText) ?? throw new FinanceInputException(file, line, "paid_at", $"'{paidAtText}' is not an instant with an offset (e.g. 2024-03-01T10:00:00+08:00)");
-            var side = Side.Buyer;
-            if (hasSide && csv.GetField("side") is { Length: > 0 } sideText && !Enum.TryParse(sideText, ignoreCase: true, out side))
-                throw new FinanceInputException(file, line, "side", $"must be buyer or platform (got '{sideText}')");
-            yield return new Payout(Field("platform").ToLowerInvariant(), Field("order_id"), Field("line_or_item"), side, amount,
-                Field("currency").ToUpperInvariant(), paidAt, Field("payout_reference"), line);
+            var side = !hasSide || Get("side") is not { Length: > 0 } sideText ? Side.Buyer
+                : sideText.Equals("buyer", StringComparison.OrdinalIgnoreCase) ? Side.Buyer
+                : sideText.Equals("platform", StringComparison.OrdinalIgnoreCase) ? Side.Platform
+                : throw new FinanceInputException(file, line, "side", $"must be buyer or platform (got '{sideText}')");
+            string platformText = Field("platform");
+            string platform = Array.Find(Platforms, p => p.Equals(platformText, StringComparison.OrdinalIgnoreCase))
+                ?? throw new FinanceInputException(file, line, "platform", $"must be {string.Join(", ", Platforms)} (got '{platformText}')");
+            string orderId = Field("order_id"), lineOrItem = Field("line_or_item"), currencyText = Field("currency");
+            string currency = Array.Find(Currencies, c => c.Equals(currencyText, StringComparison.OrdinalIgnoreCase))
+                ?? throw new FinanceInputException(file, line, "currency", $"must be {string.Join(" or ", Currencies)} (got '{currencyText}')");
+            yield return new Payout(platform, orderId, lineOrItem, side, amount, currency, paidAt, Field("payout_reference"), line);
         }
+    }
+
+    /// <summary>
+    /// The line a record starts on, and the last it reaches. A quoted field may hold line breaks, and an unclosed quote
+    /// runs to the end of the file: the parser counts every break it read but the terminating one of a closed record.
+    /// </summary>
+    private static long FirstLine(IParser parser, out long last)
+    {
+        last = parser.RawRow;
+        string raw = parser.RawRecord;
+        bool closed = raw.Count(c => c == '"') % 2 == 0;
+        int breaks = raw.Count(c => c == '\n') - (closed && raw.EndsWith('\n') ? 1 : 0);
+        return last - breaks;
     }
 
     /// <summary>An ISO 8601 instant that names its offset ("Z" or "+08:00"); null for one that does not, never read in the machine's zone.</summary>

@@ -33,8 +33,9 @@ public sealed record Difference(
 /// <summary>
 /// Matches payouts to what recorded decisions owe, key by key (platform, order, line or item, side), and classifies
 /// every difference. Obligations are held in memory, compactly (one small entry per key); payouts stream through.
+/// A shard (<paramref name="shard"/> "i/N") keeps only the line numbers of the payouts it claims or sees repeated.
 /// </summary>
-public sealed class Reconciler(DateTimeOffset from, DateTimeOffset to)
+public sealed class Reconciler(DateTimeOffset from, DateTimeOffset to, string shard = "1/1")
 {
     /// <summary>A payout as a key keeps it: the key's own fields are not repeated.</summary>
     private readonly record struct Paid(decimal Amount, string Currency, long PaidAtUtcTicks, string Reference)
@@ -77,8 +78,12 @@ public sealed class Reconciler(DateTimeOffset from, DateTimeOffset to)
     private readonly HashSet<Slot> _slots = new(new ByKey());
     private readonly Slot _probe = new(default, null);
     private readonly HashSet<string> _references = new(StringComparer.Ordinal);
+    private readonly bool _sharded = shard != "1/1";
     private readonly List<Payout> _unmatched = [];
     private readonly List<Payout> _repeated = [];
+    private readonly List<long> _claimedLines = [];
+    private readonly List<long> _repeatedLines = [];
+    private long _payouts;
 
     /// <summary>Adds what a recorded decision owes, when its event is in the period (the ledger may hold more).</summary>
     public void Add(Obligation o)
@@ -88,26 +93,32 @@ public sealed class Reconciler(DateTimeOffset from, DateTimeOffset to)
             throw new InvalidOperationException($"the ledger holds {o.Platform} order {o.OrderId} line {o.LineOrItem} twice");
     }
 
-    /// <summary>Adds one payout: matched to its key, or kept aside as unmatched.</summary>
+    /// <summary>Adds one payout: matched to its key, or kept aside as unmatched (a shard keeps only the line of what it matched).</summary>
     public void Add(Payout p)
     {
+        _payouts++;
         if (!_references.Add(p.Reference))
         {
-            _repeated.Add(p);
+            if (_sharded) _repeatedLines.Add(p.Line);
+            else _repeated.Add(p);
             return;
         }
         _probe.Key = p.Key; // a set is searched with an element: this one, keyed, stands for the payout's slot
         // The known currencies are interned literals: a key keeps a reference to one, not its own copy.
-        if (_slots.TryGetValue(_probe, out var slot)) slot.Add(new Paid(p.Amount, string.IsInterned(p.Currency) ?? p.Currency, p.PaidAt.UtcTicks, p.Reference));
-        else if (p.PaidAt >= from && p.PaidAt < to) _unmatched.Add(p);
+        if (_slots.TryGetValue(_probe, out var slot))
+        {
+            slot.Add(new Paid(p.Amount, string.IsInterned(p.Currency) ?? p.Currency, p.PaidAt.UtcTicks, p.Reference));
+            if (_sharded) _claimedLines.Add(p.Line);
+        }
+        else if (!_sharded && p.PaidAt >= from && p.PaidAt < to) _unmatched.Add(p);
     }
 
     /// <summary>
     /// Every key classified. A sharded run (a part of the merchants) cannot tell a payout for another shard's merchant from
-    /// one owed by nobody: it reports its unmatched payouts for <see cref="ReconciliationPart.Merge"/> instead, and leaves
+    /// one owed by nobody: it reports the lines it claimed for <see cref="ReconciliationPart.Merge"/> instead, and leaves
     /// the repeated references (which every shard sees alike) to it.
     /// </summary>
-    public ReconciliationPart Finish(string shard = "1/1")
+    public ReconciliationPart Finish()
     {
         var differences = new List<Difference>();
         var matched = new Dictionary<(string, Side, string, string, DateOnly, string), (int Keys, decimal Owed, decimal Paid)>();
@@ -120,10 +131,10 @@ public sealed class Reconciler(DateTimeOffset from, DateTimeOffset to)
         }
         foreach (var ((platform, side, merchant, currency, day, rule), sum) in matched)
             differences.Add(new Difference(DifferenceClass.Matched, platform, "", "", side, merchant, currency, sum.Owed, sum.Paid, sum.Paid - sum.Owed, day, rule, [], sum.Keys));
-        if (shard != "1/1") return new ReconciliationPart(shard, from, to, differences, _unmatched, _repeated);
+        if (_sharded) return new ReconciliationPart(shard, from, to, differences) { Claimed = _claimedLines, Repeated = _repeatedLines, Payouts = _payouts };
         differences.AddRange(_repeated.Select(p => Row(DifferenceClass.DuplicatePayout, p)));
         differences.AddRange(_unmatched.Select(p => Row(DifferenceClass.PaidNotOwed, p)));
-        return new ReconciliationPart(shard, from, to, differences, [], []);
+        return new ReconciliationPart(shard, from, to, differences);
     }
 
     /// <summary>Adds the rows of one key to <paramref name="into"/>; a matched key adds none and gives what was paid, to be summed.</summary>

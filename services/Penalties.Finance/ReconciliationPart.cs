@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -10,12 +11,29 @@ public sealed record Totals(decimal Owed, decimal Paid, IReadOnlyDictionary<Diff
 }
 
 /// <summary>
-/// The result of a reconciliation, or of one shard of it (<see cref="Shard"/> "i/N"): every classified key, and (in a
-/// shard) the payouts no obligation of the shard claimed and the payouts whose reference repeats an earlier one. Parts are written as JSON and summed exactly by <see cref="Merge"/>.
+/// The result of a reconciliation, or of one shard of it (<see cref="Shard"/> "i/N"): every classified key, the replay
+/// check of its records, and (in a shard) the payouts file's lines its obligations claimed and the lines whose reference
+/// repeats an earlier one. Parts are written as JSON and summed exactly by <see cref="Merge"/>, which reads the payouts
+/// file again for the payouts no part claimed: a part holds line numbers, not payouts, so it stays small.
 /// </summary>
-public sealed record ReconciliationPart(string Shard, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<Difference> Differences, IReadOnlyList<Payout> Unmatched, IReadOnlyList<Payout> Repeated)
+public sealed record ReconciliationPart(string Shard, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<Difference> Differences)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>How many recorded decisions the replay check recomputed.</summary>
+    public int Replayed { get; init; }
+
+    /// <summary>The recorded decisions their pinned rules no longer reproduce.</summary>
+    public IReadOnlyList<Drift> Drifts { get; init; } = [];
+
+    /// <summary>In a shard: the lines of the payouts file that an obligation of the shard claimed, in file order.</summary>
+    public IReadOnlyList<long> Claimed { get; init; } = [];
+
+    /// <summary>In a shard: the lines of the payouts whose reference repeats an earlier one (every shard finds the same).</summary>
+    public IReadOnlyList<long> Repeated { get; init; } = [];
+
+    /// <summary>In a shard: how many payouts it read, so that merge can tell it is given the same file.</summary>
+    public long Payouts { get; init; }
 
     /// <summary>The rows that are not <see cref="DifferenceClass.Matched"/>.</summary>
     [JsonIgnore]
@@ -36,10 +54,12 @@ public sealed record ReconciliationPart(string Shard, DateTimeOffset From, DateT
         JsonSerializer.Deserialize<ReconciliationPart>(stream, Json) ?? throw new FinanceInputException(file, 1, "part", "is empty");
 
     /// <summary>
-    /// The parts of one sharded run summed: their rows together, and each payout no part matched (it is unmatched in every
-    /// part) made <see cref="DifferenceClass.PaidNotOwed"/>. The parts must be the shards 0..N-1 of one N and one period.
+    /// The parts of one sharded run summed: their rows and replay checks together, and the payouts file read once more
+    /// (<paramref name="payouts"/>, named <paramref name="payoutsFile"/>): a repeated line is a
+    /// <see cref="DifferenceClass.DuplicatePayout"/>, and a line of the period that no part claimed is
+    /// <see cref="DifferenceClass.PaidNotOwed"/>. The parts must be the shards 0..N-1 of one N, one period and one payouts file.
     /// </summary>
-    public static ReconciliationPart Merge(IReadOnlyList<(string File, ReconciliationPart Part)> parts)
+    public static ReconciliationPart Merge(IReadOnlyList<(string File, ReconciliationPart Part)> parts, IEnumerable<Payout> payouts, string payoutsFile)
     {
         if (parts.Count == 0) throw new ArgumentException("no parts to merge", nameof(parts));
         var first = parts[0].Part;
@@ -48,17 +68,45 @@ public sealed record ReconciliationPart(string Shard, DateTimeOffset From, DateT
         {
             if (part.From != first.From || part.To != first.To) throw new FinanceInputException(file, 1, "from", "covers another period than the first part");
             if (!shards.Add(part.Shard)) throw new FinanceInputException(file, 1, "shard", $"{part.Shard} is given twice");
+            if (part.Payouts != first.Payouts || !part.Repeated.SequenceEqual(first.Repeated))
+                throw new FinanceInputException(file, 1, "payouts", "were read from another payouts file than the first part's");
         }
         int count = parts.Count;
         var expected = Enumerable.Range(0, count).Select(i => $"{i}/{count}").ToHashSet(StringComparer.Ordinal);
         if (!shards.SetEquals(expected))
             throw new FinanceInputException(parts[0].File, 1, "shard", $"the parts are shards {string.Join(", ", shards.Order())}, not 0/{count} to {count - 1}/{count}");
-        // Every part saw every payout: one unmatched in all N parts is owed by no merchant of any shard.
-        var unmatchedEverywhere = parts.SelectMany(p => p.Part.Unmatched).GroupBy(p => p.Reference, StringComparer.Ordinal)
-            .Where(g => g.Count() == count).Select(g => g.First());
+        // One bit per line of the payouts file: what every shard claimed, with no payout held in memory.
+        long last = parts.SelectMany(p => p.Part.Claimed).DefaultIfEmpty(0).Max();
+        if (last >= int.MaxValue) throw new FinanceInputException(parts[0].File, 1, "claimed", $"line {last} is past any payouts file this reads");
+        var claimed = new BitArray((int)last + 1);
+        foreach (var (file, part) in parts)
+        {
+            foreach (long line in part.Claimed)
+            {
+                if (line < 1) throw new FinanceInputException(file, 1, "claimed", $"{line} is not a line of a file");
+                if (claimed[(int)line]) throw new FinanceInputException(file, 1, "claimed", $"payouts line {line} is claimed by another part too");
+                claimed[(int)line] = true;
+            }
+        }
+        var repeated = first.Repeated.ToHashSet();
         var rows = parts.SelectMany(p => p.Part.Differences).ToList();
-        rows.AddRange(first.Repeated.Select(p => Reconciler.Row(DifferenceClass.DuplicatePayout, p)));
-        rows.AddRange(unmatchedEverywhere.Select(p => Reconciler.Row(DifferenceClass.PaidNotOwed, p)));
-        return new ReconciliationPart("1/1", first.From, first.To, rows, [], []);
+        var duplicates = new List<Difference>();
+        var unclaimed = new List<Difference>();
+        long read = 0;
+        foreach (var p in payouts)
+        {
+            read++;
+            if (repeated.Contains(p.Line)) duplicates.Add(Reconciler.Row(DifferenceClass.DuplicatePayout, p));
+            else if ((p.Line >= claimed.Length || !claimed[(int)p.Line]) && p.PaidAt >= first.From && p.PaidAt < first.To)
+                unclaimed.Add(Reconciler.Row(DifferenceClass.PaidNotOwed, p));
+        }
+        if (read != first.Payouts)
+            throw new FinanceInputException(payoutsFile, 1, "payouts", $"the file holds {read} payouts, the parts were run on {first.Payouts}: not the same file");
+        rows.AddRange(duplicates);
+        rows.AddRange(unclaimed);
+        return new ReconciliationPart("1/1", first.From, first.To, rows)
+        {
+            Replayed = parts.Sum(p => p.Part.Replayed), Drifts = [.. parts.SelectMany(p => p.Part.Drifts)],
+        };
     }
 }

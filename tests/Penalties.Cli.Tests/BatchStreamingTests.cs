@@ -110,6 +110,33 @@ public class BatchStreamingTests
         Assert.StartsWith(expected, line, StringComparison.Ordinal);
     }
 
+    private const string Case = """{"platform": "Tmall", "orderId": "T-1", "paidAt": "2024-03-01T10:00:00+08:00", "lines": [{"lineId": "1", "amount": 1500.00, "shippedAt": "2024-03-05T09:30:00+08:00"}], "evaluatedAt": "2024-03-06T12:00:00+08:00", "refundReason": "NotShippedInAgreedTime"}""";
+
+    [Theory]
+    [InlineData("\"orderId\": \"T-1\"", "\"orderId\": null", "request.case.order_id")]
+    [InlineData("\"lines\": [{\"lineId\": \"1\", \"amount\": 1500.00, \"shippedAt\": \"2024-03-05T09:30:00+08:00\"}]", "\"lines\": null", "request.case.lines")]
+    public async Task A_null_field_in_a_JSONL_batch_refuses_its_row_as_required(string field, string nulled, string path)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"penalties-{Guid.NewGuid():N}.jsonl");
+        Assert.Contains(field, Case, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(file, Case + "\n" + Case.Replace(field, nulled, StringComparison.Ordinal) + "\n");
+        try
+        {
+            var (code, output, error) = await Run("", "late-shipment", "--batch", file);
+            Assert.True(code == 2, error);
+            var refused = Assert.Single(error.Split('\n'), l => l.StartsWith($"{file}: line ", StringComparison.Ordinal));
+            Assert.Equal($"{file}: line 2: {path}: is required", refused);
+            var results = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(2, results.Length);
+            Assert.StartsWith("{\"line\":2,\"error\":", results[1], StringComparison.Ordinal);
+            Assert.Contains("2 row(s): 1 decided, 1 refused", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public async Task A_server_given_as_host_and_port_is_read_as_http()
     {
@@ -134,5 +161,17 @@ public class DecimalMoneyTests
         Assert.Equal("450.00", payout.GetProperty("amount").GetString());
         Assert.False(payout.TryGetProperty("units", out _));
         Assert.Equal("450.00", doc.RootElement.GetProperty("lines")[0].GetProperty("buyerPayout").GetProperty("amount").GetString());
+    }
+
+    [Fact]
+    public async Task Money_decimal_in_a_JSONL_batch_keeps_one_result_per_line()
+    {
+        var root = Path.GetDirectoryName(RepoRules.Directory)!;
+        string one = string.Join(" ", await File.ReadAllLinesAsync(Path.Combine(root, "examples/late-shipment.tmall.json")));
+        var (code, output, error) = await CliRunner.RunAsync(one + "\n" + one + "\n", "late-shipment", "--batch", "-", "--money", "decimal", "--rules", RepoRules.Directory);
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, l => Assert.Equal("450.00", System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("decision").GetProperty("buyerPayout").GetProperty("amount").GetString()));
     }
 }

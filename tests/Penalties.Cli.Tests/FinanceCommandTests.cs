@@ -77,6 +77,24 @@ public sealed class FinanceCommandTests : IDisposable
         Assert.Equal("", output);
     }
 
+    [Theory]
+    [InlineData("tmall,O-9,1\ntmall,O-9,2,1,CNY,2024-03-01T10:00:00Z,P10,buyer\n", "amount")]
+    [InlineData("tmall,\"O-9,1,1,CNY,2024-03-01T10:00:00Z,P9,buyer\ntmall,O-9,2,1,CNY,2024-03-01T10:00:00Z,P10,buyer\n", "amount")]
+    [InlineData("tmall,O-9,1,79228162514264337593543950335,CNY,2024-03-01T10:00:00Z,P9,buyer\ntmall,O-9,1,79228162514264337593543950335,CNY,2024-03-01T10:00:00Z,P10,buyer\n", "amount")]
+    [InlineData("amazon,O-9,1,1,CNY,2024-03-01T10:00:00Z,P9,buyer\n", "platform")]
+    [InlineData("tmall,O-9,1,1,USD,2024-03-01T10:00:00Z,P9,buyer\n", "currency")]
+    [InlineData("tmall,O-9,1,1,CNY,2024-03-01T10:00:00Z,P9,5\n", "side")]
+    public async Task A_short_unclosed_huge_or_unknown_payout_row_is_one_line_with_exit_2(string rows, string field)
+    {
+        var payouts = WritePayouts(Ledgers.PaidExactly(_ledger));
+        int line = (await File.ReadAllLinesAsync(payouts)).Length + 1;              // the first row appended
+        await File.AppendAllTextAsync(payouts, rows);
+        var (code, output, error) = await Reconcile(WriteLedger(_ledger), payouts);
+        Assert.True(code == 2, output + error);
+        Assert.True(error.StartsWith($"{payouts}:{line}: {field}: ", StringComparison.Ordinal), error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
     [Fact]
     public async Task A_ledger_line_that_is_not_a_record_is_named_with_exit_2()
     {
@@ -85,6 +103,37 @@ public sealed class FinanceCommandTests : IDisposable
         var (code, _, error) = await Reconcile(ledger, WritePayouts([]));
         Assert.Equal(2, code);
         Assert.StartsWith($"{ledger}:3: record: ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_record_given_twice_in_a_ledger_is_named_by_its_second_line_with_exit_2()
+    {
+        var ledger = WriteLedger([.. _ledger.Take(4), _ledger[1], .. _ledger.Skip(4)]);
+        var (code, output, error) = await Reconcile(ledger, WritePayouts([]));
+        Assert.Equal(2, code);
+        var order = _ledger[1].LateShipment.Case;
+        Assert.True(error.StartsWith($"{ledger}:5: record: the ledger holds {order.Platform.ToString().ToLowerInvariant()} order {order.OrderId} line ", StringComparison.Ordinal), error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Equal("", output);
+    }
+
+    [Theory]
+    [InlineData("case", "record.late_shipment.case: is required")]
+    [InlineData("eventAt", "record.late_shipment.event_at: is required")]
+    [InlineData("orderId", "record: is not a ledger record")]
+    public async Task A_ledger_record_missing_its_case_event_or_order_is_one_line_with_exit_2(string field, string says)
+    {
+        var records = _ledger.Take(3).Select(r => r.Clone()).ToList();
+        if (field == "case") records[1].LateShipment.Case = null;
+        if (field == "eventAt") records[1].LateShipment.EventAt = null;
+        var ledger = WriteLedger(records);
+        var lines = await File.ReadAllLinesAsync(ledger);
+        if (field == "orderId") lines[1] = System.Text.RegularExpressions.Regex.Replace(lines[1], "\"orderId\": \"[^\"]*\"", "\"orderId\": null");
+        await File.WriteAllLinesAsync(ledger, lines);
+        var (code, output, error) = await Reconcile(ledger, WritePayouts([]));
+        Assert.True(code == 2, output + error);
+        Assert.StartsWith($"{ledger}:2: {says}", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
     }
 
     [Fact]
@@ -117,11 +166,43 @@ public sealed class FinanceCommandTests : IDisposable
             var part = await Reconcile(ledger, payoutsFile, "--shard", $"{i}/3", "--part", parts[^1]);
             Assert.True(part.Code is 0 or 4, part.Err);
         }
-        var merged = await Run(["reconcile", "merge", .. parts, "--out", PathOf("merged.csv")]);
+        var merged = await Run(["reconcile", "merge", .. parts, "--payouts", payoutsFile, "--out", PathOf("merged.csv")]);
         Assert.True(merged.Code == 4, merged.Err);
         Assert.Equal((await File.ReadAllLinesAsync(PathOf("whole.csv"))).Order(StringComparer.Ordinal), (await File.ReadAllLinesAsync(PathOf("merged.csv"))).Order(StringComparer.Ordinal));
         Assert.Equal(3, (await File.ReadAllLinesAsync(PathOf("merged.csv"))).Length - 1);
-        Assert.Equal(whole.Out.Split('\n')[1..4], merged.Out.Split('\n')[1..4]);     // the same counts and totals (replay is per shard)
+        Assert.Equal(whole.Out, merged.Out);                                        // the same counts, totals and replay line
+
+        var other = await Run(["reconcile", "merge", .. parts, "--payouts", WritePayouts(payouts.Skip(1))]);
+        Assert.Equal(2, other.Code);
+        Assert.StartsWith($"{payoutsFile}:1: payouts: the file holds {payouts.Count - 1} payouts, the parts were run on {payouts.Count}", other.Err, StringComparison.Ordinal);
+        var none = await Run(["reconcile", "merge", .. parts]);
+        Assert.Equal(2, none.Code);
+        Assert.Contains("--payouts", none.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sharded_parts_merged_keep_the_replay_drift_of_the_whole_run()
+    {
+        var changed = _ledger.Select(r => r.Clone()).ToList();
+        var line = changed.First(r => r.LateShipment.Decision.Lines.Any(l => l.BuyerPayout?.Units > 0)).LateShipment.Decision.Lines.First(l => l.BuyerPayout?.Units > 0);
+        line.BuyerPayout.Units += 1;
+        var (ledger, payoutsFile) = (WriteLedger(changed), WritePayouts(Ledgers.PaidExactly(changed)));
+        var whole = await Reconcile(ledger, payoutsFile);
+        Assert.True(whole.Code == 4, whole.Out + whole.Err);
+
+        var parts = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            parts.Add(PathOf($"part-{i}.json"));
+            var part = await Reconcile(ledger, payoutsFile, "--shard", $"{i}/3", "--part", parts[^1]);
+            Assert.True(part.Code is 0 or 4, part.Err);
+        }
+        var merged = await Run(["reconcile", "merge", .. parts, "--payouts", payoutsFile, "--report", PathOf("merged.html")]);
+        Assert.True(merged.Code == 4, merged.Out + merged.Err);
+        static string[] Replay(string output) => output.Split('\n').Where(l => l.StartsWith("replay: ", StringComparison.Ordinal) || l.StartsWith("drift: ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal([$"replay: {changed.Count} decisions recomputed, 1 drifted"], Replay(whole.Out).Take(1));
+        Assert.Equal(Replay(whole.Out), Replay(merged.Out));
+        Assert.Contains("id=\"drift-count\">1<", await File.ReadAllTextAsync(PathOf("merged.html")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -159,7 +240,7 @@ public sealed class FinanceCommandTests : IDisposable
         var ledger = WriteLedger(_ledger);
         var twice = await Reconcile(ledger, WritePayouts([]), "--ledger", ledger);
         Assert.Equal(2, twice.Code);
-        Assert.StartsWith("invalid input: --ledger: the ledger holds ", twice.Err, StringComparison.Ordinal);
+        Assert.StartsWith($"{ledger}:1: record: the ledger holds ", twice.Err, StringComparison.Ordinal);
         var unreachable = await Reconcile("http://127.0.0.1:1", WritePayouts([]));
         Assert.Equal(1, unreachable.Code);
         Assert.StartsWith("the server answered Unavailable: http://127.0.0.1:1 (LateShipment): ", unreachable.Err, StringComparison.Ordinal);

@@ -71,9 +71,9 @@ internal static class Ledgers
 
     public static ReconciliationPart Reconcile(IEnumerable<C.LedgerRecord> ledger, IEnumerable<Payout> payouts, string shard = "1/1", Func<string, bool>? merchantInShard = null)
     {
-        var r = new Reconciler(From, To);
+        var r = new Reconciler(From, To, shard);
         foreach (var o in ledger.SelectMany(Obligation.Of).Where(o => merchantInShard?.Invoke(o.MerchantId) ?? true)) r.Add(o);
         foreach (var p in payouts) r.Add(p);
-        return r.Finish(shard);
+        return r.Finish();
     }
 }

@@ -56,9 +56,10 @@ public class ReconcileTests
         payouts.RemoveAt(0);
         payouts.Add(payouts[0] with { OrderId = "NOT-RECORDED", Reference = "X1", PaidAt = From.AddDays(1) });
         payouts.Add(payouts[1]);
+        payouts = Numbered(payouts);
         var whole = Reconcile(ledger, payouts);
         var parts = Enumerable.Range(0, n).Select(i => ($"part{i}", Reconcile(ledger, payouts, $"{i}/{n}", m => Math.Abs(m.GetHashCode(StringComparison.Ordinal)) % n == i))).ToList();
-        var merged = ReconciliationPart.Merge(parts);
+        var merged = ReconciliationPart.Merge(parts, payouts, "payouts.csv");
         static string Row(Difference d) => $"{d.Class}|{d.Platform}|{d.OrderId}|{d.LineOrItem}|{d.Side}|{d.Owed}|{d.Paid}|{string.Join(",", d.PayoutReferences)}";
         return whole.Differences.Select(Row).Order().SequenceEqual(merged.Differences.Select(Row).Order()).ToProperty();
     }
@@ -96,13 +97,42 @@ public class ReconcileTests
     public void A_part_round_trips_through_its_JSON_with_exact_money_and_merging_refuses_a_missing_shard()
     {
         var ledger = Generate(5, 10);
-        var part = Reconcile(ledger, PaidExactly(ledger).Skip(1), "0/2", _ => true);
+        var payouts = Numbered(PaidExactly(ledger).Skip(1));
+        var part = Reconcile(ledger, payouts, "0/2", _ => true);
         using var stream = new MemoryStream();
         part.Write(stream);
         stream.Position = 0;
         var back = ReconciliationPart.Read(stream, "p.json");
         Assert.Equal(part.Differences.Select(d => (d.Class, d.Owed, d.Paid, d.Day)), back.Differences.Select(d => (d.Class, d.Owed, d.Paid, d.Day)));
-        var e = Assert.Throws<FinanceInputException>(() => ReconciliationPart.Merge([("p.json", back)]));
+        Assert.Equal(payouts.Select(p => p.Line), back.Claimed);
+        Assert.Equal(payouts.Count, back.Payouts);
+        var e = Assert.Throws<FinanceInputException>(() => ReconciliationPart.Merge([("p.json", back)], payouts, "payouts.csv"));
         Assert.Equal(("p.json", "shard"), (e.File, e.Field));
     }
+
+    [Fact]
+    public void A_shard_keeps_the_lines_it_claimed_not_the_payouts_and_merge_refuses_another_payouts_file()
+    {
+        var ledger = Generate(6, 20);
+        var payouts = PaidExactly(ledger);
+        payouts.Add(payouts[0] with { OrderId = "NOT-RECORDED", Reference = "STRAY" });
+        payouts.Add(payouts[1]);
+        payouts = Numbered(payouts);
+        var merchants = ledger.Select(r => r.LateShipment.MerchantId).Distinct().Order(StringComparer.Ordinal).ToList();
+        var parts = Enumerable.Range(0, 2).Select(i => ($"part{i}", Reconcile(ledger, payouts, $"{i}/2", m => merchants.IndexOf(m) % 2 == i))).ToList();
+        foreach (var (_, part) in parts)
+        {
+            using var json = new MemoryStream();
+            part.Write(json);
+            Assert.DoesNotContain("STRAY", System.Text.Encoding.UTF8.GetString(json.ToArray()), StringComparison.Ordinal);
+            Assert.Equal([payouts[^1].Line], part.Repeated);
+        }
+        Assert.Equal(payouts.Count - 2, parts.Sum(p => p.Item2.Claimed.Count));
+        var merged = ReconciliationPart.Merge(parts, payouts, "payouts.csv");
+        Assert.Equal([(DifferenceClass.DuplicatePayout, payouts[1].Reference), (DifferenceClass.PaidNotOwed, "STRAY")], merged.Mismatches.Select(d => (d.Class, d.PayoutReferences[0])));
+        var e = Assert.Throws<FinanceInputException>(() => ReconciliationPart.Merge(parts, payouts.SkipLast(1), "other.csv"));
+        Assert.Equal(("other.csv", "payouts"), (e.File, e.Field));
+    }
+
+    private static List<Payout> Numbered(IEnumerable<Payout> payouts) => [.. payouts.Select((p, i) => p with { Line = i + 2 })];
 }

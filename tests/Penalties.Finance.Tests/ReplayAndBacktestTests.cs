@@ -83,6 +83,47 @@ public class ReplayAndBacktestTests
         Assert.Equal(("ledger.jsonl", 6L, "record"), (e.File, e.Line, e.Field));
     }
 
+    [Theory]
+    [InlineData("late_shipment.case")]
+    [InlineData("late_shipment.event_at")]
+    [InlineData("late_shipment.decision.rule")]
+    [InlineData("price_match.case")]
+    [InlineData("price_match.event_at")]
+    [InlineData("price_match.decision.rule")]
+    public void A_record_without_its_case_event_or_rule_is_refused_naming_the_field(string missing)
+    {
+        var record = Ledgers.Generate(27, 1)[0];
+        if (missing.StartsWith("price_match", StringComparison.Ordinal))
+            record = new C.LedgerRecord
+            {
+                PriceMatch = new C.RecordedPriceMatch
+                {
+                    MerchantId = "m-1", ItemId = "sku-1", Case = new C.PriceMatchCase { OrderId = "J-1" }, EventAt = record.LateShipment.EventAt,
+                    Decision = new C.PriceMatchDecision { Rule = record.LateShipment.Decision.Rule.Clone() },
+                },
+            };
+        var recorded = (Google.Protobuf.IMessage)(record.LateShipment ?? (Google.Protobuf.IMessage)record.PriceMatch);
+        var names = missing.Split('.')[1..];
+        var holder = names[..^1].Aggregate(recorded, (m, n) => (Google.Protobuf.IMessage)m.Descriptor.FindFieldByName(n).Accessor.GetValue(m));
+        holder.Descriptor.FindFieldByName(names[^1]).Accessor.Clear(holder);
+        var text = new StringWriter();
+        Ledgers.Generate(28, 2).ForEach(r => LedgerFiles.WriteJsonl(text, r));
+        LedgerFiles.WriteJsonl(text, record);
+        var e = Assert.Throws<FinanceInputException>(() => LedgerFiles.ReadJsonl(new StringReader(text.ToString()), "ledger.jsonl").ToList());
+        Assert.Equal(("ledger.jsonl", 3L, "record." + missing, "is required"), (e.File, e.Line, e.Field, e.Reason));
+    }
+
+    [Fact]
+    public void A_null_field_is_refused_naming_its_line()
+    {
+        var line = new Google.Protobuf.JsonFormatter(Google.Protobuf.JsonFormatter.Settings.Default).Format(Ledgers.Generate(29, 1)[0]);
+        var nulled = System.Text.RegularExpressions.Regex.Replace(line, "\"orderId\": \"[^\"]*\"", "\"orderId\": null");
+        Assert.NotEqual(line, nulled);
+        var e = Assert.Throws<FinanceInputException>(() => LedgerFiles.ReadJsonl(new StringReader(line + "\n" + nulled + "\n"), "ledger.jsonl").ToList());
+        Assert.Equal(("ledger.jsonl", 2L, "record"), (e.File, e.Line, e.Field));
+        Assert.Contains("orderId", e.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_parallel_read_keeps_file_order_and_stops_at_the_first_bad_line_in_file_order()
     {

@@ -20,7 +20,7 @@ public class ReportTests
         try
         {
             var file = Path.Combine(dir.FullName, "report.html");
-            using (var w = new StreamWriter(file)) HtmlReport.Write(w, result, [], ledger.Count, DateTimeOffset.UnixEpoch);
+            using (var w = new StreamWriter(file)) HtmlReport.Write(w, result with { Replayed = ledger.Count }, DateTimeOffset.UnixEpoch);
             Assert.DoesNotContain("http", File.ReadAllText(file).Replace("http://www.w3.org/2000/svg", "", StringComparison.Ordinal), StringComparison.Ordinal);
 
             var dom = await RenderAsync(file + "#sort=-delta", dir.FullName);
@@ -38,6 +38,27 @@ public class ReportTests
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public void Past_the_listed_rows_the_largest_differences_either_way_are_listed_and_counts_and_points_are_whole()
+    {
+        static Difference Row(DifferenceClass cls, string order, string currency, decimal owed, decimal paid) =>
+            new(cls, "taobao", order, "1", Side.Buyer, "m-1", currency, owed, paid, paid - owed, new DateOnly(2023, 1, 5), "r", []);
+        var rows = Enumerable.Range(0, HtmlReport.MaxRows + 100).Select(i => Row(DifferenceClass.OwedNotPaid, $"U-{i}", Obligation.Cny, 10m, 0m)).ToList();
+        rows.AddRange(Enumerable.Range(0, 3).Select(i => Row(DifferenceClass.Overpaid, $"OVER-{i}", Obligation.Cny, 10m, 60m)));
+        rows.Add(Row(DifferenceClass.Matched, "", Obligation.TmallPoints, 1_234_567m, 1_234_567m) with { Keys = 4 });
+        var part = new ReconciliationPart("1/1", Ledgers.From, Ledgers.To, rows);
+        var html = new StringWriter();
+        HtmlReport.Write(html, part, DateTimeOffset.UnixEpoch);
+        string page = html.ToString();
+        string table = page[page.IndexOf("id=\"differences\"", StringComparison.Ordinal)..];
+        Assert.Equal(HtmlReport.MaxRows, table.Split("<tr><td>", StringSplitOptions.None).Length - 1);
+        Assert.All(Enumerable.Range(0, 3), i => Assert.Contains($"<td>OVER-{i}</td>", table, StringComparison.Ordinal));
+        Assert.Contains("largest", page[page.IndexOf("<h2>Differences</h2>", StringComparison.Ordinal)..page.IndexOf("id=\"differences\"", StringComparison.Ordinal)], StringComparison.Ordinal);
+        Assert.Contains("id=\"total-owed-TMALL_POINTS\">1,234,567<", page, StringComparison.Ordinal);
+        Assert.Contains($">{HtmlReport.MaxRows + 100:#,0}</text>", page[page.IndexOf("id=\"chart-classes\"", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        Assert.DoesNotContain(">3.00</text>", page, StringComparison.Ordinal);
     }
 
     [Fact]

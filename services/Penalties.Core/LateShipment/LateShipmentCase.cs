@@ -81,7 +81,8 @@ public sealed record LateShipmentCase
         else v.NotBefore("evaluatedAt", EvaluatedAt, PlacedAt, "placedAt");
         if (Channel is ShippingChannel.Presale or ShippingChannel.Custom or ShippingChannel.Agreed && AgreedShipBy is null)
             v.Add("agreedShipBy", $"is required for the {Channel} channel");
-        if (Lines is null || Lines.Count == 0) v.Add("lines", "must list at least one line");
+        if (Lines is null) v.Add("lines", "is required");
+        else if (Lines.Count == 0) v.Add("lines", "must list at least one line");
         else if (v.AtMost("lines", Lines, InputLimits.MaxOrderLines))
         {
             // Most orders have one line: there is nothing to repeat, and no index to build.
