@@ -101,7 +101,8 @@ public sealed class RedisRuleStore(RedisConnection redis)
                 if (bodies[i].IsNull) throw new InvalidDataException($"Redis key {key} is missing: a published rule body was deleted by hand");
                 var name = $"published {id} v{version.ToString(CultureInfo.InvariantCulture)}";
                 var errors = new List<RuleLoadError>();
-                var parsed = RuleSetLoader.Parse(name, bodies[i]!, errors)
+                // A body published before a newer check stays readable: read as damaged, it would stop every publish until restored by hand.
+                var parsed = RuleSetLoader.Parse(name, bodies[i]!, errors, published: true)
                     ?? throw new InvalidDataException($"Redis key {key} no longer parses: a published rule body was overwritten by hand ({string.Join("; ", errors.Select(e => $"{e.Path}: {e.Reason}"))})");
                 if (parsed.ContentHash != hash)
                     throw new InvalidDataException($"Redis key {key} no longer matches the content hash it was published with ({hash}; it now hashes to {parsed.ContentHash}): a published rule body was changed by hand");

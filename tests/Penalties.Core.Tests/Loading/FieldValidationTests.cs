@@ -287,6 +287,27 @@ public class FieldValidationTests
         AssertOnlyError(result, FileName, "parameters.notEnforcedWhen[0]", "must be a string naming a LateShipmentCondition (got number 0)");
     }
 
+    [Fact]
+    public void A_platform_that_contradicts_the_rule_set_id_is_refused_naming_the_field()
+    {
+        var result = LoadChanged("tmall.after-sales/v1.json", d => d.Set("parameters.platform", "Jd"));
+        AssertOnlyError(result, FileName, "parameters.platform",
+            "is Jd, but rule set 'tmall.after-sales' is for the platform its id names ('tmall'): a Jd rule set's id starts with 'jd.'");
+        Assert.Empty(result.Versions);
+        var late = LoadChanged(TmallLate, d => d.Set("parameters.platform", "Taobao"));
+        AssertOnlyError(late, FileName, "parameters.platform",
+            "is Taobao, but rule set 'tmall.late-shipment' is for the platform its id names ('tmall'): a Taobao rule set's id starts with 'taobao.'");
+    }
+
+    [Fact]
+    public void A_Pinduoduo_rule_set_is_named_pdd()
+    {
+        Assert.True(LoadChanged("pdd.after-sales/v1.json", _ => { }).Ok);
+        var result = LoadChanged("jd.after-sales/v1.json", d => d.Set("parameters.platform", "Pinduoduo"));
+        AssertOnlyError(result, FileName, "parameters.platform",
+            "is Pinduoduo, but rule set 'jd.after-sales' is for the platform its id names ('jd'): a Pinduoduo rule set's id starts with 'pdd.'");
+    }
+
     // --- Durations ---
 
     [Fact]

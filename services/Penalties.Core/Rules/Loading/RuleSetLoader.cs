@@ -58,8 +58,11 @@ public static partial class RuleSetLoader
         return versions;
     }
 
-    /// <summary>Parses one document; its problems are added to <paramref name="errors"/>.</summary>
-    public static RuleSetVersion? Parse(string file, string json, List<RuleLoadError> errors)
+    /// <summary>
+    /// Parses one document; its problems are added to <paramref name="errors"/>. <paramref name="published"/>: a body
+    /// read back from the published store, which skips the checks added since it may have been published.
+    /// </summary>
+    public static RuleSetVersion? Parse(string file, string json, List<RuleLoadError> errors, bool published = false)
     {
         var ctx = new LoadContext(file, errors);
         JsonDocument doc;
@@ -104,6 +107,7 @@ public static partial class RuleSetLoader
                     RuleKind.AfterSales => AfterSalesParametersReader.Read(p),
                     _ => null,
                 };
+                if (id is not null && !published) CheckPlatform(p, id, parameters);
                 p.End();
             }
             var provenance = ReadProvenance(root, doc.RootElement);
@@ -117,6 +121,24 @@ public static partial class RuleSetLoader
                 ParametersJson = doc.RootElement.GetProperty("parameters").GetRawText(),
             };
         }
+    }
+
+    /// <summary>
+    /// A case goes to the rule set its platform names, so a platform parameter other than the id's would refuse every
+    /// case of its period as the caller's mistake: the operator's is refused here instead.
+    /// </summary>
+    private static void CheckPlatform(ObjectReader p, string id, RuleParameters? parameters)
+    {
+        var (platform, idOfPlatform) = parameters switch
+        {
+            LateShipment.LateShipmentParameters l => (l.Platform.ToString(), LateShipment.LateShipmentCalculator.RuleSetFor(l.Platform)),
+            AfterSales.AfterSalesParameters a => (a.Platform.ToString(), AfterSales.AfterSalesCalculator.RuleSetFor(a.Platform)),
+            _ => (null, null),
+        };
+        if (platform is null || idOfPlatform is null) return;
+        string named = id[..id.IndexOf('.', StringComparison.Ordinal)], expected = idOfPlatform[..idOfPlatform.IndexOf('.', StringComparison.Ordinal)];
+        if (named != expected)
+            p.Error("platform", $"is {platform}, but rule set '{id}' is for the platform its id names ('{named}'): a {platform} rule set's id starts with '{expected}.'");
     }
 
     private static List<Provenance>? ReadProvenance(ObjectReader root, JsonElement document)
