@@ -102,10 +102,11 @@ public sealed class RuleCatalog
     public RuleSetVersion Resolve(string ruleSetId, DateTimeOffset at, RulePin? pin)
     {
         if (pin is null) return InForceAt(ruleSetId, at);
-        if (!string.Equals(pin.RuleSetId, ruleSetId, StringComparison.Ordinal))
-            throw new RuleResolutionException(
-                RuleResolutionError.WrongKind, pin.RuleSetId,
-                $"the pinned rule set '{pin.RuleSetId}' is not the rule set this case needs ('{ruleSetId}')");
+        if (!string.Equals(pin.RuleSetId, ruleSetId, StringComparison.Ordinal)) throw WrongRuleSet(pin.RuleSetId, ruleSetId);
         return Pinned(pin);
     }
+
+    /// <summary>The refusal of a pin naming <paramref name="pinned"/> for a case that needs <paramref name="needed"/>.</summary>
+    public static RuleResolutionException WrongRuleSet(string pinned, string needed) =>
+        new(RuleResolutionError.WrongKind, pinned, $"the pinned rule set '{pinned}' is not the rule set this case needs ('{needed}')");
 }

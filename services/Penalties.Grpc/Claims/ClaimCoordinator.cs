@@ -1,11 +1,18 @@
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Penalties.Contracts;
 using Penalties.Contracts.V1;
+using Penalties.Core.AfterSales;
 using Penalties.Core.Common;
+using Penalties.Core.LateShipment;
+using Penalties.Core.PriceMatch;
+using Penalties.Core.Rules;
 using Penalties.Dapr;
+using Status = Grpc.Core.Status;
 
 namespace Penalties.Grpc.Claims;
 
@@ -151,7 +158,7 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         {
             claim.Status = ClaimStatus.Refused;
             claim.Pending = null;
-            claim.Refusal = new ClaimRefusal { Step = step, Code = (int)e.StatusCode, Message = e.Status.Detail };
+            claim.Refusal = RefusalOf(step, e, request);
             claim.CompletedAt = Mapping.Time(time.GetUtcNow());
         }
         catch (RpcException e)
@@ -249,9 +256,62 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         _ => AppIds.AfterSales,
     };
 
-    /// <summary>A refused claim answers File with the status its service gave, every time it is filed.</summary>
-    private static Claim ThrowIfRefused(Claim claim) =>
-        claim is { Status: ClaimStatus.Refused, Refusal: { } r } ? throw new RpcException(new Status((StatusCode)r.Code, r.Message)) : claim;
+    /// <summary>
+    /// The refusal as kept: the status with its ErrorInfo and field violations, those of the decision step renamed
+    /// from the service's "case" to the claim request's field, so that File answers the filer's own paths.
+    /// </summary>
+    private static ClaimRefusal RefusalOf(ClaimStep step, RpcException e, FileClaimRequest request)
+    {
+        var status = e.GetRpcStatus();
+        var refusal = new ClaimRefusal { Step = step, Code = (int)e.StatusCode, Message = e.Status.Detail };
+        var info = status?.GetDetail<ErrorInfo>();
+        if (info is not null)
+        {
+            refusal.Reason = info.Reason;
+            refusal.Domain = info.Domain;
+            refusal.Metadata.Add(info.Metadata);
+        }
+        string caseField = step == ClaimStep.RecordDecision ? CaseFieldOf(request) : "case";
+        foreach (var f in status?.GetDetail<BadRequest>()?.FieldViolations ?? [])
+        {
+            string field = f.Field == "case" || f.Field.StartsWith("case.", StringComparison.Ordinal)
+                ? caseField + f.Field[4..] : f.Field;
+            refusal.FieldViolations.Add(new Contracts.V1.FieldViolation { Field = field, Description = f.Description });
+        }
+        // A bare BadRequest's message lists the fields by name: said again with the claim request's.
+        if (info is null && refusal.FieldViolations.Count > 0 && caseField != "case"
+            && CallerErrors.ToStatus(new InvalidCaseException([.. refusal.FieldViolations.Select(f => new Core.Common.FieldViolation(f.Field, f.Description))])) is { } renamed)
+            refusal.Message = renamed.Message;
+        return refusal;
+    }
+
+    /// <summary>The claim request's field holding the case, in its proto name.</summary>
+    private static string CaseFieldOf(FileClaimRequest request) => request.CaseCase switch
+    {
+        FileClaimRequest.CaseOneofCase.LateShipment => "late_shipment",
+        FileClaimRequest.CaseOneofCase.PriceMatch => "price_match",
+        _ => "after_sales",
+    };
+
+    /// <summary>A refused claim answers File with the status its service gave, its details included, every time it is filed.</summary>
+    private static Claim ThrowIfRefused(Claim claim)
+    {
+        if (claim is not { Status: ClaimStatus.Refused, Refusal: { } r }) return claim;
+        var status = new Google.Rpc.Status { Code = r.Code, Message = r.Message };
+        if (r.Reason.Length > 0)
+        {
+            var info = new ErrorInfo { Reason = r.Reason, Domain = r.Domain };
+            info.Metadata.Add(r.Metadata);
+            status.Details.Add(Any.Pack(info));
+        }
+        if (r.FieldViolations.Count > 0)
+        {
+            var badRequest = new BadRequest();
+            foreach (var f in r.FieldViolations) badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = f.Field, Description = f.Description });
+            status.Details.Add(Any.Pack(badRequest));
+        }
+        throw status.ToRpcException();
+    }
 
     /// <summary>INVALID_ARGUMENT listing every problem, the cases checked as their calculators check them.</summary>
     private static void Validate(FileClaimRequest request)
@@ -263,19 +323,21 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         Mapping.Time(request.FiledAt, "filedAt", v);
         if (request.FiledAt is null) v.Add("filedAt", "is required");
         var inCase = new ViolationList();
+        // The rule set the case needs, as its calculator picks it; null when the case is invalid.
+        string? needed = null;
         switch (request.CaseCase)
         {
             case FileClaimRequest.CaseOneofCase.LateShipment:
-                Mapping.Case(inCase, Mapping.LateShipmentCase, request.LateShipment);
+                if (Mapping.Case(inCase, Mapping.LateShipmentCase, request.LateShipment) is { } late) needed = LateShipmentCalculator.RuleSetFor(late.Platform);
                 Move(inCase, v, "lateShipment");
                 break;
             case FileClaimRequest.CaseOneofCase.PriceMatch:
-                Mapping.Case(inCase, Mapping.PriceMatchCase, request.PriceMatch);
+                if (Mapping.Case(inCase, Mapping.PriceMatchCase, request.PriceMatch) is not null) needed = PriceMatchCalculator.RuleSet;
                 Move(inCase, v, "priceMatch");
                 v.Required("itemId", request.ItemId);
                 break;
             case FileClaimRequest.CaseOneofCase.AfterSales:
-                Mapping.Case(inCase, Mapping.AfterSalesCase, request.AfterSales);
+                if (Mapping.Case(inCase, Mapping.AfterSalesCase, request.AfterSales) is { } afterSales) needed = AfterSalesCalculator.RuleSetFor(afterSales.Platform);
                 Move(inCase, v, "afterSales");
                 break;
             default:
@@ -283,6 +345,13 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
                 break;
         }
         Mapping.CheckPin(request.Pin, v);
+        // A pin of another rule set is refused here, as its calculator would, so that the mistake stores no claim.
+        if (needed is not null && Mapping.Pin(request.Pin) is { RuleSetId.Length: > 0 } pin && pin.RuleSetId != needed)
+        {
+            var wrong = RuleCatalog.WrongRuleSet(pin.RuleSetId, needed);
+            if (!v.Any) throw CallerErrors.OfField(wrong, "pin.ruleSetId");
+            v.Add("pin.ruleSetId", wrong.Message);
+        }
         v.ThrowIfAny();
     }
 

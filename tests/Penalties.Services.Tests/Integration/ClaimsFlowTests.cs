@@ -50,6 +50,28 @@ public class ClaimsFlowTests(AllInOneFixture fixture) : IClassFixture<AllInOneFi
     }
 
     [Fact]
+    public async Task Refusals_name_the_claim_requests_fields_and_a_wrong_pin_leaves_the_id_free()
+    {
+        var request = new FileClaimRequest { ClaimId = "flow-5", MerchantId = "m-flow-5", FiledAt = At("2024-03-10 12:00"), AfterSales = TmallReturn(), Pin = new RulePin { RuleSetId = "jd.after-sales", Version = 1 } };
+        var pin = await Assert.ThrowsAsync<RpcException>(() => _claims.FileAsync(request).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, pin.StatusCode);
+        Assert.Equal("pin.rule_set_id", Assert.Single(pin.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations).Field);
+        Assert.Equal("WRONG_RULE_SET", pin.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>()!.Reason);
+        request.Pin.RuleSetId = "tmall.after-sales";
+        Assert.Equal(ClaimStatus.Decided, (await _claims.FileAsync(request)).Status);
+
+        var late = TmallLate();
+        late.Platform = Platform.Taobao;
+        late.Channel = ShippingChannel.Juhuasuan;
+        var juhuasuan = new FileClaimRequest { ClaimId = "flow-6", MerchantId = "m-flow-5", FiledAt = At("2024-03-06 12:00"), LateShipment = late };
+        var refused = await Assert.ThrowsAsync<RpcException>(() => _claims.FileAsync(juhuasuan).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Equal("late_shipment.channel", Assert.Single(refused.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations).Field);
+        var claim = await _claims.GetAsync(new GetClaimRequest { ClaimId = "flow-6" });
+        Assert.Equal((ClaimStatus.Refused, "late_shipment.channel"), (claim.Status, claim.Refusal.FieldViolations.Single().Field));
+    }
+
+    [Fact]
     public async Task The_cli_files_the_example_claim_and_gets_it_back()
     {
         var (code, output, error) = await CliRunner.RunAsync("", "claims", "file", Path.Combine(RepoPaths.Root, "examples", "claim.refused-before-payment.json"), "--server", fixture.Host.Address);

@@ -343,6 +343,76 @@ public sealed class ClaimCoordinatorTests : IDisposable
         Assert.Empty(_published.Events);
     }
 
+    /// <summary>Taobao, paid 2024-03-01 10:00 on a Juhuasuan group-buy: the Taobao rule states no Juhuasuan deadline.</summary>
+    private static FileClaimRequest TaobaoJuhuasuan(string claimId)
+    {
+        var c = TmallLate();
+        c.Platform = Platform.Taobao;
+        c.Channel = ShippingChannel.Juhuasuan;
+        return new FileClaimRequest { ClaimId = claimId, MerchantId = Merchant, FiledAt = At("2024-03-06 12:00"), LateShipment = c };
+    }
+
+    [Fact]
+    public async Task A_pin_of_another_rule_set_is_refused_before_anything_is_stored_and_the_id_stays_free()
+    {
+        var request = new FileClaimRequest { ClaimId = "c-4", MerchantId = Merchant, FiledAt = At("2024-03-10 12:00"), AfterSales = TmallReturn(), Pin = new RulePin { RuleSetId = "jd.after-sales", Version = 1 } };
+
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => File(request));
+        var status = Errors.ToStatus(e);
+        Assert.Equal((int)StatusCode.InvalidArgument, status.Code);
+        Assert.Equal("pin.rule_set_id", Assert.Single(status.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations).Field);
+        Assert.Equal("WRONG_RULE_SET", status.GetDetail<Google.Rpc.ErrorInfo>()!.Reason);
+        Assert.Empty(_calls.Calls);
+        Assert.Null(await _store.GetAsync("c-4", CancellationToken.None));
+
+        request.Pin.RuleSetId = "tmall.after-sales";
+        Assert.Equal(ClaimStatus.Decided, (await File(request)).Status);
+    }
+
+    [Fact]
+    public async Task A_pin_of_another_rule_set_is_listed_with_the_requests_other_violations()
+    {
+        var request = new FileClaimRequest { ClaimId = "c-5", FiledAt = At("2024-03-10 12:00"), AfterSales = TmallReturn(), Pin = new RulePin { RuleSetId = "jd.after-sales", Version = 1 } };
+
+        var e = await Assert.ThrowsAsync<InvalidCaseException>(() => File(request));
+        Assert.Equal(["merchantId", "pin.ruleSetId"], e.Violations.Select(v => v.Field));
+    }
+
+    [Fact]
+    public async Task A_case_refused_by_its_rules_keeps_the_violations_under_the_claim_requests_fields()
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => File(TaobaoJuhuasuan("c-6")));
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        var violation = Assert.Single(e.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations);
+        Assert.Equal("late_shipment.channel", violation.Field);
+        Assert.Contains("no Juhuasuan deadline", violation.Description, StringComparison.Ordinal);
+        Assert.Contains("late_shipment.channel: ", e.Status.Detail, StringComparison.Ordinal);
+        var refusal = (await _coordinator.GetAsync("c-6", CancellationToken.None)).Refusal;
+        Assert.Equal(("late_shipment.channel", violation.Description), (refusal.FieldViolations.Single().Field, refusal.FieldViolations.Single().Description));
+        var again = await Assert.ThrowsAsync<RpcException>(() => File(TaobaoJuhuasuan("c-6")));
+        Assert.Equal(e.GetRpcStatus(), again.GetRpcStatus());
+    }
+
+    [Fact]
+    public async Task A_refusal_keeps_the_error_info_of_the_refusing_status()
+    {
+        var c = TmallReturn();
+        c.OrderedAt = At("2011-03-01 10:00");
+        c.SignedForAt = At("2011-03-03 15:30");
+        c.RequestedAt = At("2011-03-10 15:30");
+        var request = new FileClaimRequest { ClaimId = "c-7", MerchantId = Merchant, FiledAt = At("2011-03-10 12:00"), AfterSales = c };
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => File(request));
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        var info = e.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>()!;
+        Assert.Equal(("NO_VERSION_IN_FORCE", "tmall.after-sales"), (info.Reason, info.Metadata["rule_set_id"]));
+        var refusal = (await _coordinator.GetAsync("c-7", CancellationToken.None)).Refusal;
+        Assert.Equal(("NO_VERSION_IN_FORCE", info.Domain, "tmall.after-sales"), (refusal.Reason, refusal.Domain, refusal.Metadata["rule_set_id"]));
+        var again = await Assert.ThrowsAsync<RpcException>(() => File(request));
+        Assert.Equal(e.GetRpcStatus(), again.GetRpcStatus());
+    }
+
     [Fact]
     public async Task Invalid_input_lists_every_violation_under_the_request_fields()
     {
