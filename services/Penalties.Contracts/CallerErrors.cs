@@ -202,7 +202,8 @@ public static class CallerErrors
         return sb.ToString();
     }
 
-    private static string ReasonOf(RuleResolutionError e) => e switch
+    /// <summary>The ErrorInfo reason a rule-resolution refusal is answered with.</summary>
+    public static string ReasonOf(RuleResolutionError e) => e switch
     {
         RuleResolutionError.NoVersionInForce => "NO_VERSION_IN_FORCE",
         RuleResolutionError.UnknownRuleSet => "UNKNOWN_RULE_SET",

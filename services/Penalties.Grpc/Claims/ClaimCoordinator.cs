@@ -36,7 +36,8 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
     {
         Validate(request);
         // The claim as stored, created (pending) if it is new.
-        var current = await store.CreateAsync(new StoredClaim { Request = request.Clone(), Claim = NewClaim(request, deadline) }, cancellationToken);
+        var current = await store.CreateAsync(new StoredClaim { Request = request.Clone(), Claim = NewClaim(request, deadline), CreatedAt = Mapping.Time(time.GetUtcNow()) },
+            cancellationToken);
         if (ProtoDiff.Differences(current.Request, request) is { Count: > 0 } differences)
             throw new ConflictException($"claim '{request.ClaimId}' is already filed with other content: {string.Join("; ", differences)}");
         // Null: another filer settled it meanwhile; its claim is the answer.
@@ -130,6 +131,8 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
     {
         if (current.Claim.Status != ClaimStatus.Pending) return current.Claim;
         var stored = current.Clone();
+        // A claim saved before its creation time was kept: its grace for the rules counts from this attempt.
+        stored.CreatedAt ??= Mapping.Time(time.GetUtcNow());
         var (request, claim) = (stored.Request, stored.Claim);
         var call = new CallOptions(deadline: deadline, cancellationToken: cancellationToken);
         var step = ClaimStep.RecordDecision;
@@ -154,7 +157,7 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
             claim.Events.Add(decided);
             outbox = new PenaltiesEvent(decided.Id, decided.Topic, decided.Type, JsonFormatter.Default.Format(claim));
         }
-        catch (RpcException e) when (IsRefusal(e.StatusCode))
+        catch (RpcException e) when (IsRefusal(e.StatusCode) && !AwaitsRules(e, stored))
         {
             claim.Status = ClaimStatus.Refused;
             claim.Pending = null;
@@ -163,7 +166,7 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         }
         catch (RpcException e)
         {
-            // Unavailable, past its deadline, or failing unexpectedly: the step is tried again later.
+            // Unavailable, past its deadline, failing unexpectedly, or awaiting the rules: the step is tried again later.
             int attempts = (claim.Pending?.Attempts ?? 0) + 1;
             claim.Pending = new PendingStep
             {
@@ -205,9 +208,22 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
     private static (string RuleSetId, string Code)? Referral(Claim claim) =>
         claim.LateShipment?.Decision is { ReferralRuleSetId.Length: > 0, ReferralViolationCode.Length: > 0 } d ? (d.ReferralRuleSetId, d.ReferralViolationCode) : null;
 
-    /// <summary>Answers a service gives about the claim itself: the same request again would get them again.</summary>
+    /// <summary>Answers a service gives about the claim itself: the same request again would get them again (see <see cref="AwaitsRules"/>).</summary>
     private static bool IsRefusal(StatusCode code) => code is StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.AlreadyExists
         or StatusCode.FailedPrecondition or StatusCode.OutOfRange or StatusCode.PermissionDenied or StatusCode.Unauthenticated;
+
+    /// <summary>The refusals about a rule set or version the calculator has not loaded: a host may not have picked it up yet.</summary>
+    private static readonly HashSet<string> RulesNotLoaded =
+        [.. new[] { RuleResolutionError.UnknownRuleSet, RuleResolutionError.VersionNotFound, RuleResolutionError.NoVersionInForce }.Select(CallerErrors.ReasonOf)];
+
+    /// <summary>
+    /// True for a refusal that a rules change can clear, while the claim is within its grace: the re-driver retries it,
+    /// so that a claim filed just after a publication is decided once every host has loaded it, and refused after that.
+    /// </summary>
+    private bool AwaitsRules(RpcException e, StoredClaim stored) =>
+        e.StatusCode is StatusCode.NotFound or StatusCode.FailedPrecondition
+        && e.GetRpcStatus()?.GetDetail<ErrorInfo>() is { Domain: CallerErrors.Domain } info && RulesNotLoaded.Contains(info.Reason)
+        && time.GetUtcNow() - stored.CreatedAt.ToDateTimeOffset() < options.Value.RulesGrace;
 
     private TimeSpan Backoff(int attempts)
     {

@@ -22,6 +22,12 @@ public sealed class ClaimsOptions
     /// <summary>The longest wait between retries of a pending claim.</summary>
     public TimeSpan RetryMax { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long after its creation a claim waits for the rules, rather than being refused, when its calculator has
+    /// no such rule set or version (yet): a host picks a new version up within the rules' re-check interval.
+    /// </summary>
+    public TimeSpan RulesGrace { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often the re-driver looks for pending claims due for a retry.</summary>
     public TimeSpan RedriveInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -17,6 +17,7 @@ public static class ClaimsRegistration
             .Validate(o => o.Store is "memory" or "dapr", $"{ClaimsOptions.Section}:Store must be 'memory' or 'dapr'")
             .Validate(o => o.RetryBase > TimeSpan.Zero && o.RetryMax >= o.RetryBase && o.RedriveInterval > TimeSpan.Zero && o.RedriveDeadline > TimeSpan.Zero,
                 $"{ClaimsOptions.Section}: the retry and re-drive times must be positive")
+            .Validate(o => o.RulesGrace >= TimeSpan.Zero, $"{ClaimsOptions.Section}:RulesGrace must not be negative")
             .Validate(o => o.RedriveBatch > 0 && o.RedriveParallelism > 0, $"{ClaimsOptions.Section}: RedriveBatch and RedriveParallelism must be positive")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);

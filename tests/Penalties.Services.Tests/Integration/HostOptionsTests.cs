@@ -17,6 +17,7 @@ public sealed class HostOptionsTests
     [InlineData("--Penalties:Admin:Token", "too-short", "at least 32 characters")]
     [InlineData("--Penalties:Claims:RedriveBatch", "0", "RedriveBatch")]
     [InlineData("--Penalties:Claims:Store", "sql", "Penalties:Claims:Store")]
+    [InlineData("--Penalties:Claims:RulesGrace", "-00:00:01", "Penalties:Claims:RulesGrace")]
     public async Task A_bad_setting_stops_the_host_at_start_naming_it(string key, string value, string named)
     {
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => ServiceHost.StartAsync(PenaltiesServices.All, key, value));

@@ -327,20 +327,73 @@ public sealed class ClaimCoordinatorTests : IDisposable
         Assert.Empty(await store.PendingAsync(CancellationToken.None));
     }
 
+    /// <summary>A calculator host that has not loaded a rule version yet answers as for a version that does not exist.</summary>
+    private static RpcException NotLoadedYet(string ruleSetId, int version) =>
+        Errors.ToRpcException(new Penalties.Core.Rules.RuleResolutionException(Penalties.Core.Rules.RuleResolutionError.VersionNotFound, ruleSetId, $"{ruleSetId} has no version {version}"));
+
     [Fact]
-    public async Task A_refusal_by_the_calculator_is_final_and_answered_again_on_every_filing()
+    public async Task A_rule_version_not_loaded_yet_leaves_the_claim_pending_until_the_rules_answer()
+    {
+        var request = RefusedBeforePayment();
+        request.Pin = new RulePin { RuleSetId = "tmall.late-shipment", Version = 1 };
+        _calls.Fault = m => m == "/penalties.v1.LateShipment/Record" ? NotLoadedYet("tmall.late-shipment", 1) : null;
+
+        var pending = await File(request);
+        Assert.Equal((ClaimStatus.Pending, ClaimStep.RecordDecision), (pending.Status, pending.Pending.Step));
+        Assert.StartsWith("penalties-late-shipment: NotFound", pending.Pending.Reason, StringComparison.Ordinal);
+        Assert.Null(pending.Refusal);
+
+        _calls.Fault = _ => null; // the host has loaded the version
+        _time.Now = pending.Pending.NextAttemptAt.ToDateTimeOffset();
+        await _redriver.RedriveDueAsync(CancellationToken.None);
+
+        var done = await _coordinator.GetAsync("claim-1", CancellationToken.None);
+        Assert.Equal(ClaimStatus.Decided, done.Status);
+        Assert.Equal(1, done.LateShipment.Decision.Rule.Version);
+        Assert.Single(_published.Events);
+    }
+
+    [Fact]
+    public async Task A_rule_version_still_missing_after_the_grace_is_refused_for_good_and_answered_again_on_every_filing()
     {
         var request = RefusedBeforePayment();
         request.Pin = new RulePin { RuleSetId = "tmall.late-shipment", Version = 99 };
+        var filedAt = _time.Now;
 
+        var pending = await File(request);
+        Assert.Equal((ClaimStatus.Pending, ClaimStep.RecordDecision), (pending.Status, pending.Pending.Step));
+        _time.Now = pending.Pending.NextAttemptAt.ToDateTimeOffset();
+        await _redriver.RedriveDueAsync(CancellationToken.None);
+        Assert.Equal(2, (await _coordinator.GetAsync("claim-1", CancellationToken.None)).Pending.Attempts); // still within the grace
+
+        _time.Now = filedAt + new ClaimsOptions().RulesGrace;
         var e = await Assert.ThrowsAsync<RpcException>(() => File(request));
         Assert.Equal(StatusCode.NotFound, e.StatusCode);
+        Assert.Equal("VERSION_NOT_FOUND", e.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>()!.Reason);
         var again = await Assert.ThrowsAsync<RpcException>(() => File(request));
         Assert.Equal((e.StatusCode, e.Status.Detail), (again.StatusCode, again.Status.Detail));
         var claim = await _coordinator.GetAsync("claim-1", CancellationToken.None);
         Assert.Equal((ClaimStatus.Refused, ClaimStep.RecordDecision), (claim.Status, claim.Refusal.Step));
-        Assert.Empty(await _store.PendingAsync(CancellationToken.None));
         Assert.Empty(_published.Events);
+    }
+
+    [Fact]
+    public async Task A_refusal_that_no_rules_change_can_clear_is_final_at_once()
+    {
+        var request = RefusedBeforePayment();
+        request.Pin = new RulePin { RuleSetId = "tmall.late-shipment", Version = 1, ContentHash = new string('0', 64) };
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => File(request));
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        Assert.Equal("CONTENT_HASH_MISMATCH", e.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>()!.Reason);
+        Assert.Equal(ClaimStatus.Refused, (await _coordinator.GetAsync("claim-1", CancellationToken.None)).Status);
+
+        // A NOT_FOUND of anything but the rules is final too.
+        _calls.Fault = m => m == "/penalties.v1.LateShipment/Record" ? new RpcException(new Status(StatusCode.NotFound, "no such order")) : null;
+        var other = RefusedBeforePayment("claim-2");
+        other.LateShipment.OrderId = "T-other";
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => File(other))).StatusCode);
+        Assert.Equal(ClaimStatus.Refused, (await _coordinator.GetAsync("claim-2", CancellationToken.None)).Status);
     }
 
     /// <summary>Taobao, paid 2024-03-01 10:00 on a Juhuasuan group-buy: the Taobao rule states no Juhuasuan deadline.</summary>
@@ -402,6 +455,9 @@ public sealed class ClaimCoordinatorTests : IDisposable
         c.SignedForAt = At("2011-03-03 15:30");
         c.RequestedAt = At("2011-03-10 15:30");
         var request = new FileClaimRequest { ClaimId = "c-7", MerchantId = Merchant, FiledAt = At("2011-03-10 12:00"), AfterSales = c };
+        var pending = await File(request); // a version covering 2011 could be published meanwhile
+        Assert.Equal((ClaimStatus.Pending, ClaimStep.RecordDecision), (pending.Status, pending.Pending.Step));
+        _time.Now += new ClaimsOptions().RulesGrace;
 
         var e = await Assert.ThrowsAsync<RpcException>(() => File(request));
         Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
