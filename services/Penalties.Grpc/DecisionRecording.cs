@@ -78,7 +78,7 @@ public static class DecisionRecording
     }
 
     /// <summary>A recorded request as <paramref name="read"/> reads it; as recorded when it is no longer valid (recorded under older checks).</summary>
-    private static TRequest ReadRecorded<TRequest>(TRequest recorded, Func<TRequest, TRequest> read)
+    internal static TRequest ReadRecorded<TRequest>(TRequest recorded, Func<TRequest, TRequest> read)
     {
         try
         {

@@ -35,10 +35,11 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
     public async Task<Claim> FileAsync(FileClaimRequest request, DateTime? deadline, CancellationToken cancellationToken)
     {
         Validate(request);
+        request = Read(request);
         // The claim as stored, created (pending) if it is new.
-        var current = await store.CreateAsync(new StoredClaim { Request = request.Clone(), Claim = NewClaim(request, deadline), CreatedAt = Mapping.Time(time.GetUtcNow()) },
+        var current = await store.CreateAsync(new StoredClaim { Request = request, Claim = NewClaim(request, deadline), CreatedAt = Mapping.Time(time.GetUtcNow()) },
             cancellationToken);
-        if (ProtoDiff.Differences(current.Request, request) is { Count: > 0 } differences)
+        if (ProtoDiff.Differences(DecisionRecording.ReadRecorded(current.Request, Read), request) is { Count: > 0 } differences)
             throw new ConflictException($"claim '{request.ClaimId}' is already filed with other content: {string.Join("; ", differences)}");
         // Null: another filer settled it meanwhile; its claim is the answer.
         var claim = await AdvanceAsync(current, deadline, cancellationToken)
@@ -202,6 +203,29 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
                     new AssessAfterSalesRequest { Case = request.AfterSales, Pin = request.Pin }, call);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The request as the calculators read it: its case through the core and back and its pin, every default spelt
+    /// out, so that a claim filed again in another spelling of the same case (an unset currency, quantity or channel) is the same claim.
+    /// </summary>
+    private static FileClaimRequest Read(FileClaimRequest r)
+    {
+        var read = r.Clone();
+        switch (r.CaseCase)
+        {
+            case FileClaimRequest.CaseOneofCase.LateShipment:
+                read.LateShipment = Mapping.Case(Mapping.LateShipmentCase(r.LateShipment));
+                break;
+            case FileClaimRequest.CaseOneofCase.PriceMatch:
+                read.PriceMatch = Mapping.Case(Mapping.PriceMatchCase(r.PriceMatch));
+                break;
+            case FileClaimRequest.CaseOneofCase.AfterSales:
+                read.AfterSales = Mapping.Case(Mapping.AfterSalesCase(r.AfterSales));
+                break;
+        }
+        read.Pin = Mapping.Read(r.Pin);
+        return read;
     }
 
     /// <summary>The penalty-point referral a decision carries, as the rule data names it; null for none.</summary>

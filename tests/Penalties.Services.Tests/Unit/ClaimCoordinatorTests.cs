@@ -287,6 +287,42 @@ public sealed class ClaimCoordinatorTests : IDisposable
         Assert.Contains("late_shipment.order_id 'T-1' recorded, 'T-2' sent", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A late-shipment claim spelt with every default left unset: no currency, quantity 0, an unspecified channel, an empty pin.</summary>
+    private static FileClaimRequest Unspelt(decimal units = 1500)
+    {
+        var c = TmallLate();
+        c.Lines[0].Amount = new Money { Units = (long)units };
+        c.Lines[0].Quantity = 0;
+        c.Channel = ShippingChannel.Unspecified;
+        return new FileClaimRequest { ClaimId = "late-1", MerchantId = Merchant, FiledAt = At("2024-03-06 12:00"), LateShipment = c, Pin = new RulePin() };
+    }
+
+    [Fact]
+    public async Task A_claim_filed_again_with_an_equivalent_encoding_answers_the_first_claim()
+    {
+        var first = await File(Unspelt());
+        Assert.Equal(ClaimStatus.Decided, first.Status);
+
+        Assert.Equal(first, await File(new FileClaimRequest { ClaimId = "late-1", MerchantId = Merchant, FiledAt = At("2024-03-06 12:00"), LateShipment = TmallLate() }));
+        Assert.Equal(first, await File(Unspelt()));
+        Assert.Equal(1, _calls.Calls["/penalties.v1.LateShipment/Record"]);
+
+        var e = await Assert.ThrowsAsync<ConflictException>(() => File(Unspelt(1600)));
+        Assert.EndsWith("already filed with other content: late_shipment.lines[0].amount 1500.00 CNY recorded, 1600.00 CNY sent", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_claim_stored_as_sent_before_requests_were_read_is_answered_to_an_equivalent_filing()
+    {
+        var sent = Unspelt();
+        var claim = new Claim { ClaimId = "late-1", MerchantId = Merchant, FiledAt = sent.FiledAt, Kind = ClaimKind.LateShipment, Status = ClaimStatus.Refused, Refusal = new ClaimRefusal { Code = 5 } };
+        await _store.CreateAsync(new StoredClaim { Request = sent, Claim = claim }, CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => File(new FileClaimRequest { ClaimId = "late-1", MerchantId = Merchant, FiledAt = sent.FiledAt, LateShipment = TmallLate() }));
+        Assert.Equal(StatusCode.NotFound, e.StatusCode); // the claim as stored, not ALREADY_EXISTS
+        await Assert.ThrowsAsync<ConflictException>(() => File(Unspelt(1600)));
+    }
+
     [Fact]
     public async Task A_crash_between_steps_is_resumed_by_the_redriver_with_one_decision_and_one_deduction()
     {
