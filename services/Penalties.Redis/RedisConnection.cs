@@ -19,6 +19,8 @@ public sealed partial class RedisConnection : IDisposable
         var config = ConfigurationOptions.Parse(Options.Configuration!);
         config.AbortOnConnectFail = false;
         config.ClientName ??= "penalties";
+        // The client holds INFO and CONFIG back as admin commands; the durability check needs them (the server's ACL still rules).
+        config.AllowAdmin = true;
         if (config.ConnectTimeout > 5000) config.ConnectTimeout = 5000;
         _unknownVersion = config.DefaultVersion;
         _multiplexer = ConnectionMultiplexer.Connect(config);
@@ -27,9 +29,14 @@ public sealed partial class RedisConnection : IDisposable
         {
             LogConnectionRestored(logger, e.EndPoint);
             // Once per reconnect (the subscription connection is restored too).
-            if (e.ConnectionType == ConnectionType.Interactive) CheckVersion(logger);
+            if (e.ConnectionType == ConnectionType.Interactive)
+            {
+                CheckVersion(logger);
+                _durabilityCheck = CheckDurabilityAsync(logger);
+            }
         };
         CheckVersion(logger);
+        _durabilityCheck = CheckDurabilityAsync(logger);
     }
 
     private void CheckVersion(ILogger logger)
@@ -52,6 +59,79 @@ public sealed partial class RedisConnection : IDisposable
     {
         if (TooOld is { } problem) throw new PreconditionException($"{problem}; nothing was recorded", StoreVersionReason);
     }
+
+    /// <summary>
+    /// Why the server found when the connection was last made would lose acknowledged records on a restart (it keeps
+    /// no append-only file), or null. Read by the health check and, with <see cref="RedisOptions.RequireDurability"/>, by every write.
+    /// </summary>
+    public string? NotDurable { get; internal set; }
+
+    /// <summary>The ErrorInfo reason of a write refused because Redis would not keep it across a restart.</summary>
+    public const string StoreNotDurableReason = "STORE_NOT_DURABLE";
+
+    // The check of the latest connection: a write waits for it, so none slips in between a reconnect and its finding.
+    private volatile Task _durabilityCheck = Task.CompletedTask;
+
+    /// <summary>Whether the last finding of <see cref="NotDurable"/> refuses writes (it does unless the setting turns it off).</summary>
+    public bool RefusesWrites => NotDurable is not null && Options.RequireDurability;
+
+    /// <summary>
+    /// Refuses a write (FAILED_PRECONDITION, <see cref="StoreNotDurableReason"/>) while <see cref="NotDurable"/> says why
+    /// and durability is required; first waits for the check of the current connection.
+    /// </summary>
+    public async ValueTask ThrowIfNotDurableAsync()
+    {
+        await _durabilityCheck.ConfigureAwait(false);
+        if (RefusesWrites) throw new PreconditionException($"{NotDurable}; nothing was recorded", StoreNotDurableReason);
+    }
+
+    private async Task CheckDurabilityAsync(ILogger logger)
+    {
+        string? problem = null;
+        foreach (var server in _multiplexer.GetServers())
+        {
+            // Writes go to primaries: a replica's settings matter only once it is promoted, and it is checked then.
+            if (!server.IsConnected || server.IsReplica) continue;
+            try
+            {
+                var persistence = await server.InfoAsync("persistence").ConfigureAwait(false);
+                string? aof = persistence.SelectMany(g => g).FirstOrDefault(kv => kv.Key == "aof_enabled").Value;
+                string? fsync = null;
+                try
+                {
+                    var setting = await server.ExecuteAsync("CONFIG", "GET", "appendfsync").ConfigureAwait(false);
+                    if (setting.Resp2Type == ResultType.Array && setting.Length == 2) fsync = (string?)setting[1];
+                }
+                catch (Exception e) when (e is RedisServerException or RedisCommandException)
+                {
+                    // Managed Redis often refuses CONFIG (and the client may hold it back as an admin command): INFO told the AOF.
+                }
+                var (found, warning) = DurabilityProblemOf(server.EndPoint, aof, fsync);
+                problem ??= found;
+                if (warning is not null) LogFsync(logger, warning);
+            }
+            catch (Exception e) when (e is RedisException or RedisCommandException)
+            {
+                // INFO disabled, or the connection dropped again (then it is checked on the next reconnect).
+                LogDurabilityUnknown(logger, server.EndPoint, e.Message);
+            }
+        }
+        NotDurable = problem;
+        if (problem is null) return;
+        if (Options.RequireDurability) LogNotDurable(logger, problem);
+        else LogNotDurableAllowed(logger, problem);
+    }
+
+    /// <summary>
+    /// What INFO persistence's aof_enabled and the appendfsync setting (null when not told) of a server mean for records:
+    /// a problem that refuses them (no AOF), a warning (an AOF not fsynced on every write), or neither.
+    /// </summary>
+    internal static (string? Problem, string? Warning) DurabilityProblemOf(System.Net.EndPoint? endPoint, string? aofEnabled, string? appendfsync) =>
+        aofEnabled == "0"
+            ? ($"Redis at {endPoint} keeps no append-only file (appendonly no): a restart would lose acknowledged records; recording needs appendonly yes (calculations go on)", null)
+            : aofEnabled == "1" && appendfsync is not null && !string.Equals(appendfsync, "always", StringComparison.OrdinalIgnoreCase)
+                ? (null, $"Redis at {endPoint} fsyncs its append-only file with appendfsync {appendfsync}: a crash can lose the records acknowledged last; appendfsync always keeps them")
+                : (null, null);
 
     /// <summary>The oldest Redis the write scripts run on: they declare themselves with a "#!lua" line (Redis 7.0).</summary>
     public static readonly Version RequiredVersion = new(7, 0);
@@ -92,6 +172,18 @@ public sealed partial class RedisConnection : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Problem}")]
     private static partial void LogTooOld(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Problem}; records are refused (Penalties:Redis:RequireDurability)")]
+    private static partial void LogNotDurable(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}; recording anyway: Penalties:Redis:RequireDurability is off")]
+    private static partial void LogNotDurableAllowed(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogFsync(ILogger logger, string warning);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the persistence settings of Redis at {EndPoint} ({Reason}): durability not checked")]
+    private static partial void LogDurabilityUnknown(ILogger logger, System.Net.EndPoint? endPoint, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis connection to {EndPoint} restored")]
     private static partial void LogConnectionRestored(ILogger logger, System.Net.EndPoint? endPoint);

@@ -14,5 +14,11 @@ public sealed class RedisOptions
     /// <summary>Prefix of every key and channel the services use, so one Redis can serve several installations.</summary>
     public string KeyPrefix { get; set; } = "penalties:";
 
+    /// <summary>
+    /// Refuse to record on a Redis that keeps no append-only file (a restart loses what was acknowledged). Off only
+    /// for a developer's throwaway Redis.
+    /// </summary>
+    public bool RequireDurability { get; set; } = true;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Configuration);
 }

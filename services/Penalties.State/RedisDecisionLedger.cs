@@ -54,6 +54,7 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
         cancellationToken.ThrowIfCancellationRequested();
         // A Redis too old for the write script would refuse it after the order is claimed: refuse before anything is written.
         redis.ThrowIfTooOld();
+        await redis.ThrowIfNotDurableAsync();
         var entry = create(); // decides: a request refused here has claimed nothing
         // The order is claimed for this merchant once its decision is made, just before it is written (the
         // claim is another slot than the merchant's keys, so it cannot be in the same script).

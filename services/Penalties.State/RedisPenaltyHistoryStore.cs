@@ -63,6 +63,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
             var (append, result) = decide(records);
             if (append is null) return result;
             redis.ThrowIfTooOld(); // before the append: a replay or a refusal still answers
+            await redis.ThrowIfNotDurableAsync();
             var field = (append.Revocation ? "revoke:" : "case:") + append.Violation.CaseId;
             long outcome;
             try

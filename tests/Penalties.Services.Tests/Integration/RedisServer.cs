@@ -18,6 +18,12 @@ public sealed class RedisServer : IAsyncLifetime
     /// <summary>The durability settings of the README's "Redis" section: an acknowledged write is on disk.</summary>
     public static readonly string[] DurableSettings = ["--appendonly", "yes", "--appendfsync", "always", "--save", ""];
 
+    /// <summary>Redis's own defaults for the AOF (off) instead of <see cref="DurableSettings"/>: what a host must not record on.</summary>
+    public static readonly string[] NotDurableSettings = ["--appendonly", "no", "--save", ""];
+
+    /// <summary>False: started with <see cref="NotDurableSettings"/>.</summary>
+    public bool Durable { get; init; } = true;
+
     private Process? _process;
 
     public int Port { get; private set; }
@@ -56,7 +62,7 @@ public sealed class RedisServer : IAsyncLifetime
         foreach (var a in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
                      "--dir", Directory, "--daemonize", "no", "--logfile", Path.Combine(Directory, "redis.log") })
             start.ArgumentList.Add(a);
-        foreach (var a in DurableSettings.Concat(ExtraArgs)) start.ArgumentList.Add(a);
+        foreach (var a in (Durable ? DurableSettings : NotDurableSettings).Concat(ExtraArgs)) start.ArgumentList.Add(a);
         _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline)
