@@ -66,6 +66,9 @@ public sealed partial class RedisConnection : IDisposable
     /// </summary>
     public string? NotDurable { get; internal set; }
 
+    internal const string NotDurableForCallers =
+        "the store keeps no append-only file (appendonly no): a restart would lose acknowledged records; nothing was recorded";
+
     /// <summary>The ErrorInfo reason of a write refused because Redis would not keep it across a restart.</summary>
     public const string StoreNotDurableReason = "STORE_NOT_DURABLE";
 
@@ -82,7 +85,8 @@ public sealed partial class RedisConnection : IDisposable
     public async ValueTask ThrowIfNotDurableAsync()
     {
         await _durabilityCheck.ConfigureAwait(false);
-        if (RefusesWrites) throw new PreconditionException($"{NotDurable}; nothing was recorded", StoreNotDurableReason);
+        // The caller is told what to fix, not where the store is: the endpoint is in the log.
+        if (RefusesWrites) throw new PreconditionException(NotDurableForCallers, StoreNotDurableReason);
     }
 
     private async Task CheckDurabilityAsync(ILogger logger)
