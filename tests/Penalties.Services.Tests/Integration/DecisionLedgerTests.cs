@@ -155,6 +155,42 @@ public abstract class DecisionLedgerTests
         Assert.Equal(["from", "to"], missing.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
     }
 
+    /// <summary>How many stored entries the ledger has read so far, where the store can tell; null when it cannot.</summary>
+    protected virtual Task<long?> EntryReadsAsync() => Task.FromResult<long?>(null);
+
+    [Fact]
+    public async Task An_export_far_over_the_byte_cap_gives_every_entry_once_reading_at_most_a_chunk_past_each_page()
+    {
+        // A ledger of its own, so nothing else is exported; entries of one merchant in one hour, two to a page by size.
+        var ledger = Host.App.Services.GetRequiredService<IDecisionLedger>();
+        string kind = NewId("cap-"), merchant = NewId("m-");
+        var hour = new DateTimeOffset(2025, 9, 1, 10, 0, 0, TimeSpan.Zero);
+        const int count = 60, size = 1_000, maxBytes = 2_500, chunk = 16;
+        var ids = new List<string>();
+        for (int i = 0; i < count; i++)
+        {
+            var at = hour.AddSeconds(i);
+            var id = LedgerEntry.IdFor(at, $"k{i:D3}");
+            ids.Add(id);
+            await ledger.RecordAsync(kind, merchant, NewId("o-"), [$"k{i:D3}"],
+                () => new LedgerEntry(merchant, id, [$"k{i:D3}"], at, at, new byte[size / 2], new byte[size / 2]), CancellationToken.None);
+        }
+
+        var exported = new List<string>();
+        LedgerExport.Cursor? after = null;
+        do
+        {
+            var before = await EntryReadsAsync();
+            var page = await ledger.ExportAsync(kind, hour, hour.AddHours(1), 0, 1, after, 1_000, maxBytes, CancellationToken.None);
+            var read = await EntryReadsAsync() - before;
+            Assert.True(page.Entries.Count is >= 1 and <= 2, $"a page of {page.Entries.Count} entries");
+            Assert.True(read is null || read <= page.Entries.Count + chunk, $"{read} entries read for a page of {page.Entries.Count}");
+            exported.AddRange(page.Entries.Select(e => e.Id));
+            after = page.NextAfter is null ? null : LedgerExport.Cursor.Parse(page.NextAfter);
+        } while (after is not null);
+        Assert.Equal(ids, exported);
+    }
+
     [Fact]
     public async Task ListRecorded_returns_one_merchants_records_in_a_payment_time_range_page_by_page()
     {
@@ -294,6 +330,12 @@ public sealed class InMemoryDecisionLedgerTests(AllInOneFixture fixture) : Decis
 public sealed class RedisDecisionLedgerTests(RedisHostFixture fixture) : DecisionLedgerTests, IClassFixture<RedisHostFixture>
 {
     protected override ServiceHost Host => fixture.Host;
+
+    protected override async Task<long?> EntryReadsAsync()
+    {
+        await using var admin = await fixture.Redis.ConnectAsync();
+        return (await fixture.Redis.CommandStatsAsync(admin)).GetValueOrDefault("hget");
+    }
 
     [Fact]
     public async Task An_export_skips_an_index_member_whose_write_was_lost_and_reads_records_filed_by_hour_and_bucket()
