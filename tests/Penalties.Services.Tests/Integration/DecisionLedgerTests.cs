@@ -191,6 +191,67 @@ public abstract class DecisionLedgerTests
         Assert.Equal(ids, exported);
     }
 
+    /// <summary>The single violation of an INVALID_ARGUMENT, which must name page_token as issued for another request.</summary>
+    private static async Task RefusedAsIssuedForAnotherRequest(Func<Task> call)
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        var violation = Assert.Single(e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations);
+        Assert.Equal("page_token", violation.Field);
+        Assert.Contains("was issued for another request", violation.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_page_token_goes_on_only_with_the_merchant_period_and_shard_it_was_returned_for()
+    {
+        // Two records of one merchant, and two in shard 1 of 2, in October 2025 (no other test records there).
+        static LateShipmentCase October(string paidAt)
+        {
+            var c = TwoLines(NewId("T-"), paidAt);
+            c.EvaluatedAt = At("2025-10-20 00:00");
+            return c;
+        }
+        var merchant = NewId("m-");
+        foreach (var day in new[] { 1, 2 })
+            await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = October($"2025-10-0{day} 10:00") });
+        for (int inShardOne = LedgerExport.InShard(LedgerExport.Bucket(merchant), 1, 2) ? 2 : 0; inShardOne < 2;)
+        {
+            var other = NewId("m-");
+            await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = other, Case = October("2025-10-01 12:00") });
+            if (LedgerExport.InShard(LedgerExport.Bucket(other), 1, 2)) inShardOne++;
+        }
+
+        ListRecordedLateShipmentsRequest List(string m, string day = "2025-10-03 00:00") =>
+            new() { MerchantId = m, From = At("2025-10-01 00:00"), To = At(day), PageSize = 1 };
+        var listed = await LateShipment.ListRecordedAsync(List(merchant));
+        Assert.NotEmpty(listed.NextPageToken);
+        foreach (var other in new[] { List(NewId("m-")), List(merchant, "2025-10-04 00:00") })
+        {
+            other.PageToken = listed.NextPageToken;
+            await RefusedAsIssuedForAnotherRequest(() => LateShipment.ListRecordedAsync(other).ResponseAsync);
+        }
+        var same = List(merchant);
+        same.PageToken = listed.NextPageToken;
+        Assert.Single((await LateShipment.ListRecordedAsync(same)).Records);
+
+        ExportRecordedRequest Export(int shard, string day = "2025-10-03 00:00") =>
+            new() { From = At("2025-10-01 00:00"), To = At(day), ShardIndex = shard, ShardCount = 2, PageSize = 1 };
+        var exported = await LateShipment.ExportRecordedAsync(Export(1));
+        Assert.NotEmpty(exported.NextPageToken);
+        foreach (var other in new[] { Export(0), Export(1, "2025-10-04 00:00") })
+        {
+            other.PageToken = exported.NextPageToken;
+            await RefusedAsIssuedForAnotherRequest(() => LateShipment.ExportRecordedAsync(other).ResponseAsync);
+        }
+        // A ListRecorded token is no export cursor either.
+        var list = Export(1);
+        list.PageToken = listed.NextPageToken;
+        await RefusedAsIssuedForAnotherRequest(() => LateShipment.ExportRecordedAsync(list).ResponseAsync);
+        var next = Export(1);
+        next.PageToken = exported.NextPageToken;
+        Assert.Single((await LateShipment.ExportRecordedAsync(next)).Records);
+    }
+
     [Fact]
     public async Task ListRecorded_returns_one_merchants_records_in_a_payment_time_range_page_by_page()
     {
