@@ -1,3 +1,4 @@
+using System.Globalization;
 using C = Penalties.Contracts.V1;
 using Google.Protobuf;
 using Penalties.Contracts;
@@ -106,16 +107,18 @@ public static class DecisionRecording
         var until = Mapping.Time(to, "to", v);
         if (since is not null && until is not null && since >= until) v.Add("to", "must be after from");
         int size = PageSize(pageSize, v);
+        // The page size may change from page to page; the merchant and range may not.
+        var binding = PageTokens.Request("ListRecorded", kind, merchantId, PageTokens.Instant(since), PageTokens.Instant(until));
         string? after = null;
-        if (pageToken.Length > 0)
+        if (pageToken.Length > 0 && PageTokens.Text(pageToken, binding, "ListRecorded", v) is { } text)
         {
-            after = DecodeToken(pageToken);
+            after = EntryId(text);
             if (after is null) v.Add("pageToken", "is not a token returned by ListRecorded");
         }
         v.ThrowIfAny();
         var page = await ledger.ListAsync(kind, merchantId, since, until, after, size, MaxPageBytes, cancellationToken);
         var records = page.Entries.Select(e => record(e, Parse<TRequest>(e.Request), Parse<TDecision>(e.Response))).ToList();
-        return (records, EncodeToken(page.NextAfter));
+        return (records, page.NextAfter is null ? "" : PageTokens.Of(page.NextAfter, binding));
     }
 
     /// <summary>The longest period one export covers: a year and a day (a leap year).</summary>
@@ -141,23 +144,24 @@ public static class DecisionRecording
         if (count is < 1 or > LedgerExport.Buckets) v.Add("shardCount", $"must be within [0, {LedgerExport.Buckets}] (got {request.ShardCount})");
         else if (request.ShardIndex < 0 || request.ShardIndex >= count) v.Add("shardIndex", $"must be within [0, {count - 1}] (got {request.ShardIndex})");
         int size = PageSize(request.PageSize, v);
+        // A cursor of one shard or period read in another would skip or repeat records silently.
+        var binding = PageTokens.Request("ExportRecorded", kind, PageTokens.Instant(since), PageTokens.Instant(until),
+            request.ShardIndex.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture));
         LedgerExport.Cursor? after = null;
-        if (request.PageToken.Length > 0)
+        if (request.PageToken.Length > 0 && PageTokens.Text(request.PageToken, binding, "ExportRecorded", v) is { } text)
         {
-            after = PageTokens.Text(request.PageToken) is { } text ? LedgerExport.Cursor.Parse(text) : null;
+            after = LedgerExport.Cursor.Parse(text);
             if (after is null) v.Add("pageToken", "is not a token returned by ExportRecorded");
         }
         v.ThrowIfAny();
         var page = await ledger.ExportAsync(kind, since!.Value, until!.Value, request.ShardIndex, count, after, size, MaxPageBytes, cancellationToken);
         var records = page.Entries.Select(e => record(e, Parse<TRequest>(e.Request), Parse<TDecision>(e.Response))).ToList();
-        return (records, EncodeToken(page.NextAfter));
+        return (records, page.NextAfter is null ? "" : PageTokens.Of(page.NextAfter, binding));
     }
 
-    private static string EncodeToken(string? after) => after is null ? "" : PageTokens.Of(after);
-
-    private static string? DecodeToken(string token) =>
+    private static string? EntryId(string id) =>
         // An entry id: 19 digits of event ticks, '|', the key.
-        PageTokens.Text(token) is { } id && id.Length > 20 && id[19] == '|' && id.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0 ? id : null;
+        id.Length > 20 && id[19] == '|' && id.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0 ? id : null;
 
     public static T Parse<T>(byte[] data) where T : IMessage<T>, new()
     {

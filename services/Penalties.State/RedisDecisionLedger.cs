@@ -116,21 +116,32 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
         bool more = ids.Length > pageSize;
         var page = more ? ids[..pageSize] : ids;
         if (page.Length == 0) return new LedgerPage([], null);
-        // Read a few entries at a time: a page of large entries stops at maxBytes without holding the rest.
         var entries = new List<LedgerEntry>();
         long bytes = 0;
-        foreach (var chunk in page.Chunk(16))
+        await foreach (var (id, value) in InChunks(page, chunk => db.HashGetAsync(prefix + "entries", chunk)))
         {
-            var values = await db.HashGetAsync(prefix + "entries", chunk);
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                var entry = Decode(values[i], prefix + "entries", chunk[i]);
-                bytes += entry.Size;
-                if (entries.Count > 0 && bytes > maxBytes) return new LedgerPage(entries, entries[^1].Id);
-                entries.Add(entry);
-            }
+            var entry = Decode(value, prefix + "entries", id);
+            bytes += entry.Size;
+            if (entries.Count > 0 && bytes > maxBytes) return new LedgerPage(entries, entries[^1].Id);
+            entries.Add(entry);
         }
         return new LedgerPage(entries, more ? entries[^1].Id : null);
+    }
+
+    /// <summary>How many stored entries are read at once: a page of large entries stops near its byte bound without holding the rest.</summary>
+    private const int EntryChunk = 16;
+
+    /// <summary>
+    /// Each item with its stored value, read <see cref="EntryChunk"/> at a time: a caller that stops reading when its page
+    /// is full has fetched at most one chunk more.
+    /// </summary>
+    private static async IAsyncEnumerable<(T Item, RedisValue Value)> InChunks<T>(IReadOnlyList<T> items, Func<T[], Task<RedisValue[]>> read)
+    {
+        foreach (var chunk in items.Chunk(EntryChunk))
+        {
+            var values = await read(chunk);
+            for (int i = 0; i < chunk.Length; i++) yield return (chunk[i], values[i]);
+        }
     }
 
     /// <summary>The export index of one hour and bucket: its own hash slot (<c>ledger:{kind}:export:{2024030110-07}</c>).</summary>
@@ -162,11 +173,12 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
                 while (chunk.Length > 0)
                 {
                     var members = chunk.Select(m => LedgerExport.Parse(m!)).OfType<(string MerchantId, string EntryId)>().ToArray();
-                    var values = await Task.WhenAll(members.Select(m => db.HashGetAsync(MerchantPrefix(ledger, m.MerchantId) + "entries", m.EntryId)));
-                    for (int i = 0; i < members.Length; i++)
+                    // The members' entries a chunk at a time, stopping once the page is full: the rest are read by the next page.
+                    var values = InChunks(members, part => Task.WhenAll(part.Select(m => db.HashGetAsync(MerchantPrefix(ledger, m.MerchantId) + "entries", m.EntryId))));
+                    await foreach (var (member, value) in values)
                     {
-                        if (values[i].IsNull) continue; // filed, then lost to another write of the same keys
-                        var entry = Decode(values[i], MerchantPrefix(ledger, members[i].MerchantId) + "entries", members[i].EntryId);
+                        if (value.IsNull) continue; // filed, then lost to another write of the same keys
+                        var entry = Decode(value, MerchantPrefix(ledger, member.MerchantId) + "entries", member.EntryId);
                         if (entry.EventAt < since || entry.EventAt >= until) continue;
                         bytes += entry.Size;
                         if (entries.Count == pageSize || (entries.Count > 0 && bytes > maxBytes))

@@ -15,11 +15,23 @@ namespace Penalties.State;
 /// Optimistic, with nothing held in process: the decision is made in C# on the merchant's log as read, and the append
 /// succeeds only if the log's length is still the one the decision saw and the case is not indexed yet; a lost race
 /// reads again and decides again, so two concurrent records can never both be "the 3rd", on one replica or many.
+/// A lost race waits a random, doubling while (capped) before it reads again, so many writers of one merchant take turns.
 /// </para>
 /// </summary>
 public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHistoryStore
 {
     private const int MaxAttempts = 50;
+
+    // The wait after a lost race: up to FirstWait, doubling per loss up to MaxWait. Retrying at once only
+    // collides again with the writers it lost to; random waits spread them so each reads a settled log.
+    private static readonly TimeSpan FirstWait = TimeSpan.FromMilliseconds(2), MaxWait = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long to wait after losing <paramref name="losses"/> races in a row: random, under a doubling cap.</summary>
+    private static TimeSpan WaitAfter(int losses)
+    {
+        var cap = Math.Min(MaxWait.TotalMilliseconds, FirstWait.TotalMilliseconds * Math.Pow(2, Math.Min(losses - 1, 30)));
+        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * cap);
+    }
 
     // KEYS: log, index. ARGV: expected length, index field, entry. Returns -1 appended, -2 already indexed, -3 damaged
     // (the log is not a list or the index not a hash: nothing written), else the log's actual length (a lost race).
@@ -78,7 +90,8 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
             // The log as read does not hold the case, yet the index names it: the two keys disagree.
             if (outcome == -2) throw new DataLossException($"merchant '{merchantId}': the stored history's index names {field} but its log does not hold it; nothing was recorded");
             if (outcome == -1) return result;
-            // Another write came in between: read the log again and decide again.
+            // Another write came in between: read the log again and decide again, after a wait unless this was the last try.
+            if (attempt + 1 < MaxAttempts) await Task.Delay(WaitAfter(attempt + 1), cancellationToken);
         }
         throw new AbortedException($"merchant '{merchantId}': too many concurrent writes, retry");
     }

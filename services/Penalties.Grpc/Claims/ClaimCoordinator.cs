@@ -74,11 +74,15 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         else if (from is not null && to - from > TimeSpan.FromDays(MaxListDays)) v.Add("to", $"must be at most {MaxListDays} days after from");
         if (!System.Enum.IsDefined(request.Status)) v.Add("status", $"unknown status {(int)request.Status}");
         int size = DecisionRecording.PageSize(request.PageSize, v);
-        // The token names the last claim listed: its filing time and id.
-        var key = request.PageToken.Length > 0 ? PageTokens.Key(request.PageToken) : null;
-        FiledClaim? after = key is { } k ? new FiledClaim(new DateTimeOffset(k.Ticks, TimeSpan.Zero), k.Id) : null;
-        if (request.PageToken.Length > 0 && after is null) v.Add("pageToken", "is not a token returned by List");
-        else if (after is { } a && from is not null && to is not null && (a.FiledAt < from || a.FiledAt >= to)) v.Add("pageToken", "was returned for another period");
+        // The token names the last claim listed (its filing time and id), for this merchant, period and status only.
+        var binding = PageTokens.Request("ListClaims", request.MerchantId, PageTokens.Instant(from), PageTokens.Instant(to),
+            ((int)request.Status).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        FiledClaim? after = null;
+        if (request.PageToken.Length > 0 && PageTokens.Text(request.PageToken, binding, "List", v) is { } text)
+        {
+            after = PageTokens.KeyOf(text) is { } k ? new FiledClaim(new DateTimeOffset(k.Ticks, TimeSpan.Zero), k.Id) : null;
+            if (after is null) v.Add("pageToken", "is not a token returned by List");
+        }
         v.ThrowIfAny();
 
         var response = new ListClaimsResponse();
@@ -99,7 +103,7 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
                 if (response.Claims.Count == size)
                 {
                     // The page ends with the chunk's last claim: every claim of the chunk was listed.
-                    if (position < filed.Count || day < last) response.NextPageToken = PageTokens.Of(chunk[^1].FiledAt.UtcTicks, chunk[^1].ClaimId);
+                    if (position < filed.Count || day < last) response.NextPageToken = PageTokens.Of(chunk[^1].FiledAt.UtcTicks, chunk[^1].ClaimId, binding);
                     return response;
                 }
             }

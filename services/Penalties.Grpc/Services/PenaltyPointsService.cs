@@ -74,7 +74,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         v.ThrowIfAny();
         var history = Violations(await store.ReadAsync(request.MerchantId, context.CancellationToken), request.RuleSetId);
         var preview = PenaltyPointsCalculator.Preview(rules.Current, request.RuleSetId, history, violation, asOf);
-        var (page, next) = StandingPages.Slice(preview.StandingAfter, null, StandingPages.MaxPageSize);
+        var (page, next) = StandingPages.Slice(request.MerchantId, preview.StandingAfter, null, StandingPages.MaxPageSize);
         var response = Mapping.Preview(preview with { StandingAfter = page });
         response.StandingAfter.NextPageToken = next;
         return new PreviewPenaltyResponse { Preview = response };
@@ -159,7 +159,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
             var history = Violations(after, existing.RuleSetId);
             var asOf = history.Max(h => h.OccurredAt);
             var standing = PenaltyPointsCalculator.Standing(catalog, existing.RuleSetId, history, asOf);
-            return (append, new RevokePenaltyResponse { Replay = already, Standing = StandingPages.Page(standing, null) });
+            return (append, new RevokePenaltyResponse { Replay = already, Standing = StandingPages.Page(request.MerchantId, standing, null) });
         }, context.CancellationToken);
     }
 
@@ -171,11 +171,11 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         var asOf = Mapping.Time(request.AsOf, "asOf", v);
         if (request.AsOf is null) v.Add("asOf", "is required");
         int size = DecisionRecording.PageSize(request.PageSize, v, unset: StandingPages.MaxPageSize);
-        var after = StandingPages.After(request.PageToken, v);
+        var after = StandingPages.After(request.PageToken, request.MerchantId, request.RuleSetId, asOf, v);
         v.ThrowIfAny();
         var history = Violations(await store.ReadAsync(request.MerchantId, context.CancellationToken), request.RuleSetId);
         var standing = PenaltyPointsCalculator.Standing(rules.Current, request.RuleSetId, history, asOf!.Value);
-        return new GetStandingResponse { Standing = StandingPages.Page(standing, after, size) };
+        return new GetStandingResponse { Standing = StandingPages.Page(request.MerchantId, standing, after, size) };
     }
 
     public override async Task<ListHistoryResponse> ListHistory(ListHistoryRequest request, ServerCallContext context)

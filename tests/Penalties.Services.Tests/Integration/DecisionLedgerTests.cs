@@ -155,6 +155,103 @@ public abstract class DecisionLedgerTests
         Assert.Equal(["from", "to"], missing.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
     }
 
+    /// <summary>How many stored entries the ledger has read so far, where the store can tell; null when it cannot.</summary>
+    protected virtual Task<long?> EntryReadsAsync() => Task.FromResult<long?>(null);
+
+    [Fact]
+    public async Task An_export_far_over_the_byte_cap_gives_every_entry_once_reading_at_most_a_chunk_past_each_page()
+    {
+        // A ledger of its own, so nothing else is exported; entries of one merchant in one hour, two to a page by size.
+        var ledger = Host.App.Services.GetRequiredService<IDecisionLedger>();
+        string kind = NewId("cap-"), merchant = NewId("m-");
+        var hour = new DateTimeOffset(2025, 9, 1, 10, 0, 0, TimeSpan.Zero);
+        const int count = 60, size = 1_000, maxBytes = 2_500, chunk = 16;
+        var ids = new List<string>();
+        for (int i = 0; i < count; i++)
+        {
+            var at = hour.AddSeconds(i);
+            var id = LedgerEntry.IdFor(at, $"k{i:D3}");
+            ids.Add(id);
+            await ledger.RecordAsync(kind, merchant, NewId("o-"), [$"k{i:D3}"],
+                () => new LedgerEntry(merchant, id, [$"k{i:D3}"], at, at, new byte[size / 2], new byte[size / 2]), CancellationToken.None);
+        }
+
+        var exported = new List<string>();
+        LedgerExport.Cursor? after = null;
+        do
+        {
+            var before = await EntryReadsAsync();
+            var page = await ledger.ExportAsync(kind, hour, hour.AddHours(1), 0, 1, after, 1_000, maxBytes, CancellationToken.None);
+            var read = await EntryReadsAsync() - before;
+            Assert.True(page.Entries.Count is >= 1 and <= 2, $"a page of {page.Entries.Count} entries");
+            Assert.True(read is null || read <= page.Entries.Count + chunk, $"{read} entries read for a page of {page.Entries.Count}");
+            exported.AddRange(page.Entries.Select(e => e.Id));
+            after = page.NextAfter is null ? null : LedgerExport.Cursor.Parse(page.NextAfter);
+        } while (after is not null);
+        Assert.Equal(ids, exported);
+    }
+
+    /// <summary>The single violation of an INVALID_ARGUMENT, which must name page_token as issued for another request.</summary>
+    private static async Task RefusedAsIssuedForAnotherRequest(Func<Task> call)
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        var violation = Assert.Single(e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations);
+        Assert.Equal("page_token", violation.Field);
+        Assert.Contains("was issued for another request", violation.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_page_token_goes_on_only_with_the_merchant_period_and_shard_it_was_returned_for()
+    {
+        // Two records of one merchant, and two in shard 1 of 2, in October 2025 (no other test records there).
+        static LateShipmentCase October(string paidAt)
+        {
+            var c = TwoLines(NewId("T-"), paidAt);
+            c.EvaluatedAt = At("2025-10-20 00:00");
+            return c;
+        }
+        var merchant = NewId("m-");
+        foreach (var day in new[] { 1, 2 })
+            await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = merchant, Case = October($"2025-10-0{day} 10:00") });
+        for (int inShardOne = LedgerExport.InShard(LedgerExport.Bucket(merchant), 1, 2) ? 2 : 0; inShardOne < 2;)
+        {
+            var other = NewId("m-");
+            await LateShipment.RecordAsync(new RecordLateShipmentRequest { MerchantId = other, Case = October("2025-10-01 12:00") });
+            if (LedgerExport.InShard(LedgerExport.Bucket(other), 1, 2)) inShardOne++;
+        }
+
+        ListRecordedLateShipmentsRequest List(string m, string day = "2025-10-03 00:00") =>
+            new() { MerchantId = m, From = At("2025-10-01 00:00"), To = At(day), PageSize = 1 };
+        var listed = await LateShipment.ListRecordedAsync(List(merchant));
+        Assert.NotEmpty(listed.NextPageToken);
+        foreach (var other in new[] { List(NewId("m-")), List(merchant, "2025-10-04 00:00") })
+        {
+            other.PageToken = listed.NextPageToken;
+            await RefusedAsIssuedForAnotherRequest(() => LateShipment.ListRecordedAsync(other).ResponseAsync);
+        }
+        var same = List(merchant);
+        same.PageToken = listed.NextPageToken;
+        Assert.Single((await LateShipment.ListRecordedAsync(same)).Records);
+
+        ExportRecordedRequest Export(int shard, string day = "2025-10-03 00:00") =>
+            new() { From = At("2025-10-01 00:00"), To = At(day), ShardIndex = shard, ShardCount = 2, PageSize = 1 };
+        var exported = await LateShipment.ExportRecordedAsync(Export(1));
+        Assert.NotEmpty(exported.NextPageToken);
+        foreach (var other in new[] { Export(0), Export(1, "2025-10-04 00:00") })
+        {
+            other.PageToken = exported.NextPageToken;
+            await RefusedAsIssuedForAnotherRequest(() => LateShipment.ExportRecordedAsync(other).ResponseAsync);
+        }
+        // A ListRecorded token is no export cursor either.
+        var list = Export(1);
+        list.PageToken = listed.NextPageToken;
+        await RefusedAsIssuedForAnotherRequest(() => LateShipment.ExportRecordedAsync(list).ResponseAsync);
+        var next = Export(1);
+        next.PageToken = exported.NextPageToken;
+        Assert.Single((await LateShipment.ExportRecordedAsync(next)).Records);
+    }
+
     [Fact]
     public async Task ListRecorded_returns_one_merchants_records_in_a_payment_time_range_page_by_page()
     {
@@ -294,6 +391,12 @@ public sealed class InMemoryDecisionLedgerTests(AllInOneFixture fixture) : Decis
 public sealed class RedisDecisionLedgerTests(RedisHostFixture fixture) : DecisionLedgerTests, IClassFixture<RedisHostFixture>
 {
     protected override ServiceHost Host => fixture.Host;
+
+    protected override async Task<long?> EntryReadsAsync()
+    {
+        await using var admin = await fixture.Redis.ConnectAsync();
+        return (await fixture.Redis.CommandStatsAsync(admin)).GetValueOrDefault("hget");
+    }
 
     [Fact]
     public async Task An_export_skips_an_index_member_whose_write_was_lost_and_reads_records_filed_by_hour_and_bucket()

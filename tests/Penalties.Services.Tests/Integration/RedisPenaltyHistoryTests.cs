@@ -106,6 +106,30 @@ public sealed class RedisPenaltyHistoryTests(RedisHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Three_hundred_concurrent_records_of_distinct_cases_on_one_merchant_all_succeed_at_the_first_call()
+    {
+        const int cases = 300;
+        var client = new PenaltyPoints.PenaltyPointsClient(fixture.Host.Channel);
+        var merchant = $"hot-{Guid.NewGuid().ToString("N")[..8]}";
+        // Sent at once, each once: a lost race must be retried by the store, not answered ABORTED.
+        var answers = await Task.WhenAll(Enumerable.Range(0, cases).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await client.RecordAsync(Request(merchant, i), deadline: DateTime.UtcNow.AddSeconds(60));
+                return StatusCode.OK;
+            }
+            catch (RpcException e)
+            {
+                return e.StatusCode;
+            }
+        })));
+
+        Assert.Equal(Enumerable.Repeat(StatusCode.OK, cases), answers);
+        Assert.Equal(Enumerable.Range(0, cases).Select(i => $"c{i:D4}").Order(), (await History(client, merchant)).Select(e => e.Violation.CaseId).Order());
+    }
+
+    [Fact]
     public async Task Redis_SIGKILLed_and_restarted_from_its_AOF_loses_no_acknowledged_record()
     {
         const int callers = 8, casesPerCaller = 60;

@@ -96,6 +96,27 @@ public sealed class StandingPagesTests
     }
 
     [Fact]
+    public async Task A_token_is_refused_for_another_merchant_rule_set_or_instant_and_goes_on_at_another_page_size()
+    {
+        for (int i = 0; i < 4; i++) await Record($"c{i}", "INVOICE", Start.AddDays(i));
+        var first = await Standing(2);
+        var others = new[]
+        {
+            new GetStandingRequest { MerchantId = "m-2", RuleSetId = Tmall, AsOf = At("2024-12-31 00:00"), PageToken = first.NextPageToken },
+            new GetStandingRequest { MerchantId = Merchant, RuleSetId = "other.penalty-points", AsOf = At("2024-12-31 00:00"), PageToken = first.NextPageToken },
+            new GetStandingRequest { MerchantId = Merchant, RuleSetId = Tmall, AsOf = At("2024-12-30 00:00"), PageToken = first.NextPageToken },
+        };
+        foreach (var other in others)
+        {
+            var e = await Assert.ThrowsAsync<InvalidCaseException>(() => _service.GetStanding(other, Context("GetStanding")));
+            var violation = Assert.Single(e.Violations);
+            Assert.Equal("pageToken", violation.Field);
+            Assert.Contains("was issued for another request", violation.Description, StringComparison.Ordinal);
+        }
+        Assert.Equal(["c2", "c3"], (await Standing(5, first.NextPageToken)).Deductions.Select(d => d.CaseId));
+    }
+
+    [Fact]
     public async Task Past_a_thousand_cases_revoke_and_preview_answer_with_the_first_page_and_a_token()
     {
         for (int i = 0; i < StandingPages.MaxPageSize + 5; i++) await Record($"c{i:D4}", "CLOSE_ORDER", Start.AddMinutes(i));
@@ -147,10 +168,10 @@ public sealed class StandingPagesTests
             string token;
             do
             {
-                (var page, token) = StandingPages.Slice(whole, after, size);
+                (var page, token) = StandingPages.Slice(Merchant, whole, after, size);
                 pages.Add(page);
                 var v = new ViolationList();
-                after = StandingPages.After(token, v);
+                after = StandingPages.After(token, Merchant, Tmall, whole.AsOf, v);
                 Assert.False(v.Any);
             } while (token.Length > 0);
             int cases = history.Select(h => h.CaseId).Distinct().Count();
