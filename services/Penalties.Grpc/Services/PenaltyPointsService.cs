@@ -184,7 +184,10 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         v.Required("merchantId", request.MerchantId);
         int size = DecisionRecording.PageSize(request.PageSize, v);
         long start = 0;
-        if (request.PageToken.Length > 0 && (!long.TryParse(request.PageToken, NumberStyles.None, CultureInfo.InvariantCulture, out start)))
+        // Bound to the merchant, as every other listing's token is: another merchant's position would skip or repeat.
+        string bound = PageTokens.Request(nameof(ListHistory), request.MerchantId);
+        if (request.PageToken.Length > 0 && PageTokens.Text(request.PageToken, bound, nameof(ListHistory), v) is { } text
+            && !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out start))
             v.Add("pageToken", "is not a token returned by ListHistory");
         v.ThrowIfAny();
         var records = await store.ReadAsync(request.MerchantId, context.CancellationToken);
@@ -202,7 +205,7 @@ public sealed class PenaltyPointsService(RuleCatalogSource rules, IPenaltyHistor
         }
         long next = start + response.Entries.Count;
         if (response.Entries.Count == size && records.Any(r => r.Sequence >= next))
-            response.NextPageToken = next.ToString(CultureInfo.InvariantCulture);
+            response.NextPageToken = PageTokens.Of(next.ToString(CultureInfo.InvariantCulture), bound);
         return response;
     }
 

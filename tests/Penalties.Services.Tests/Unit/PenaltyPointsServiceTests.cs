@@ -170,6 +170,25 @@ public class PenaltyPointsServiceTests
     }
 
     [Fact]
+    public async Task A_history_page_token_goes_on_only_with_the_merchant_it_was_returned_for()
+    {
+        foreach (var (c, day) in new[] { ("c1", "01"), ("c2", "02"), ("c3", "03") }) await Record(c, "INVOICE", $"2024-03-{day} 10:00");
+        await _service.Record(new RecordPenaltyRequest { MerchantId = "m-2", RuleSetId = Tmall, Violation = Violation("d1", "INVOICE", "2024-03-01 10:00") }, Context("Record"));
+        var first = await _service.ListHistory(new ListHistoryRequest { MerchantId = Merchant, PageSize = 2 }, Context("ListHistory"));
+        Assert.Equal(["c1", "c2"], first.Entries.Select(e => e.Violation.CaseId));
+        var next = await _service.ListHistory(new ListHistoryRequest { MerchantId = Merchant, PageSize = 2, PageToken = first.NextPageToken }, Context("ListHistory"));
+        Assert.Equal(["c3"], next.Entries.Select(e => e.Violation.CaseId));
+        Assert.Equal("", next.NextPageToken);
+
+        var other = await Assert.ThrowsAsync<InvalidCaseException>(() =>
+            _service.ListHistory(new ListHistoryRequest { MerchantId = "m-2", PageSize = 2, PageToken = first.NextPageToken }, Context("ListHistory")));
+        Assert.StartsWith("was issued for another request", Assert.Single(other.Violations, v => v.Field == "pageToken").Description, StringComparison.Ordinal);
+        var forged = await Assert.ThrowsAsync<InvalidCaseException>(() =>
+            _service.ListHistory(new ListHistoryRequest { MerchantId = Merchant, PageToken = "1" }, Context("ListHistory")));
+        Assert.Equal("pageToken", Assert.Single(forged.Violations).Field);
+    }
+
+    [Fact]
     public async Task A_record_missing_its_fields_names_them_and_changes_nothing()
     {
         var e = await Assert.ThrowsAsync<InvalidCaseException>(() => _service.Record(new RecordPenaltyRequest { RuleSetId = Tmall }, Context("Record")));
