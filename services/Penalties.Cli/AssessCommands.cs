@@ -46,7 +46,7 @@ internal static class AssessCommands
             HelpName = "FILE|-",
         };
         var output = new Option<string?>("--out") { Description = "where batch results go (default stdout)", HelpName = "FILE" };
-        var csv = new Option<bool>("--csv") { Description = "batch input and output are CSV (also chosen by a .csv input or --out file)" };
+        var csv = new Option<bool>("--csv") { Description = "batch input and output are CSV (CSV input is also chosen by a .csv input file, CSV output by a .csv --out file)" };
         command.Arguments.Add(file);
         foreach (var o in new Option[] { pin, format, money, view, batch, output, csv }) command.Options.Add(o);
 
