@@ -54,20 +54,11 @@ public sealed partial class RedisConnection : IDisposable
     /// <summary>The ErrorInfo reason of a write refused because Redis is too old for its script.</summary>
     public const string StoreVersionReason = "STORE_VERSION";
 
-    /// <summary>Refuses a write (FAILED_PRECONDITION, <see cref="StoreVersionReason"/>) while <see cref="TooOld"/> says why.</summary>
-    public void ThrowIfTooOld()
-    {
-        if (TooOld is { } problem) throw new PreconditionException($"{problem}; nothing was recorded", StoreVersionReason);
-    }
-
     /// <summary>
     /// Why the server found when the connection was last made would lose acknowledged records on a restart (it keeps
     /// no append-only file), or null. Read by the health check and, with <see cref="RedisOptions.RequireDurability"/>, by every write.
     /// </summary>
     public string? NotDurable { get; internal set; }
-
-    internal const string NotDurableForCallers =
-        "the store keeps no append-only file (appendonly no): a restart would lose acknowledged records; nothing was recorded";
 
     /// <summary>The ErrorInfo reason of a write refused because Redis would not keep it across a restart.</summary>
     public const string StoreNotDurableReason = "STORE_NOT_DURABLE";
@@ -79,14 +70,18 @@ public sealed partial class RedisConnection : IDisposable
     public bool RefusesWrites => NotDurable is not null && Options.RequireDurability;
 
     /// <summary>
-    /// Refuses a write (FAILED_PRECONDITION, <see cref="StoreNotDurableReason"/>) while <see cref="NotDurable"/> says why
-    /// and durability is required; first waits for the check of the current connection.
+    /// Refuses a write before it changes anything (FAILED_PRECONDITION): while <see cref="TooOld"/> says the server is too
+    /// old for the write scripts (<see cref="StoreVersionReason"/>), or <see cref="NotDurable"/> that it keeps no
+    /// append-only file and durability is required (<see cref="StoreNotDurableReason"/>; the check of the current
+    /// connection is awaited first). The caller is told what to fix; which server it is stays in the log.
     /// </summary>
-    public async ValueTask ThrowIfNotDurableAsync()
+    public async ValueTask ThrowIfCannotRecordAsync()
     {
+        if (TooOld is not null)
+            throw new PreconditionException($"the store's Redis is older than {RequiredVersion}, which recording needs; nothing was recorded", StoreVersionReason);
         await _durabilityCheck.ConfigureAwait(false);
-        // The caller is told what to fix, not where the store is: the endpoint is in the log.
-        if (RefusesWrites) throw new PreconditionException(NotDurableForCallers, StoreNotDurableReason);
+        if (RefusesWrites)
+            throw new PreconditionException("the store's Redis keeps no append-only file (appendonly no): a restart would lose acknowledged records; nothing was recorded", StoreNotDurableReason);
     }
 
     private async Task CheckDurabilityAsync(ILogger logger)

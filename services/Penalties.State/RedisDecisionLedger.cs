@@ -52,9 +52,8 @@ public sealed class RedisDecisionLedger(RedisConnection redis) : IDecisionLedger
         if (owner is not null && !string.Equals(owner, merchantId, StringComparison.Ordinal)) return LedgerWrite.OwnedBy(owner);
         if (recorded is not null) return recorded;
         cancellationToken.ThrowIfCancellationRequested();
-        // A Redis too old for the write script would refuse it after the order is claimed: refuse before anything is written.
-        redis.ThrowIfTooOld();
-        await redis.ThrowIfNotDurableAsync();
+        // A Redis that cannot record (too old for the write script, or keeping no append-only file) refuses before the order is claimed.
+        await redis.ThrowIfCannotRecordAsync();
         var entry = create(); // decides: a request refused here has claimed nothing
         // The order is claimed for this merchant once its decision is made, just before it is written (the
         // claim is another slot than the merchant's keys, so it cannot be in the same script).

@@ -74,8 +74,7 @@ public sealed class RedisPenaltyHistoryStore(RedisConnection redis) : IPenaltyHi
             var records = await ReadAsync(merchantId, cancellationToken);
             var (append, result) = decide(records);
             if (append is null) return result;
-            redis.ThrowIfTooOld(); // before the append: a replay or a refusal still answers
-            await redis.ThrowIfNotDurableAsync();
+            await redis.ThrowIfCannotRecordAsync(); // before the append: a replay or a refusal still answers
             var field = (append.Revocation ? "revoke:" : "case:") + append.Violation.CaseId;
             long outcome;
             try
