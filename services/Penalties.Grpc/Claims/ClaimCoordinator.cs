@@ -34,12 +34,11 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
     /// <summary>File: checks the request, creates the claim or finds it, and takes it as far as it can go.</summary>
     public async Task<Claim> FileAsync(FileClaimRequest request, DateTime? deadline, CancellationToken cancellationToken)
     {
-        Validate(request);
-        request = Read(request);
+        request = Validate(request);
         // The claim as stored, created (pending) if it is new.
         var current = await store.CreateAsync(new StoredClaim { Request = request, Claim = NewClaim(request, deadline), CreatedAt = Mapping.Time(time.GetUtcNow()) },
             cancellationToken);
-        if (ProtoDiff.Differences(DecisionRecording.ReadRecorded(current.Request, Read), request) is { Count: > 0 } differences)
+        if (ProtoDiff.Differences(DecisionRecording.ReadRecorded(current.Request, Validate), request) is { Count: > 0 } differences)
             throw new ConflictException($"claim '{request.ClaimId}' is already filed with other content: {string.Join("; ", differences)}");
         // Null: another filer settled it meanwhile; its claim is the answer.
         var claim = await AdvanceAsync(current, deadline, cancellationToken)
@@ -209,29 +208,6 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         }
     }
 
-    /// <summary>
-    /// The request as the calculators read it: its case through the core and back and its pin, every default spelt
-    /// out, so that a claim filed again in another spelling of the same case (an unset currency, quantity or channel) is the same claim.
-    /// </summary>
-    private static FileClaimRequest Read(FileClaimRequest r)
-    {
-        var read = r.Clone();
-        switch (r.CaseCase)
-        {
-            case FileClaimRequest.CaseOneofCase.LateShipment:
-                read.LateShipment = Mapping.Case(Mapping.LateShipmentCase(r.LateShipment));
-                break;
-            case FileClaimRequest.CaseOneofCase.PriceMatch:
-                read.PriceMatch = Mapping.Case(Mapping.PriceMatchCase(r.PriceMatch));
-                break;
-            case FileClaimRequest.CaseOneofCase.AfterSales:
-                read.AfterSales = Mapping.Case(Mapping.AfterSalesCase(r.AfterSales));
-                break;
-        }
-        read.Pin = Mapping.Read(r.Pin);
-        return read;
-    }
-
     /// <summary>The penalty-point referral a decision carries, as the rule data names it; null for none.</summary>
     private static (string RuleSetId, string Code)? Referral(Claim claim) =>
         claim.LateShipment?.Decision is { ReferralRuleSetId.Length: > 0, ReferralViolationCode.Length: > 0 } d ? (d.ReferralRuleSetId, d.ReferralViolationCode) : null;
@@ -315,7 +291,8 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
             refusal.Domain = info.Domain;
             refusal.Metadata.Add(info.Metadata);
         }
-        string caseField = step == ClaimStep.RecordDecision ? CaseFieldOf(request) : "case";
+        // The refusing status names proto paths: the claim request's case field in its proto name too.
+        string caseField = step == ClaimStep.RecordDecision ? CallerErrors.FieldPath("", CaseFieldOf(request)) : "case";
         foreach (var f in status?.GetDetail<BadRequest>()?.FieldViolations ?? [])
         {
             string field = f.Field == "case" || f.Field.StartsWith("case.", StringComparison.Ordinal)
@@ -329,12 +306,12 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         return refusal;
     }
 
-    /// <summary>The claim request's field holding the case, in its proto name.</summary>
+    /// <summary>The claim request's field holding the case, as the core names fields ("lateShipment").</summary>
     private static string CaseFieldOf(FileClaimRequest request) => request.CaseCase switch
     {
-        FileClaimRequest.CaseOneofCase.LateShipment => "late_shipment",
-        FileClaimRequest.CaseOneofCase.PriceMatch => "price_match",
-        _ => "after_sales",
+        FileClaimRequest.CaseOneofCase.LateShipment => "lateShipment",
+        FileClaimRequest.CaseOneofCase.PriceMatch => "priceMatch",
+        _ => "afterSales",
     };
 
     /// <summary>A refused claim answers File with the status its service gave, its details included, every time it is filed.</summary>
@@ -357,8 +334,12 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         throw status.ToRpcException();
     }
 
-    /// <summary>INVALID_ARGUMENT listing every problem, the cases checked as their calculators check them.</summary>
-    private static void Validate(FileClaimRequest request)
+    /// <summary>
+    /// INVALID_ARGUMENT listing every problem, the cases checked as their calculators check them; else the request as
+    /// they read it (its case through the core and back, its pin, every default spelt out), so that a claim filed again
+    /// in another spelling of the same case (an unset currency, quantity or channel) is the same claim.
+    /// </summary>
+    private static FileClaimRequest Validate(FileClaimRequest request)
     {
         var v = new ViolationList();
         v.Required("claimId", request.ClaimId);
@@ -366,23 +347,27 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
         v.Required("merchantId", request.MerchantId);
         Mapping.Time(request.FiledAt, "filedAt", v);
         if (request.FiledAt is null) v.Add("filedAt", "is required");
+        var read = request.Clone();
         var inCase = new ViolationList();
         // The rule set the case needs, as its calculator picks it; null when the case is invalid.
         string? needed = null;
         switch (request.CaseCase)
         {
             case FileClaimRequest.CaseOneofCase.LateShipment:
-                if (Mapping.Case(inCase, Mapping.LateShipmentCase, request.LateShipment) is { } late) needed = LateShipmentCalculator.RuleSetFor(late.Platform);
-                Move(inCase, v, "lateShipment");
+                if (Mapping.Case(inCase, Mapping.LateShipmentCase, request.LateShipment) is { } late)
+                    (needed, read.LateShipment) = (LateShipmentCalculator.RuleSetFor(late.Platform), Mapping.Case(late));
+                Move(inCase, v, CaseFieldOf(request));
                 break;
             case FileClaimRequest.CaseOneofCase.PriceMatch:
-                if (Mapping.Case(inCase, Mapping.PriceMatchCase, request.PriceMatch) is not null) needed = PriceMatchCalculator.RuleSet;
-                Move(inCase, v, "priceMatch");
+                if (Mapping.Case(inCase, Mapping.PriceMatchCase, request.PriceMatch) is { } price)
+                    (needed, read.PriceMatch) = (PriceMatchCalculator.RuleSet, Mapping.Case(price));
+                Move(inCase, v, CaseFieldOf(request));
                 v.Required("itemId", request.ItemId);
                 break;
             case FileClaimRequest.CaseOneofCase.AfterSales:
-                if (Mapping.Case(inCase, Mapping.AfterSalesCase, request.AfterSales) is { } afterSales) needed = AfterSalesCalculator.RuleSetFor(afterSales.Platform);
-                Move(inCase, v, "afterSales");
+                if (Mapping.Case(inCase, Mapping.AfterSalesCase, request.AfterSales) is { } afterSales)
+                    (needed, read.AfterSales) = (AfterSalesCalculator.RuleSetFor(afterSales.Platform), Mapping.Case(afterSales));
+                Move(inCase, v, CaseFieldOf(request));
                 break;
             default:
                 v.Add("case", "one of lateShipment, priceMatch or afterSales is required");
@@ -397,6 +382,8 @@ public sealed partial class ClaimCoordinator(IClaimStore store, IServiceInvoker 
             v.Add("pin.ruleSetId", wrong.Message);
         }
         v.ThrowIfAny();
+        read.Pin = Mapping.Read(request.Pin);
+        return read;
     }
 
     /// <summary>Violations named under "case." (as the calculators name them) renamed under the request's field.</summary>
