@@ -21,7 +21,7 @@ internal static class BacktestCommand
         {
             var (f, t) = LedgerSource.Period(r, from, to);
             var backtest = new Backtest(Cli.Catalog(r.GetValue(candidate)!, "--candidate"));
-            await foreach (var record in LedgerSource.Read(cli, r.GetValue(ledger)!, f, t, (0, 1), record => record, token)) backtest.Add(record);
+            await foreach (var record in LedgerSource.Read(cli, r.GetValue(ledger)!, f, t, (0, 1), (record, _) => record, token)) backtest.Add(record);
 
             var w = cli.Out;
             await w.WriteLineAsync($"backtest: {backtest.Decided} claims decided again, {backtest.Undecided.Count} could not be");

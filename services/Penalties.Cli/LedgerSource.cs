@@ -63,11 +63,6 @@ internal static class LedgerSource
     /// <paramref name="map"/>. A file may hold more (another period, every merchant): it is filtered as the services
     /// filter, its lines parsed and mapped on every core (so <paramref name="map"/> must be thread-safe), in file order.
     /// </summary>
-    public static IAsyncEnumerable<T> Read<T>(Cli cli, IEnumerable<string> sources, DateTimeOffset from, DateTimeOffset to, (int Index, int Count) shard,
-        Func<C.LedgerRecord, T> map, CancellationToken token) where T : class =>
-        Read(cli, sources, from, to, shard, (record, _) => map(record), token);
-
-    /// <inheritdoc cref="Read{T}(Cli, IEnumerable{string}, DateTimeOffset, DateTimeOffset, ValueTuple{int, int}, Func{C.LedgerRecord, T}, CancellationToken)"/>
     /// <remarks>The map is also told where the record came from: its file and line, or the service's URL and line 0.</remarks>
     public static async IAsyncEnumerable<T> Read<T>(Cli cli, IEnumerable<string> sources, DateTimeOffset from, DateTimeOffset to, (int Index, int Count) shard,
         Func<C.LedgerRecord, (string Source, long Line), T> map, [EnumeratorCancellation] CancellationToken token) where T : class

@@ -12,7 +12,7 @@ internal static class ProtoJson
     public static string Format(IMessage message) => Formatter.Format(message);
 
     private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private static readonly System.Text.Json.JsonSerializerOptions OneLine = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly System.Text.Json.JsonSerializerOptions OneLine = new(Indented) { WriteIndented = false };
 
     /// <summary>
     /// With <paramref name="decimalMoney"/>, every Money is {currencyCode, amount: "450.00"}: exact decimal text, where

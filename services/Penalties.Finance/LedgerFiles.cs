@@ -21,10 +21,6 @@ public static class LedgerFiles
     public static IEnumerable<C.LedgerRecord> ReadJsonl(TextReader reader, string file) =>
         ReadJsonl(reader, file, (r, _) => r, parallel: false);
 
-    /// <inheritdoc cref="ReadJsonl{T}(TextReader, string, Func{C.LedgerRecord, long, T}, bool)"/>
-    public static IEnumerable<T> ReadJsonl<T>(TextReader reader, string file, Func<C.LedgerRecord, T?> map, bool parallel = true) where T : class =>
-        ReadJsonl(reader, file, (r, _) => map(r), parallel);
-
     /// <summary>
     /// The records of a JSONL file passed through <paramref name="map"/> with their line (null leaves a record out), in file order. With
     /// <paramref name="parallel"/> the lines are parsed and mapped on every core, a bounded window ahead of the caller,

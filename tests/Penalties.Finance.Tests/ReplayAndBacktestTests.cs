@@ -131,14 +131,14 @@ public class ReplayAndBacktestTests
         var lines = ledger.Select(r => new Google.Protobuf.JsonFormatter(Google.Protobuf.JsonFormatter.Settings.Default).Format(r)).ToList();
         // What protobuf's own parser reads, the System.Text.Json reader reads alike.
         Assert.Equal(lines.Select(l => C.LedgerRecord.Parser.ParseJson(l)), LedgerFiles.ReadJsonl(new StringReader(string.Join("\n", lines)), "l.jsonl"));
-        var orders = LedgerFiles.ReadJsonl(new StringReader(string.Join("\n", lines)), "l.jsonl", r => r.LateShipment.Case.OrderId).ToList();
+        var orders = LedgerFiles.ReadJsonl(new StringReader(string.Join("\n", lines)), "l.jsonl", (r, _) => r.LateShipment.Case.OrderId).ToList();
         Assert.Equal(ledger.Select(r => r.LateShipment.Case.OrderId), orders);
 
         var bad = lines.ToList();
         bad[2500] = bad[2500].Replace("\"eventAt\": \"", "\"eventAt\": \"x", StringComparison.Ordinal);
         bad[2700] = "{}";
         bad[1200] = bad[1200].Replace("Z\"", "\"", StringComparison.Ordinal); // an instant without its offset
-        var e = Assert.Throws<FinanceInputException>(() => LedgerFiles.ReadJsonl(new StringReader(string.Join("\n", bad)), "l.jsonl", r => r).ToList());
+        var e = Assert.Throws<FinanceInputException>(() => LedgerFiles.ReadJsonl(new StringReader(string.Join("\n", bad)), "l.jsonl", (r, _) => r).ToList());
         Assert.Equal((1201L, "record"), (e.Line, e.Field));
         Assert.Contains("offset", e.Reason, StringComparison.Ordinal);
     }
